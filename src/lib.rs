@@ -1,0 +1,1 @@
+//! tradeoff-sim
