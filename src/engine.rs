@@ -1,0 +1,163 @@
+//! Runs many trials in parallel, deterministically whatever the thread count.
+//!
+//! Trials are cut into fixed batches of [`BATCH_TRIALS`]; batch `b` gets its own
+//! `Xoshiro256PlusPlus` seeded from (seed, b), and results are stored in trial
+//! order. The thread count therefore changes how fast batches finish, never which
+//! numbers they hold. This module owns scheduling only; the trial itself is
+//! `model`, the statistics are `stats`.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rand::SeedableRng;
+use rand::rngs::Xoshiro256PlusPlus;
+use rayon::prelude::*;
+
+use crate::model::{METRIC_COUNT, Metric, Model, Outcome, Scratch};
+
+/// Trials per batch: one generator each. Fixed, so it never depends on the threads.
+pub const BATCH_TRIALS: u64 = 4096;
+/// Batches run between two appends to the result columns; bounds the memory held
+/// twice while a chunk is in flight.
+const BATCHES_PER_CHUNK: u64 = 64;
+/// The most memory the stored samples may take.
+pub const MAX_SAMPLE_BYTES: u64 = 6 << 30;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(
+        "{trials} trials x {strategies} strategies would hold {gib:.1} GiB of samples, above the {max} GiB limit; use at most {most} trials"
+    )]
+    TooLarge {
+        trials: u64,
+        strategies: usize,
+        gib: f64,
+        max: u64,
+        most: u64,
+    },
+    #[error("cannot start {threads} worker threads: {message}")]
+    Threads { threads: usize, message: String },
+    #[error("interrupted")]
+    Interrupted,
+}
+
+/// Every metric of every trial, per strategy, in trial order.
+#[derive(Clone, Debug)]
+pub struct Samples {
+    strategies: usize,
+    trials: usize,
+    /// `columns[strategy * METRIC_COUNT + metric]` holds one value per trial.
+    columns: Vec<Vec<f64>>,
+}
+
+impl Samples {
+    pub fn strategies(&self) -> usize {
+        self.strategies
+    }
+
+    pub fn trials(&self) -> usize {
+        self.trials
+    }
+
+    /// One strategy's values of one metric, in trial order.
+    pub fn column(&self, strategy: usize, metric: Metric) -> &[f64] {
+        &self.columns[strategy * METRIC_COUNT + metric as usize]
+    }
+}
+
+/// Derives batch `batch`'s generator seed from the run seed (SplitMix64 finaliser,
+/// so neighbouring batches get unrelated streams).
+pub fn batch_seed(seed: u64, batch: u64) -> u64 {
+    fn mix(mut z: u64) -> u64 {
+        z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    mix(seed ^ mix(batch))
+}
+
+/// How a run is to be executed.
+#[derive(Clone, Debug)]
+pub struct RunPlan {
+    pub trials: u64,
+    pub seed: u64,
+    /// Worker threads; 0 means one per available core.
+    pub threads: usize,
+}
+
+/// Simulates `plan.trials` trials of every strategy. `stop` is polled between
+/// batches; when it is set the run ends with [`EngineError::Interrupted`].
+pub fn simulate(model: &Model, plan: &RunPlan, stop: &AtomicBool) -> Result<Samples, EngineError> {
+    let strategies = model.strategy_count();
+    let bytes = plan.trials as u128 * strategies as u128 * METRIC_COUNT as u128 * 8;
+    if bytes > MAX_SAMPLE_BYTES as u128 {
+        let per_trial = (strategies * METRIC_COUNT * 8) as u64;
+        return Err(EngineError::TooLarge {
+            trials: plan.trials,
+            strategies,
+            gib: bytes as f64 / (1u64 << 30) as f64,
+            max: MAX_SAMPLE_BYTES >> 30,
+            most: MAX_SAMPLE_BYTES / per_trial.max(1),
+        });
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(plan.threads)
+        .build()
+        .map_err(|e| EngineError::Threads {
+            threads: plan.threads,
+            message: e.to_string(),
+        })?;
+    let trials = plan.trials as usize;
+    let mut columns: Vec<Vec<f64>> = (0..strategies * METRIC_COUNT)
+        .map(|_| Vec::with_capacity(trials))
+        .collect();
+    let batches = plan.trials.div_ceil(BATCH_TRIALS);
+    let mut first = 0;
+    while first < batches {
+        let last = (first + BATCHES_PER_CHUNK).min(batches);
+        let chunk: Vec<Option<Vec<Outcome>>> = pool.install(|| {
+            (first..last)
+                .into_par_iter()
+                .map(|b| {
+                    if stop.load(Ordering::Relaxed) {
+                        return None;
+                    }
+                    Some(run_batch(model, plan, b))
+                })
+                .collect()
+        });
+        for batch in chunk {
+            let batch = batch.ok_or(EngineError::Interrupted)?;
+            for trial in batch.chunks_exact(strategies) {
+                for (s, outcome) in trial.iter().enumerate() {
+                    for (m, value) in outcome.iter().enumerate() {
+                        columns[s * METRIC_COUNT + m].push(*value);
+                    }
+                }
+            }
+        }
+        first = last;
+    }
+    if stop.load(Ordering::Relaxed) {
+        return Err(EngineError::Interrupted);
+    }
+    Ok(Samples {
+        strategies,
+        trials,
+        columns,
+    })
+}
+
+/// One batch: its trials in order, `strategies` outcomes per trial.
+fn run_batch(model: &Model, plan: &RunPlan, batch: u64) -> Vec<Outcome> {
+    let start = batch * BATCH_TRIALS;
+    let len = (plan.trials - start).min(BATCH_TRIALS) as usize;
+    let strategies = model.strategy_count();
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(batch_seed(plan.seed, batch));
+    let mut scratch = Scratch::default();
+    let mut out = vec![[0.0; METRIC_COUNT]; len * strategies];
+    for trial in out.chunks_exact_mut(strategies) {
+        model.trial(&mut rng, &mut scratch, trial);
+    }
+    out
+}

@@ -1,0 +1,349 @@
+//! One simulated project: every strategy of a scenario on one trial's shared draws.
+//!
+//! Owns the mechanisms of MODEL.md §3 and the metric list of §4. Pure: given a
+//! generator, it fills one outcome per strategy; no I/O, no allocation per trial
+//! (the caller lends a [`Scratch`]). Governance curves are evaluated once, when the
+//! [`Model`] is built, so the hot path reads plain numbers.
+//!
+//! Common random numbers: the latent complexity, the incident frailty, the estimate
+//! error, each risk's uniform, the traffic surges and the walk-away timing are
+//! drawn once per trial and shared by every strategy, so a difference between
+//! strategies on the same trial is the strategy's doing, not luck.
+
+mod metric;
+
+pub use metric::{HEADLINE, METRIC_COUNT, Metric, Unit};
+
+use rand::Rng;
+use rand_distr::{Binomial, Distribution, Gamma, Poisson, StandardNormal};
+
+use crate::scenario::dist::unit;
+use crate::scenario::{Dist, Scenario};
+
+/// Hours in a week, to turn degraded weeks into impact-weighted downtime hours.
+const HOURS_PER_WEEK: f64 = 168.0;
+
+/// One strategy's outcome on one trial, indexed by [`Metric`].
+pub type Outcome = [f64; METRIC_COUNT];
+
+/// A strategy's parameters with governance already applied.
+#[derive(Clone, Debug)]
+struct StrategyParams {
+    plan_weeks: f64,
+    /// plan x plan multiplier x coordination.
+    build_base_weeks: f64,
+    matrix: bool,
+    seam: bool,
+    weekly_burn: f64,
+    responders: f64,
+    /// Expected API failures in the horizon, at frailty 1, before risks.
+    api_rate: f64,
+    other_fix_rate: f64,
+    headroom_median: f64,
+    headroom_sigma: f64,
+    ttr_median_hours: f64,
+    seam_ttr_factor: f64,
+    unresolved_probability: f64,
+    degraded_weeks: Dist,
+    war_room_weeks: f64,
+    /// Per risk, the probability it occurs for this strategy.
+    risk_probability: Vec<f64>,
+}
+
+/// The scenario, compiled for fast trials.
+#[derive(Clone, Debug)]
+pub struct Model {
+    scenario: Scenario,
+    strategies: Vec<StrategyParams>,
+    frailty_gamma: Gamma<f64>,
+    /// Mean-one correction of exp(loading x Z): -loading^2 / 2.
+    build_log_shift: f64,
+    frailty_log_shift: f64,
+    surge_events: f64,
+}
+
+/// Buffers one batch lends to every trial, so a trial allocates nothing.
+#[derive(Default)]
+pub struct Scratch {
+    risk_uniforms: Vec<f64>,
+    surge_multiples: Vec<f64>,
+}
+
+/// Share of a decaying arrival process (intensity ~ e^(-b t)) that falls within
+/// `horizon` weeks, relative to the share within `window` weeks.
+fn decaying_share(decay: f64, horizon: f64, window: f64) -> f64 {
+    if decay <= 0.0 {
+        horizon / window
+    } else {
+        (1.0 - (-decay * horizon).exp()) / (1.0 - (-decay * window).exp())
+    }
+}
+
+impl Model {
+    pub fn new(scenario: &Scenario) -> Model {
+        let s = scenario;
+        let rate_scale = decaying_share(
+            s.api.decay_per_week,
+            s.horizon.weeks,
+            s.horizon.rate_window_weeks,
+        );
+        let strategies = s
+            .strategies
+            .iter()
+            .map(|st| {
+                let g = st.governance;
+                let plan_weeks = st.plan_weeks(&s.build);
+                let coordination = if st.vendor_seam {
+                    1.0 + s.build.seam_share * (s.build.seam_slowdown - 1.0) * (1.0 - g)
+                } else {
+                    1.0
+                };
+                StrategyParams {
+                    plan_weeks,
+                    build_base_weeks: plan_weeks * coordination,
+                    matrix: st.responsibility_matrix,
+                    seam: st.vendor_seam,
+                    weekly_burn: st.weekly_burn,
+                    responders: st.responders,
+                    api_rate: st.api_failure_rate.at(g) * rate_scale,
+                    other_fix_rate: st.other_fix_rate.at(g) * rate_scale,
+                    headroom_median: st.headroom_median.at(g),
+                    headroom_sigma: st.headroom_sigma.at(g),
+                    ttr_median_hours: st.ttr_median_hours.at(g),
+                    seam_ttr_factor: s.incidents.seam_ttr_factor.at(g),
+                    unresolved_probability: st.walk_away_unresolved_probability.at(g),
+                    degraded_weeks: st.walk_away_degraded_weeks.clone(),
+                    war_room_weeks: if st.vendor_seam {
+                        s.cost.war_room_weeks.at(g)
+                    } else {
+                        0.0
+                    },
+                    risk_probability: s
+                        .risks
+                        .iter()
+                        .map(|r| r.probability[index_of(s, &st.id)].at(g))
+                        .collect(),
+                }
+            })
+            .collect();
+        let shape = s.drivers.frailty_shape;
+        Model {
+            scenario: s.clone(),
+            strategies,
+            frailty_gamma: Gamma::new(shape, 1.0 / shape).expect("frailty shape validated > 0"),
+            build_log_shift: -0.5 * s.drivers.complexity_on_build.powi(2),
+            frailty_log_shift: -0.5 * s.drivers.complexity_on_frailty.powi(2),
+            surge_events: s.surges.events_per_window * s.horizon.weeks
+                / s.horizon.rate_window_weeks,
+        }
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    pub fn strategy_count(&self) -> usize {
+        self.strategies.len()
+    }
+
+    /// Simulates one trial for every strategy; `out[i]` receives strategy i's outcome.
+    pub fn trial<R: Rng + ?Sized>(&self, rng: &mut R, scratch: &mut Scratch, out: &mut [Outcome]) {
+        let s = &self.scenario;
+        let drivers = &s.drivers;
+
+        // 1. Shared drivers.
+        let z: f64 = StandardNormal.sample(rng);
+        let frailty = self.frailty_gamma.sample(rng)
+            * (drivers.complexity_on_frailty * z + self.frailty_log_shift).exp();
+        let complexity = (drivers.complexity_on_build * z + self.build_log_shift).exp();
+        let estimate = s.build.estimate.sample(rng);
+
+        scratch.risk_uniforms.clear();
+        for _ in &s.risks {
+            scratch.risk_uniforms.push(unit(rng));
+        }
+        let surges = poisson(rng, self.surge_events);
+        scratch.surge_multiples.clear();
+        for _ in 0..surges {
+            scratch.surge_multiples.push(s.surges.multiple.sample(rng));
+        }
+        let walk_week = s.walk_away.at_week.sample(rng);
+        let walk_fraction = s.walk_away.degraded_fraction.sample(rng);
+
+        for (p, outcome) in self.strategies.iter().zip(out.iter_mut()) {
+            // 2-3. Build time with the risk register.
+            let mut multiplier = 1.0;
+            let mut delay_weeks = 0.0;
+            let mut tail = 1.0;
+            let mut tail_capped = false;
+            let mut api_multiplier = 1.0;
+            let mut walks = false;
+            for ((risk, &u), &prob) in s
+                .risks
+                .iter()
+                .zip(&scratch.risk_uniforms)
+                .zip(&p.risk_probability)
+            {
+                if u >= prob {
+                    continue;
+                }
+                let e = &risk.effects;
+                if let Some(d) = &e.build_extra_share {
+                    multiplier *= 1.0 + d.sample(rng);
+                }
+                if let Some(d) = &e.delay_weeks {
+                    delay_weeks += d.sample(rng);
+                }
+                if let Some(d) = &e.tail_extra_share {
+                    let m = 1.0 + d.sample(rng);
+                    if m > e.tail_multiplier_cap {
+                        tail_capped = true;
+                        tail *= e.tail_multiplier_cap;
+                    } else {
+                        tail *= m;
+                    }
+                }
+                api_multiplier *= e.api_failure_multiplier;
+                walks |= e.walk_away;
+            }
+            if p.matrix {
+                delay_weeks += s.build.matrix_onboarding_weeks.sample(rng);
+            }
+            let build_weeks =
+                (p.build_base_weeks * estimate * complexity * multiplier + delay_weeks) * tail;
+            let slip = build_weeks / p.plan_weeks;
+
+            // 4. Traffic surges against this strategy's capacity headroom.
+            let headroom = p.headroom_median * (p.headroom_sigma * normal(rng)).exp();
+            let mut surge_failures = 0u64;
+            let mut downtime_hours = 0.0;
+            for &multiple in &scratch.surge_multiples {
+                if multiple > headroom {
+                    surge_failures += 1;
+                    downtime_hours +=
+                        s.surges.failure_hours.sample(rng) * s.surges.impact_fraction.sample(rng);
+                }
+            }
+
+            // 4-5. API failures and emergency fixes.
+            let api_failures = poisson(rng, frailty * p.api_rate * api_multiplier);
+            let other_fixes = poisson(rng, frailty * p.other_fix_rate);
+            let emergency_fixes =
+                binomial(rng, api_failures + surge_failures, s.api.fix_probability) + other_fixes;
+
+            // 6. Incidents and impact-weighted downtime.
+            let incidents =
+                api_failures + binomial(rng, other_fixes, s.incidents.customer_facing_share);
+            let mut incident_hours = 0.0;
+            for _ in 0..incidents {
+                let mut ttr = p.ttr_median_hours * (s.incidents.ttr_sigma * normal(rng)).exp();
+                if p.seam && unit(rng) < s.incidents.seam_crossing_probability {
+                    ttr *= p.seam_ttr_factor;
+                }
+                if p.matrix {
+                    ttr *= s.incidents.matrix_ttr_factor;
+                }
+                incident_hours += ttr;
+                downtime_hours += ttr * s.incidents.impact_fraction.sample(rng);
+            }
+            if walks && walk_week < s.horizon.weeks && unit(rng) < p.unresolved_probability {
+                let weeks = p
+                    .degraded_weeks
+                    .sample(rng)
+                    .min(s.horizon.weeks - walk_week);
+                downtime_hours += weeks * HOURS_PER_WEEK * walk_fraction;
+            }
+
+            // 7. Churn: failed checkouts per customer ~ Poisson(rate x outage weeks).
+            let churn_share =
+                -(-s.churn.loss_probability * s.churn.failed_checkouts_per_week * downtime_hours
+                    / HOURS_PER_WEEK)
+                    .exp_m1();
+
+            // 8. Cost.
+            let war_room_weeks = if p.war_room_weeks > 0.0 {
+                p.war_room_weeks * s.cost.war_room_spread.sample(rng)
+            } else {
+                0.0
+            };
+            let fix_effort_hours = s.cost.fix_effort_hours.sample(rng);
+            let build_cost = p.weekly_burn
+                * build_weeks
+                * (1.0 + s.cost.overrun_staffing_factor * (slip - 1.0).max(0.0));
+            let ops_cost = p.responders * incident_hours * s.cost.hourly_rate
+                + emergency_fixes as f64 * fix_effort_hours * s.cost.hourly_rate
+                + war_room_weeks * s.cost.war_room_week_cost;
+            let downtime_loss =
+                downtime_hours * s.cost.downtime_loss_per_hour * (1.0 - s.cost.recaptured_share);
+            let churn_loss = churn_share * s.churn.customers * s.churn.lifetime_value;
+            let planned_budget = p.weekly_burn * p.plan_weeks;
+
+            use Metric as M;
+            outcome[M::BuildWeeks as usize] = build_weeks;
+            outcome[M::ScheduleSlip as usize] = slip;
+            outcome[M::ApiFailure as usize] = f64::from(api_failures + surge_failures > 0);
+            outcome[M::ApiFailures as usize] = api_failures as f64;
+            outcome[M::SurgeFailures as usize] = surge_failures as f64;
+            outcome[M::EmergencyFixes as usize] = emergency_fixes as f64;
+            outcome[M::Incidents as usize] = incidents as f64;
+            outcome[M::IncidentHours as usize] = incident_hours;
+            outcome[M::DowntimeHours as usize] = downtime_hours;
+            outcome[M::ChurnShare as usize] = churn_share;
+            outcome[M::ChurnUplift as usize] = churn_share / s.churn.baseline_share;
+            outcome[M::WarRoomWeeks as usize] = war_room_weeks;
+            outcome[M::BuildCost as usize] = build_cost;
+            outcome[M::OpsCost as usize] = ops_cost;
+            outcome[M::DowntimeLoss as usize] = downtime_loss;
+            outcome[M::ChurnLoss as usize] = churn_loss;
+            outcome[M::TotalCost as usize] = build_cost + ops_cost + downtime_loss + churn_loss;
+            outcome[M::BudgetOverrun as usize] = if planned_budget > 0.0 {
+                build_cost / planned_budget
+            } else {
+                slip
+            };
+            outcome[M::TailCapped as usize] = f64::from(tail_capped);
+        }
+    }
+}
+
+fn index_of(s: &Scenario, id: &str) -> usize {
+    s.strategies
+        .iter()
+        .position(|st| st.id == id)
+        .expect("strategy ids come from the scenario")
+}
+
+#[inline]
+fn normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
+    StandardNormal.sample(rng)
+}
+
+/// A Poisson count; zero for a zero (or vanishing) mean.
+#[inline]
+fn poisson<R: Rng + ?Sized>(rng: &mut R, mean: f64) -> u64 {
+    if mean <= 0.0 || !mean.is_finite() {
+        return 0;
+    }
+    match Poisson::new(mean) {
+        Ok(d) => {
+            let x: f64 = d.sample(rng);
+            x as u64
+        }
+        Err(_) => 0,
+    }
+}
+
+/// A binomial count; n = 0 or p = 0 costs no draw.
+#[inline]
+fn binomial<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
+    if n == 0 || p <= 0.0 {
+        return 0;
+    }
+    if p >= 1.0 {
+        return n;
+    }
+    match Binomial::new(n, p) {
+        Ok(d) => d.sample(rng),
+        Err(_) => 0,
+    }
+}

@@ -1,0 +1,215 @@
+//! The CSV files of a run: one flat `Serialize` row type per file, written to
+//! memory and then atomically to disk. The only user of the `csv` crate.
+
+use serde::Serialize;
+
+use crate::engine::Samples;
+use crate::model::Metric;
+use crate::scenario::Scenario;
+use crate::stats::{Comparison, Histogram, Summary};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CsvError {
+    #[error("cannot format {file}: {source}")]
+    Format {
+        file: &'static str,
+        source: ::csv::Error,
+    },
+    #[error("cannot write {file}: {source}")]
+    Io {
+        file: &'static str,
+        source: std::io::Error,
+    },
+}
+
+#[derive(Serialize)]
+struct SummaryRow<'a> {
+    scenario: &'a str,
+    strategy: &'a str,
+    metric: &'static str,
+    unit: String,
+    n: usize,
+    mean: f64,
+    std_dev: f64,
+    std_err: f64,
+    min: f64,
+    p05: f64,
+    p10: f64,
+    p25: f64,
+    p50: f64,
+    p75: f64,
+    p80: f64,
+    p90: f64,
+    p95: f64,
+    p99: f64,
+    max: f64,
+}
+
+fn to_bytes<T: Serialize>(
+    file: &'static str,
+    rows: impl IntoIterator<Item = T>,
+) -> Result<Vec<u8>, CsvError> {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        w.serialize(row)
+            .map_err(|source| CsvError::Format { file, source })?;
+    }
+    // Flush explicitly: a Writer dropped with buffered rows throws the error away.
+    w.flush().map_err(|source| CsvError::Io { file, source })?;
+    w.into_inner().map_err(|e| CsvError::Io {
+        file,
+        source: std::io::Error::other(e.to_string()),
+    })
+}
+
+/// `summary.csv`: one row per strategy and metric.
+pub fn summary_csv(scenario: &Scenario, summaries: &[Summary]) -> Result<Vec<u8>, CsvError> {
+    to_bytes(
+        "summary.csv",
+        summaries.iter().map(|s| {
+            let q = s.quantiles;
+            SummaryRow {
+                scenario: &scenario.name,
+                strategy: &scenario.strategies[s.strategy].id,
+                metric: s.metric.id(),
+                unit: s.metric.unit_label(&scenario.currency),
+                n: s.n,
+                mean: s.mean,
+                std_dev: s.std_dev,
+                std_err: s.std_err,
+                min: s.min,
+                p05: q[0],
+                p10: q[1],
+                p25: q[2],
+                p50: q[3],
+                p75: q[4],
+                p80: q[5],
+                p90: q[6],
+                p95: q[7],
+                p99: q[8],
+                max: s.max,
+            }
+        }),
+    )
+}
+
+#[derive(Serialize)]
+struct ComparisonRow<'a> {
+    scenario: &'a str,
+    metric: &'static str,
+    unit: String,
+    strategy_a: &'a str,
+    strategy_b: &'a str,
+    n: usize,
+    p_a_better: f64,
+    p_tie: f64,
+    p_b_better: f64,
+    mean_diff: f64,
+    mean_diff_ci95_low: f64,
+    mean_diff_ci95_high: f64,
+    p_best_a: f64,
+    p_best_b: f64,
+}
+
+/// `comparison.csv`: one row per metric and pair of strategies.
+pub fn comparison_csv(
+    scenario: &Scenario,
+    comparisons: &[Comparison],
+) -> Result<Vec<u8>, CsvError> {
+    to_bytes(
+        "comparison.csv",
+        comparisons.iter().map(|c| ComparisonRow {
+            scenario: &scenario.name,
+            metric: c.metric.id(),
+            unit: c.metric.unit_label(&scenario.currency),
+            strategy_a: &scenario.strategies[c.a].id,
+            strategy_b: &scenario.strategies[c.b].id,
+            n: c.n,
+            p_a_better: c.p_a_better,
+            p_tie: c.p_tie,
+            p_b_better: c.p_b_better,
+            mean_diff: c.mean_diff,
+            mean_diff_ci95_low: c.ci95.0,
+            mean_diff_ci95_high: c.ci95.1,
+            p_best_a: c.p_best_a,
+            p_best_b: c.p_best_b,
+        }),
+    )
+}
+
+#[derive(Serialize)]
+struct HistogramRow<'a> {
+    scenario: &'a str,
+    strategy: &'a str,
+    metric: &'static str,
+    unit: String,
+    scale: &'static str,
+    kind: &'static str,
+    bin_low: f64,
+    bin_high: f64,
+    count: u64,
+    n: usize,
+    mean: f64,
+    p10: f64,
+    p50: f64,
+    p80: f64,
+    p90: f64,
+    p95: f64,
+}
+
+/// `histograms.csv`: bins per strategy and metric, with the statistics charts mark.
+pub fn histograms_csv(scenario: &Scenario, histograms: &[Histogram]) -> Result<Vec<u8>, CsvError> {
+    to_bytes(
+        "histograms.csv",
+        histograms.iter().flat_map(|h| {
+            let s = &h.summary;
+            h.bins.iter().map(move |b| HistogramRow {
+                scenario: &scenario.name,
+                strategy: &scenario.strategies[h.strategy].id,
+                metric: h.metric.id(),
+                unit: h.metric.unit_label(&scenario.currency),
+                scale: h.scale.id(),
+                kind: b.kind.id(),
+                bin_low: b.low,
+                bin_high: b.high,
+                count: b.count,
+                n: s.n,
+                mean: s.mean,
+                p10: s.quantiles[1],
+                p50: s.quantiles[3],
+                p80: s.quantiles[5],
+                p90: s.quantiles[6],
+                p95: s.quantiles[7],
+            })
+        }),
+    )
+}
+
+/// `trials.csv`: one row per trial and strategy, every metric a column. Written
+/// straight to `out` (it can be large).
+pub fn write_trials_csv<W: std::io::Write>(
+    scenario: &Scenario,
+    samples: &Samples,
+    out: W,
+) -> Result<(), CsvError> {
+    const FILE: &str = "trials.csv";
+    let mut w = ::csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(out);
+    let mut header = vec!["trial", "strategy"];
+    header.extend(Metric::ALL.iter().map(|m| m.id()));
+    w.write_record(&header)
+        .map_err(|source| CsvError::Format { file: FILE, source })?;
+    let mut values = [0.0; crate::model::METRIC_COUNT];
+    for t in 0..samples.trials() {
+        for (s, strategy) in scenario.strategies.iter().enumerate() {
+            for (v, m) in values.iter_mut().zip(Metric::ALL) {
+                *v = samples.column(s, m)[t];
+            }
+            w.serialize((t, &strategy.id, values))
+                .map_err(|source| CsvError::Format { file: FILE, source })?;
+        }
+    }
+    w.flush()
+        .map_err(|source| CsvError::Io { file: FILE, source })
+}

@@ -1,0 +1,183 @@
+//! The run folder: where results go, written so that nothing is ever half-written
+//! or clobbered by accident.
+//!
+//! A run writes into a hidden staging folder next to its destination
+//! (`.<name>.partial-<pid>`). Only when every file is written does the staging
+//! folder take the destination's place (with `--force`, the earlier result is
+//! moved aside first and removed after the swap). A failed or interrupted run
+//! removes its staging folder and leaves any earlier result untouched.
+
+pub mod csv;
+pub mod manifest;
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The file that marks a folder as a tradeoff-sim run folder.
+pub const MANIFEST: &str = "manifest.json";
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error(
+        "{}: a result is already there; pass --force to replace it, or --out to write elsewhere",
+        path.display()
+    )]
+    AlreadyExists { path: PathBuf },
+    #[error(
+        "{}: exists and is not a tradeoff-sim run folder (no manifest.json); refusing to replace it even with --force",
+        path.display()
+    )]
+    NotARunFolder { path: PathBuf },
+    #[error("{}: {action}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        action: &'static str,
+        source: std::io::Error,
+    },
+}
+
+fn io(path: &Path, action: &'static str) -> impl FnOnce(std::io::Error) -> OutputError {
+    let path = path.to_path_buf();
+    move |source| OutputError::Io {
+        path,
+        action,
+        source,
+    }
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder,
+/// flushed and synced, then renamed over the target.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "file".into());
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = fs::File::create(&tmp).map_err(io(&tmp, "cannot create file"))?;
+        f.write_all(bytes).map_err(io(&tmp, "cannot write"))?;
+        f.sync_all().map_err(io(&tmp, "cannot flush to disk"))?;
+        fs::rename(&tmp, path).map_err(io(path, "cannot move into place"))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// A run folder being written. Dropped without [`Staging::commit`], it removes
+/// everything it wrote.
+#[derive(Debug)]
+pub struct Staging {
+    destination: PathBuf,
+    dir: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// Checks that `destination` may be written (absent, or a run folder and
+    /// `force`), then creates the staging folder beside it.
+    pub fn begin(destination: &Path, force: bool) -> Result<Staging, OutputError> {
+        check_destination(destination, force)?;
+        let parent = match destination.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent).map_err(io(&parent, "cannot create the output folder"))?;
+        let name = destination
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "run".into());
+        let dir = parent.join(format!(".{name}.partial-{}", std::process::id()));
+        if dir.exists() {
+            let _ = fs::remove_dir_all(&dir);
+        }
+        fs::create_dir(&dir).map_err(io(&dir, "cannot create the staging folder"))?;
+        Ok(Staging {
+            destination: destination.to_path_buf(),
+            dir,
+            committed: false,
+        })
+    }
+
+    /// The staging folder, where files are written before the swap.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn destination(&self) -> &Path {
+        &self.destination
+    }
+
+    /// Writes one file of the run.
+    pub fn write(&self, name: &str, bytes: &[u8]) -> Result<PathBuf, OutputError> {
+        let path = self.dir.join(name);
+        write_atomic(&path, bytes)?;
+        Ok(self.destination.join(name))
+    }
+
+    /// Moves the finished run into place; an earlier result (allowed by `force`
+    /// when the staging began) is replaced only now.
+    pub fn commit(mut self) -> Result<PathBuf, OutputError> {
+        let dest = self.destination.clone();
+        let old = self.dir.with_file_name(format!(
+            ".{}.old-{}",
+            dest.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            std::process::id()
+        ));
+        let replaced = if dest.exists() {
+            fs::rename(&dest, &old).map_err(io(&dest, "cannot move the earlier result aside"))?;
+            true
+        } else {
+            false
+        };
+        if let Err(e) = fs::rename(&self.dir, &dest) {
+            if replaced {
+                let _ = fs::rename(&old, &dest);
+            }
+            return Err(io(&dest, "cannot move the new result into place")(e));
+        }
+        self.committed = true;
+        if replaced {
+            let _ = fs::remove_dir_all(&old);
+        }
+        Ok(dest)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+fn check_destination(destination: &Path, force: bool) -> Result<(), OutputError> {
+    if !destination.exists() {
+        return Ok(());
+    }
+    let is_run = destination.is_dir() && destination.join(MANIFEST).is_file();
+    let is_empty_dir = destination.is_dir()
+        && fs::read_dir(destination)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
+    if is_empty_dir {
+        return Ok(());
+    }
+    if !is_run {
+        return Err(OutputError::NotARunFolder {
+            path: destination.to_path_buf(),
+        });
+    }
+    if !force {
+        return Err(OutputError::AlreadyExists {
+            path: destination.to_path_buf(),
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,251 @@
+//! Scenarios: what a consultant writes in a TOML file, validated into types the
+//! model can trust.
+//!
+//! `read` owns the file format (every key, default and allowed range) and turns a
+//! file into a [`Scenario`], collecting every problem in one pass with its line,
+//! column and key path. The types here are already valid: the model never checks a
+//! parameter again. This module must not sample or simulate.
+
+pub mod dist;
+mod read;
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+pub use dist::{Dist, DistError};
+pub use read::{DEFAULT_SEED, MAX_TRIALS, Problem, ScenarioError, from_path, from_str};
+
+/// A value that may depend on a strategy's governance quality g in [0, 1]:
+/// value(g) = at_g1 + (at_g0 - at_g1) (1 - g)^k. A plain number is a constant.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct GovernanceCurve {
+    pub at_g0: f64,
+    pub at_g1: f64,
+    pub k: f64,
+}
+
+impl GovernanceCurve {
+    pub fn constant(value: f64) -> Self {
+        GovernanceCurve {
+            at_g0: value,
+            at_g1: value,
+            k: 1.0,
+        }
+    }
+
+    /// The value at governance quality `g`.
+    pub fn at(&self, g: f64) -> f64 {
+        if self.at_g0 == self.at_g1 {
+            return self.at_g1;
+        }
+        self.at_g1 + (self.at_g0 - self.at_g1) * (1.0 - g).powf(self.k)
+    }
+}
+
+/// A whole scenario, valid by construction.
+#[derive(Clone, Debug, Serialize)]
+pub struct Scenario {
+    /// Short name, from the file stem; names the default run folder.
+    pub name: String,
+    /// One-line title for tables and chart subtitles.
+    pub title: String,
+    pub description: String,
+    /// Currency code of every money figure (ISO 4217, e.g. `USD`).
+    pub currency: String,
+    pub trials: u64,
+    pub seed: u64,
+    pub horizon: Horizon,
+    pub drivers: Drivers,
+    pub build: Build,
+    pub api: Api,
+    pub surges: Surges,
+    pub incidents: Incidents,
+    pub walk_away: WalkAway,
+    pub churn: Churn,
+    pub cost: Cost,
+    pub strategies: Vec<Strategy>,
+    pub risks: Vec<Risk>,
+    /// Where the scenario came from (not part of the model).
+    #[serde(skip)]
+    pub source: Option<PathBuf>,
+}
+
+/// The post-launch window.
+#[derive(Clone, Debug, Serialize)]
+pub struct Horizon {
+    /// Post-launch window in weeks over which failures, fixes and downtime count.
+    pub weeks: f64,
+    /// The window the failure, fix and surge rates are stated for. When `weeks`
+    /// differs, rates are rescaled along the decaying arrival curve.
+    pub rate_window_weeks: f64,
+}
+
+/// Shared drivers of one trial: latent complexity and incident frailty.
+#[derive(Clone, Debug, Serialize)]
+pub struct Drivers {
+    /// Loading of the latent complexity Z ~ N(0, 1) on log build time.
+    pub complexity_on_build: f64,
+    /// Loading of Z on log incident frailty.
+    pub complexity_on_frailty: f64,
+    /// Gamma shape of the incident frailty (mean 1); smaller is more overdispersed.
+    pub frailty_shape: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Build {
+    /// The reference plan in weeks (a strategy's plan is this times its `plan_multiplier`).
+    pub plan_weeks: f64,
+    /// Estimation uncertainty, a multiplier on the plan.
+    pub estimate: Dist,
+    /// Share of work that crosses a vendor seam.
+    pub seam_share: f64,
+    /// How much longer cross-organisation work takes (2.5 = 2.5x).
+    pub seam_slowdown: f64,
+    /// Extra weeks of onboarding when a responsibility matrix is in force.
+    pub matrix_onboarding_weeks: Dist,
+    /// Optional target launch, in build weeks, drawn on the S-curve.
+    pub target_weeks: Option<f64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Api {
+    /// Decay rate of the Goel-Okumoto arrival intensity, per week.
+    pub decay_per_week: f64,
+    /// Probability that an API or surge failure needs an emergency fix.
+    pub fix_probability: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Surges {
+    /// Expected peak-traffic events per rate window.
+    pub events_per_window: f64,
+    /// Surge multiple over normal traffic.
+    pub multiple: Dist,
+    /// Length of a surge failure in hours.
+    pub failure_hours: Dist,
+    /// Share of checkouts a surge failure hits.
+    pub impact_fraction: Dist,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Incidents {
+    /// Share of other emergency fixes that are customer-facing incidents.
+    pub customer_facing_share: f64,
+    /// Log-scale spread of time to recovery.
+    pub ttr_sigma: f64,
+    /// Share of checkouts an incident hits.
+    pub impact_fraction: Dist,
+    /// Probability that an incident of a vendor-seam strategy crosses the seam.
+    pub seam_crossing_probability: f64,
+    /// TTR multiplier for an incident that crosses the seam (may depend on g).
+    pub seam_ttr_factor: GovernanceCurve,
+    /// TTR multiplier when a responsibility matrix is in force.
+    pub matrix_ttr_factor: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct WalkAway {
+    /// Week after launch at which a partner walks away.
+    pub at_week: Dist,
+    /// Share of checkouts degraded while an issue is unresolved.
+    pub degraded_fraction: Dist,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Churn {
+    /// Failed checkouts an active customer meets per week of full outage.
+    pub failed_checkouts_per_week: f64,
+    /// Probability that one failed checkout loses the customer.
+    pub loss_probability: f64,
+    /// Baseline churn share over the horizon, for `churn_uplift`.
+    pub baseline_share: f64,
+    pub customers: f64,
+    /// Lifetime value of a customer, in the currency.
+    pub lifetime_value: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Cost {
+    /// Revenue lost per hour of full checkout outage.
+    pub downtime_loss_per_hour: f64,
+    /// Share of lost revenue recaptured later.
+    pub recaptured_share: f64,
+    /// Hourly rate of responders and fixers.
+    pub hourly_rate: f64,
+    /// Effort per emergency fix in hours; one draw per trial and strategy.
+    pub fix_effort_hours: Dist,
+    /// Cost of one war-room week.
+    pub war_room_week_cost: f64,
+    /// War-room weeks of a vendor-seam strategy (depends on g).
+    pub war_room_weeks: GovernanceCurve,
+    /// Spread multiplier on war-room weeks.
+    pub war_room_spread: Dist,
+    /// Late projects add people: build cost = burn x weeks x (1 + f max(0, slip - 1)).
+    pub overrun_staffing_factor: f64,
+}
+
+/// One way of staffing the project.
+#[derive(Clone, Debug, Serialize)]
+pub struct Strategy {
+    pub id: String,
+    pub label: String,
+    /// Governance quality g in [0, 1].
+    pub governance: f64,
+    /// The strategy's plan relative to `build.plan_weeks`.
+    pub plan_multiplier: f64,
+    /// Two vendors with a seam between them (coordination, war room, seam TTR).
+    pub vendor_seam: bool,
+    /// A shared responsibility matrix is in force.
+    pub responsibility_matrix: bool,
+    /// Build cost per week.
+    pub weekly_burn: f64,
+    /// People on an incident call.
+    pub responders: f64,
+    /// Expected API failures in the rate window, at frailty 1.
+    pub api_failure_rate: GovernanceCurve,
+    /// Expected other emergency fixes in the rate window, at frailty 1.
+    pub other_fix_rate: GovernanceCurve,
+    /// Median capacity headroom, as a multiple of normal traffic.
+    pub headroom_median: GovernanceCurve,
+    pub headroom_sigma: GovernanceCurve,
+    /// Median time to recovery of an incident, in hours.
+    pub ttr_median_hours: GovernanceCurve,
+    /// Probability that a backend issue is open when the partner walks away.
+    pub walk_away_unresolved_probability: GovernanceCurve,
+    /// Weeks checkout stays degraded after a walk-away with an open issue.
+    pub walk_away_degraded_weeks: Dist,
+}
+
+impl Strategy {
+    /// The strategy's own plan, in weeks.
+    pub fn plan_weeks(&self, build: &Build) -> f64 {
+        build.plan_weeks * self.plan_multiplier
+    }
+}
+
+/// One row of the risk register.
+#[derive(Clone, Debug, Serialize)]
+pub struct Risk {
+    pub name: String,
+    /// Probability per strategy, in the order of `Scenario::strategies`.
+    pub probability: Vec<GovernanceCurve>,
+    pub effects: RiskEffects,
+}
+
+/// What a risk does when it occurs. Effects combine: several may be set.
+#[derive(Clone, Debug, Serialize)]
+pub struct RiskEffects {
+    /// Build time x (1 + draw), before additive delays.
+    pub build_extra_share: Option<Dist>,
+    /// Weeks added to build time.
+    pub delay_weeks: Option<Dist>,
+    /// Build time x (1 + draw) after the delays (a fat tail), capped.
+    pub tail_extra_share: Option<Dist>,
+    /// Cap on the tail multiplier (1 + draw).
+    pub tail_multiplier_cap: f64,
+    /// Multiplier on the API-failure rate.
+    pub api_failure_multiplier: f64,
+    /// The partner walks away after launch.
+    pub walk_away: bool,
+}

@@ -1,0 +1,1482 @@
+//! The scenario file format: every key, its default and its allowed range.
+//!
+//! The file is parsed with `toml`'s span-keeping document tree, then walked by hand
+//! rather than through `#[derive(Deserialize)]`: serde stops at the first error,
+//! while a consultant fixing a file wants every problem at once, each with its
+//! line, column and key path. Unknown keys are errors (a typo must not silently
+//! fall back to a default).
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::dist::Dist;
+use super::{
+    Api, Build, Churn, Cost, Drivers, GovernanceCurve, Horizon, Incidents, Risk, RiskEffects,
+    Scenario, Strategy, Surges, WalkAway,
+};
+
+/// The seed used when a scenario gives none: fixed, so that two runs of the same
+/// file agree (never the clock).
+pub const DEFAULT_SEED: u64 = 2026;
+/// Most trials a scenario may ask for.
+pub const MAX_TRIALS: u64 = 1_000_000_000;
+/// Most strategies and risks a scenario may hold.
+pub const MAX_STRATEGIES: usize = 64;
+pub const MAX_RISKS: usize = 1000;
+
+/// One thing wrong with a scenario, located in the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// Dotted key path, e.g. `strategies.ux_led.api_failure_rate`.
+    pub key: String,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.key.is_empty() {
+            write!(f, "{}:{}: {}", self.line, self.column, self.message)
+        } else {
+            write!(
+                f,
+                "{}:{}: {}: {}",
+                self.line, self.column, self.key, self.message
+            )
+        }
+    }
+}
+
+/// Why a scenario could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    #[error("{}: cannot read the scenario file: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: is a folder; give the path of a .toml scenario file", path.display())]
+    IsFolder { path: PathBuf },
+    #[error("{}", render_problems(path, problems))]
+    Invalid {
+        path: PathBuf,
+        problems: Vec<Problem>,
+    },
+}
+
+fn render_problems(path: &Path, problems: &[Problem]) -> String {
+    let mut out = String::new();
+    for (i, p) in problems.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&format!("{}:{p}", path.display()));
+    }
+    let n = problems.len();
+    out.push_str(&format!(
+        "\n{} problem{} in {}",
+        n,
+        if n == 1 { "" } else { "s" },
+        path.display()
+    ));
+    out
+}
+
+/// Reads and validates the scenario at `path`. The scenario's name is the file stem.
+pub fn from_path(path: &Path) -> Result<Scenario, ScenarioError> {
+    if path.is_dir() {
+        return Err(ScenarioError::IsFolder {
+            path: path.to_path_buf(),
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|source| ScenarioError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "scenario".to_string());
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let valid = err.utf8_error().valid_up_to();
+            let bytes = err.as_bytes();
+            let prefix = String::from_utf8_lossy(&bytes[..valid]);
+            let (line, column) = line_column(&prefix, prefix.len());
+            return Err(ScenarioError::Invalid {
+                path: path.to_path_buf(),
+                problems: vec![Problem {
+                    line,
+                    column,
+                    key: String::new(),
+                    message: format!(
+                        "the file is not valid UTF-8 (byte 0x{:02x} at offset {valid}); save it as UTF-8",
+                        bytes[valid]
+                    ),
+                }],
+            });
+        }
+    };
+    let mut scenario = from_str(&text, &name).map_err(|problems| ScenarioError::Invalid {
+        path: path.to_path_buf(),
+        problems,
+    })?;
+    scenario.source = Some(path.to_path_buf());
+    Ok(scenario)
+}
+
+/// Parses and validates scenario text; `name` becomes the scenario's name.
+/// On failure, returns every problem found, in file order.
+pub fn from_str(text: &str, name: &str) -> Result<Scenario, Vec<Problem>> {
+    let mut reader = Reader {
+        src: text,
+        problems: Vec::new(),
+    };
+    if text.starts_with('\u{feff}') {
+        reader.problem(
+            0..0,
+            "",
+            "the file starts with a byte-order mark; save it as UTF-8 without BOM".to_string(),
+        );
+        return Err(reader.problems);
+    }
+    let (doc, errors) = DeTable::parse_recoverable(text);
+    if !errors.is_empty() {
+        for e in errors {
+            let span = e.span().unwrap_or(0..0);
+            reader.problem(span, "", format!("TOML syntax: {}", e.message()));
+        }
+        reader.sort();
+        return Err(reader.problems);
+    }
+    let root = Tbl::new(String::new(), Some(doc.get_ref()), doc.span());
+    let scenario = reader.scenario(root, name);
+    if reader.problems.is_empty() {
+        Ok(scenario)
+    } else {
+        reader.sort();
+        Err(reader.problems)
+    }
+}
+
+/// (line, column), both 1-based, of a byte offset; column counts characters.
+fn line_column(src: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(src.len());
+    let mut start = offset;
+    while !src.is_char_boundary(start) {
+        start -= 1;
+    }
+    let before = &src[..start];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+/// What a number must satisfy.
+#[derive(Clone, Copy, Debug)]
+enum Check {
+    Any,
+    Probability,
+    NonNegative,
+    Positive,
+    Between(f64, f64),
+}
+
+impl Check {
+    fn allows(self, v: f64) -> bool {
+        match self {
+            Check::Any => true,
+            Check::Probability => (0.0..=1.0).contains(&v),
+            Check::NonNegative => v >= 0.0,
+            Check::Positive => v > 0.0,
+            Check::Between(lo, hi) => (lo..=hi).contains(&v),
+        }
+    }
+
+    fn describe(self) -> String {
+        match self {
+            Check::Any => "any finite number".to_string(),
+            Check::Probability => "a probability between 0 and 1".to_string(),
+            Check::NonNegative => ">= 0".to_string(),
+            Check::Positive => "> 0".to_string(),
+            Check::Between(lo, hi) => format!("between {lo} and {hi}"),
+        }
+    }
+}
+
+/// Where a distribution's draws must fall.
+#[derive(Clone, Copy, Debug)]
+enum Support {
+    NonNegative,
+    Fraction,
+    Positive,
+}
+
+impl Support {
+    fn allows(self, (lo, hi): (f64, f64)) -> bool {
+        match self {
+            Support::NonNegative => lo >= 0.0,
+            Support::Fraction => lo >= 0.0 && hi <= 1.0,
+            Support::Positive => lo > 0.0 || (lo == 0.0 && hi > 0.0 && hi.is_infinite()),
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Support::NonNegative => {
+                "draws must be >= 0 (use lognormal, lomax, or a normal with min = 0)"
+            }
+            Support::Fraction => "draws must lie between 0 and 1",
+            Support::Positive => "draws must be > 0",
+        }
+    }
+}
+
+type Value<'i> = Spanned<DeValue<'i>>;
+
+/// A table being read: remembers which keys were asked for, so that any other key
+/// is reported as unknown, with the list of allowed keys.
+struct Tbl<'a, 'i> {
+    path: String,
+    table: Option<&'a DeTable<'i>>,
+    span: Range<usize>,
+    asked: Vec<&'static str>,
+}
+
+impl<'a, 'i> Tbl<'a, 'i> {
+    fn new(path: String, table: Option<&'a DeTable<'i>>, span: Range<usize>) -> Self {
+        Tbl {
+            path,
+            table,
+            span,
+            asked: Vec::new(),
+        }
+    }
+
+    fn key_path(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.path)
+        }
+    }
+
+    fn get(&mut self, key: &'static str) -> Option<&'a Value<'i>> {
+        self.asked.push(key);
+        self.table?
+            .iter()
+            .find(|(k, _)| k.get_ref().as_ref() == key)
+            .map(|(_, v)| v)
+    }
+}
+
+struct Reader<'s> {
+    src: &'s str,
+    problems: Vec<Problem>,
+}
+
+impl Reader<'_> {
+    fn problem(&mut self, span: Range<usize>, key: &str, message: String) {
+        let (line, column) = line_column(self.src, span.start);
+        self.problems.push(Problem {
+            line,
+            column,
+            key: key.to_string(),
+            message,
+        });
+    }
+
+    fn sort(&mut self) {
+        self.problems
+            .sort_by(|a, b| (a.line, a.column).cmp(&(b.line, b.column)));
+        self.problems.dedup();
+    }
+
+    /// Reports keys of `t` that were never asked for.
+    fn finish(&mut self, t: Tbl<'_, '_>) {
+        let Some(table) = t.table else { return };
+        for (k, _) in table.iter() {
+            let key = k.get_ref().as_ref();
+            if !t.asked.contains(&key) {
+                let mut allowed: Vec<&str> = t.asked.clone();
+                allowed.sort_unstable();
+                allowed.dedup();
+                let hint = closest(key, &allowed)
+                    .map(|c| format!(" (did you mean `{c}`?)"))
+                    .unwrap_or_default();
+                self.problem(
+                    k.span(),
+                    &t.key_path(key),
+                    format!("unknown key{hint}; allowed here: {}", allowed.join(", ")),
+                );
+            }
+        }
+    }
+
+    /// A sub-table; a missing one reads as empty (every key then takes its default).
+    fn table<'a, 'i>(&mut self, parent: &mut Tbl<'a, 'i>, key: &'static str) -> Tbl<'a, 'i> {
+        let path = parent.key_path(key);
+        match parent.get(key) {
+            None => Tbl::new(path, None, parent.span.clone()),
+            Some(v) => match v.get_ref() {
+                DeValue::Table(t) => Tbl::new(path, Some(t), v.span()),
+                other => {
+                    self.problem(
+                        v.span(),
+                        &path,
+                        format!("expected a table, got {}", type_name(other)),
+                    );
+                    Tbl::new(path, None, v.span())
+                }
+            },
+        }
+    }
+
+    fn missing(&mut self, t: &Tbl<'_, '_>, key: &str, what: &str) {
+        let where_ = if t.path.is_empty() {
+            "at the top of the file".to_string()
+        } else {
+            format!("in [{}]", t.path)
+        };
+        self.problem(
+            t.span.clone(),
+            &t.key_path(key),
+            format!("missing; add `{key} = ...` {where_} ({what})"),
+        );
+    }
+
+    /// A number value (integer or float), checked to be finite and in range.
+    fn number_value(&mut self, v: &Value<'_>, path: &str, check: Check) -> Option<f64> {
+        let value = match v.get_ref() {
+            DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
+                Ok(n) => n as f64,
+                Err(_) => {
+                    self.problem(
+                        v.span(),
+                        path,
+                        "integer out of range; a number must fit in 64 bits".to_string(),
+                    );
+                    return None;
+                }
+            },
+            DeValue::Float(f) => {
+                let text = f.as_str();
+                let lower = text.to_ascii_lowercase();
+                if lower.contains("nan") || lower.contains("inf") {
+                    self.problem(
+                        v.span(),
+                        path,
+                        format!("must be a finite number ({}), got {text}", check.describe()),
+                    );
+                    return None;
+                }
+                match text.replace('_', "").parse::<f64>() {
+                    Ok(x) if x.is_finite() => x,
+                    _ => {
+                        self.problem(v.span(), path, format!("number out of range, got {text}"));
+                        return None;
+                    }
+                }
+            }
+            other => {
+                self.problem(
+                    v.span(),
+                    path,
+                    format!(
+                        "expected a number ({}), got {}",
+                        check.describe(),
+                        type_name(other)
+                    ),
+                );
+                return None;
+            }
+        };
+        if !check.allows(value) {
+            self.problem(
+                v.span(),
+                path,
+                format!("must be {}, got {value}", check.describe()),
+            );
+            return None;
+        }
+        Some(value)
+    }
+
+    fn number(
+        &mut self,
+        t: &mut Tbl<'_, '_>,
+        key: &'static str,
+        default: Option<f64>,
+        check: Check,
+    ) -> f64 {
+        let path = t.key_path(key);
+        match t.get(key) {
+            Some(v) => self.number_value(v, &path, check).unwrap_or(f64::NAN),
+            None => match default {
+                Some(d) => d,
+                None => {
+                    self.missing(t, key, &format!("a number, {}", check.describe()));
+                    f64::NAN
+                }
+            },
+        }
+    }
+
+    fn optional_number(
+        &mut self,
+        t: &mut Tbl<'_, '_>,
+        key: &'static str,
+        check: Check,
+    ) -> Option<f64> {
+        let path = t.key_path(key);
+        t.get(key).and_then(|v| self.number_value(v, &path, check))
+    }
+
+    fn whole_number(
+        &mut self,
+        t: &mut Tbl<'_, '_>,
+        key: &'static str,
+        default: u64,
+        min: u64,
+        max: u64,
+    ) -> u64 {
+        let path = t.key_path(key);
+        let Some(v) = t.get(key) else { return default };
+        let allowed = format!("a whole number between {min} and {max}");
+        match v.get_ref() {
+            DeValue::Integer(i) => match u64::from_str_radix(i.as_str(), i.radix()) {
+                Ok(n) if (min..=max).contains(&n) => n,
+                Ok(n) => {
+                    self.problem(v.span(), &path, format!("must be {allowed}, got {n}"));
+                    default
+                }
+                Err(_) => {
+                    self.problem(
+                        v.span(),
+                        &path,
+                        format!(
+                            "must be {allowed}, got {}",
+                            display_int(i.as_str(), i.radix())
+                        ),
+                    );
+                    default
+                }
+            },
+            other => {
+                self.problem(
+                    v.span(),
+                    &path,
+                    format!("expected {allowed}, got {}", type_name(other)),
+                );
+                default
+            }
+        }
+    }
+
+    fn boolean(&mut self, t: &mut Tbl<'_, '_>, key: &'static str, default: bool) -> bool {
+        let path = t.key_path(key);
+        match t.get(key) {
+            None => default,
+            Some(v) => match v.get_ref() {
+                DeValue::Boolean(b) => *b,
+                other => {
+                    self.problem(
+                        v.span(),
+                        &path,
+                        format!("expected true or false, got {}", type_name(other)),
+                    );
+                    default
+                }
+            },
+        }
+    }
+
+    fn string(&mut self, t: &mut Tbl<'_, '_>, key: &'static str, default: Option<&str>) -> String {
+        let path = t.key_path(key);
+        match t.get(key) {
+            None => match default {
+                Some(d) => d.to_string(),
+                None => {
+                    self.missing(t, key, "a string in quotes");
+                    String::new()
+                }
+            },
+            Some(v) => match v.get_ref() {
+                DeValue::String(s) => s.to_string(),
+                other => {
+                    self.problem(
+                        v.span(),
+                        &path,
+                        format!("expected a string in quotes, got {}", type_name(other)),
+                    );
+                    String::new()
+                }
+            },
+        }
+    }
+
+    /// A number, or `{ g0 = .., g1 = .., k = 1 }` for a value that depends on
+    /// governance. Both ends must satisfy `check`; the curve lies between them.
+    fn curve_value(&mut self, v: &Value<'_>, path: &str, check: Check) -> GovernanceCurve {
+        const NAN: GovernanceCurve = GovernanceCurve {
+            at_g0: f64::NAN,
+            at_g1: f64::NAN,
+            k: 1.0,
+        };
+        match v.get_ref() {
+            DeValue::Table(table) => {
+                let mut t = Tbl::new(path.to_string(), Some(table), v.span());
+                let at_g0 = self.number(&mut t, "g0", None, check);
+                let at_g1 = self.number(&mut t, "g1", None, check);
+                let k = self.number(&mut t, "k", Some(1.0), Check::Positive);
+                self.finish(t);
+                GovernanceCurve { at_g0, at_g1, k }
+            }
+            DeValue::Integer(_) | DeValue::Float(_) => self
+                .number_value(v, path, check)
+                .map_or(NAN, GovernanceCurve::constant),
+            other => {
+                self.problem(
+                    v.span(),
+                    path,
+                    format!(
+                        "expected a number ({}) or a governance curve {{ g0 = .., g1 = .., k = 1 }}, got {}",
+                        check.describe(),
+                        type_name(other)
+                    ),
+                );
+                NAN
+            }
+        }
+    }
+
+    fn curve(
+        &mut self,
+        t: &mut Tbl<'_, '_>,
+        key: &'static str,
+        default: Option<GovernanceCurve>,
+        check: Check,
+    ) -> GovernanceCurve {
+        let path = t.key_path(key);
+        match t.get(key) {
+            Some(v) => self.curve_value(v, &path, check),
+            None => match default {
+                Some(d) => d,
+                None => {
+                    self.missing(
+                        t,
+                        key,
+                        &format!(
+                            "a number, {}, or {{ g0 = .., g1 = .. }} for a value that depends on governance",
+                            check.describe()
+                        ),
+                    );
+                    GovernanceCurve::constant(f64::NAN)
+                }
+            },
+        }
+    }
+
+    /// A list of exactly `names.len()` numbers, e.g. `[min, mode, max]`.
+    fn numbers_list(&mut self, v: &Value<'_>, path: &str, names: &[&str]) -> Option<Vec<f64>> {
+        let shape = format!("[{}]", names.join(", "));
+        let DeValue::Array(items) = v.get_ref() else {
+            self.problem(
+                v.span(),
+                path,
+                format!("expected {shape}, got {}", type_name(v.get_ref())),
+            );
+            return None;
+        };
+        if items.len() != names.len() {
+            self.problem(
+                v.span(),
+                path,
+                format!(
+                    "expected {shape}, {} numbers, got {}",
+                    names.len(),
+                    items.len()
+                ),
+            );
+            return None;
+        }
+        let mut out = Vec::with_capacity(names.len());
+        let mut ok = true;
+        for (item, name) in items.iter().zip(names) {
+            match self.number_value(item, &format!("{path} ({name})"), Check::Any) {
+                Some(x) => out.push(x),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    /// A distribution: a bare number (a constant) or a table with one of the keys
+    /// `constant`, `uniform`, `triangular`, `pert`, `lognormal`, `normal`, `beta`, `lomax`.
+    fn dist_value(&mut self, v: &Value<'_>, path: &str, support: Support) -> Option<Dist> {
+        const KINDS: &str = "constant, uniform, triangular, pert, lognormal, normal, beta, lomax";
+        let table = match v.get_ref() {
+            DeValue::Integer(_) | DeValue::Float(_) => {
+                let x = self.number_value(v, path, Check::Any)?;
+                return self.checked_dist(Dist::constant(x), v, path, support);
+            }
+            DeValue::Table(table) => table,
+            other => {
+                self.problem(
+                    v.span(),
+                    path,
+                    format!(
+                        "expected a distribution such as {{ triangular = [min, mode, max] }} (one of {KINDS}), got {}",
+                        type_name(other)
+                    ),
+                );
+                return None;
+            }
+        };
+        if table.len() != 1 {
+            self.problem(
+                v.span(),
+                path,
+                format!(
+                    "a distribution has exactly one kind key (one of {KINDS}), got {}",
+                    table.len()
+                ),
+            );
+            return None;
+        }
+        let (kind_key, inner) = table.iter().next()?;
+        let kind = kind_key.get_ref().as_ref();
+        let inner_path = format!("{path}.{kind}");
+        let made = match kind {
+            "constant" => {
+                let x = self.number_value(inner, &inner_path, Check::Any)?;
+                Dist::constant(x)
+            }
+            "uniform" => {
+                let x = self.numbers_list(inner, &inner_path, &["low", "high"])?;
+                Dist::uniform(x[0], x[1])
+            }
+            "triangular" => {
+                let x = self.numbers_list(inner, &inner_path, &["min", "mode", "max"])?;
+                Dist::triangular(x[0], x[1], x[2])
+            }
+            "pert" => {
+                let x = self.numbers_list(inner, &inner_path, &["min", "mode", "max"])?;
+                Dist::pert(x[0], x[1], x[2])
+            }
+            "lognormal" | "normal" | "beta" | "lomax" => {
+                let DeValue::Table(params) = inner.get_ref() else {
+                    let shape = match kind {
+                        "lognormal" => "{ median = .., sigma = .. } or { p05 = .., p95 = .. }",
+                        "normal" => {
+                            "{ mean = .., std_dev = .., min = .., max = .. } (min and max optional)"
+                        }
+                        "beta" => "{ alpha = .., beta = .. }",
+                        _ => "{ shape = .., scale = .. }",
+                    };
+                    self.problem(
+                        inner.span(),
+                        &inner_path,
+                        format!("expected {shape}, got {}", type_name(inner.get_ref())),
+                    );
+                    return None;
+                };
+                let mut t = Tbl::new(inner_path.clone(), Some(params), inner.span());
+                let made = match kind {
+                    "lognormal" => {
+                        let by_interval = params
+                            .iter()
+                            .any(|(k, _)| matches!(k.get_ref().as_ref(), "p05" | "p95"));
+                        if by_interval {
+                            let p05 = self.number(&mut t, "p05", None, Check::Positive);
+                            let p95 = self.number(&mut t, "p95", None, Check::Positive);
+                            Dist::lognormal_from_interval(p05, p95)
+                        } else {
+                            let median = self.number(&mut t, "median", None, Check::Positive);
+                            let sigma = self.number(&mut t, "sigma", None, Check::NonNegative);
+                            Dist::lognormal(median, sigma)
+                        }
+                    }
+                    "normal" => {
+                        let mean = self.number(&mut t, "mean", None, Check::Any);
+                        let sd = self.number(&mut t, "std_dev", None, Check::NonNegative);
+                        let min = self.optional_number(&mut t, "min", Check::Any);
+                        let max = self.optional_number(&mut t, "max", Check::Any);
+                        Dist::normal(mean, sd, min, max)
+                    }
+                    "beta" => {
+                        let a = self.number(&mut t, "alpha", None, Check::Positive);
+                        let b = self.number(&mut t, "beta", None, Check::Positive);
+                        Dist::beta(a, b)
+                    }
+                    _ => {
+                        let shape = self.number(&mut t, "shape", None, Check::Positive);
+                        let scale = self.number(&mut t, "scale", None, Check::Positive);
+                        Dist::lomax(shape, scale)
+                    }
+                };
+                let before = self.problems.len();
+                self.finish(t);
+                if self.problems.len() > before {
+                    return None;
+                }
+                made
+            }
+            other => {
+                let hint = closest(other, &KINDS.split(", ").collect::<Vec<_>>())
+                    .map(|c| format!(" (did you mean `{c}`?)"))
+                    .unwrap_or_default();
+                self.problem(
+                    kind_key.span(),
+                    &inner_path,
+                    format!("unknown distribution{hint}; one of {KINDS}"),
+                );
+                return None;
+            }
+        };
+        self.checked_dist(made, v, path, support)
+    }
+
+    fn checked_dist(
+        &mut self,
+        made: Result<Dist, super::DistError>,
+        v: &Value<'_>,
+        path: &str,
+        support: Support,
+    ) -> Option<Dist> {
+        match made {
+            Ok(d) => {
+                if support.allows(d.support()) {
+                    Some(d)
+                } else {
+                    let (lo, hi) = d.support();
+                    self.problem(
+                        v.span(),
+                        path,
+                        format!("{}; this one ranges from {lo} to {hi}", support.describe()),
+                    );
+                    None
+                }
+            }
+            Err(e) => {
+                // Arithmetic on NaN placeholders already reported elsewhere stays silent.
+                if !matches!(e, super::DistError::NotFinite { value, .. } if value.is_nan()) {
+                    self.problem(v.span(), path, e.to_string());
+                }
+                None
+            }
+        }
+    }
+
+    fn dist(
+        &mut self,
+        t: &mut Tbl<'_, '_>,
+        key: &'static str,
+        default: Option<Dist>,
+        support: Support,
+    ) -> Dist {
+        let path = t.key_path(key);
+        let fallback = Dist::Constant { value: f64::NAN };
+        match t.get(key) {
+            Some(v) => self.dist_value(v, &path, support).unwrap_or(fallback),
+            None => match default {
+                Some(d) => d,
+                None => {
+                    self.missing(
+                        t,
+                        key,
+                        "a distribution such as { triangular = [min, mode, max] }",
+                    );
+                    fallback
+                }
+            },
+        }
+    }
+
+    fn optional_dist(
+        &mut self,
+        t: &mut Tbl<'_, '_>,
+        key: &'static str,
+        support: Support,
+    ) -> Option<Dist> {
+        let path = t.key_path(key);
+        let v = t.get(key)?;
+        Some(
+            self.dist_value(v, &path, support)
+                .unwrap_or(Dist::Constant { value: f64::NAN }),
+        )
+    }
+
+    fn scenario(&mut self, mut root: Tbl<'_, '_>, name: &str) -> Scenario {
+        let title = self.string(&mut root, "title", Some(name));
+        let description = self.string(&mut root, "description", Some(""));
+        let currency = self.string(&mut root, "currency", Some("USD"));
+        if let Some(v) = root.get("currency")
+            && !(currency.len() == 3 && currency.chars().all(|c| c.is_ascii_uppercase()))
+            && matches!(v.get_ref(), DeValue::String(_))
+        {
+            self.problem(
+                v.span(),
+                "currency",
+                format!(
+                    "must be a three-letter ISO 4217 code such as USD, EUR or GBP, got {currency:?}"
+                ),
+            );
+        }
+        let trials = self.whole_number(&mut root, "trials", 100_000, 1, MAX_TRIALS);
+        let seed = self.whole_number(&mut root, "seed", DEFAULT_SEED, 0, i64::MAX as u64);
+
+        let horizon = {
+            let mut t = self.table(&mut root, "horizon");
+            let h = Horizon {
+                weeks: self.number(&mut t, "weeks", Some(26.0), Check::Between(1.0, 520.0)),
+                rate_window_weeks: self.number(
+                    &mut t,
+                    "rate_window_weeks",
+                    Some(26.0),
+                    Check::Between(1.0, 520.0),
+                ),
+            };
+            self.finish(t);
+            h
+        };
+        let drivers = {
+            let mut t = self.table(&mut root, "drivers");
+            let d = Drivers {
+                complexity_on_build: self.number(
+                    &mut t,
+                    "complexity_on_build",
+                    Some(0.10),
+                    Check::Between(0.0, 3.0),
+                ),
+                complexity_on_frailty: self.number(
+                    &mut t,
+                    "complexity_on_frailty",
+                    Some(0.35),
+                    Check::Between(0.0, 3.0),
+                ),
+                frailty_shape: self.number(
+                    &mut t,
+                    "frailty_shape",
+                    Some(1.5),
+                    Check::Between(0.01, 1e6),
+                ),
+            };
+            self.finish(t);
+            d
+        };
+        let build = {
+            let mut t = self.table(&mut root, "build");
+            let b = Build {
+                plan_weeks: self.number(&mut t, "plan_weeks", None, Check::Between(0.1, 1040.0)),
+                estimate: self.dist(
+                    &mut t,
+                    "estimate",
+                    Some(Dist::pert(0.90, 1.00, 1.35).expect("valid default")),
+                    Support::Positive,
+                ),
+                seam_share: self.number(&mut t, "seam_share", Some(0.25), Check::Probability),
+                seam_slowdown: self.number(
+                    &mut t,
+                    "seam_slowdown",
+                    Some(2.5),
+                    Check::Between(1.0, 100.0),
+                ),
+                matrix_onboarding_weeks: self.dist(
+                    &mut t,
+                    "matrix_onboarding_weeks",
+                    Some(Dist::triangular(1.0, 2.0, 4.0).expect("valid default")),
+                    Support::NonNegative,
+                ),
+                target_weeks: self.optional_number(&mut t, "target_weeks", Check::Positive),
+            };
+            self.finish(t);
+            b
+        };
+        let api = {
+            let mut t = self.table(&mut root, "api");
+            let a = Api {
+                decay_per_week: self.number(
+                    &mut t,
+                    "decay_per_week",
+                    Some(0.10),
+                    Check::Between(0.0, 10.0),
+                ),
+                fix_probability: self.number(
+                    &mut t,
+                    "fix_probability",
+                    Some(0.9),
+                    Check::Probability,
+                ),
+            };
+            self.finish(t);
+            a
+        };
+        let surges = {
+            let mut t = self.table(&mut root, "surges");
+            let s = Surges {
+                events_per_window: self.number(
+                    &mut t,
+                    "events_per_window",
+                    Some(1.0),
+                    Check::Between(0.0, 1000.0),
+                ),
+                multiple: self.dist(
+                    &mut t,
+                    "multiple",
+                    Some(Dist::lognormal(2.5, 0.6).expect("valid default")),
+                    Support::NonNegative,
+                ),
+                failure_hours: self.dist(
+                    &mut t,
+                    "failure_hours",
+                    Some(Dist::triangular(2.0, 6.0, 12.0).expect("valid default")),
+                    Support::NonNegative,
+                ),
+                impact_fraction: self.dist(
+                    &mut t,
+                    "impact_fraction",
+                    Some(Dist::uniform(0.2, 0.6).expect("valid default")),
+                    Support::Fraction,
+                ),
+            };
+            self.finish(t);
+            s
+        };
+        let incidents = {
+            let mut t = self.table(&mut root, "incidents");
+            let i = Incidents {
+                customer_facing_share: self.number(
+                    &mut t,
+                    "customer_facing_share",
+                    Some(0.3),
+                    Check::Probability,
+                ),
+                ttr_sigma: self.number(&mut t, "ttr_sigma", Some(1.2), Check::Between(0.0, 5.0)),
+                impact_fraction: self.dist(
+                    &mut t,
+                    "impact_fraction",
+                    Some(Dist::uniform(0.3, 1.0).expect("valid default")),
+                    Support::Fraction,
+                ),
+                seam_crossing_probability: self.number(
+                    &mut t,
+                    "seam_crossing_probability",
+                    Some(0.5),
+                    Check::Probability,
+                ),
+                seam_ttr_factor: self.curve(
+                    &mut t,
+                    "seam_ttr_factor",
+                    Some(GovernanceCurve {
+                        at_g0: 2.5,
+                        at_g1: 1.0,
+                        k: 1.0,
+                    }),
+                    Check::Between(0.0, 100.0),
+                ),
+                matrix_ttr_factor: self.number(
+                    &mut t,
+                    "matrix_ttr_factor",
+                    Some(0.67),
+                    Check::Between(0.0, 10.0),
+                ),
+            };
+            self.finish(t);
+            i
+        };
+        let walk_away = {
+            let mut t = self.table(&mut root, "walk_away");
+            let w = WalkAway {
+                at_week: self.dist(
+                    &mut t,
+                    "at_week",
+                    Some(Dist::uniform(4.0, 22.0).expect("valid default")),
+                    Support::NonNegative,
+                ),
+                degraded_fraction: self.dist(
+                    &mut t,
+                    "degraded_fraction",
+                    Some(Dist::uniform(0.2, 0.5).expect("valid default")),
+                    Support::Fraction,
+                ),
+            };
+            self.finish(t);
+            w
+        };
+        let churn = {
+            let mut t = self.table(&mut root, "churn");
+            let c = Churn {
+                failed_checkouts_per_week: self.number(
+                    &mut t,
+                    "failed_checkouts_per_week",
+                    Some(0.15),
+                    Check::Between(0.0, 1000.0),
+                ),
+                loss_probability: self.number(
+                    &mut t,
+                    "loss_probability",
+                    Some(0.25),
+                    Check::Probability,
+                ),
+                baseline_share: self.number(
+                    &mut t,
+                    "baseline_share",
+                    Some(0.20),
+                    Check::Between(1e-6, 1.0),
+                ),
+                customers: self.number(&mut t, "customers", None, Check::Between(0.0, 1e12)),
+                lifetime_value: self.number(
+                    &mut t,
+                    "lifetime_value",
+                    None,
+                    Check::Between(0.0, 1e9),
+                ),
+            };
+            self.finish(t);
+            c
+        };
+        let cost = {
+            let mut t = self.table(&mut root, "cost");
+            let c = Cost {
+                downtime_loss_per_hour: self.number(
+                    &mut t,
+                    "downtime_loss_per_hour",
+                    None,
+                    Check::Between(0.0, 1e12),
+                ),
+                recaptured_share: self.number(
+                    &mut t,
+                    "recaptured_share",
+                    Some(0.4),
+                    Check::Probability,
+                ),
+                hourly_rate: self.number(&mut t, "hourly_rate", None, Check::Between(0.0, 1e6)),
+                fix_effort_hours: self.dist(
+                    &mut t,
+                    "fix_effort_hours",
+                    Some(Dist::triangular(16.0, 40.0, 80.0).expect("valid default")),
+                    Support::NonNegative,
+                ),
+                war_room_week_cost: self.number(
+                    &mut t,
+                    "war_room_week_cost",
+                    None,
+                    Check::Between(0.0, 1e12),
+                ),
+                war_room_weeks: self.curve(
+                    &mut t,
+                    "war_room_weeks",
+                    Some(GovernanceCurve {
+                        at_g0: 52.0,
+                        at_g1: 0.0,
+                        k: 1.0,
+                    }),
+                    Check::Between(0.0, 520.0),
+                ),
+                war_room_spread: self.dist(
+                    &mut t,
+                    "war_room_spread",
+                    Some(Dist::triangular(0.7, 1.0, 1.3).expect("valid default")),
+                    Support::NonNegative,
+                ),
+                overrun_staffing_factor: self.number(
+                    &mut t,
+                    "overrun_staffing_factor",
+                    Some(1.0),
+                    Check::Between(0.0, 100.0),
+                ),
+            };
+            self.finish(t);
+            c
+        };
+
+        let strategies = self.strategies(&mut root);
+        let risks = self.risks(&mut root, &strategies);
+        self.finish(root);
+
+        Scenario {
+            name: name.to_string(),
+            title,
+            description,
+            currency,
+            trials,
+            seed,
+            horizon,
+            drivers,
+            build,
+            api,
+            surges,
+            incidents,
+            walk_away,
+            churn,
+            cost,
+            strategies,
+            risks,
+            source: None,
+        }
+    }
+
+    fn strategies(&mut self, root: &mut Tbl<'_, '_>) -> Vec<Strategy> {
+        let mut out = Vec::new();
+        let table = self.table(root, "strategies");
+        let Some(entries) = table.table else {
+            if root.get("strategies").is_none() {
+                self.missing(
+                    root,
+                    "strategies",
+                    "at least one [strategies.<id>] table, e.g. [strategies.backend_led]",
+                );
+            }
+            return out;
+        };
+        if entries.is_empty() {
+            self.problem(
+                table.span.clone(),
+                "strategies",
+                "needs at least one strategy, e.g. [strategies.backend_led]".to_string(),
+            );
+        }
+        if entries.len() > MAX_STRATEGIES {
+            self.problem(
+                table.span.clone(),
+                "strategies",
+                format!("at most {MAX_STRATEGIES} strategies, got {}", entries.len()),
+            );
+        }
+        for (key, value) in entries.iter() {
+            let id = key.get_ref().as_ref();
+            let path = format!("strategies.{id}");
+            if !valid_id(id) {
+                self.problem(
+                    key.span(),
+                    &path,
+                    "a strategy id is 1 to 64 lower-case letters, digits and underscores, starting with a letter (e.g. backend_led), and not g0, g1 or k".to_string(),
+                );
+            }
+            let DeValue::Table(st) = value.get_ref() else {
+                self.problem(
+                    value.span(),
+                    &path,
+                    format!(
+                        "expected a table of strategy parameters, got {}",
+                        type_name(value.get_ref())
+                    ),
+                );
+                continue;
+            };
+            let mut t = Tbl::new(path, Some(st), value.span());
+            let label = self.string(&mut t, "label", Some(id));
+            let governance = self.number(&mut t, "governance", None, Check::Probability);
+            let s = Strategy {
+                id: id.to_string(),
+                label,
+                governance,
+                plan_multiplier: self.number(
+                    &mut t,
+                    "plan_multiplier",
+                    Some(1.0),
+                    Check::Between(0.01, 100.0),
+                ),
+                vendor_seam: self.boolean(&mut t, "vendor_seam", false),
+                responsibility_matrix: self.boolean(&mut t, "responsibility_matrix", false),
+                weekly_burn: self.number(&mut t, "weekly_burn", None, Check::Between(0.0, 1e12)),
+                responders: self.number(&mut t, "responders", Some(5.0), Check::Between(0.0, 1e4)),
+                api_failure_rate: self.curve(
+                    &mut t,
+                    "api_failure_rate",
+                    None,
+                    Check::Between(0.0, 1e4),
+                ),
+                other_fix_rate: self.curve(
+                    &mut t,
+                    "other_fix_rate",
+                    None,
+                    Check::Between(0.0, 1e4),
+                ),
+                headroom_median: self.curve(
+                    &mut t,
+                    "headroom_median",
+                    None,
+                    Check::Between(1e-6, 1e6),
+                ),
+                headroom_sigma: self.curve(
+                    &mut t,
+                    "headroom_sigma",
+                    None,
+                    Check::Between(0.0, 10.0),
+                ),
+                ttr_median_hours: self.curve(
+                    &mut t,
+                    "ttr_median_hours",
+                    None,
+                    Check::Between(1e-6, 1e5),
+                ),
+                walk_away_unresolved_probability: self.curve(
+                    &mut t,
+                    "walk_away_unresolved_probability",
+                    None,
+                    Check::Probability,
+                ),
+                walk_away_degraded_weeks: self.dist(
+                    &mut t,
+                    "walk_away_degraded_weeks",
+                    None,
+                    Support::NonNegative,
+                ),
+            };
+            self.finish(t);
+            out.push(s);
+        }
+        // Every key of [strategies] is a strategy id: there is no unknown key to report.
+        out
+    }
+
+    fn risks(&mut self, root: &mut Tbl<'_, '_>, strategies: &[Strategy]) -> Vec<Risk> {
+        let mut out: Vec<Risk> = Vec::new();
+        let Some(v) = root.get("risks") else {
+            return out;
+        };
+        let DeValue::Array(items) = v.get_ref() else {
+            self.problem(
+                v.span(),
+                "risks",
+                format!(
+                    "expected an array of tables, written [[risks]], got {}",
+                    type_name(v.get_ref())
+                ),
+            );
+            return out;
+        };
+        if items.len() > MAX_RISKS {
+            self.problem(
+                v.span(),
+                "risks",
+                format!("at most {MAX_RISKS} risks, got {}", items.len()),
+            );
+        }
+        for (index, item) in items.iter().enumerate() {
+            let path = format!("risks[{index}]");
+            let DeValue::Table(rt) = item.get_ref() else {
+                self.problem(
+                    item.span(),
+                    &path,
+                    format!(
+                        "expected a table, written [[risks]], got {}",
+                        type_name(item.get_ref())
+                    ),
+                );
+                continue;
+            };
+            let mut t = Tbl::new(path.clone(), Some(rt), item.span());
+            let name = self.string(&mut t, "name", None);
+            if !name.is_empty() && out.iter().any(|r| r.name == name) {
+                let span = t.get("name").map_or(item.span(), |v| v.span());
+                self.problem(
+                    span,
+                    &format!("{path}.name"),
+                    format!("duplicate risk name {name:?}; each risk needs its own name"),
+                );
+            }
+            let probability = self.risk_probability(&mut t, strategies);
+            let build_extra_share =
+                self.optional_dist(&mut t, "build_extra_share", Support::NonNegative);
+            let delay_weeks = self.optional_dist(&mut t, "delay_weeks", Support::NonNegative);
+            let tail_extra_share =
+                self.optional_dist(&mut t, "tail_extra_share", Support::NonNegative);
+            let tail_multiplier_cap = self.number(
+                &mut t,
+                "tail_multiplier_cap",
+                Some(10.0),
+                Check::Between(1.0, 1e6),
+            );
+            let api_failure_multiplier = self.number(
+                &mut t,
+                "api_failure_multiplier",
+                Some(1.0),
+                Check::Between(0.0, 1e4),
+            );
+            let walk_away = self.boolean(&mut t, "walk_away", false);
+            let has_effect = build_extra_share.is_some()
+                || delay_weeks.is_some()
+                || tail_extra_share.is_some()
+                || t.get("api_failure_multiplier").is_some()
+                || walk_away;
+            if !has_effect {
+                self.problem(
+                    item.span(),
+                    &path,
+                    "a risk needs at least one effect: build_extra_share, delay_weeks, tail_extra_share, api_failure_multiplier or walk_away = true".to_string(),
+                );
+            }
+            self.finish(t);
+            out.push(Risk {
+                name,
+                probability,
+                effects: RiskEffects {
+                    build_extra_share,
+                    delay_weeks,
+                    tail_extra_share,
+                    tail_multiplier_cap,
+                    api_failure_multiplier,
+                    walk_away,
+                },
+            });
+        }
+        out
+    }
+
+    /// `probability = 0.1`, `probability = { g0 = .., g1 = .. }` (the same for every
+    /// strategy), or a table with one entry per strategy id.
+    fn risk_probability(
+        &mut self,
+        t: &mut Tbl<'_, '_>,
+        strategies: &[Strategy],
+    ) -> Vec<GovernanceCurve> {
+        let path = t.key_path("probability");
+        let nan = GovernanceCurve::constant(f64::NAN);
+        let Some(v) = t.get("probability") else {
+            self.missing(
+                t,
+                "probability",
+                "a probability for every strategy, e.g. probability = { backend_led = 0.1, ux_led = 0.3 }",
+            );
+            return vec![nan; strategies.len()];
+        };
+        let per_strategy = match v.get_ref() {
+            DeValue::Table(table) => !table
+                .iter()
+                .any(|(k, _)| matches!(k.get_ref().as_ref(), "g0" | "g1" | "k")),
+            _ => false,
+        };
+        if !per_strategy {
+            let c = self.curve_value(v, &path, Check::Probability);
+            return vec![c; strategies.len()];
+        }
+        let DeValue::Table(table) = v.get_ref() else {
+            return vec![nan; strategies.len()];
+        };
+        let mut out = Vec::with_capacity(strategies.len());
+        for s in strategies {
+            let found = table.iter().find(|(k, _)| k.get_ref().as_ref() == s.id);
+            match found {
+                Some((_, pv)) => {
+                    out.push(self.curve_value(pv, &format!("{path}.{}", s.id), Check::Probability))
+                }
+                None => {
+                    self.problem(
+                        v.span(),
+                        &format!("{path}.{}", s.id),
+                        format!(
+                            "missing the probability for strategy `{}`; every strategy needs one (0 if the risk does not apply)",
+                            s.id
+                        ),
+                    );
+                    out.push(nan);
+                }
+            }
+        }
+        for (k, _) in table.iter() {
+            let id = k.get_ref().as_ref();
+            if !strategies.iter().any(|s| s.id == id) {
+                let ids: Vec<&str> = strategies.iter().map(|s| s.id.as_str()).collect();
+                self.problem(
+                    k.span(),
+                    &format!("{path}.{id}"),
+                    format!(
+                        "no strategy `{id}` in this scenario; strategies: {}",
+                        ids.join(", ")
+                    ),
+                );
+            }
+        }
+        out
+    }
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id.starts_with(|c: char| c.is_ascii_lowercase())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !matches!(id, "g0" | "g1" | "k")
+}
+
+fn type_name(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date-time",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+fn display_int(text: &str, radix: u32) -> String {
+    match radix {
+        16 => format!("0x{text}"),
+        8 => format!("0o{text}"),
+        2 => format!("0b{text}"),
+        _ => text.to_string(),
+    }
+}
+
+/// The allowed key closest to a misspelt one, if any is close (edit distance <= 2).
+fn closest<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
+    allowed
+        .iter()
+        .map(|a| (edit_distance(key, a), *a))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, a)| a)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_characters() {
+        let src = "a = 1\nbé = 2\n";
+        assert_eq!(line_column(src, 0), (1, 1));
+        assert_eq!(line_column(src, 6), (2, 1));
+        assert_eq!(line_column(src, src.find('=').unwrap() + 7), (2, 4));
+    }
+
+    #[test]
+    fn edit_distance_suggests_near_keys() {
+        assert_eq!(
+            closest("governence", &["governance", "label"]),
+            Some("governance")
+        );
+        assert_eq!(closest("zzz", &["governance"]), None);
+    }
+}
