@@ -1,0 +1,10 @@
+//! The one integration-test binary: runs the real `tradeoff-sim` in temporary
+//! folders and checks the model against MODEL.md. Modules by subject.
+
+mod common;
+
+mod bad_input;
+mod calibration;
+mod cli;
+mod determinism;
+mod samplers;
