@@ -296,8 +296,7 @@ impl Reader<'_> {
     }
 
     fn sort(&mut self) {
-        self.problems
-            .sort_by(|a, b| (a.line, a.column).cmp(&(b.line, b.column)));
+        self.problems.sort_by_key(|p| (p.line, p.column));
         self.problems.dedup();
     }
 

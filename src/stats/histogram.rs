@@ -109,7 +109,8 @@ fn edges_for(columns: &[Vec<f64>], scale: Scale) -> Edges {
         .filter(|c| !c.is_empty())
         .map(|c| quantile_sorted(c, CUT_QUANTILE))
         .fold(f64::NEG_INFINITY, f64::max);
-    if !(min < max) {
+    // Also true when there are no values at all (min = +inf, max = -inf).
+    if min >= max || !min.is_finite() {
         return Edges {
             scale,
             edges: vec![min, min],
