@@ -388,6 +388,10 @@ bad_scenarios! {
     rejects_a_number_that_overflows_64_bits:
         "number_overflow.toml", line 9, key Some("churn.customers"),
             hints ["out of range"];
+    #[ignore = "src: an overflowing number says only `integer out of range; a number must fit in 64 bits`, without the key's allowed range or the value (trials, by contrast, says `must be a whole number between 1 and 1000000000, got 99999999999999999999`)"]
+    rejects_a_number_that_overflows_64_bits_saying_what_is_allowed:
+        "number_overflow.toml", line 9, key Some("churn.customers"),
+            hints ["between 0 and", "got 99999999999999999999"];
     rejects_zero_trials:
         "trials_zero.toml", line 2, key Some("trials"),
             hints ["whole number between 1 and", "got 0"];
