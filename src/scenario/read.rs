@@ -1467,7 +1467,7 @@ mod tests {
         let src = "a = 1\nbé = 2\n";
         assert_eq!(line_column(src, 0), (1, 1));
         assert_eq!(line_column(src, 6), (2, 1));
-        assert_eq!(line_column(src, src.find('=').unwrap() + 7), (2, 4));
+        assert_eq!(line_column(src, src.rfind('=').unwrap()), (2, 4));
     }
 
     #[test]
