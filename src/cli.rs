@@ -104,11 +104,14 @@ pub fn execute(cli: Cli, stop: &AtomicBool) -> Result<String, CliError> {
         Command::Run(args) => run(&args, stop),
         Command::Validate { scenario } => {
             let s = scenario::from_path(&scenario)?;
+            let plural = |n: usize, one: &str, many: &str| {
+                format!("{n} {}", if n == 1 { one } else { many })
+            };
             Ok(format!(
-                "{}: valid: {} strategies, {} risks, {} trials, seed {}\n",
+                "{}: valid: {}, {}, {} trials, seed {}\n",
                 scenario.display(),
-                s.strategies.len(),
-                s.risks.len(),
+                plural(s.strategies.len(), "strategy", "strategies"),
+                plural(s.risks.len(), "risk", "risks"),
                 s.trials,
                 s.seed
             ))

@@ -29,6 +29,8 @@ pub enum OutputError {
         path.display()
     )]
     NotARunFolder { path: PathBuf },
+    #[error("{}: is a file, not a folder; give --out a folder path", path.display())]
+    NotAFolder { path: PathBuf },
     #[error("{}: {action}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -160,6 +162,11 @@ impl Drop for Staging {
 fn check_destination(destination: &Path, force: bool) -> Result<(), OutputError> {
     if !destination.exists() {
         return Ok(());
+    }
+    if !destination.is_dir() {
+        return Err(OutputError::NotAFolder {
+            path: destination.to_path_buf(),
+        });
     }
     let is_run = destination.is_dir() && destination.join(MANIFEST).is_file();
     let is_empty_dir = destination.is_dir()

@@ -352,9 +352,27 @@ impl Dist {
                 } else if *std_dev == 0.0 {
                     *mean
                 } else {
-                    let p = fa + (fb - fa) * open_unit(rng);
-                    let x = mean + std_dev * normal_quantile(p);
-                    x.clamp(min.unwrap_or(f64::MIN), max.unwrap_or(f64::MAX))
+                    // Invert in the tail the interval lies in: near the upper tail,
+                    // through the survival function, where probabilities keep their
+                    // precision (1 - F would round to 0 and the quantile to +inf).
+                    let u = open_unit(rng);
+                    let z = if *fa > 0.5 {
+                        let (sa, sb) = (1.0 - fa, 1.0 - fb);
+                        let upper_tail = |x: Option<f64>, default: f64| {
+                            x.map_or(default, |x| normal_cdf(-(x - mean) / std_dev))
+                        };
+                        let (sa, sb) = (upper_tail(*min, sa), upper_tail(*max, sb));
+                        -normal_quantile(sa - (sa - sb) * u)
+                    } else {
+                        normal_quantile(fa + (fb - fa) * u)
+                    };
+                    let x = mean + std_dev * z;
+                    if x.is_finite() {
+                        x.clamp(min.unwrap_or(f64::MIN), max.unwrap_or(f64::MAX))
+                    } else {
+                        // Only reachable beyond ~37 standard deviations: the bound itself.
+                        min.or(*max).unwrap_or(*mean)
+                    }
                 }
             }
             Dist::Beta { sampler, .. } => sampler.sample(rng),

@@ -475,7 +475,6 @@ fn out_pointing_at_a_regular_file_fails_with_exit_1_and_leaves_the_file_intact()
 }
 
 #[test]
-#[ignore = "src: `--out FILE` says `exists and is not a tradeoff-sim run folder (no manifest.json); refusing to replace it even with --force`, which reads as if FILE were a folder"]
 fn out_pointing_at_a_regular_file_says_it_is_a_file() {
     let tmp = tempfile::tempdir().expect("a temporary folder");
     let file = tmp.path().join("notes.txt");
