@@ -12,7 +12,7 @@ use crate::model::{HEADLINE, Metric, Model};
 use crate::output::csv::{self as csv_out, CsvError};
 use crate::output::manifest::{Manifest, sha256_hex};
 use crate::output::{OutputError, Staging};
-use crate::scenario::{self, MAX_TRIALS, Scenario, ScenarioError};
+use crate::scenario::{self, MAX_TRIALS, Override, Scenario, ScenarioError};
 use crate::stats::{self, Summary};
 
 const EXAMPLES: &str = "\
@@ -20,6 +20,7 @@ Examples:
   tradeoff-sim run scenarios/seed.toml
   tradeoff-sim run scenarios/seed.toml --trials 1000000 --seed 7 --out output/seed-1m
   tradeoff-sim run scenarios/peak-season.toml --force --trials-csv
+  tradeoff-sim run scenarios/seed.toml --set strategies.hybrid.governance=0.8 --out output/hybrid-0.8
   tradeoff-sim validate scenarios/my-scenario.toml
 
 Exit codes: 0 success, 1 the run failed, 2 bad usage or a bad scenario.";
@@ -44,6 +45,9 @@ pub enum Command {
     Validate {
         /// The scenario file (TOML).
         scenario: PathBuf,
+        /// Override a scenario value before checking it; repeatable.
+        #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+        set: Vec<String>,
     },
 }
 
@@ -69,6 +73,17 @@ pub struct RunArgs {
     /// Also write trials.csv, one row per trial and strategy (large).
     #[arg(long)]
     pub trials_csv: bool,
+    /// Override a scenario value, checked like a line of the file; repeatable.
+    /// E.g. --set strategies.hybrid.governance=0.62 --set 'build.estimate={ pert = [0.9, 1, 1.5] }'
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+    pub set: Vec<String>,
+}
+
+/// Parses `--set` arguments.
+pub fn parse_overrides(set: &[String]) -> Result<Vec<Override>, CliError> {
+    set.iter()
+        .map(|s| Override::parse(s).map_err(|e| CliError::Usage(format!("--set: {e}"))))
+        .collect()
 }
 
 /// Everything that can end a command; each knows its exit code.
@@ -102,8 +117,8 @@ impl CliError {
 pub fn execute(cli: Cli, stop: &AtomicBool) -> Result<String, CliError> {
     match cli.command {
         Command::Run(args) => run(&args, stop),
-        Command::Validate { scenario } => {
-            let s = scenario::from_path(&scenario)?;
+        Command::Validate { scenario, set } => {
+            let s = scenario::from_path_with(&scenario, &parse_overrides(&set)?)?;
             let plural = |n: usize, one: &str, many: &str| {
                 format!("{n} {}", if n == 1 { one } else { many })
             };
@@ -120,7 +135,8 @@ pub fn execute(cli: Cli, stop: &AtomicBool) -> Result<String, CliError> {
 }
 
 fn run(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
-    let mut scenario = scenario::from_path(&args.scenario)?;
+    let overrides = parse_overrides(&args.set)?;
+    let mut scenario = scenario::from_path_with(&args.scenario, &overrides)?;
     if let Some(trials) = args.trials {
         if !(1..=MAX_TRIALS).contains(&trials) {
             return Err(CliError::Usage(format!(
@@ -216,7 +232,7 @@ fn run(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
         batch_trials: BATCH_TRIALS,
         threads,
         command_line: std::env::args().collect(),
-        overrides: Vec::new(),
+        overrides: overrides.iter().map(|o| o.to_string()).collect(),
         target_build_weeks: scenario.build.target_weeks,
         strategies: Manifest::strategies_of(&scenario),
         tail_capped_trials,

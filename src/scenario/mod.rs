@@ -14,7 +14,10 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 pub use dist::{Dist, DistError};
-pub use read::{DEFAULT_SEED, MAX_TRIALS, Problem, ScenarioError, from_path, from_str};
+pub use read::{
+    DEFAULT_SEED, MAX_TRIALS, Override, Problem, ScenarioError, from_path, from_path_with,
+    from_str, from_str_with,
+};
 
 /// A value that may depend on a strategy's governance quality g in [0, 1]:
 /// value(g) = at_g1 + (at_g0 - at_g1) (1 - g)^k. A plain number is a constant.

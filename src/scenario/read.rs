@@ -28,20 +28,29 @@ pub const MAX_TRIALS: u64 = 1_000_000_000;
 pub const MAX_STRATEGIES: usize = 64;
 pub const MAX_RISKS: usize = 1000;
 
-/// One thing wrong with a scenario, located in the file.
+/// One thing wrong with a scenario, located in the file or in an override.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
-    /// 1-based line.
+    /// 1-based line (0 for a problem in an override).
     pub line: usize,
     /// 1-based column, in characters.
     pub column: usize,
     /// Dotted key path, e.g. `strategies.ux_led.api_failure_rate`.
     pub key: String,
     pub message: String,
+    /// `--set KEY=VALUE` when the problem lies in a command-line override.
+    pub origin: Option<String>,
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(origin) = &self.origin {
+            return if self.key.is_empty() {
+                write!(f, "{origin}: {}", self.message)
+            } else {
+                write!(f, "{origin}: {}: {}", self.key, self.message)
+            };
+        }
         if self.key.is_empty() {
             write!(f, "{}:{}: {}", self.line, self.column, self.message)
         } else {
@@ -77,7 +86,11 @@ fn render_problems(path: &Path, problems: &[Problem]) -> String {
         if i > 0 {
             out.push('\n');
         }
-        out.push_str(&format!("{}:{p}", path.display()));
+        if p.origin.is_some() {
+            out.push_str(&p.to_string());
+        } else {
+            out.push_str(&format!("{}:{p}", path.display()));
+        }
     }
     let n = problems.len();
     out.push_str(&format!(
@@ -89,8 +102,45 @@ fn render_problems(path: &Path, problems: &[Problem]) -> String {
     out
 }
 
+/// A `--set KEY.PATH=VALUE` override, applied to the file before validation, so
+/// it is checked exactly like a line of the file.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Override {
+    /// Dotted key path; `risks[0].probability` indexes an array of tables.
+    pub key: String,
+    /// A TOML value (`0.62`, `true`, `{ pert = [1, 2, 4] }`, `"text"`); text that is
+    /// not TOML is taken as a string.
+    pub value: String,
+}
+
+impl Override {
+    /// Parses `KEY.PATH=VALUE`.
+    pub fn parse(text: &str) -> Result<Override, String> {
+        match text.split_once('=') {
+            Some((key, value)) if !key.trim().is_empty() => Ok(Override {
+                key: key.trim().to_string(),
+                value: value.trim().to_string(),
+            }),
+            _ => Err(format!(
+                "expected KEY.PATH=VALUE, e.g. strategies.hybrid.governance=0.62; got {text:?}"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for Override {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}={}", self.key, self.value)
+    }
+}
+
 /// Reads and validates the scenario at `path`. The scenario's name is the file stem.
 pub fn from_path(path: &Path) -> Result<Scenario, ScenarioError> {
+    from_path_with(path, &[])
+}
+
+/// Reads the scenario at `path` with `overrides` applied, then validates it.
+pub fn from_path_with(path: &Path, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
     if path.is_dir() {
         return Err(ScenarioError::IsFolder {
             path: path.to_path_buf(),
@@ -121,14 +171,16 @@ pub fn from_path(path: &Path) -> Result<Scenario, ScenarioError> {
                         "the file is not valid UTF-8 (byte 0x{:02x} at offset {valid}); save it as UTF-8",
                         bytes[valid]
                     ),
+                    origin: None,
                 }],
             });
         }
     };
-    let mut scenario = from_str(&text, &name).map_err(|problems| ScenarioError::Invalid {
-        path: path.to_path_buf(),
-        problems,
-    })?;
+    let mut scenario =
+        from_str_with(&text, &name, overrides).map_err(|problems| ScenarioError::Invalid {
+            path: path.to_path_buf(),
+            problems,
+        })?;
     scenario.source = Some(path.to_path_buf());
     Ok(scenario)
 }
@@ -136,8 +188,46 @@ pub fn from_path(path: &Path) -> Result<Scenario, ScenarioError> {
 /// Parses and validates scenario text; `name` becomes the scenario's name.
 /// On failure, returns every problem found, in file order.
 pub fn from_str(text: &str, name: &str) -> Result<Scenario, Vec<Problem>> {
+    from_str_with(text, name, &[])
+}
+
+/// Where an override's text sits in the reader's source (after the file's text).
+struct OverrideRegion {
+    start: usize,
+    end: usize,
+    spec: String,
+}
+
+/// [`from_str`] with `overrides` applied to the parsed file before validation.
+///
+/// Each override is appended, as `KEY=VALUE`, to a copy of the text past its end,
+/// and its value is parsed from there: every span then points either into the file
+/// or into one override, and a problem names whichever it lies in.
+pub fn from_str_with(
+    text: &str,
+    name: &str,
+    overrides: &[Override],
+) -> Result<Scenario, Vec<Problem>> {
+    let mut all = String::with_capacity(text.len() + 64 * overrides.len());
+    all.push_str(text);
+    all.push('\n');
+    let mut regions = Vec::with_capacity(overrides.len());
+    for o in overrides {
+        let start = all.len();
+        all.push_str(&o.key);
+        all.push('=');
+        all.push_str(&o.value);
+        regions.push(OverrideRegion {
+            start,
+            end: all.len(),
+            spec: format!("--set {o}"),
+        });
+        all.push('\n');
+    }
     let mut reader = Reader {
-        src: text,
+        src: &all,
+        text_len: text.len(),
+        regions: &regions,
         problems: Vec::new(),
     };
     if text.starts_with('\u{feff}') {
@@ -148,11 +238,35 @@ pub fn from_str(text: &str, name: &str) -> Result<Scenario, Vec<Problem>> {
         );
         return Err(reader.problems);
     }
-    let (doc, errors) = DeTable::parse_recoverable(text);
+    let (mut doc, errors) = DeTable::parse_recoverable(&all[..text.len()]);
     if !errors.is_empty() {
         reader.syntax(&errors);
         reader.sort();
         return Err(reader.problems);
+    }
+    for (o, region) in overrides.iter().zip(&regions) {
+        let value_start = region.start + o.key.len() + 1;
+        let value_text = &all[value_start..region.end];
+        let value = match DeValue::parse(value_text) {
+            Ok(v) => shift(v, value_start),
+            Err(_) if value_text.is_empty() => {
+                reader.problem(
+                    region.start..region.end,
+                    &o.key,
+                    "no value after `=`".to_string(),
+                );
+                continue;
+            }
+            // Not TOML: take the text as a string, so `--set title=Q3 board` works.
+            Err(_) => Spanned::new(
+                value_start..region.end,
+                DeValue::String(std::borrow::Cow::Borrowed(value_text)),
+            ),
+        };
+        let key_span = region.start..region.start + o.key.len();
+        if let Err(message) = apply_override(doc.get_mut(), &o.key, value, key_span) {
+            reader.problem(region.start..region.end, &o.key, message);
+        }
     }
     let root = Tbl::new(String::new(), Some(doc.get_ref()), doc.span());
     let scenario = reader.scenario(root, name);
@@ -162,6 +276,120 @@ pub fn from_str(text: &str, name: &str) -> Result<Scenario, Vec<Problem>> {
         reader.sort();
         Err(reader.problems)
     }
+}
+
+/// A value parsed from a slice starting at `by`, with its spans made absolute.
+fn shift(v: Spanned<DeValue<'_>>, by: usize) -> Spanned<DeValue<'_>> {
+    let span = v.span();
+    let span = span.start + by..span.end + by;
+    let value = match v.into_inner() {
+        DeValue::Table(t) => {
+            let mut shifted = DeTable::new();
+            for (k, v) in t {
+                let ks = k.span();
+                shifted.insert(
+                    Spanned::new(ks.start + by..ks.end + by, k.into_inner()),
+                    shift(v, by),
+                );
+            }
+            DeValue::Table(shifted)
+        }
+        DeValue::Array(mut a) => {
+            for item in a.iter_mut() {
+                let owned = std::mem::replace(item, Spanned::new(0..0, DeValue::Boolean(false)));
+                *item = shift(owned, by);
+            }
+            DeValue::Array(a)
+        }
+        other => other,
+    };
+    Spanned::new(span, value)
+}
+
+/// One step of an override's key path: `name` or `name[index]`.
+fn parse_segment(segment: &str) -> Result<(&str, Option<usize>), String> {
+    match segment.split_once('[') {
+        None if !segment.is_empty() => Ok((segment, None)),
+        Some((name, rest)) if !name.is_empty() => {
+            let index = rest
+                .strip_suffix(']')
+                .and_then(|i| i.parse::<usize>().ok())
+                .ok_or_else(|| format!("`{segment}`: an index is written name[0]"))?;
+            Ok((name, Some(index)))
+        }
+        _ => Err(format!("empty step in the key path (`{segment}`)")),
+    }
+}
+
+/// Sets `path` in `table` to `value`, creating missing tables on the way (the
+/// reader then reports any key that is not allowed there).
+fn apply_override<'i>(
+    table: &mut DeTable<'i>,
+    path: &str,
+    value: Spanned<DeValue<'i>>,
+    key_span: Range<usize>,
+) -> Result<(), String> {
+    let steps: Vec<&str> = path.split('.').collect();
+    let mut table = table;
+    for (i, step) in steps.iter().enumerate() {
+        let (name, index) = parse_segment(step)?;
+        let last = i + 1 == steps.len();
+        let so_far = steps[..=i].join(".");
+        let exists = table.iter().any(|(k, _)| k.get_ref().as_ref() == name);
+        if !exists {
+            if index.is_some() {
+                return Err(format!("`{}` does not exist, so it has no [index]", name));
+            }
+            let fresh = if last {
+                value.clone()
+            } else {
+                Spanned::new(key_span.clone(), DeValue::Table(DeTable::new()))
+            };
+            table.insert(
+                Spanned::new(key_span.clone(), std::borrow::Cow::Owned(name.to_string())),
+                fresh,
+            );
+            if last {
+                return Ok(());
+            }
+        }
+        let slot = table
+            .iter_mut()
+            .find(|(k, _)| k.get_ref().as_ref() == name)
+            .map(|(_, v)| v)
+            .ok_or_else(|| format!("cannot set `{so_far}`"))?;
+        let slot = match index {
+            None => slot,
+            Some(n) => match slot.get_mut() {
+                DeValue::Array(items) => {
+                    let len = items.len();
+                    items.get_mut(n).ok_or_else(|| {
+                        format!("`{so_far}`: index {n} is out of range; there are {len}")
+                    })?
+                }
+                other => {
+                    return Err(format!(
+                        "`{name}` is {}, not an array, so it has no [index]",
+                        type_name(other)
+                    ));
+                }
+            },
+        };
+        if last {
+            *slot = value;
+            return Ok(());
+        }
+        table = match slot.get_mut() {
+            DeValue::Table(t) => t,
+            other => {
+                return Err(format!(
+                    "cannot set `{path}`: `{so_far}` is {}, not a table",
+                    type_name(other)
+                ));
+            }
+        };
+    }
+    Ok(())
 }
 
 /// (line, column), both 1-based, of a byte offset; column counts characters.
@@ -342,23 +570,52 @@ impl<'a, 'i> Tbl<'a, 'i> {
 }
 
 struct Reader<'s> {
+    /// The file's text, followed by the overrides' text.
     src: &'s str,
+    /// Length of the file's text within `src`.
+    text_len: usize,
+    regions: &'s [OverrideRegion],
     problems: Vec<Problem>,
 }
 
 impl Reader<'_> {
     fn problem(&mut self, span: Range<usize>, key: &str, message: String) {
-        let (line, column) = line_column(self.src, span.start);
+        if span.start > self.text_len {
+            let origin = self
+                .regions
+                .iter()
+                .find(|r| (r.start..=r.end).contains(&span.start))
+                .map(|r| r.spec.clone())
+                .unwrap_or_else(|| "--set".to_string());
+            self.problems.push(Problem {
+                line: 0,
+                column: 0,
+                key: key.to_string(),
+                message,
+                origin: Some(origin),
+            });
+            return;
+        }
+        let (line, column) = line_column(&self.src[..self.text_len], span.start);
         self.problems.push(Problem {
             line,
             column,
             key: key.to_string(),
             message,
+            origin: None,
         });
     }
 
     fn sort(&mut self) {
-        self.problems.sort_by_key(|p| (p.line, p.column));
+        // File problems in file order, then override problems in command-line order.
+        let regions = self.regions;
+        self.problems.sort_by_key(|p| {
+            let origin = p
+                .origin
+                .as_ref()
+                .map(|o| regions.iter().position(|r| &r.spec == o).unwrap_or(0));
+            (origin, p.line, p.column)
+        });
         self.problems.dedup();
     }
 

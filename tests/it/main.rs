@@ -7,4 +7,5 @@ mod bad_input;
 mod calibration;
 mod cli;
 mod determinism;
+mod overrides;
 mod samplers;

@@ -1,0 +1,124 @@
+//! `--set KEY.PATH=VALUE`: checked like a line of the scenario file, recorded in
+//! the manifest, and able to reach any value, a distribution included.
+
+use std::fs;
+
+use crate::common::{run_in, scenario, stderr};
+use tradeoff_sim::scenario::{Override, from_path_with};
+
+fn set(text: &str) -> Override {
+    Override::parse(text).expect("KEY=VALUE")
+}
+
+#[test]
+fn override_changes_the_value_it_names_and_nothing_else() {
+    let path = scenario("seed.toml");
+    let base = from_path_with(&path, &[]).unwrap();
+    let changed = from_path_with(
+        &path,
+        &[
+            set("strategies.hybrid.governance=0.62"),
+            set("build.estimate={ triangular = [0.9, 1.0, 1.5] }"),
+            set("risks[3].probability.ux_led=0.5"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(changed.strategies[2].governance, 0.62);
+    assert_eq!(base.strategies[2].governance, 0.5);
+    assert!(matches!(
+        changed.build.estimate,
+        tradeoff_sim::scenario::Dist::Triangular { max, .. } if max == 1.5
+    ));
+    assert_eq!(changed.risks[3].probability[1].at(0.5), 0.5);
+    assert_eq!(
+        changed.strategies[0].governance,
+        base.strategies[0].governance
+    );
+}
+
+#[test]
+fn override_rejects_unknown_keys_and_bad_values_naming_the_override_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run_in(
+        dir.path(),
+        &[
+            "run",
+            scenario("seed.toml").to_str().unwrap(),
+            "--trials",
+            "100",
+            "--set",
+            "strategies.hybrid.governence=0.5",
+            "--set",
+            "strategies.ux_led.api_failure_rate=nan",
+            "--set",
+            "risks[7].name=x",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("--set strategies.hybrid.governence=0.5: strategies.hybrid.governence: unknown key (did you mean `governance`?)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("--set strategies.ux_led.api_failure_rate=nan: strategies.ux_led.api_failure_rate: must be a finite number"),
+        "{err}"
+    );
+    assert!(
+        err.contains("index 7 is out of range; there are 4"),
+        "{err}"
+    );
+    assert!(err.contains("3 problems"), "{err}");
+    assert!(!dir.path().join("output").exists(), "nothing written");
+}
+
+#[test]
+fn override_without_equals_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run_in(
+        dir.path(),
+        &[
+            "validate",
+            scenario("seed.toml").to_str().unwrap(),
+            "--set",
+            "governance",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("KEY.PATH=VALUE"), "{}", stderr(&o));
+}
+
+#[test]
+fn overrides_are_recorded_in_the_manifest_and_change_the_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = scenario("seed.toml");
+    let run = |name: &str, extra: &[&str]| {
+        let out = dir.path().join(name);
+        let mut args = vec![
+            "run",
+            seed.to_str().unwrap(),
+            "--trials",
+            "4000",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let o = run_in(dir.path(), &args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        out
+    };
+    let base = run("base", &[]);
+    let changed = run(
+        "changed",
+        &["--set", "strategies.ux_led.api_failure_rate=2.0"],
+    );
+    let manifest = fs::read_to_string(changed.join("manifest.json")).unwrap();
+    assert!(
+        manifest.contains("\"strategies.ux_led.api_failure_rate=2.0\""),
+        "{manifest}"
+    );
+    assert_ne!(
+        fs::read(base.join("summary.csv")).unwrap(),
+        fs::read(changed.join("summary.csv")).unwrap()
+    );
+}
