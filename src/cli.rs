@@ -172,9 +172,8 @@ fn run(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let started = std::time::Instant::now();
     let samples = engine::simulate(&model, &plan, stop)?;
     let elapsed = started.elapsed();
-    let summaries = stats::summaries(&samples);
+    let (summaries, histograms) = stats::summaries_and_histograms(&samples);
     let comparisons = stats::comparisons(&samples);
-    let histograms = stats::histograms(&samples);
 
     let mut written = Vec::new();
     written.push(staging.write("summary.csv", &csv_out::summary_csv(&scenario, &summaries)?)?);

@@ -16,9 +16,6 @@ use crate::model::{METRIC_COUNT, Metric, Model, Outcome, Scratch};
 
 /// Trials per batch: one generator each. Fixed, so it never depends on the threads.
 pub const BATCH_TRIALS: u64 = 4096;
-/// Batches run between two appends to the result columns; bounds the memory held
-/// twice while a chunk is in flight.
-const BATCHES_PER_CHUNK: u64 = 64;
 /// The most memory the stored samples may take.
 pub const MAX_SAMPLE_BYTES: u64 = 6 << 30;
 
@@ -108,36 +105,33 @@ pub fn simulate(model: &Model, plan: &RunPlan, stop: &AtomicBool) -> Result<Samp
             message: e.to_string(),
         })?;
     let trials = plan.trials as usize;
-    let mut columns: Vec<Vec<f64>> = (0..strategies * METRIC_COUNT)
-        .map(|_| Vec::with_capacity(trials))
+    let column_count = strategies * METRIC_COUNT;
+    // Zeroed columns of their final length (calloc: pages are touched by the
+    // workers that fill them); every batch writes its own disjoint slice of each,
+    // so no result is copied or reordered afterwards.
+    let mut columns: Vec<Vec<f64>> = (0..column_count).map(|_| vec![0.0; trials]).collect();
+    let batches = plan.trials.div_ceil(BATCH_TRIALS) as usize;
+    let mut per_batch: Vec<Vec<&mut [f64]>> = (0..batches)
+        .map(|_| Vec::with_capacity(column_count))
         .collect();
-    let batches = plan.trials.div_ceil(BATCH_TRIALS);
-    let mut first = 0;
-    while first < batches {
-        let last = (first + BATCHES_PER_CHUNK).min(batches);
-        let chunk: Vec<Option<Vec<Outcome>>> = pool.install(|| {
-            (first..last)
-                .into_par_iter()
-                .map(|b| {
-                    if stop.load(Ordering::Relaxed) {
-                        return None;
-                    }
-                    Some(run_batch(model, plan, b))
-                })
-                .collect()
-        });
-        for batch in chunk {
-            let batch = batch.ok_or(EngineError::Interrupted)?;
-            for trial in batch.chunks_exact(strategies) {
-                for (s, outcome) in trial.iter().enumerate() {
-                    for (m, value) in outcome.iter().enumerate() {
-                        columns[s * METRIC_COUNT + m].push(*value);
-                    }
-                }
-            }
+    for column in columns.iter_mut() {
+        for (b, slice) in column.chunks_mut(BATCH_TRIALS as usize).enumerate() {
+            per_batch[b].push(slice);
         }
-        first = last;
     }
+    let finished = pool.install(|| {
+        per_batch
+            .into_par_iter()
+            .enumerate()
+            .try_for_each(|(b, mut slices)| {
+                if stop.load(Ordering::Relaxed) {
+                    return Err(EngineError::Interrupted);
+                }
+                run_batch(model, plan, b as u64, &mut slices);
+                Ok(())
+            })
+    });
+    finished?;
     if stop.load(Ordering::Relaxed) {
         return Err(EngineError::Interrupted);
     }
@@ -148,16 +142,19 @@ pub fn simulate(model: &Model, plan: &RunPlan, stop: &AtomicBool) -> Result<Samp
     })
 }
 
-/// One batch: its trials in order, `strategies` outcomes per trial.
-fn run_batch(model: &Model, plan: &RunPlan, batch: u64) -> Vec<Outcome> {
-    let start = batch * BATCH_TRIALS;
-    let len = (plan.trials - start).min(BATCH_TRIALS) as usize;
+/// One batch: trial i of the batch writes `slices[strategy * METRIC_COUNT + metric][i]`.
+fn run_batch(model: &Model, plan: &RunPlan, batch: u64, slices: &mut [&mut [f64]]) {
     let strategies = model.strategy_count();
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(batch_seed(plan.seed, batch));
     let mut scratch = Scratch::default();
-    let mut out = vec![[0.0; METRIC_COUNT]; len * strategies];
-    for trial in out.chunks_exact_mut(strategies) {
-        model.trial(&mut rng, &mut scratch, trial);
+    let mut out: Vec<Outcome> = vec![[0.0; METRIC_COUNT]; strategies];
+    let len = slices.first().map_or(0, |s| s.len());
+    for i in 0..len {
+        model.trial(&mut rng, &mut scratch, &mut out);
+        for (s, outcome) in out.iter().enumerate() {
+            for (m, &value) in outcome.iter().enumerate() {
+                slices[s * METRIC_COUNT + m][i] = value;
+            }
+        }
     }
-    out
 }

@@ -14,10 +14,14 @@ mod metric;
 
 pub use metric::{HEADLINE, METRIC_COUNT, Metric, Unit};
 
-use rand::Rng;
-use rand_distr::{Binomial, Distribution, Gamma, Poisson, StandardNormal};
+mod census;
 
-use crate::scenario::dist::unit;
+pub use census::{DrawCensus, DrawKind, Tally};
+
+use rand::Rng;
+use rand_distr::{Distribution, Gamma};
+
+use crate::scenario::dist::{binomial_count, poisson_count, standard_normal, unit};
 use crate::scenario::{Dist, Scenario};
 
 /// Hours in a week, to turn degraded weeks into impact-weighted downtime hours.
@@ -39,10 +43,14 @@ struct StrategyParams {
     /// Expected API failures in the horizon, at frailty 1, before risks.
     api_rate: f64,
     other_fix_rate: f64,
-    headroom_median: f64,
+    /// ln of the median capacity headroom (surges are compared in logs).
+    log_headroom_median: f64,
     headroom_sigma: f64,
-    ttr_median_hours: f64,
+    /// Median TTR, times the matrix factor when a responsibility matrix is in force.
+    ttr_base_hours: f64,
     seam_ttr_factor: f64,
+    /// weekly burn x plan weeks.
+    planned_budget: f64,
     unresolved_probability: f64,
     degraded_weeks: Dist,
     war_room_weeks: f64,
@@ -60,13 +68,25 @@ pub struct Model {
     build_log_shift: f64,
     frailty_log_shift: f64,
     surge_events: f64,
+    constants: Constants,
+}
+
+/// Products of scenario numbers the hot path would otherwise recompute per strategy.
+#[derive(Clone, Debug)]
+struct Constants {
+    /// loss probability x failed checkouts per week / hours per week.
+    churn_per_downtime_hour: f64,
+    /// loss per hour x (1 - recaptured share).
+    net_loss_per_downtime_hour: f64,
+    /// customers x lifetime value.
+    loss_per_churn_share: f64,
 }
 
 /// Buffers one batch lends to every trial, so a trial allocates nothing.
 #[derive(Default)]
 pub struct Scratch {
     risk_uniforms: Vec<f64>,
-    surge_multiples: Vec<f64>,
+    surge_log_multiples: Vec<f64>,
 }
 
 /// Share of a decaying arrival process (intensity ~ e^(-b t)) that falls within
@@ -107,10 +127,16 @@ impl Model {
                     responders: st.responders,
                     api_rate: st.api_failure_rate.at(g) * rate_scale,
                     other_fix_rate: st.other_fix_rate.at(g) * rate_scale,
-                    headroom_median: st.headroom_median.at(g),
+                    log_headroom_median: st.headroom_median.at(g).ln(),
                     headroom_sigma: st.headroom_sigma.at(g),
-                    ttr_median_hours: st.ttr_median_hours.at(g),
+                    ttr_base_hours: st.ttr_median_hours.at(g)
+                        * if st.responsibility_matrix {
+                            s.incidents.matrix_ttr_factor
+                        } else {
+                            1.0
+                        },
                     seam_ttr_factor: s.incidents.seam_ttr_factor.at(g),
+                    planned_budget: st.weekly_burn * plan_weeks,
                     unresolved_probability: st.walk_away_unresolved_probability.at(g),
                     degraded_weeks: st.walk_away_degraded_weeks.clone(),
                     war_room_weeks: if st.vendor_seam {
@@ -135,6 +161,14 @@ impl Model {
             frailty_log_shift: -0.5 * s.drivers.complexity_on_frailty.powi(2),
             surge_events: s.surges.events_per_window * s.horizon.weeks
                 / s.horizon.rate_window_weeks,
+            constants: Constants {
+                churn_per_downtime_hour: s.churn.loss_probability
+                    * s.churn.failed_checkouts_per_week
+                    / HOURS_PER_WEEK,
+                net_loss_per_downtime_hour: s.cost.downtime_loss_per_hour
+                    * (1.0 - s.cost.recaptured_share),
+                loss_per_churn_share: s.churn.customers * s.churn.lifetime_value,
+            },
         }
     }
 
@@ -147,28 +181,72 @@ impl Model {
     }
 
     /// Simulates one trial for every strategy; `out[i]` receives strategy i's outcome.
+    #[inline]
     pub fn trial<R: Rng + ?Sized>(&self, rng: &mut R, scratch: &mut Scratch, out: &mut [Outcome]) {
+        self.trial_tallied(rng, scratch, out, &mut ());
+    }
+
+    /// [`Model::trial`], also counting every draw it makes by kind into `census`
+    /// (for benchmarks: the floor of a trial is the sum of its draws' costs).
+    pub fn trial_counted<R: Rng + ?Sized>(
+        &self,
+        rng: &mut R,
+        scratch: &mut Scratch,
+        out: &mut [Outcome],
+        census: &mut DrawCensus,
+    ) {
+        self.trial_tallied(rng, scratch, out, census);
+    }
+
+    #[inline(always)]
+    fn trial_tallied<R: Rng + ?Sized, T: Tally>(
+        &self,
+        rng: &mut R,
+        scratch: &mut Scratch,
+        out: &mut [Outcome],
+        tally: &mut T,
+    ) {
         let s = &self.scenario;
         let drivers = &s.drivers;
+        let k = &self.constants;
 
         // 1. Shared drivers.
-        let z: f64 = StandardNormal.sample(rng);
+        let z = standard_normal(rng);
+        tally.draw(DrawKind::Normal);
         let frailty = self.frailty_gamma.sample(rng)
             * (drivers.complexity_on_frailty * z + self.frailty_log_shift).exp();
+        tally.draw(DrawKind::Gamma);
         let complexity = (drivers.complexity_on_build * z + self.build_log_shift).exp();
         let estimate = s.build.estimate.sample(rng);
+        tally.dist(&s.build.estimate);
 
         scratch.risk_uniforms.clear();
         for _ in &s.risks {
             scratch.risk_uniforms.push(unit(rng));
+            tally.draw(DrawKind::Uniform);
         }
-        let surges = poisson(rng, self.surge_events);
-        scratch.surge_multiples.clear();
+        let surges = poisson_count(rng, self.surge_events);
+        tally.poisson(self.surge_events);
+        // Surge multiples are kept as logarithms: a surge fails when
+        // ln S > ln H, and H is lognormal, so no exp is needed for either side.
+        scratch.surge_log_multiples.clear();
         for _ in 0..surges {
-            scratch.surge_multiples.push(s.surges.multiple.sample(rng));
+            let log_multiple = match s.surges.multiple {
+                Dist::Lognormal { median, sigma } => {
+                    tally.draw(DrawKind::Normal);
+                    median.ln() + sigma * standard_normal(rng)
+                }
+                ref d => {
+                    tally.dist(d);
+                    d.sample(rng).ln()
+                }
+            };
+            scratch.surge_log_multiples.push(log_multiple);
         }
         let walk_week = s.walk_away.at_week.sample(rng);
+        tally.dist(&s.walk_away.at_week);
         let walk_fraction = s.walk_away.degraded_fraction.sample(rng);
+        tally.dist(&s.walk_away.degraded_fraction);
 
         for (p, outcome) in self.strategies.iter().zip(out.iter_mut()) {
             // 2-3. Build time with the risk register.
@@ -190,12 +268,15 @@ impl Model {
                 let e = &risk.effects;
                 if let Some(d) = &e.build_extra_share {
                     multiplier *= 1.0 + d.sample(rng);
+                    tally.dist(d);
                 }
                 if let Some(d) = &e.delay_weeks {
                     delay_weeks += d.sample(rng);
+                    tally.dist(d);
                 }
                 if let Some(d) = &e.tail_extra_share {
                     let m = 1.0 + d.sample(rng);
+                    tally.dist(d);
                     if m > e.tail_multiplier_cap {
                         tail_capped = true;
                         tail *= e.tail_multiplier_cap;
@@ -208,75 +289,92 @@ impl Model {
             }
             if p.matrix {
                 delay_weeks += s.build.matrix_onboarding_weeks.sample(rng);
+                tally.dist(&s.build.matrix_onboarding_weeks);
             }
             let build_weeks =
                 (p.build_base_weeks * estimate * complexity * multiplier + delay_weeks) * tail;
             let slip = build_weeks / p.plan_weeks;
 
-            // 4. Traffic surges against this strategy's capacity headroom.
-            let headroom = p.headroom_median * (p.headroom_sigma * normal(rng)).exp();
+            // 4. Traffic surges against this strategy's capacity headroom, in logs:
+            // ln H = ln(median) + sigma x N(0, 1), drawn only when there is a surge
+            // (H enters no other output).
             let mut surge_failures = 0u64;
             let mut downtime_hours = 0.0;
-            for &multiple in &scratch.surge_multiples {
-                if multiple > headroom {
-                    surge_failures += 1;
-                    downtime_hours +=
-                        s.surges.failure_hours.sample(rng) * s.surges.impact_fraction.sample(rng);
+            if !scratch.surge_log_multiples.is_empty() {
+                let log_headroom = p.log_headroom_median + p.headroom_sigma * standard_normal(rng);
+                tally.draw(DrawKind::Normal);
+                for &log_multiple in &scratch.surge_log_multiples {
+                    if log_multiple > log_headroom {
+                        surge_failures += 1;
+                        downtime_hours += s.surges.failure_hours.sample(rng)
+                            * s.surges.impact_fraction.sample(rng);
+                        tally.dist(&s.surges.failure_hours);
+                        tally.dist(&s.surges.impact_fraction);
+                    }
                 }
             }
 
             // 4-5. API failures and emergency fixes.
-            let api_failures = poisson(rng, frailty * p.api_rate * api_multiplier);
-            let other_fixes = poisson(rng, frailty * p.other_fix_rate);
-            let emergency_fixes =
-                binomial(rng, api_failures + surge_failures, s.api.fix_probability) + other_fixes;
+            let api_mean = frailty * p.api_rate * api_multiplier;
+            let api_failures = poisson_count(rng, api_mean);
+            tally.poisson(api_mean);
+            let other_mean = frailty * p.other_fix_rate;
+            let other_fixes = poisson_count(rng, other_mean);
+            tally.poisson(other_mean);
+            let fixable = api_failures + surge_failures;
+            let emergency_fixes = binomial_count(rng, fixable, s.api.fix_probability) + other_fixes;
+            tally.binomial(fixable, s.api.fix_probability);
 
             // 6. Incidents and impact-weighted downtime.
-            let incidents =
-                api_failures + binomial(rng, other_fixes, s.incidents.customer_facing_share);
+            let incidents = api_failures
+                + binomial_count(rng, other_fixes, s.incidents.customer_facing_share);
+            tally.binomial(other_fixes, s.incidents.customer_facing_share);
             let mut incident_hours = 0.0;
             for _ in 0..incidents {
-                let mut ttr = p.ttr_median_hours * (s.incidents.ttr_sigma * normal(rng)).exp();
-                if p.seam && unit(rng) < s.incidents.seam_crossing_probability {
-                    ttr *= p.seam_ttr_factor;
-                }
-                if p.matrix {
-                    ttr *= s.incidents.matrix_ttr_factor;
+                let mut ttr = p.ttr_base_hours * (s.incidents.ttr_sigma * standard_normal(rng)).exp();
+                tally.draw(DrawKind::Lognormal);
+                if p.seam {
+                    tally.draw(DrawKind::Uniform);
+                    if unit(rng) < s.incidents.seam_crossing_probability {
+                        ttr *= p.seam_ttr_factor;
+                    }
                 }
                 incident_hours += ttr;
                 downtime_hours += ttr * s.incidents.impact_fraction.sample(rng);
+                tally.dist(&s.incidents.impact_fraction);
             }
-            if walks && walk_week < s.horizon.weeks && unit(rng) < p.unresolved_probability {
-                let weeks = p
-                    .degraded_weeks
-                    .sample(rng)
-                    .min(s.horizon.weeks - walk_week);
-                downtime_hours += weeks * HOURS_PER_WEEK * walk_fraction;
+            if walks && walk_week < s.horizon.weeks {
+                tally.draw(DrawKind::Uniform);
+                if unit(rng) < p.unresolved_probability {
+                    let weeks = p
+                        .degraded_weeks
+                        .sample(rng)
+                        .min(s.horizon.weeks - walk_week);
+                    tally.dist(&p.degraded_weeks);
+                    downtime_hours += weeks * HOURS_PER_WEEK * walk_fraction;
+                }
             }
 
             // 7. Churn: failed checkouts per customer ~ Poisson(rate x outage weeks).
-            let churn_share =
-                -(-s.churn.loss_probability * s.churn.failed_checkouts_per_week * downtime_hours
-                    / HOURS_PER_WEEK)
-                    .exp_m1();
+            let churn_share = -(-k.churn_per_downtime_hour * downtime_hours).exp_m1();
 
             // 8. Cost.
             let war_room_weeks = if p.war_room_weeks > 0.0 {
+                tally.dist(&s.cost.war_room_spread);
                 p.war_room_weeks * s.cost.war_room_spread.sample(rng)
             } else {
                 0.0
             };
             let fix_effort_hours = s.cost.fix_effort_hours.sample(rng);
+            tally.dist(&s.cost.fix_effort_hours);
             let build_cost = p.weekly_burn
                 * build_weeks
                 * (1.0 + s.cost.overrun_staffing_factor * (slip - 1.0).max(0.0));
             let ops_cost = p.responders * incident_hours * s.cost.hourly_rate
                 + emergency_fixes as f64 * fix_effort_hours * s.cost.hourly_rate
                 + war_room_weeks * s.cost.war_room_week_cost;
-            let downtime_loss =
-                downtime_hours * s.cost.downtime_loss_per_hour * (1.0 - s.cost.recaptured_share);
-            let churn_loss = churn_share * s.churn.customers * s.churn.lifetime_value;
-            let planned_budget = p.weekly_burn * p.plan_weeks;
+            let downtime_loss = downtime_hours * k.net_loss_per_downtime_hour;
+            let churn_loss = churn_share * k.loss_per_churn_share;
 
             use Metric as M;
             outcome[M::BuildWeeks as usize] = build_weeks;
@@ -296,8 +394,8 @@ impl Model {
             outcome[M::DowntimeLoss as usize] = downtime_loss;
             outcome[M::ChurnLoss as usize] = churn_loss;
             outcome[M::TotalCost as usize] = build_cost + ops_cost + downtime_loss + churn_loss;
-            outcome[M::BudgetOverrun as usize] = if planned_budget > 0.0 {
-                build_cost / planned_budget
+            outcome[M::BudgetOverrun as usize] = if p.planned_budget > 0.0 {
+                build_cost / p.planned_budget
             } else {
                 slip
             };
@@ -311,39 +409,4 @@ fn index_of(s: &Scenario, id: &str) -> usize {
         .iter()
         .position(|st| st.id == id)
         .expect("strategy ids come from the scenario")
-}
-
-#[inline]
-fn normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
-    StandardNormal.sample(rng)
-}
-
-/// A Poisson count; zero for a zero (or vanishing) mean.
-#[inline]
-fn poisson<R: Rng + ?Sized>(rng: &mut R, mean: f64) -> u64 {
-    if mean <= 0.0 || !mean.is_finite() {
-        return 0;
-    }
-    match Poisson::new(mean) {
-        Ok(d) => {
-            let x: f64 = d.sample(rng);
-            x as u64
-        }
-        Err(_) => 0,
-    }
-}
-
-/// A binomial count; n = 0 or p = 0 costs no draw.
-#[inline]
-fn binomial<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
-    if n == 0 || p <= 0.0 {
-        return 0;
-    }
-    if p >= 1.0 {
-        return n;
-    }
-    match Binomial::new(n, p) {
-        Ok(d) => d.sample(rng),
-        Err(_) => 0,
-    }
 }

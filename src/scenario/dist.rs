@@ -437,6 +437,94 @@ impl BetaSampler {
     }
 }
 
+/// Poisson means below this are drawn by inversion (one uniform); larger ones by
+/// rand_distr's rejection method (Ahrens-Dieter PD, O(1) in the mean).
+pub const POISSON_INVERSION_MAX_MEAN: f64 = 12.0;
+
+/// Binomials with n x min(p, 1 - p) up to this (and n up to
+/// [`BINOMIAL_INVERSION_MAX_N`]) are drawn by inversion (one uniform); larger ones by
+/// rand_distr's BTPE.
+pub const BINOMIAL_INVERSION_MAX_MEAN: f64 = 10.0;
+/// Above this n, q^n could underflow, so the inversion is not used.
+pub const BINOMIAL_INVERSION_MAX_N: u64 = 1000;
+
+/// A standard normal draw (rand_distr's ziggurat).
+#[inline]
+pub fn standard_normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
+    StandardNormal.sample(rng)
+}
+
+/// A Poisson count with the given mean; 0 for a zero, negative or non-finite mean.
+///
+/// Below [`POISSON_INVERSION_MAX_MEAN`]: sequential search of the CDF from 0 with one
+/// uniform u, returning the smallest k with u < F(k) (exact up to the rounding of
+/// the running sum). The search stops once a term falls below 2^-60 of the sum, so a
+/// u within rounding of 1 (probability about 1e-16) returns a count far in the tail
+/// instead of looping. At and above it: `rand_distr::Poisson`.
+#[inline]
+pub fn poisson_count<R: Rng + ?Sized>(rng: &mut R, mean: f64) -> u64 {
+    if !mean.is_finite() || mean <= 0.0 {
+        return 0;
+    }
+    if mean < POISSON_INVERSION_MAX_MEAN {
+        let u = unit(rng);
+        let mut term = (-mean).exp();
+        let mut cdf = term;
+        let mut k = 0u64;
+        while u >= cdf && term > cdf * (1.0 / (1u64 << 60) as f64) {
+            k += 1;
+            term *= mean / k as f64;
+            cdf += term;
+        }
+        return k;
+    }
+    match rand_distr::Poisson::new(mean) {
+        Ok(d) => {
+            let x: f64 = d.sample(rng);
+            x as u64
+        }
+        Err(_) => 0,
+    }
+}
+
+/// A binomial count of `n` trials at success probability `p`; n = 0 or p <= 0 cost
+/// no draw, p >= 1 returns n.
+///
+/// For p > 1/2 it draws n - Binomial(n, 1 - p). Small means (see
+/// [`BINOMIAL_INVERSION_MAX_MEAN`]) use sequential search of the CDF from 0 with one
+/// uniform, P(0) = q^n and P(k + 1) = P(k) (n - k) / (k + 1) x p / q; others use
+/// `rand_distr::Binomial`.
+#[inline]
+pub fn binomial_count<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
+    if n == 0 || p.is_nan() || p <= 0.0 {
+        return 0;
+    }
+    if p >= 1.0 {
+        return n;
+    }
+    let (flip, small) = if p > 0.5 { (true, 1.0 - p) } else { (false, p) };
+    let k = if n <= BINOMIAL_INVERSION_MAX_N && n as f64 * small <= BINOMIAL_INVERSION_MAX_MEAN {
+        let q = 1.0 - small;
+        let ratio = small / q;
+        let u = unit(rng);
+        let mut term = q.powi(n as i32);
+        let mut cdf = term;
+        let mut k = 0u64;
+        while u >= cdf && k < n {
+            term *= ratio * (n - k) as f64 / (k + 1) as f64;
+            k += 1;
+            cdf += term;
+        }
+        k
+    } else {
+        match rand_distr::Binomial::new(n, small) {
+            Ok(d) => d.sample(rng),
+            Err(_) => 0,
+        }
+    };
+    if flip { n - k } else { k }
+}
+
 /// Standard normal density.
 pub fn normal_pdf(z: f64) -> f64 {
     (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt()

@@ -17,7 +17,7 @@
 use crate::engine::Samples;
 use crate::model::Metric;
 
-use super::{quantile_sorted, sorted, summarize};
+use super::{ColumnStats, column_stats};
 
 /// Metrics that get a histogram, with their scale.
 pub const HISTOGRAM_METRICS: [(Metric, Scale); 8] = [
@@ -33,7 +33,6 @@ pub const HISTOGRAM_METRICS: [(Metric, Scale); 8] = [
 
 const LINEAR_BINS: usize = 60;
 const MAX_INTEGER_BINS: f64 = 120.0;
-const CUT_QUANTILE: f64 = 0.995;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scale {
@@ -95,19 +94,14 @@ struct Edges {
     max: f64,
 }
 
-fn edges_for(columns: &[Vec<f64>], scale: Scale) -> Edges {
-    let min = columns
-        .iter()
-        .filter_map(|c| c.first())
-        .fold(f64::INFINITY, |a, &b| a.min(b));
-    let max = columns
-        .iter()
-        .filter_map(|c| c.last())
-        .fold(f64::NEG_INFINITY, |a, &b| a.max(b));
-    let high_quantile = columns
-        .iter()
-        .filter(|c| !c.is_empty())
-        .map(|c| quantile_sorted(c, CUT_QUANTILE))
+/// Edges for one metric from its strategies' column statistics (P99.5 is
+/// `quantiles[9]`).
+fn edges_for(columns: &[&ColumnStats], scale: Scale) -> Edges {
+    let present = || columns.iter().filter(|c| c.n > 0);
+    let min = present().map(|c| c.min).fold(f64::INFINITY, f64::min);
+    let max = present().map(|c| c.max).fold(f64::NEG_INFINITY, f64::max);
+    let high_quantile = present()
+        .map(|c| c.quantiles[9])
         .fold(f64::NEG_INFINITY, f64::max);
     // Also true when there are no values at all (min = +inf, max = -inf).
     if min >= max || !min.is_finite() {
@@ -141,10 +135,9 @@ fn edges_for(columns: &[Vec<f64>], scale: Scale) -> Edges {
             e
         }
         Scale::Log => {
-            let smallest_positive = columns
-                .iter()
-                .flat_map(|c| c.iter().find(|&&x| x > 0.0))
-                .fold(f64::INFINITY, |a, &b| a.min(b));
+            let smallest_positive = present()
+                .map(|c| c.min_positive)
+                .fold(f64::INFINITY, f64::min);
             if !smallest_positive.is_finite() || top <= 0.0 {
                 vec![min, top]
             } else {
@@ -168,18 +161,42 @@ fn edges_for(columns: &[Vec<f64>], scale: Scale) -> Edges {
     }
 }
 
-fn count(sorted_values: &[f64], e: &Edges) -> Vec<Bin> {
+/// Counts `values` (any order) into the bins of `e`: bin i holds
+/// edges[i] <= x < edges[i + 1], the last bin is closed above, and values above the
+/// cut go to the overflow bin. Linear and integer edges are equally spaced, so the
+/// bin is guessed by arithmetic and then corrected against the edges themselves,
+/// which gives exactly the bin a search of the edges would give.
+fn count(values: &[f64], e: &Edges) -> Vec<Bin> {
     let bins = e.edges.len() - 1;
     let mut counts = vec![0u64; bins];
     let mut overflow = 0u64;
-    for &x in sorted_values {
-        if e.cut.is_some_and(|c| x > c) {
+    let first = e.edges[0];
+    let width = if bins > 0 && e.scale != Scale::Log {
+        (e.edges[bins] - first) / bins as f64
+    } else {
+        0.0
+    };
+    let cut = e.cut.unwrap_or(f64::INFINITY);
+    for &x in values {
+        if x > cut {
             overflow += 1;
             continue;
         }
-        // First edge strictly above x, minus one; the last bin is closed above.
-        let i = e.edges.partition_point(|&edge| edge <= x);
-        let i = i.saturating_sub(1).min(bins - 1);
+        let mut i = if width > 0.0 {
+            (((x - first) / width) as usize).min(bins - 1)
+        } else {
+            // First edge strictly above x, minus one.
+            e.edges
+                .partition_point(|&edge| edge <= x)
+                .saturating_sub(1)
+                .min(bins - 1)
+        };
+        while i > 0 && x < e.edges[i] {
+            i -= 1;
+        }
+        while i + 1 < bins && x >= e.edges[i + 1] {
+            i += 1;
+        }
         counts[i] += 1;
     }
     let mut out: Vec<Bin> = counts
@@ -205,23 +222,54 @@ fn count(sorted_values: &[f64], e: &Edges) -> Vec<Bin> {
 
 /// Histograms of [`HISTOGRAM_METRICS`], metric-major then strategy order.
 pub fn histograms(samples: &Samples) -> Vec<Histogram> {
-    let mut out = Vec::new();
-    for (metric, scale) in HISTOGRAM_METRICS {
-        let columns: Vec<Vec<f64>> = (0..samples.strategies())
-            .map(|s| sorted(samples.column(s, metric)))
-            .collect();
-        let edges = edges_for(&columns, scale);
-        for (s, column) in columns.iter().enumerate() {
-            out.push(Histogram {
+    use rayon::prelude::*;
+    let stats: Vec<Vec<ColumnStats>> = HISTOGRAM_METRICS
+        .par_iter()
+        .map(|&(metric, _)| {
+            (0..samples.strategies())
+                .map(|s| column_stats(samples.column(s, metric)))
+                .collect()
+        })
+        .collect();
+    histograms_from(samples, |s, m| {
+        let i = HISTOGRAM_METRICS
+            .iter()
+            .position(|&(hm, _)| hm == m)
+            .expect("a histogram metric");
+        &stats[i][s]
+    })
+}
+
+/// Histograms given every histogram column's statistics; bins are counted in
+/// parallel, one column per task (integer counts: the thread count changes nothing).
+pub(crate) fn histograms_from<'a>(
+    samples: &Samples,
+    stats_of: impl Fn(usize, Metric) -> &'a ColumnStats + Sync,
+) -> Vec<Histogram> {
+    use rayon::prelude::*;
+    let k = samples.strategies();
+    let edges: Vec<Edges> = HISTOGRAM_METRICS
+        .iter()
+        .map(|&(metric, scale)| {
+            let columns: Vec<&ColumnStats> = (0..k).map(|s| stats_of(s, metric)).collect();
+            edges_for(&columns, scale)
+        })
+        .collect();
+    (0..HISTOGRAM_METRICS.len() * k)
+        .into_par_iter()
+        .map(|i| {
+            let (h, s) = (i / k, i % k);
+            let metric = HISTOGRAM_METRICS[h].0;
+            let e = &edges[h];
+            Histogram {
                 strategy: s,
                 metric,
-                scale: edges.scale,
-                bins: count(column, &edges),
-                summary: summarize(samples.column(s, metric), s, metric),
-            });
-        }
-    }
-    out
+                scale: e.scale,
+                bins: count(samples.column(s, metric), e),
+                summary: stats_of(s, metric).summary(s, metric),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -236,8 +284,8 @@ mod tests {
     fn every_value_lands_in_exactly_one_bin() {
         let col: Vec<f64> = (0..1000).map(|i| (i as f64).powf(1.5)).collect();
         for scale in [Scale::Linear, Scale::Log, Scale::Integer] {
-            let columns = vec![col.clone()];
-            let e = edges_for(&columns, scale);
+            let stats = column_stats(&col);
+            let e = edges_for(&[&stats], scale);
             assert_eq!(total(&count(&col, &e)), 1000, "{scale:?}");
         }
     }
@@ -245,7 +293,7 @@ mod tests {
     #[test]
     fn all_equal_values_make_one_bin() {
         let col = vec![3.0; 10];
-        let e = edges_for(std::slice::from_ref(&col), Scale::Linear);
+        let e = edges_for(&[&column_stats(&col)], Scale::Linear);
         let bins = count(&col, &e);
         assert_eq!(bins.len(), 1);
         assert_eq!(bins[0].count, 10);
@@ -255,7 +303,7 @@ mod tests {
     fn a_long_tail_goes_to_the_overflow_bin() {
         let mut col: Vec<f64> = (0..1000).map(|i| i as f64 / 1000.0).collect();
         col.push(1e9);
-        let e = edges_for(std::slice::from_ref(&col), Scale::Linear);
+        let e = edges_for(&[&column_stats(&col)], Scale::Linear);
         let bins = count(&col, &e);
         let last = bins.last().unwrap();
         assert_eq!(last.kind, BinKind::Overflow);

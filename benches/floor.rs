@@ -1,0 +1,309 @@
+//! The ratios of issue 6, measured in one process so that they share the
+//! machine's state: a trial against the floor (the sum of the per-draw costs of
+//! the draws it makes), two threads against one, and the statistics against the
+//! sampling. Run with `cargo bench --bench floor` (`-- --quick` for fewer rounds).
+//!
+//! Every figure is the median of interleaved rounds: each round measures every
+//! item once, so a burst of load from another process hits all items alike
+//! rather than one of them. Absolute times depend on the machine and its load; the
+//! ratios are what the README quotes.
+
+use std::hint::black_box;
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use rand::rngs::Xoshiro256PlusPlus;
+use rand::{Rng, SeedableRng};
+use rand_distr::{Distribution, Gamma};
+use tradeoff_sim::engine::{RunPlan, simulate};
+use tradeoff_sim::model::{DrawCensus, DrawKind, METRIC_COUNT, Model, Scratch};
+use tradeoff_sim::scenario::dist::{binomial_count, poisson_count, standard_normal, unit};
+use tradeoff_sim::scenario::{Dist, from_path};
+use tradeoff_sim::stats;
+
+fn seed_model() -> Model {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/seed.toml");
+    Model::new(&from_path(&path).expect("seed.toml is valid"))
+}
+
+/// Nanoseconds per call of `f`, over `n` calls.
+fn per_call(n: u64, mut f: impl FnMut() -> f64) -> f64 {
+    let start = Instant::now();
+    let mut acc = 0.0;
+    for _ in 0..n {
+        acc += f();
+    }
+    black_box(acc);
+    start.elapsed().as_secs_f64() * 1e9 / n as f64
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        0.5 * (v[n / 2 - 1] + v[n / 2])
+    }
+}
+
+/// A sampler benchmark: the kind it stands for and one draw.
+type Draw = Box<dyn FnMut(&mut Xoshiro256PlusPlus) -> f64>;
+
+fn samplers() -> Vec<(&'static str, Option<DrawKind>, Draw)> {
+    let pert = Dist::pert(0.90, 1.00, 1.35).unwrap();
+    let tri = Dist::triangular(2.0, 6.0, 12.0).unwrap();
+    let lomax = Dist::lomax(3.0, 1.4).unwrap();
+    let gamma = Gamma::new(1.5, 1.0 / 1.5).unwrap();
+    let exp1 = rand_distr::Exp1;
+    let rd_poisson = |mean: f64| {
+        move |r: &mut Xoshiro256PlusPlus| {
+            let x: f64 = rand_distr::Poisson::new(mean).unwrap().sample(r);
+            x
+        }
+    };
+    let rd_binomial = |n: u64, p: f64| {
+        move |r: &mut Xoshiro256PlusPlus| rand_distr::Binomial::new(n, p).unwrap().sample(r) as f64
+    };
+    vec![
+        ("xoshiro256++ u64", None, Box::new(|r| r.next_u64() as f64)),
+        ("uniform", Some(DrawKind::Uniform), Box::new(|r| unit(r))),
+        (
+            "standard normal",
+            Some(DrawKind::Normal),
+            Box::new(|r| standard_normal(r)),
+        ),
+        (
+            "exp (rand_distr Exp1)",
+            None,
+            Box::new(move |r| exp1.sample(r)),
+        ),
+        (
+            "lognormal (median x exp(sigma z))",
+            Some(DrawKind::Lognormal),
+            Box::new(|r| 1.5 * (1.2 * standard_normal(r)).exp()),
+        ),
+        (
+            "gamma(1.5)",
+            Some(DrawKind::Gamma),
+            Box::new(move |r| gamma.sample(r)),
+        ),
+        (
+            "pert(0.90, 1.00, 1.35)",
+            Some(DrawKind::Pert),
+            Box::new(move |r| pert.sample(r)),
+        ),
+        (
+            "triangular(2, 6, 12)",
+            Some(DrawKind::Triangular),
+            Box::new(move |r| tri.sample(r)),
+        ),
+        (
+            "lomax(3, 1.4)",
+            Some(DrawKind::Lomax),
+            Box::new(move |r| lomax.sample(r)),
+        ),
+        (
+            "poisson(1) inversion",
+            Some(DrawKind::PoissonBelow2),
+            Box::new(|r| poisson_count(r, 1.0) as f64),
+        ),
+        (
+            "poisson(4) inversion",
+            Some(DrawKind::PoissonBelow6),
+            Box::new(|r| poisson_count(r, 4.0) as f64),
+        ),
+        (
+            "poisson(9) inversion",
+            Some(DrawKind::PoissonInversionHigh),
+            Box::new(|r| poisson_count(r, 9.0) as f64),
+        ),
+        (
+            "poisson(20) rejection",
+            Some(DrawKind::PoissonRejection),
+            Box::new(|r| poisson_count(r, 20.0) as f64),
+        ),
+        (
+            "rand_distr poisson(1), built per draw",
+            None,
+            Box::new(rd_poisson(1.0)),
+        ),
+        (
+            "rand_distr poisson(9), built per draw",
+            None,
+            Box::new(rd_poisson(9.0)),
+        ),
+        (
+            "binomial(2, 0.9) inversion",
+            Some(DrawKind::BinomialBelow1),
+            Box::new(|r| binomial_count(r, 2, 0.9) as f64),
+        ),
+        (
+            "binomial(8, 0.3) inversion",
+            Some(DrawKind::BinomialInversionHigh),
+            Box::new(|r| binomial_count(r, 8, 0.3) as f64),
+        ),
+        (
+            "binomial(100, 0.3) BTPE",
+            Some(DrawKind::BinomialRejection),
+            Box::new(|r| binomial_count(r, 100, 0.3) as f64),
+        ),
+        (
+            "rand_distr binomial(8, 0.3), built per draw",
+            None,
+            Box::new(rd_binomial(8, 0.3)),
+        ),
+    ]
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let rounds = if quick { 5 } else { 11 };
+    let model = seed_model();
+    let k = model.strategy_count();
+    let stop = AtomicBool::new(false);
+
+    // The census: draws per trial, by kind.
+    let census_trials = 200_000u64;
+    let mut census = DrawCensus::default();
+    let mut words = CountingRng {
+        inner: Xoshiro256PlusPlus::seed_from_u64(11),
+        words: 0,
+    };
+    let mut scratch = Scratch::default();
+    let mut out = vec![[0.0; METRIC_COUNT]; k];
+    for _ in 0..census_trials {
+        model.trial_counted(&mut words, &mut scratch, &mut out, &mut census);
+    }
+    let per_trial = |c: u64| c as f64 / census_trials as f64;
+
+    // Interleaved rounds.
+    let mut draws = samplers();
+    let mut draw_ns: Vec<Vec<f64>> = vec![Vec::new(); draws.len()];
+    let mut trial_ns = Vec::new();
+    let (mut one_thread, mut two_threads) = (Vec::new(), Vec::new());
+    let (mut sim_1m, mut stats_1m) = (Vec::new(), Vec::new());
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(5);
+    let plan = |trials, threads| RunPlan {
+        trials,
+        seed: 1,
+        threads,
+    };
+    for round in 0..rounds {
+        for (i, (_, _, f)) in draws.iter_mut().enumerate() {
+            draw_ns[i].push(per_call(2_000_000, || f(&mut rng)));
+        }
+        let n = 100_000;
+        trial_ns.push(per_call(n, || {
+            model.trial(&mut rng, &mut scratch, &mut out);
+            out[0][0]
+        }));
+        let t = Instant::now();
+        black_box(simulate(&model, &plan(200_000, 1), &stop).unwrap());
+        one_thread.push(t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        black_box(simulate(&model, &plan(200_000, 2), &stop).unwrap());
+        two_threads.push(t.elapsed().as_secs_f64());
+        if round < 5 {
+            let t = Instant::now();
+            let samples = simulate(&model, &plan(1_000_000, 2), &stop).unwrap();
+            sim_1m.push(t.elapsed().as_secs_f64());
+            let t = Instant::now();
+            black_box(stats::summaries_and_histograms(&samples));
+            black_box(stats::comparisons(&samples));
+            stats_1m.push(t.elapsed().as_secs_f64());
+        }
+    }
+
+    println!("Per-draw cost, median of {rounds} interleaved rounds of 2e6 draws (one core):");
+    let mut cost = [f64::NAN; DrawKind::ALL.len()];
+    let base = median(draw_ns[0].clone());
+    for ((name, kind, _), ns) in draws.iter().zip(&draw_ns) {
+        let m = median(ns.clone());
+        println!("  {name:<45} {m:7.2} ns  ({:5.2} x u64)", m / base);
+        if let Some(kind) = kind {
+            cost[*kind as usize] = m;
+        }
+    }
+    // Kinds the seed scenario never draws cost a PERT, for the floor's sake.
+    let pert = cost[DrawKind::Pert as usize];
+    for c in cost.iter_mut() {
+        if c.is_nan() {
+            *c = pert;
+        }
+    }
+
+    println!(
+        "\nDraws per trial ({k} strategies, mean over {census_trials} trials, seed.toml):"
+    );
+    let mut floor = 0.0;
+    for kind in DrawKind::ALL {
+        let c = per_trial(census.count(kind));
+        if c > 0.0 {
+            println!(
+                "  {:<24} {c:7.3}  x {:6.2} ns = {:7.2} ns",
+                kind.id(),
+                cost[kind as usize],
+                c * cost[kind as usize]
+            );
+        }
+        floor += c * cost[kind as usize];
+    }
+    println!(
+        "  total {:.2} draws ({:.2} per strategy), {:.2} generator words per trial",
+        per_trial(census.total()),
+        per_trial(census.total()) / k as f64,
+        words.words as f64 / census_trials as f64
+    );
+    let trial = median(trial_ns);
+    println!("\nFloor (sum of per-draw costs): {floor:.1} ns per trial, {:.1} ns per trial and strategy", floor / k as f64);
+    println!(
+        "Trial, all strategies: {trial:.1} ns ({:.1} ns per strategy) = {:.2} x the floor",
+        trial / k as f64,
+        trial / floor
+    );
+    let (t1, t2) = (median(one_thread), median(two_threads));
+    println!(
+        "\nsimulate 2e5 trials: 1 thread {:.3} s, 2 threads {:.3} s: speed-up {:.2} x",
+        t1,
+        t2,
+        t1 / t2
+    );
+    println!(
+        "  1 thread per trial and strategy: {:.1} ns = {:.2} x the floor",
+        t1 * 1e9 / 200_000.0 / k as f64,
+        t1 * 1e9 / 200_000.0 / floor
+    );
+    let (s, st) = (median(sim_1m), median(stats_1m));
+    println!(
+        "\n1e6 trials, 2 threads: simulate {s:.3} s, statistics {st:.3} s: statistics / sampling = {:.2}",
+        st / s
+    );
+}
+
+/// Counts the generator words a trial consumes.
+struct CountingRng {
+    inner: Xoshiro256PlusPlus,
+    words: u64,
+}
+
+impl rand::TryRng for CountingRng {
+    type Error = std::convert::Infallible;
+
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        self.words += 1;
+        Ok(self.inner.next_u32())
+    }
+
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        self.words += 1;
+        Ok(self.inner.next_u64())
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+        self.words += dst.len().div_ceil(8) as u64;
+        self.inner.fill_bytes(dst);
+        Ok(())
+    }
+}
