@@ -184,6 +184,7 @@ fn main() {
     let mut trial_ns = Vec::new();
     let (mut one_thread, mut two_threads) = (Vec::new(), Vec::new());
     let (mut sim_1m, mut stats_1m) = (Vec::new(), Vec::new());
+    let (mut summaries_1m, mut comparisons_1m) = (Vec::new(), Vec::new());
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(5);
     let plan = |trials, threads| RunPlan {
         trials,
@@ -210,9 +211,14 @@ fn main() {
             let samples = simulate(&model, &plan(1_000_000, 2), &stop).unwrap();
             sim_1m.push(t.elapsed().as_secs_f64());
             let t = Instant::now();
-            black_box(stats::summaries_and_histograms(&samples));
-            black_box(stats::comparisons(&samples));
+            black_box(stats::analyse(&samples));
             stats_1m.push(t.elapsed().as_secs_f64());
+            let t = Instant::now();
+            black_box(stats::summaries_and_histograms(&samples));
+            summaries_1m.push(t.elapsed().as_secs_f64());
+            let t = Instant::now();
+            black_box(stats::comparisons(&samples));
+            comparisons_1m.push(t.elapsed().as_secs_f64());
         }
     }
 
@@ -279,6 +285,12 @@ fn main() {
     println!(
         "\n1e6 trials, 2 threads: simulate {s:.3} s, statistics {st:.3} s: statistics / sampling = {:.2}",
         st / s
+    );
+    let (su, co) = (median(summaries_1m), median(comparisons_1m));
+    println!(
+        "  measured apart: summaries and histograms {su:.3} s ({:.2} of sampling), comparisons {co:.3} s ({:.2})",
+        su / s,
+        co / s
     );
 }
 

@@ -172,8 +172,11 @@ fn run(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let started = std::time::Instant::now();
     let samples = engine::simulate(&model, &plan, stop)?;
     let elapsed = started.elapsed();
-    let (summaries, histograms) = stats::summaries_and_histograms(&samples);
-    let comparisons = stats::comparisons(&samples);
+    let stats::Analysis {
+        summaries,
+        comparisons,
+        histograms,
+    } = stats::analyse(&samples);
 
     let mut written = Vec::new();
     written.push(staging.write("summary.csv", &csv_out::summary_csv(&scenario, &summaries)?)?);

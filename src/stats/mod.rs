@@ -122,12 +122,16 @@ impl LaneSum {
     }
 }
 
-/// Compensated (Neumaier) sum in [`LANES`] interleaved lanes (value i in lane
-/// i mod 4), the lanes then combined in order: deterministic and accurate.
+/// Compensated (Neumaier) sum in blocks of [`BLOCK`] values: within a block in
+/// [`LANES`] interleaved lanes (value i in lane i mod 4, lanes combined in order),
+/// the block sums then added in block order. Deterministic (fixed by the order of
+/// the values, whatever the thread count) and accurate.
 pub fn sum(values: &[f64]) -> f64 {
-    let mut s = LaneSum::default();
-    s.add_slice(values);
-    s.value()
+    let mut total = BlockSum::default();
+    for block in values.chunks(BLOCK) {
+        total.add(compensated_block_sum(block));
+    }
+    total.value()
 }
 
 pub fn mean(values: &[f64]) -> f64 {
@@ -135,6 +139,14 @@ pub fn mean(values: &[f64]) -> f64 {
         return 0.0;
     }
     sum(values) / values.len() as f64
+}
+
+/// One block's compensated sum (see [`sum`]).
+#[inline]
+fn compensated_block_sum(block: &[f64]) -> f64 {
+    let mut s = LaneSum::default();
+    s.add_slice(block);
+    s.value()
 }
 
 /// Sample standard deviation (n - 1); 0 for fewer than two values. The squared
@@ -188,6 +200,31 @@ struct Spread {
     n: f64,
     mean: f64,
     m2: f64,
+    /// The block sums, added with compensation.
+    total: BlockSum,
+}
+
+/// A compensated (Neumaier) sum of block sums, in block order.
+#[derive(Clone, Copy, Default)]
+struct BlockSum {
+    total: f64,
+    carry: f64,
+}
+
+impl BlockSum {
+    fn add(&mut self, x: f64) {
+        let t = self.total + x;
+        self.carry += if self.total.abs() >= x.abs() {
+            (self.total - t) + x
+        } else {
+            (x - t) + self.total
+        };
+        self.total = t;
+    }
+
+    fn value(&self) -> f64 {
+        self.total + self.carry
+    }
 }
 
 impl Spread {
@@ -196,14 +233,14 @@ impl Spread {
             return;
         }
         let nb = block.len() as f64;
-        let block_mean = lane_sum(block, |x| x) / nb;
+        let block_sum = compensated_block_sum(block);
+        self.total.add(block_sum);
+        let block_mean = block_sum / nb;
         let block_m2 = lane_sum(block, |x| (x - block_mean) * (x - block_mean));
         if self.n == 0.0 {
-            *self = Spread {
-                n: nb,
-                mean: block_mean,
-                m2: block_m2,
-            };
+            self.n = nb;
+            self.mean = block_mean;
+            self.m2 = block_m2;
             return;
         }
         let n = self.n + nb;
@@ -370,24 +407,25 @@ pub(crate) fn column_stats(values: &[f64]) -> ColumnStats {
             quantiles,
         };
     }
-    // One read of the column: sum, spread and extremes, block by block.
+    // One read of the column: sum, spread and extremes, block by block (each block
+    // is read twice while it is in cache).
     let (mut key_min, mut key_max) = (u64::MAX, 0u64);
     let mut min_positive = f64::INFINITY;
-    let mut total = LaneSum::default();
     let mut spread = Spread::default();
     for block in values.chunks(BLOCK) {
-        total.add_slice(block);
+        spread.add_block(block);
         for &x in block {
             let key = order_key(x);
             key_min = key_min.min(key);
             key_max = key_max.max(key);
-            if x > 0.0 {
-                min_positive = min_positive.min(x);
-            }
+            min_positive = if x > 0.0 && x < min_positive {
+                x
+            } else {
+                min_positive
+            };
         }
-        spread.add_block(block);
     }
-    let (m, sd) = (total.value() / n as f64, spread.std_dev());
+    let (m, sd) = (spread.total.value() / n as f64, spread.std_dev());
     let (min, max) = (from_order_key(key_min), from_order_key(key_max));
     let ps: Vec<f64> = QUANTILES
         .iter()
@@ -496,75 +534,109 @@ pub const Z_975: f64 = 1.959_963_984_540_054;
 /// Per metric, the probability that each strategy is the lowest of all strategies
 /// on the same trial; ties share the win equally, so the shares sum to 1.
 pub fn probability_best(samples: &Samples, metric: Metric) -> Vec<f64> {
-    compare_metric(samples, metric).1
+    compare_metric(samples, metric, &column_means(samples, metric)).1
 }
 
-/// One pair's running figures over the blocks.
+fn column_means(samples: &Samples, metric: Metric) -> Vec<f64> {
+    (0..samples.strategies())
+        .map(|s| mean(samples.column(s, metric)))
+        .collect()
+}
+
+/// One pair's running figures over the blocks: how often a is lower, how often
+/// equal, and the sum of squared deviations of a - b from the mean difference.
 #[derive(Clone, Copy, Default)]
 struct PairTotals {
     better: u64,
     tie: u64,
-    diff_sum: LaneSum,
-    diff_spread: Spread,
+    squares: f64,
 }
 
 impl PairTotals {
-    /// Adds one block of both columns; `diff` is a buffer of the block's length.
-    fn add_block(&mut self, a: &[f64], b: &[f64], diff: &mut [f64]) {
-        let (mut better, mut tie) = (0u64, 0u64);
-        for ((d, &x), &y) in diff.iter_mut().zip(a).zip(b) {
-            better += u64::from(x < y);
-            tie += u64::from(x == y);
-            *d = x - y;
+    /// Adds one block of both columns; `mean_diff` is mean(a) - mean(b).
+    fn add_block(&mut self, a: &[f64], b: &[f64], mean_diff: f64) {
+        let mut better = [0u64; LANES];
+        let mut tie = [0u64; LANES];
+        let mut squares = [0.0f64; LANES];
+        let (ca, cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
+        let (ra, rb) = (ca.remainder(), cb.remainder());
+        for (x, y) in ca.zip(cb) {
+            for l in 0..LANES {
+                better[l] += u64::from(x[l] < y[l]);
+                tie[l] += u64::from(x[l] == y[l]);
+                let d = (x[l] - y[l]) - mean_diff;
+                squares[l] += d * d;
+            }
         }
-        self.better += better;
-        self.tie += tie;
-        self.diff_sum.add_slice(diff);
-        self.diff_spread.add_block(diff);
+        for (l, (x, y)) in ra.iter().zip(rb).enumerate() {
+            better[l] += u64::from(x < y);
+            tie[l] += u64::from(x == y);
+            let d = (x - y) - mean_diff;
+            squares[l] += d * d;
+        }
+        self.better += better.iter().sum::<u64>();
+        self.tie += tie.iter().sum::<u64>();
+        self.squares += (squares[0] + squares[1]) + (squares[2] + squares[3]);
     }
 }
 
 /// Probability-best tallies on one metric for trials `range`: per trial, the
-/// strategies at the minimum share one win. Sole winners are counted as integers,
-/// shared wins summed in trial order.
+/// strategies at the minimum share one win. Sole wins are counted as integers;
+/// shared wins (1 / ties each) are summed per block, in trial order. Worked column
+/// by column over the block, so the loops have no unpredictable branches.
 fn best_tally(
     columns: &[&[f64]],
     range: std::ops::Range<usize>,
     sole: &mut [u64],
     shared: &mut [f64],
+    scratch: &mut (Vec<f64>, Vec<u32>),
 ) {
-    for t in range {
-        let mut best = f64::INFINITY;
-        let mut at = 0;
-        let mut ties = 0usize;
-        for (s, c) in columns.iter().enumerate() {
-            let x = c[t];
-            if x < best {
-                best = x;
-                at = s;
-                ties = 1;
-            } else if x == best {
-                ties += 1;
-            }
+    let Some(first) = columns.first() else {
+        return;
+    };
+    let (best, ties) = scratch;
+    best.clear();
+    best.extend_from_slice(&first[range.clone()]);
+    for c in &columns[1..] {
+        for (b, &x) in best.iter_mut().zip(&c[range.clone()]) {
+            *b = if x < *b { x } else { *b };
         }
-        if ties == 1 {
-            sole[at] += 1;
-        } else {
-            let share = 1.0 / ties as f64;
-            for (s, c) in columns.iter().enumerate() {
-                if c[t] == best {
-                    shared[s] += share;
-                }
-            }
+    }
+    ties.clear();
+    ties.resize(range.len(), 0);
+    for c in columns {
+        for (t, (&b, &x)) in ties.iter_mut().zip(best.iter().zip(&c[range.clone()])) {
+            *t += u32::from(x == b);
         }
+    }
+    // share[t]: what each of t tied winners gets; 0 for a sole winner (counted apart).
+    let share: Vec<f64> = (0..=columns.len())
+        .map(|t| if t >= 2 { 1.0 / t as f64 } else { 0.0 })
+        .collect();
+    for (s, c) in columns.iter().enumerate() {
+        let mut sole_s = 0u64;
+        let mut shared_s = 0.0f64;
+        for ((&b, &x), &t) in best.iter().zip(&c[range.clone()]).zip(ties.iter()) {
+            let wins = x == b;
+            sole_s += u64::from(wins && t == 1);
+            shared_s += if wins { share[t as usize] } else { 0.0 };
+        }
+        sole[s] += sole_s;
+        shared[s] += shared_s;
     }
 }
 
-/// Every pair of strategies on one metric, and the probability-best shares. Per
-/// pair, one pass for the counts and the mean difference and one for its spread,
-/// each sequential in trial order (in lanes).
-fn compare_metric(samples: &Samples, metric: Metric) -> (Vec<Comparison>, Vec<f64>) {
+/// Every pair of strategies on one metric, and the probability-best shares. The
+/// mean difference is mean(a) - mean(b) (each a compensated sum, see [`sum`]); its
+/// standard error comes from the squared deviations of a - b from that mean, in
+/// one pass over the columns, block by block, all pairs of a block together.
+fn compare_metric(
+    samples: &Samples,
+    metric: Metric,
+    means: &[f64],
+) -> (Vec<Comparison>, Vec<f64>) {
     let k = samples.strategies();
+    let mut scratch = (Vec::new(), Vec::new());
     let n = samples.trials();
     let columns: Vec<&[f64]> = (0..k).map(|s| samples.column(s, metric)).collect();
     let mut sole = vec![0u64; k];
@@ -575,16 +647,15 @@ fn compare_metric(samples: &Samples, metric: Metric) -> (Vec<Comparison>, Vec<f6
     // Block by block, so each block of the k columns is read from memory once for
     // all pairs.
     let mut totals = vec![PairTotals::default(); pairs.len()];
-    let mut diff = vec![0.0f64; BLOCK.min(n)];
     let mut start = 0;
     while start < n {
         let end = (start + BLOCK).min(n);
-        best_tally(&columns, start..end, &mut sole, &mut shared);
+        best_tally(&columns, start..end, &mut sole, &mut shared, &mut scratch);
         for (t, &(a, b)) in totals.iter_mut().zip(&pairs) {
             t.add_block(
                 &columns[a][start..end],
                 &columns[b][start..end],
-                &mut diff[..end - start],
+                means[a] - means[b],
             );
         }
         start = end;
@@ -601,16 +672,13 @@ fn compare_metric(samples: &Samples, metric: Metric) -> (Vec<Comparison>, Vec<f6
     let mut comparisons = Vec::with_capacity(pairs.len());
     for (t, &(a, b)) in totals.iter().zip(&pairs) {
         {
-            let md = if n > 0 {
-                t.diff_sum.value() / n as f64
+            let md = means[a] - means[b];
+            let sd = if n >= 2 {
+                (t.squares / (n - 1) as f64).sqrt()
             } else {
                 0.0
             };
-            let se = if n > 0 {
-                t.diff_spread.std_dev() / (n as f64).sqrt()
-            } else {
-                0.0
-            };
+            let se = if n > 0 { sd / (n as f64).sqrt() } else { 0.0 };
             let (better, tie) = (t.better as usize, t.tie as usize);
             comparisons.push(Comparison {
                 metric,
@@ -631,14 +699,52 @@ fn compare_metric(samples: &Samples, metric: Metric) -> (Vec<Comparison>, Vec<f6
 }
 
 /// Every unordered pair of strategies on every metric, metric-major. Metrics are
-/// compared in parallel; each metric's arithmetic is sequential in trial order.
+/// compared in parallel; each metric's arithmetic is fixed by the trial order.
 pub fn comparisons(samples: &Samples) -> Vec<Comparison> {
+    comparisons_with(samples, |s, m| mean(samples.column(s, m)))
+}
+
+/// [`comparisons`], given each column's mean (strategy, metric) as [`mean`] gives it.
+fn comparisons_with(samples: &Samples, mean_of: impl Fn(usize, Metric) -> f64 + Sync) -> Vec<Comparison> {
     use rayon::prelude::*;
     let per_metric: Vec<Vec<Comparison>> = Metric::ALL
         .par_iter()
-        .map(|&m| compare_metric(samples, m).0)
+        .map(|&m| {
+            let means: Vec<f64> = (0..samples.strategies()).map(|s| mean_of(s, m)).collect();
+            compare_metric(samples, m, &means).0
+        })
         .collect();
     per_metric.into_iter().flatten().collect()
+}
+
+/// Everything the output files need from the samples.
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    /// As [`summaries`] returns them.
+    pub summaries: Vec<Summary>,
+    /// As [`comparisons`] returns them.
+    pub comparisons: Vec<Comparison>,
+    /// As [`histograms`] returns them.
+    pub histograms: Vec<Histogram>,
+}
+
+/// [`summaries`], [`comparisons`] and [`histograms`] at once, each column's
+/// moments and order statistics computed once for all three.
+pub fn analyse(samples: &Samples) -> Analysis {
+    let stats = all_column_stats(samples);
+    let at = |s: usize, m: Metric| &stats[s * Metric::ALL.len() + m as usize];
+    let summaries = stats
+        .iter()
+        .enumerate()
+        .map(|(i, c)| c.summary(i / Metric::ALL.len(), Metric::ALL[i % Metric::ALL.len()]))
+        .collect();
+    let histograms = histogram::histograms_from(samples, at);
+    let comparisons = comparisons_with(samples, |s, m| at(s, m).mean);
+    Analysis {
+        summaries,
+        comparisons,
+        histograms,
+    }
 }
 
 #[cfg(test)]
@@ -663,6 +769,60 @@ mod tests {
         assert_eq!(m, 5.0);
         assert!((std_dev(&v, m) - (32.0f64 / 7.0).sqrt()).abs() < 1e-12);
         assert_eq!(std_dev(&[3.0], 3.0), 0.0);
+    }
+
+    /// Columns of every awkward shape: heavy tails, ties, zeros of both signs,
+    /// negatives, a constant, one value, and a length that is no multiple of a block.
+    fn awkward_columns() -> Vec<Vec<f64>> {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let n = 3 * BLOCK + 77;
+        vec![
+            (0..n).map(|_| next()).collect(),
+            (0..n).map(|_| (1.0 - next()).powf(-1.0 / 1.5)).collect(),
+            (0..n).map(|_| (next() * 4.0).floor()).collect(),
+            (0..n)
+                .map(|_| {
+                    let u = next();
+                    if u < 0.4 { 0.0 } else if u < 0.5 { -0.0 } else { u - 0.8 }
+                })
+                .collect(),
+            (0..n).map(|_| -1e6 * next() * next()).collect(),
+            vec![2.5; n],
+            vec![7.0],
+            vec![1.0, 0.0],
+            (0..n).map(|_| if next() < 0.999 { 0.0 } else { 1e150 }).collect(),
+        ]
+    }
+
+    #[test]
+    fn summaries_equal_those_of_a_full_sort() {
+        for (i, col) in awkward_columns().into_iter().enumerate() {
+            let got = column_stats(&col);
+            let s = sorted(&col);
+            assert_eq!(got.min.to_bits(), s[0].to_bits(), "column {i}: min");
+            assert_eq!(got.max.to_bits(), s[s.len() - 1].to_bits(), "column {i}: max");
+            for (j, (_, p)) in QUANTILES.iter().enumerate() {
+                let want = quantile_sorted(&s, *p);
+                assert_eq!(got.quantiles[j].to_bits(), want.to_bits(), "column {i}: p {p}");
+            }
+            let want = quantile_sorted(&s, HISTOGRAM_CUT_QUANTILE);
+            assert_eq!(got.quantiles[9].to_bits(), want.to_bits(), "column {i}: p99.5");
+            let positive = s.iter().copied().find(|&x| x > 0.0).unwrap_or(f64::INFINITY);
+            assert_eq!(got.min_positive, positive, "column {i}: smallest positive");
+            assert_eq!(got.mean.to_bits(), mean(&col).to_bits(), "column {i}: mean");
+            let sd = std_dev(&col, mean(&col));
+            assert!(
+                (got.std_dev - sd).abs() <= 1e-12 * sd.max(1e-300),
+                "column {i}: std_dev {} against two-pass {sd}",
+                got.std_dev
+            );
+        }
     }
 
     #[test]
