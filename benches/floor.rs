@@ -240,9 +240,7 @@ fn main() {
         }
     }
 
-    println!(
-        "\nDraws per trial ({k} strategies, mean over {census_trials} trials, seed.toml):"
-    );
+    println!("\nDraws per trial ({k} strategies, mean over {census_trials} trials, seed.toml):");
     let mut floor = 0.0;
     for kind in DrawKind::ALL {
         let c = per_trial(census.count(kind));
@@ -263,7 +261,10 @@ fn main() {
         words.words as f64 / census_trials as f64
     );
     let trial = median(trial_ns);
-    println!("\nFloor (sum of per-draw costs): {floor:.1} ns per trial, {:.1} ns per trial and strategy", floor / k as f64);
+    println!(
+        "\nFloor (sum of per-draw costs): {floor:.1} ns per trial, {:.1} ns per trial and strategy",
+        floor / k as f64
+    );
     println!(
         "Trial, all strategies: {trial:.1} ns ({:.1} ns per strategy) = {:.2} x the floor",
         trial / k as f64,

@@ -88,11 +88,13 @@ impl DrawKind {
             Dist::Triangular { .. } => DrawKind::Triangular,
             Dist::Pert { .. } => DrawKind::Pert,
             Dist::Lognormal { .. } => DrawKind::Lognormal,
-            Dist::Normal { min: None, max: None, .. } => DrawKind::Normal,
+            Dist::Normal {
+                min: None,
+                max: None,
+                ..
+            } => DrawKind::Normal,
             Dist::Lomax { .. } => DrawKind::Lomax,
-            Dist::Constant { .. } | Dist::Normal { .. } | Dist::Beta { .. } => {
-                DrawKind::OtherDist
-            }
+            Dist::Constant { .. } | Dist::Normal { .. } | Dist::Beta { .. } => DrawKind::OtherDist,
         }
     }
 }

@@ -326,12 +326,13 @@ impl Model {
             tally.binomial(fixable, s.api.fix_probability);
 
             // 6. Incidents and impact-weighted downtime.
-            let incidents = api_failures
-                + binomial_count(rng, other_fixes, s.incidents.customer_facing_share);
+            let incidents =
+                api_failures + binomial_count(rng, other_fixes, s.incidents.customer_facing_share);
             tally.binomial(other_fixes, s.incidents.customer_facing_share);
             let mut incident_hours = 0.0;
             for _ in 0..incidents {
-                let mut ttr = p.ttr_base_hours * (s.incidents.ttr_sigma * standard_normal(rng)).exp();
+                let mut ttr =
+                    p.ttr_base_hours * (s.incidents.ttr_sigma * standard_normal(rng)).exp();
                 tally.draw(DrawKind::Lognormal);
                 if p.seam {
                     tally.draw(DrawKind::Uniform);

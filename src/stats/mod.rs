@@ -303,13 +303,21 @@ pub(crate) const HISTOGRAM_CUT_QUANTILE: f64 = 0.995;
 #[inline]
 fn order_key(x: f64) -> u64 {
     let bits = x.to_bits();
-    if bits >> 63 == 1 { !bits } else { bits | 1 << 63 }
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | 1 << 63
+    }
 }
 
 /// The inverse of [`order_key`].
 #[inline]
 fn from_order_key(key: u64) -> f64 {
-    f64::from_bits(if key >> 63 == 1 { key & !(1 << 63) } else { !key })
+    f64::from_bits(if key >> 63 == 1 {
+        key & !(1 << 63)
+    } else {
+        !key
+    })
 }
 
 /// Bucket count of the selection histogram (a power of two).
@@ -503,9 +511,8 @@ pub fn summaries_and_histograms(samples: &Samples) -> (Vec<Summary>, Vec<Histogr
         .enumerate()
         .map(|(i, c)| c.summary(i / Metric::ALL.len(), Metric::ALL[i % Metric::ALL.len()]))
         .collect();
-    let histograms = histogram::histograms_from(samples, |s, m| {
-        &stats[s * Metric::ALL.len() + m as usize]
-    });
+    let histograms =
+        histogram::histograms_from(samples, |s, m| &stats[s * Metric::ALL.len() + m as usize]);
     (summaries, histograms)
 }
 
@@ -630,11 +637,7 @@ fn best_tally(
 /// mean difference is mean(a) - mean(b) (each a compensated sum, see [`sum`]); its
 /// standard error comes from the squared deviations of a - b from that mean, in
 /// one pass over the columns, block by block, all pairs of a block together.
-fn compare_metric(
-    samples: &Samples,
-    metric: Metric,
-    means: &[f64],
-) -> (Vec<Comparison>, Vec<f64>) {
+fn compare_metric(samples: &Samples, metric: Metric, means: &[f64]) -> (Vec<Comparison>, Vec<f64>) {
     let k = samples.strategies();
     let mut scratch = (Vec::new(), Vec::new());
     let n = samples.trials();
@@ -705,7 +708,10 @@ pub fn comparisons(samples: &Samples) -> Vec<Comparison> {
 }
 
 /// [`comparisons`], given each column's mean (strategy, metric) as [`mean`] gives it.
-fn comparisons_with(samples: &Samples, mean_of: impl Fn(usize, Metric) -> f64 + Sync) -> Vec<Comparison> {
+fn comparisons_with(
+    samples: &Samples,
+    mean_of: impl Fn(usize, Metric) -> f64 + Sync,
+) -> Vec<Comparison> {
     use rayon::prelude::*;
     let per_metric: Vec<Vec<Comparison>> = Metric::ALL
         .par_iter()
@@ -789,14 +795,22 @@ mod tests {
             (0..n)
                 .map(|_| {
                     let u = next();
-                    if u < 0.4 { 0.0 } else if u < 0.5 { -0.0 } else { u - 0.8 }
+                    if u < 0.4 {
+                        0.0
+                    } else if u < 0.5 {
+                        -0.0
+                    } else {
+                        u - 0.8
+                    }
                 })
                 .collect(),
             (0..n).map(|_| -1e6 * next() * next()).collect(),
             vec![2.5; n],
             vec![7.0],
             vec![1.0, 0.0],
-            (0..n).map(|_| if next() < 0.999 { 0.0 } else { 1e150 }).collect(),
+            (0..n)
+                .map(|_| if next() < 0.999 { 0.0 } else { 1e150 })
+                .collect(),
         ]
     }
 
@@ -806,14 +820,30 @@ mod tests {
             let got = column_stats(&col);
             let s = sorted(&col);
             assert_eq!(got.min.to_bits(), s[0].to_bits(), "column {i}: min");
-            assert_eq!(got.max.to_bits(), s[s.len() - 1].to_bits(), "column {i}: max");
+            assert_eq!(
+                got.max.to_bits(),
+                s[s.len() - 1].to_bits(),
+                "column {i}: max"
+            );
             for (j, (_, p)) in QUANTILES.iter().enumerate() {
                 let want = quantile_sorted(&s, *p);
-                assert_eq!(got.quantiles[j].to_bits(), want.to_bits(), "column {i}: p {p}");
+                assert_eq!(
+                    got.quantiles[j].to_bits(),
+                    want.to_bits(),
+                    "column {i}: p {p}"
+                );
             }
             let want = quantile_sorted(&s, HISTOGRAM_CUT_QUANTILE);
-            assert_eq!(got.quantiles[9].to_bits(), want.to_bits(), "column {i}: p99.5");
-            let positive = s.iter().copied().find(|&x| x > 0.0).unwrap_or(f64::INFINITY);
+            assert_eq!(
+                got.quantiles[9].to_bits(),
+                want.to_bits(),
+                "column {i}: p99.5"
+            );
+            let positive = s
+                .iter()
+                .copied()
+                .find(|&x| x > 0.0)
+                .unwrap_or(f64::INFINITY);
             assert_eq!(got.min_positive, positive, "column {i}: smallest positive");
             assert_eq!(got.mean.to_bits(), mean(&col).to_bits(), "column {i}: mean");
             let sd = std_dev(&col, mean(&col));

@@ -7,5 +7,6 @@ mod bad_input;
 mod calibration;
 mod cli;
 mod determinism;
+mod fast_samplers;
 mod overrides;
 mod samplers;

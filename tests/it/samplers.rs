@@ -30,12 +30,12 @@ use tradeoff_sim::scenario::Dist;
 /// seed; and because the seed is fixed, the outcome is deterministic anyway: a
 /// pass stays a pass until a sampler (or the generator) changes. A smaller alpha would only blunt
 /// the tests against small errors (a wrong PERT lambda, an off-by-one shape).
-const ALPHA: f64 = 0.001;
+pub(crate) const ALPHA: f64 = 0.001;
 
 /// z such that P(Z > z) = 0.001 for a standard normal (the 0.999 quantile).
 const Z_0999: f64 = 3.090_232_306_167_813_6;
 
-fn rng(seed: u64) -> Xoshiro256PlusPlus {
+pub(crate) fn rng(seed: u64) -> Xoshiro256PlusPlus {
     Xoshiro256PlusPlus::seed_from_u64(seed)
 }
 
@@ -127,7 +127,7 @@ fn assert_ks_values(name: &str, xs: Vec<f64>, cdf: impl Fn(f64) -> f64) -> f64 {
 /// Only alpha = 0.001 is needed (z = 3.0902). Against published tables it errs high,
 /// so the test is slightly conservative: by 3.0% at 1 dof, 1.8% at 3, 0.6% at 10
 /// and 0.1% at 50 (checked in `reference_functions_match_published_values`).
-fn chi_square_critical(dof: usize) -> f64 {
+pub(crate) fn chi_square_critical(dof: usize) -> f64 {
     let k = dof as f64;
     let v = 2.0 / (9.0 * k);
     k * (1.0 - v + Z_0999 * v.sqrt()).powi(3)
@@ -138,7 +138,7 @@ fn chi_square_critical(dof: usize) -> f64 {
 /// left, until each merged cell expects at least 5 draws; a remainder short of 5 at
 /// the right joins the last cell. Returns (statistic, degrees of freedom = cells -
 /// 1; no parameter is estimated from the data).
-fn chi_square(observed: &[u64], probabilities: &[f64], n: u64) -> (f64, usize) {
+pub(crate) fn chi_square(observed: &[u64], probabilities: &[f64], n: u64) -> (f64, usize) {
     assert_eq!(observed.len(), probabilities.len());
     let total: f64 = probabilities.iter().sum();
     assert!(
@@ -165,7 +165,7 @@ fn chi_square(observed: &[u64], probabilities: &[f64], n: u64) -> (f64, usize) {
     (statistic, cells.len() - 1)
 }
 
-fn assert_chi_square(name: &str, observed: &[u64], probabilities: &[f64], n: u64) {
+pub(crate) fn assert_chi_square(name: &str, observed: &[u64], probabilities: &[f64], n: u64) {
     let (statistic, dof) = chi_square(observed, probabilities, n);
     let critical = chi_square_critical(dof);
     // Exact tail probabilities, from the incomplete gamma: P(X2 > x) = Q(dof / 2, x / 2).
@@ -194,7 +194,7 @@ fn ln_gamma(x: f64) -> f64 {
 /// Regularized incomplete gamma functions (P(a, x), Q(a, x)) = (lower, upper), by
 /// the power series for x < a + 1 and a Lentz continued fraction otherwise; the
 /// smaller of the two is computed directly, so both tails keep full precision.
-fn incomplete_gamma(a: f64, x: f64) -> (f64, f64) {
+pub(crate) fn incomplete_gamma(a: f64, x: f64) -> (f64, f64) {
     if x <= 0.0 {
         return (0.0, 1.0);
     }
@@ -402,12 +402,12 @@ fn lomax_cdf(shape: f64, scale: f64) -> impl Fn(f64) -> f64 {
     }
 }
 
-fn poisson_pmf(mean: f64, k: u64) -> f64 {
+pub(crate) fn poisson_pmf(mean: f64, k: u64) -> f64 {
     let k = k as f64;
     (k * mean.ln() - mean - ln_gamma(k + 1.0)).exp()
 }
 
-fn binomial_pmf(n: u64, p: f64, k: u64) -> f64 {
+pub(crate) fn binomial_pmf(n: u64, p: f64, k: u64) -> f64 {
     let (n, k) = (n as f64, k as f64);
     let ln_choose = ln_gamma(n + 1.0) - ln_gamma(k + 1.0) - ln_gamma(n - k + 1.0);
     (ln_choose + k * p.ln() + (n - k) * (-p).ln_1p()).exp()
@@ -966,7 +966,7 @@ fn kolmogorov_smirnov_rejects_a_sampler_checked_against_the_wrong_cdf() {
 }
 
 /// A generator stuck at one word: every uniform it yields is the same extreme.
-struct StuckRng(u64);
+pub(crate) struct StuckRng(pub(crate) u64);
 
 impl rand::TryRng for StuckRng {
     type Error = std::convert::Infallible;
