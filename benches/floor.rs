@@ -68,11 +68,11 @@ fn samplers() -> Vec<(&'static str, Option<DrawKind>, Draw)> {
     };
     vec![
         ("xoshiro256++ u64", None, Box::new(|r| r.next_u64() as f64)),
-        ("uniform", Some(DrawKind::Uniform), Box::new(|r| unit(r))),
+        ("uniform", Some(DrawKind::Uniform), Box::new(unit)),
         (
             "standard normal",
             Some(DrawKind::Normal),
-            Box::new(|r| standard_normal(r)),
+            Box::new(standard_normal),
         ),
         (
             "exp (rand_distr Exp1)",

@@ -1,20 +1,76 @@
-//! Benchmarks of the hot path: one trial of `scenarios/seed.toml` for all of its
-//! strategies, and whole engine runs. Run with `cargo bench`.
+//! Criterion benchmarks of the hot path (issue 6): the samplers the model draws
+//! with, one trial of `scenarios/seed.toml` for all of its strategies, the
+//! statistics at 10^6 values, and whole runs (simulate + statistics) at 10^5 and
+//! 10^6 trials on one and two threads. Run with `cargo bench --bench simulation`;
+//! `benches/floor.rs` turns the same kinds of measurement into the ratios the
+//! README quotes (trial against the draw floor, threads, statistics against
+//! sampling), measured in one process.
 
 use std::hint::black_box;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
+use rand::{Rng, SeedableRng};
+use rand_distr::{Distribution, Exp1, Gamma};
 use tradeoff_sim::engine::{RunPlan, simulate};
-use tradeoff_sim::model::{METRIC_COUNT, Model, Scratch};
-use tradeoff_sim::scenario::from_path;
+use tradeoff_sim::model::{METRIC_COUNT, Metric, Model, Scratch};
+use tradeoff_sim::scenario::dist::{binomial_count, poisson_count, standard_normal, unit};
+use tradeoff_sim::scenario::{Dist, from_path};
+use tradeoff_sim::stats;
 
 fn seed_model() -> Model {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/seed.toml");
     Model::new(&from_path(&path).expect("seed.toml is valid"))
+}
+
+fn draws(c: &mut Criterion) {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
+    let mut group = c.benchmark_group("draw");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("xoshiro_u64", |b| b.iter(|| rng.next_u64()));
+    group.bench_function("uniform", |b| b.iter(|| unit(&mut rng)));
+    group.bench_function("standard_normal", |b| b.iter(|| standard_normal(&mut rng)));
+    group.bench_function("exp1", |b| b.iter(|| -> f64 { Exp1.sample(&mut rng) }));
+    group.bench_function("lognormal", |b| {
+        b.iter(|| 1.5 * (black_box(1.2) * standard_normal(&mut rng)).exp())
+    });
+    let gamma = Gamma::new(1.5, 1.0 / 1.5).unwrap();
+    group.bench_function("gamma_1.5", |b| b.iter(|| gamma.sample(&mut rng)));
+    for (name, d) in [
+        ("triangular", Dist::triangular(2.0, 6.0, 12.0).unwrap()),
+        ("pert", Dist::pert(0.90, 1.00, 1.35).unwrap()),
+        ("lomax", Dist::lomax(3.0, 1.4).unwrap()),
+    ] {
+        group.bench_function(name, |b| b.iter(|| d.sample(&mut rng)));
+    }
+    // Means the model meets: API failures and surges near 1, other fixes 6-12.
+    for mean in [0.4, 1.0, 4.0, 9.0, 20.0] {
+        group.bench_function(format!("poisson_{mean}"), |b| {
+            b.iter(|| poisson_count(&mut rng, black_box(mean)))
+        });
+        group.bench_function(format!("rand_distr_poisson_{mean}"), |b| {
+            b.iter(|| -> f64 {
+                rand_distr::Poisson::new(black_box(mean))
+                    .unwrap()
+                    .sample(&mut rng)
+            })
+        });
+    }
+    for (n, p) in [(2u64, 0.9), (8, 0.3)] {
+        group.bench_function(format!("binomial_{n}_{p}"), |b| {
+            b.iter(|| binomial_count(&mut rng, black_box(n), p))
+        });
+        group.bench_function(format!("rand_distr_binomial_{n}_{p}"), |b| {
+            b.iter(|| {
+                rand_distr::Binomial::new(black_box(n), p)
+                    .unwrap()
+                    .sample(&mut rng)
+            })
+        });
+    }
+    group.finish();
 }
 
 fn one_trial(c: &mut Criterion) {
@@ -33,12 +89,39 @@ fn one_trial(c: &mut Criterion) {
     group.finish();
 }
 
-fn engine_runs(c: &mut Criterion) {
+fn statistics(c: &mut Criterion) {
     let model = seed_model();
     let stop = AtomicBool::new(false);
-    let mut group = c.benchmark_group("engine");
+    let plan = RunPlan {
+        trials: 1_000_000,
+        seed: 1,
+        threads: 2,
+    };
+    let samples = simulate(&model, &plan, &stop).expect("run");
+    let mut group = c.benchmark_group("stats");
     group.sample_size(10);
-    for trials in [100_000u64] {
+    group.throughput(Throughput::Elements(1_000_000));
+    for metric in [Metric::TotalCost, Metric::EmergencyFixes] {
+        let column = samples.column(0, metric);
+        group.bench_function(format!("summarize_1e6_{}", metric.id()), |b| {
+            b.iter(|| stats::summarize(black_box(column), 0, metric))
+        });
+        group.bench_function(format!("full_sort_1e6_{}", metric.id()), |b| {
+            b.iter(|| stats::sorted(black_box(column)))
+        });
+    }
+    group.bench_function("analyse_1e6_trials_5_strategies", |b| {
+        b.iter(|| stats::analyse(black_box(&samples)))
+    });
+    group.finish();
+}
+
+fn whole_runs(c: &mut Criterion) {
+    let model = seed_model();
+    let stop = AtomicBool::new(false);
+    let mut group = c.benchmark_group("run");
+    group.sample_size(10);
+    for trials in [100_000u64, 1_000_000] {
         group.throughput(Throughput::Elements(trials));
         for threads in [1usize, 2] {
             let plan = RunPlan {
@@ -46,13 +129,22 @@ fn engine_runs(c: &mut Criterion) {
                 seed: 1,
                 threads,
             };
-            group.bench_function(format!("seed_{trials}_trials_{threads}_threads"), |b| {
+            group.bench_function(format!("simulate_{trials}_trials_{threads}_threads"), |b| {
                 b.iter(|| black_box(simulate(&model, &plan, &stop).expect("run")))
             });
+            group.bench_function(
+                format!("simulate_and_stats_{trials}_trials_{threads}_threads"),
+                |b| {
+                    b.iter(|| {
+                        let samples = simulate(&model, &plan, &stop).expect("run");
+                        black_box(stats::analyse(&samples))
+                    })
+                },
+            );
         }
     }
     group.finish();
 }
 
-criterion_group!(benches, one_trial, engine_runs);
+criterion_group!(benches, draws, one_trial, statistics, whole_runs);
 criterion_main!(benches);

@@ -176,7 +176,7 @@ fn run(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
         summaries,
         comparisons,
         histograms,
-    } = stats::analyse(&samples);
+    } = engine::on_threads(threads, || stats::analyse(&samples))?;
 
     let mut written = Vec::new();
     written.push(staging.write("summary.csv", &csv_out::summary_csv(&scenario, &summaries)?)?);

@@ -142,6 +142,20 @@ pub fn simulate(model: &Model, plan: &RunPlan, stop: &AtomicBool) -> Result<Samp
     })
 }
 
+/// Runs `f` on a pool of `threads` workers (0: one per core), so that work after
+/// the simulation (the statistics) uses the threads the run asked for. What `f`
+/// computes must not depend on the thread count.
+pub fn on_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> Result<T, EngineError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| EngineError::Threads {
+            threads,
+            message: e.to_string(),
+        })?;
+    Ok(pool.install(f))
+}
+
 /// One batch: trial i of the batch writes `slices[strategy * METRIC_COUNT + metric][i]`.
 fn run_batch(model: &Model, plan: &RunPlan, batch: u64, slices: &mut [&mut [f64]]) {
     let strategies = model.strategy_count();
@@ -149,6 +163,8 @@ fn run_batch(model: &Model, plan: &RunPlan, batch: u64, slices: &mut [&mut [f64]
     let mut scratch = Scratch::default();
     let mut out: Vec<Outcome> = vec![[0.0; METRIC_COUNT]; strategies];
     let len = slices.first().map_or(0, |s| s.len());
+    // `i` is the trial's row inside every column slice, not an index into `slices`.
+    #[allow(clippy::needless_range_loop)]
     for i in 0..len {
         model.trial(&mut rng, &mut scratch, &mut out);
         for (s, outcome) in out.iter().enumerate() {

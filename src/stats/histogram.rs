@@ -176,6 +176,14 @@ fn count(values: &[f64], e: &Edges) -> Vec<Bin> {
     } else {
         0.0
     };
+    let per_width = if width > 0.0 { 1.0 / width } else { 0.0 };
+    // Log edges: bin 0 is [edges[0], lo), then bins of equal width in log2, so
+    // a cheap log2 (exponent plus linear mantissa, off by < 0.09) guesses the bin.
+    let log_guess = (e.scale == Scale::Log && bins >= 2 && e.edges[1] > 0.0).then(|| {
+        let lo = e.edges[1].log2();
+        let per_step = (bins - 1) as f64 / (e.edges[bins].log2() - lo);
+        (lo, per_step)
+    });
     let cut = e.cut.unwrap_or(f64::INFINITY);
     for &x in values {
         if x > cut {
@@ -183,7 +191,13 @@ fn count(values: &[f64], e: &Edges) -> Vec<Bin> {
             continue;
         }
         let mut i = if width > 0.0 {
-            (((x - first) / width) as usize).min(bins - 1)
+            (((x - first) * per_width) as usize).min(bins - 1)
+        } else if let Some((lo, per_step)) = log_guess {
+            if x > 0.0 {
+                (((rough_log2(x) - lo) * per_step + 1.0).max(0.0) as usize).min(bins - 1)
+            } else {
+                0
+            }
         } else {
             // First edge strictly above x, minus one.
             e.edges
@@ -218,6 +232,16 @@ fn count(values: &[f64], e: &Edges) -> Vec<Bin> {
         });
     }
     out
+}
+
+/// log2 of a positive, finite x to within 0.09: the exponent plus the mantissa
+/// read linearly. Only a guess; [`count`] corrects it against the edges.
+#[inline]
+fn rough_log2(x: f64) -> f64 {
+    let bits = x.to_bits();
+    let exponent = ((bits >> 52) & 0x7ff) as f64 - 1023.0;
+    let mantissa = (bits & ((1 << 52) - 1)) as f64 / (1u64 << 52) as f64;
+    exponent + mantissa
 }
 
 /// Histograms of [`HISTOGRAM_METRICS`], metric-major then strategy order.

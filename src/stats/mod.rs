@@ -587,15 +587,16 @@ impl PairTotals {
     }
 }
 
-/// Probability-best tallies on one metric for trials `range`: per trial, the
-/// strategies at the minimum share one win. Sole wins are counted as integers;
-/// shared wins (1 / ties each) are summed per block, in trial order. Worked column
-/// by column over the block, so the loops have no unpredictable branches.
+/// Probability-best tallies on one metric for trials `range`: per trial, the t
+/// strategies at the minimum share one win, 1 / t each. The shares are counted as
+/// integers in units of 1 / `unit` (`unit` a multiple of every t up to the
+/// strategy count), so the tally is exact and its order irrelevant. Worked column
+/// by column over the block: the loops have no unpredictable branches.
 fn best_tally(
     columns: &[&[f64]],
     range: std::ops::Range<usize>,
-    sole: &mut [u64],
-    shared: &mut [f64],
+    unit: u128,
+    wins: &mut [u128],
     scratch: &mut (Vec<f64>, Vec<u32>),
 ) {
     let Some(first) = columns.first() else {
@@ -616,21 +617,35 @@ fn best_tally(
             *t += u32::from(x == b);
         }
     }
-    // share[t]: what each of t tied winners gets; 0 for a sole winner (counted apart).
-    let share: Vec<f64> = (0..=columns.len())
-        .map(|t| if t >= 2 { 1.0 / t as f64 } else { 0.0 })
-        .collect();
-    for (s, c) in columns.iter().enumerate() {
-        let mut sole_s = 0u64;
-        let mut shared_s = 0.0f64;
-        for ((&b, &x), &t) in best.iter().zip(&c[range.clone()]).zip(ties.iter()) {
-            let wins = x == b;
-            sole_s += u64::from(wins && t == 1);
-            shared_s += if wins { share[t as usize] } else { 0.0 };
+    // Each trial's weight, unit / ties, paid to every strategy at the minimum.
+    if unit <= 1 << 40 {
+        // A block's wins fit a u64 (4096 x 2^40 < 2^53): a loop that vectorizes.
+        let weight: Vec<u64> = ties.iter().map(|&t| (unit / t as u128) as u64).collect();
+        for (s, c) in columns.iter().enumerate() {
+            let mut won = 0u64;
+            for ((&b, &x), &w) in best.iter().zip(&c[range.clone()]).zip(&weight) {
+                won += if x == b { w } else { 0 };
+            }
+            wins[s] += won as u128;
         }
-        sole[s] += sole_s;
-        shared[s] += shared_s;
+    } else {
+        let weight: Vec<u128> = ties.iter().map(|&t| unit / t as u128).collect();
+        for (s, c) in columns.iter().enumerate() {
+            for ((&b, &x), &w) in best.iter().zip(&c[range.clone()]).zip(&weight) {
+                wins[s] += if x == b { w } else { 0 };
+            }
+        }
     }
+}
+
+/// The least common multiple of 1..=k: the unit in which [`best_tally`] counts.
+/// At the largest scenario (64 strategies, about 6.9e27) times 10^9 trials it still
+/// fits a u128.
+fn share_unit(k: usize) -> u128 {
+    fn gcd(a: u128, b: u128) -> u128 {
+        if b == 0 { a } else { gcd(b, a % b) }
+    }
+    (1..=k.max(1) as u128).fold(1, |l, t| l / gcd(l, t) * t)
 }
 
 /// Every pair of strategies on one metric, and the probability-best shares. The
@@ -642,8 +657,8 @@ fn compare_metric(samples: &Samples, metric: Metric, means: &[f64]) -> (Vec<Comp
     let mut scratch = (Vec::new(), Vec::new());
     let n = samples.trials();
     let columns: Vec<&[f64]> = (0..k).map(|s| samples.column(s, metric)).collect();
-    let mut sole = vec![0u64; k];
-    let mut shared = vec![0.0f64; k];
+    let unit = share_unit(k);
+    let mut wins = vec![0u128; k];
     let pairs: Vec<(usize, usize)> = (0..k)
         .flat_map(|a| (a + 1..k).map(move |b| (a, b)))
         .collect();
@@ -653,7 +668,7 @@ fn compare_metric(samples: &Samples, metric: Metric, means: &[f64]) -> (Vec<Comp
     let mut start = 0;
     while start < n {
         let end = (start + BLOCK).min(n);
-        best_tally(&columns, start..end, &mut sole, &mut shared, &mut scratch);
+        best_tally(&columns, start..end, unit, &mut wins, &mut scratch);
         for (t, &(a, b)) in totals.iter_mut().zip(&pairs) {
             t.add_block(
                 &columns[a][start..end],
@@ -663,14 +678,16 @@ fn compare_metric(samples: &Samples, metric: Metric, means: &[f64]) -> (Vec<Comp
         }
         start = end;
     }
-    let best: Vec<f64> = if n == 0 {
-        shared
-    } else {
-        sole.iter()
-            .zip(&shared)
-            .map(|(&w, &f)| (w as f64 + f) / n as f64)
-            .collect()
-    };
+    let best: Vec<f64> = wins
+        .iter()
+        .map(|&w| {
+            if n == 0 {
+                0.0
+            } else {
+                (w as f64 / unit as f64) / n as f64
+            }
+        })
+        .collect();
     let nf = n.max(1) as f64;
     let mut comparisons = Vec::with_capacity(pairs.len());
     for (t, &(a, b)) in totals.iter().zip(&pairs) {
