@@ -56,7 +56,10 @@ pub struct CheckReport {
 
 impl CheckReport {
     pub fn count(&self, verdict: Verdict) -> usize {
-        self.outcomes.iter().filter(|o| o.verdict == verdict).count()
+        self.outcomes
+            .iter()
+            .filter(|o| o.verdict == verdict)
+            .count()
     }
 
     pub fn all_hold(&self) -> bool {
@@ -117,7 +120,11 @@ pub fn check(
     }
     let mut columns: BTreeMap<(usize, String, Metric), Vec<f64>> = BTreeMap::new();
     for (i, list) in lists.iter().enumerate() {
-        let s = if list.is_empty() { base.clone() } else { load(list)? };
+        let s = if list.is_empty() {
+            base.clone()
+        } else {
+            load(list)?
+        };
         let samples = engine::simulate(&Model::new(&s), &run_plan, stop)?;
         for (id, m) in &needed[i] {
             if let Some(k) = s.strategies.iter().position(|st| &st.id == id) {
@@ -135,7 +142,9 @@ pub fn check(
                 let i = sides[k];
                 let id = claim.strategy(k).to_string();
                 Side {
-                    values: columns.get(&(i, id.clone(), claim.metric)).unwrap_or(&empty),
+                    values: columns
+                        .get(&(i, id.clone(), claim.metric))
+                        .unwrap_or(&empty),
                     per: claim
                         .per
                         .map(|p| columns.get(&(i, id, p)).unwrap_or(&empty).as_slice()),
@@ -186,7 +195,11 @@ pub fn overrides_label(claim: &Claim) -> String {
             .join(", ")
     };
     let mut parts = Vec::new();
-    for (name, list) in [("set", &claim.set), ("a", &claim.set_a), ("b", &claim.set_b)] {
+    for (name, list) in [
+        ("set", &claim.set),
+        ("a", &claim.set_a),
+        ("b", &claim.set_b),
+    ] {
         if !list.is_empty() {
             parts.push(format!("{name}: {}", join(list)));
         }
@@ -197,7 +210,11 @@ pub fn overrides_label(claim: &Claim) -> String {
 /// About four significant figures: `1.232`, `0.08912`, `26.41`, `1234567`.
 pub fn significant(x: f64) -> String {
     if !x.is_finite() {
-        return if x.is_nan() { "n/a".into() } else { format!("{x}") };
+        return if x.is_nan() {
+            "n/a".into()
+        } else {
+            format!("{x}")
+        };
     }
     if x == 0.0 {
         return "0".into();
@@ -244,7 +261,13 @@ pub fn render(report: &CheckReport, source: &Path) -> String {
             ]
         })
         .collect();
-    let w = |k: usize, min: usize| rows.iter().map(|r| r[k].chars().count()).max().unwrap_or(0).max(min);
+    let w = |k: usize, min: usize| {
+        rows.iter()
+            .map(|r| r[k].chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(min)
+    };
     let (w1, w2, w3) = (w(1, 5), w(2, 12), w(3, 7));
     out.push_str(&format!(
         "  {:<idw$}  {:<9}  {:>w1$}  {:<w2$}  {:<w3$}  claim\n",
@@ -309,7 +332,11 @@ pub fn render(report: &CheckReport, source: &Path) -> String {
     }
     out.push_str(&format!(
         "\n{}: {} of {} claims hold, {} fail, {} undecided\n",
-        if report.all_hold() { "PASS" } else { "NOT PASSED" },
+        if report.all_hold() {
+            "PASS"
+        } else {
+            "NOT PASSED"
+        },
         report.count(Verdict::Holds),
         report.outcomes.len(),
         report.count(Verdict::Fails),
@@ -322,7 +349,7 @@ fn group(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

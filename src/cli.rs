@@ -229,10 +229,6 @@ fn run(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
         &csv_out::comparison_csv(&scenario, &comparisons)?,
     )?);
     written.push(staging.write(
-        "decision.csv",
-        &csv_out::decision_csv(&scenario, &decisions)?,
-    )?);
-    written.push(staging.write(
         "histograms.csv",
         &csv_out::histograms_csv(&scenario, &histograms)?,
     )?);
@@ -260,6 +256,10 @@ fn run(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
             })?;
         written.push(destination.join("trials.csv"));
     }
+    written.push(staging.write(
+        "decision.csv",
+        &csv_out::decision_csv(&scenario, &decisions)?,
+    )?);
     let tail_capped_trials = (0..samples.strategies())
         .map(|s| {
             samples
@@ -416,7 +416,10 @@ fn check(args: &CheckArgs, stop: &AtomicBool) -> Result<String, CliError> {
         return Err(CliError::Usage(format!(
             "{}: has no [[claims]] to check; add one, e.g. [[claims]] text = \"...\", metric = \"build_weeks\", strategy = \"{}\", statistic = \"median\", max = 40",
             args.scenario.display(),
-            scenario.strategies.first().map_or("backend_led", |s| s.id.as_str())
+            scenario
+                .strategies
+                .first()
+                .map_or("backend_led", |s| s.id.as_str())
         )));
     }
     let destination = args
@@ -439,10 +442,11 @@ fn check(args: &CheckArgs, stop: &AtomicBool) -> Result<String, CliError> {
         threads,
     };
     let started = std::time::Instant::now();
-    let report = crate::check::check(&args.scenario, &overrides, &plan, stop).map_err(|e| match e {
-        CheckError::Scenario(e) => CliError::Scenario(e),
-        CheckError::Engine(e) => CliError::Engine(e),
-    })?;
+    let report =
+        crate::check::check(&args.scenario, &overrides, &plan, stop).map_err(|e| match e {
+            CheckError::Scenario(e) => CliError::Scenario(e),
+            CheckError::Engine(e) => CliError::Engine(e),
+        })?;
     let elapsed = started.elapsed();
     let s = &report.scenario;
     let mut written = vec![staging.write("claims.csv", &csv_out::claims_csv(&report)?)?];

@@ -100,7 +100,9 @@ impl Stat {
                 let digits = name
                     .strip_prefix('p')
                     .map(|d| d.strip_suffix('s').unwrap_or(d))
-                    .filter(|d| !d.is_empty() && d.len() <= 2 && d.bytes().all(|b| b.is_ascii_digit()));
+                    .filter(|d| {
+                        !d.is_empty() && d.len() <= 2 && d.bytes().all(|b| b.is_ascii_digit())
+                    });
                 match digits.and_then(|d| d.parse::<u8>().ok()) {
                     Some(p) if (1..=99).contains(&p) => Ok(Stat::Quantile { percent: p }),
                     _ => Err(false),
@@ -214,18 +216,27 @@ mod tests {
 
     #[test]
     fn statistic_names_parse_singular_plural_and_pairs() {
-        assert_eq!(Statistic::parse("mean", None), Ok(Statistic::One(Stat::Mean)));
+        assert_eq!(
+            Statistic::parse("mean", None),
+            Ok(Statistic::One(Stat::Mean))
+        );
         assert_eq!(
             Statistic::parse("p50", None),
             Ok(Statistic::One(Stat::Quantile { percent: 50 }))
         );
         assert_eq!(
             Statistic::parse("ratio_of_medians", None),
-            Ok(Statistic::Pair(PairOp::Ratio, Stat::Quantile { percent: 50 }))
+            Ok(Statistic::Pair(
+                PairOp::Ratio,
+                Stat::Quantile { percent: 50 }
+            ))
         );
         assert_eq!(
             Statistic::parse("ratio_of_p95s", None),
-            Ok(Statistic::Pair(PairOp::Ratio, Stat::Quantile { percent: 95 }))
+            Ok(Statistic::Pair(
+                PairOp::Ratio,
+                Stat::Quantile { percent: 95 }
+            ))
         );
         assert_eq!(
             Statistic::parse("difference_of_shares_above", Some(1.2)),

@@ -79,7 +79,12 @@ pub fn stat_value(stat: Stat, side: Side<'_>, r: Range<usize>) -> f64 {
 }
 
 /// The claim's statistic on trials `r`.
-pub fn statistic_value(statistic: Statistic, a: Side<'_>, b: Option<Side<'_>>, r: Range<usize>) -> f64 {
+pub fn statistic_value(
+    statistic: Statistic,
+    a: Side<'_>,
+    b: Option<Side<'_>>,
+    r: Range<usize>,
+) -> f64 {
     match (statistic, b) {
         (Statistic::One(s), _) => stat_value(s, a, r),
         (Statistic::Pair(op, s), Some(b)) => {
@@ -141,7 +146,9 @@ pub fn estimate(statistic: Statistic, a: Side<'_>, b: Option<Side<'_>>) -> Estim
             let (fa, fb) = (binomial_se(pa, n), binomial_se(pb, n));
             let floor = match op {
                 PairOp::Difference | PairOp::AbsDifference => fa.hypot(fb),
-                PairOp::Ratio => value.abs() * (fa / pa.max(1.0 / n as f64)).hypot(fb / pb.max(1.0 / n as f64)),
+                PairOp::Ratio => {
+                    value.abs() * (fa / pa.max(1.0 / n as f64)).hypot(fb / pb.max(1.0 / n as f64))
+                }
             };
             std_err = std_err.max(floor);
             range = match op {
@@ -222,7 +229,7 @@ pub fn trials_to_decide(e: &Estimate, min: Option<f64>, max: Option<f64>) -> Opt
         .flatten()
         .map(|bound| (e.value - bound).abs())
         .fold(f64::INFINITY, f64::min);
-    if !(d > 0.0) || !d.is_finite() {
+    if d.is_nan() || d <= 0.0 || d.is_infinite() {
         return None;
     }
     let needed = 1.5 * e.n as f64 * (T_975_19 * e.std_err / d).powi(2);
@@ -285,12 +292,21 @@ mod tests {
             ci95: (value - half, value + half),
             n: 1000,
         };
-        assert_eq!(verdict(&e(1.25, 0.01), Some(1.2), Some(1.3)), Verdict::Holds);
+        assert_eq!(
+            verdict(&e(1.25, 0.01), Some(1.2), Some(1.3)),
+            Verdict::Holds
+        );
         assert_eq!(verdict(&e(1.4, 0.01), Some(1.2), Some(1.3)), Verdict::Fails);
-        assert_eq!(verdict(&e(1.29, 0.02), Some(1.2), Some(1.3)), Verdict::Undecided);
+        assert_eq!(
+            verdict(&e(1.29, 0.02), Some(1.2), Some(1.3)),
+            Verdict::Undecided
+        );
         assert_eq!(verdict(&e(0.5, 0.1), None, Some(1.0)), Verdict::Holds);
         // d = 0.01, t se = 0.02: (0.02 / 0.01)^2 x 1000 x 1.5 = 6000
-        assert_eq!(trials_to_decide(&e(1.29, 0.02), Some(1.2), Some(1.3)), Some(6000));
+        assert_eq!(
+            trials_to_decide(&e(1.29, 0.02), Some(1.2), Some(1.3)),
+            Some(6000)
+        );
     }
 
     #[test]

@@ -44,7 +44,10 @@ pub fn decisions_from(total_cost: &[&[f64]], budget_overrun: &[&[f64]]) -> Vec<D
     let mut regrets: Vec<Vec<f64>> = vec![Vec::with_capacity(n); k];
     let mut lowest = Vec::with_capacity(k);
     for t in 0..n {
-        let best = total_cost.iter().map(|c| c[t]).fold(f64::INFINITY, f64::min);
+        let best = total_cost
+            .iter()
+            .map(|c| c[t])
+            .fold(f64::INFINITY, f64::min);
         lowest.clear();
         lowest.extend((0..k).filter(|&s| total_cost[s][t] == best));
         let share = 1.0 / lowest.len() as f64;
@@ -79,7 +82,9 @@ pub fn decisions_from(total_cost: &[&[f64]], budget_overrun: &[&[f64]]) -> Vec<D
 /// Decision metrics of every strategy of a run.
 pub fn decisions(samples: &Samples) -> Vec<Decision> {
     let k = samples.strategies();
-    let total: Vec<&[f64]> = (0..k).map(|s| samples.column(s, Metric::TotalCost)).collect();
+    let total: Vec<&[f64]> = (0..k)
+        .map(|s| samples.column(s, Metric::TotalCost))
+        .collect();
     let overrun: Vec<&[f64]> = (0..k)
         .map(|s| samples.column(s, Metric::BudgetOverrun))
         .collect();
@@ -107,8 +112,9 @@ mod tests {
         // sd of (0, 0, 5) with n - 1: sqrt(((25/9) x 2 + (100/9)) / 2) = sqrt(25/3)
         let se_a = (25.0f64 / 3.0).sqrt() / 3f64.sqrt();
         assert!((d[0].expected_regret_std_err - se_a).abs() < 1e-12);
-        // strictly above 1.2 and 1.5: a 2/3 and 1/3; b 0 and 0 (1.2 and 1.5 are not above).
+        // strictly above 1.2 and 1.5: a (1.3, 1.6) 2/3 and (1.6) 1/3; b (1.5) 1/3 and 0,
+        // since b's 1.2 and 1.5 are not above.
         assert_eq!(d[0].p_build_cost_above_budget, [2.0 / 3.0, 1.0 / 3.0]);
-        assert_eq!(d[1].p_build_cost_above_budget, [0.0, 0.0]);
+        assert_eq!(d[1].p_build_cost_above_budget, [1.0 / 3.0, 0.0]);
     }
 }

@@ -150,6 +150,7 @@ fn run_writes_summary_comparison_histograms_and_manifest() {
         listing(&out),
         [
             "comparison.csv",
+            "decision.csv",
             "histograms.csv",
             "manifest.json",
             "summary.csv"

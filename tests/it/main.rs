@@ -5,7 +5,9 @@ mod common;
 
 mod bad_input;
 mod calibration;
+mod claims;
 mod cli;
+mod decision;
 mod determinism;
 mod overrides;
 mod samplers;

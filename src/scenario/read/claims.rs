@@ -7,8 +7,8 @@ use toml::de::DeValue;
 
 use super::{Check, Override, Problem, Reader, Tbl, Value, closest, type_name};
 use crate::model::Metric;
-use crate::scenario::{Scenario, Strategy};
 use crate::scenario::claim::{Claim, Stat, Statistic};
+use crate::scenario::{Scenario, Strategy};
 
 /// Most claims a scenario may hold.
 pub const MAX_CLAIMS: usize = 1000;
@@ -207,7 +207,10 @@ impl Reader<'_> {
             self.problem(
                 v.span(),
                 &t.key_path(key),
-                format!("expected a metric id in quotes, got {}", type_name(v.get_ref())),
+                format!(
+                    "expected a metric id in quotes, got {}",
+                    type_name(v.get_ref())
+                ),
             );
             return None;
         };
@@ -235,7 +238,10 @@ impl Reader<'_> {
             self.problem(
                 v.span(),
                 &path,
-                format!("expected a statistic in quotes, got {}", type_name(v.get_ref())),
+                format!(
+                    "expected a statistic in quotes, got {}",
+                    type_name(v.get_ref())
+                ),
             );
             return None;
         };
@@ -269,7 +275,10 @@ impl Reader<'_> {
                 self.problem(
                     v.span(),
                     &path,
-                    format!("unknown statistic `{name}`; allowed: {}", Statistic::ALLOWED),
+                    format!(
+                        "unknown statistic `{name}`; allowed: {}",
+                        Statistic::ALLOWED
+                    ),
                 );
                 None
             }
@@ -332,18 +341,26 @@ impl Reader<'_> {
                     self.problem(
                         v.span(),
                         &path,
-                        format!("expected a pair of strategy ids, [\"a\", \"b\"], got {} ids", items.len()),
+                        format!(
+                            "expected a pair of strategy ids, [\"a\", \"b\"], got {} ids",
+                            items.len()
+                        ),
                     );
                     return None;
                 }
                 for (i, item) in items.iter().enumerate() {
                     match item.get_ref() {
-                        DeValue::String(s) => ids.push((s.to_string(), item.span(), format!("{path}[{i}]"))),
+                        DeValue::String(s) => {
+                            ids.push((s.to_string(), item.span(), format!("{path}[{i}]")))
+                        }
                         other => {
                             self.problem(
                                 item.span(),
                                 &format!("{path}[{i}]"),
-                                format!("expected a strategy id in quotes, got {}", type_name(other)),
+                                format!(
+                                    "expected a strategy id in quotes, got {}",
+                                    type_name(other)
+                                ),
                             );
                             return None;
                         }
@@ -361,7 +378,10 @@ impl Reader<'_> {
                 self.problem(
                     span.clone(),
                     path,
-                    format!("no strategy `{id}` in this scenario{hint}; strategies: {}", known.join(", ")),
+                    format!(
+                        "no strategy `{id}` in this scenario{hint}; strategies: {}",
+                        known.join(", ")
+                    ),
                 );
             }
         }
