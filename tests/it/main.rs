@@ -3,6 +3,7 @@
 
 mod common;
 
+mod analysis;
 mod bad_input;
 mod calibration;
 mod cli;
