@@ -1,1 +1,4 @@
-//! tradeoff-sim
+//! tradeoff-sim: a Monte Carlo simulator of delivery tradeoffs for composable-commerce
+//! replatforms.
+
+pub mod output;

@@ -1,0 +1,3 @@
+//! Everything the simulator writes to a run folder. `chart` owns all drawing.
+
+pub mod chart;

@@ -1,0 +1,275 @@
+//! Chart rendering from hand-made run folders: every chart in both formats, PNG dimensions,
+//! well-formed SVG with its title and axis labels, degenerate data, and byte-stable SVG.
+
+mod fixture;
+
+use std::path::Path;
+
+use fixture::{Fixture, Outcome, model_trial};
+use tradeoff_sim::output::chart::{
+    ChartData, ChartFormat, ChartKind, render_run_charts, render_to_svg_string,
+};
+
+const SEED_STRATEGIES: [(&str, &str); 3] = [
+    ("backend_led", "Backend-led"),
+    ("ux_led", "UX-led"),
+    ("hybrid", "Hybrid (g = 0.5)"),
+];
+
+fn seed_fixture(trials: usize) -> Fixture {
+    Fixture::generate(&SEED_STRATEGIES, trials, model_trial)
+}
+
+/// Width and height from a PNG's IHDR chunk.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
+    assert_eq!(&bytes[12..16], b"IHDR");
+    let w = u32::from_be_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]);
+    let h = u32::from_be_bytes([bytes[20], bytes[21], bytes[22], bytes[23]]);
+    (w, h)
+}
+
+/// Checks that every opened tag is closed in order (the SVG backend writes no CDATA or
+/// comments, so a tag scanner is enough).
+fn assert_well_formed(svg: &str) {
+    let mut stack: Vec<String> = Vec::new();
+    let mut rest = svg;
+    while let Some(start) = rest.find('<') {
+        let end = rest[start..].find('>').expect("unclosed <") + start;
+        let tag = &rest[start + 1..end];
+        rest = &rest[end + 1..];
+        if tag.starts_with('?') || tag.starts_with('!') || tag.ends_with('/') {
+            continue;
+        }
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| !c.is_whitespace())
+            .collect();
+        if tag.starts_with('/') {
+            assert_eq!(
+                stack.pop().as_deref(),
+                Some(name.as_str()),
+                "mismatched </{name}>"
+            );
+        } else {
+            stack.push(name);
+        }
+    }
+    assert!(stack.is_empty(), "unclosed tags: {stack:?}");
+}
+
+fn assert_renders_everything(dir: &Path) {
+    let written = render_run_charts(dir, ChartFormat::Both).expect("charts render");
+    assert_eq!(written.len(), 16);
+    for (i, kind) in ChartKind::ALL.iter().enumerate() {
+        assert_eq!(
+            written[2 * i],
+            dir.join("charts").join(format!("{}.png", kind.name()))
+        );
+        assert_eq!(
+            written[2 * i + 1],
+            dir.join("charts").join(format!("{}.svg", kind.name()))
+        );
+        let png = std::fs::read(&written[2 * i]).unwrap();
+        let (w, h) = png_size(&png);
+        assert!(w >= 1920 && h >= 1080, "{}: {w}x{h}", kind.name());
+        let svg = std::fs::read_to_string(&written[2 * i + 1]).unwrap();
+        assert_well_formed(&svg);
+        assert!(
+            svg.contains(&escape(kind.title())),
+            "{} lacks its title",
+            kind.name()
+        );
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(dir.join("charts"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left behind");
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn constant(_: &mut fixture::Rng, _: &str) -> Outcome {
+    let mut o = Outcome::new();
+    for (metric, _, _) in fixture::METRICS {
+        o.insert(metric, 0.0);
+    }
+    o.insert("build_weeks", 24.0);
+    o.insert("build_cost", 1.2e6);
+    o.insert("total_cost", 1.2e6);
+    o.insert("emergency_fixes", 3.0);
+    o.insert("budget_overrun", 1.0);
+    o
+}
+
+#[test]
+fn renders_every_chart_in_both_formats_from_a_run_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    seed_fixture(4000).write(dir.path());
+    assert_renders_everything(dir.path());
+}
+
+#[test]
+fn svg_contains_title_axis_labels_and_money() {
+    let dir = tempfile::tempdir().unwrap();
+    seed_fixture(2000).write(dir.path());
+    let data = ChartData::load(dir.path()).unwrap();
+    let svg = render_to_svg_string(&data, ChartKind::Tradeoff).unwrap();
+    assert!(svg.contains("build time until launch (weeks)"));
+    assert!(svg.contains("total cost"));
+    assert!(
+        svg.contains("2,000 simulated projects"),
+        "trials need thousands separators"
+    );
+    assert!(
+        svg.contains("$2") || svg.contains("$1") || svg.contains("$3"),
+        "money as $x.ym"
+    );
+    let svg = render_to_svg_string(&data, ChartKind::BuildWeeksSCurve).unwrap();
+    assert!(svg.contains("target: week 30"));
+    assert!(svg.contains("projects launched by then (%)"));
+}
+
+#[test]
+fn rendering_twice_gives_the_same_svg_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    seed_fixture(2000).write(dir.path());
+    let first = ChartData::load(dir.path()).unwrap();
+    let second = ChartData::load(dir.path()).unwrap();
+    for kind in ChartKind::ALL {
+        assert_eq!(
+            render_to_svg_string(&first, kind).unwrap(),
+            render_to_svg_string(&second, kind).unwrap(),
+            "{}",
+            kind.name()
+        );
+    }
+}
+
+#[test]
+fn all_values_equal_still_renders() {
+    let dir = tempfile::tempdir().unwrap();
+    Fixture::generate(&SEED_STRATEGIES, 50, constant).write(dir.path());
+    assert_renders_everything(dir.path());
+}
+
+#[test]
+fn a_single_trial_still_renders() {
+    let dir = tempfile::tempdir().unwrap();
+    Fixture::generate(&SEED_STRATEGIES, 1, model_trial).write(dir.path());
+    assert_renders_everything(dir.path());
+}
+
+#[test]
+fn one_strategy_only_is_best_with_certainty() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut f = Fixture::generate(&SEED_STRATEGIES[..1], 500, model_trial);
+    f.target_build_weeks = None;
+    f.currency = "EUR".to_string();
+    f.write(dir.path());
+    assert_renders_everything(dir.path());
+    let data = ChartData::load(dir.path()).unwrap();
+    assert_eq!(data.p_best("total_cost", "backend_led").unwrap(), 1.0);
+    let svg = render_to_svg_string(&data, ChartKind::ProbabilityBest).unwrap();
+    assert!(svg.contains("100%"));
+    let svg = render_to_svg_string(&data, ChartKind::TotalCost).unwrap();
+    assert!(svg.contains('€'), "EUR money is written with €");
+}
+
+#[test]
+fn a_strategy_with_zero_failures_in_every_trial_renders() {
+    let dir = tempfile::tempdir().unwrap();
+    Fixture::generate(&SEED_STRATEGIES, 500, |rng, id| {
+        let mut o = model_trial(rng, id);
+        if id == "backend_led" {
+            for metric in [
+                "api_failure",
+                "api_failures",
+                "downtime_hours",
+                "downtime_loss",
+                "churn_loss",
+            ] {
+                o.insert(metric, 0.0);
+            }
+        }
+        o
+    })
+    .write(dir.path());
+    assert_renders_everything(dir.path());
+    let data = ChartData::load(dir.path()).unwrap();
+    let svg = render_to_svg_string(&data, ChartKind::ApiFailureProbability).unwrap();
+    assert!(svg.contains("0.0%"));
+}
+
+#[test]
+fn huge_outliers_are_cut_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut f = seed_fixture(3000);
+    for (i, trial) in f.outcomes[1].iter_mut().enumerate().take(10) {
+        trial.insert("total_cost", 1e12 + i as f64);
+        trial.insert("downtime_hours", 1e7);
+    }
+    f.write(dir.path());
+    assert_renders_everything(dir.path());
+    let data = ChartData::load(dir.path()).unwrap();
+    let svg = render_to_svg_string(&data, ChartKind::TotalCost).unwrap();
+    assert!(
+        svg.contains("not shown"),
+        "the cut tail is reported on the chart"
+    );
+}
+
+#[test]
+fn many_strategies_render() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<(String, String)> = (0..50)
+        .map(|i| (format!("s{i}"), format!("Strategy number {i}")))
+        .collect();
+    let refs: Vec<(&str, &str)> = ids.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    Fixture::generate(&refs, 200, model_trial).write(dir.path());
+    let written = render_run_charts(dir.path(), ChartFormat::Svg).unwrap();
+    assert_eq!(written.len(), 8);
+    for path in written {
+        assert_well_formed(&std::fs::read_to_string(path).unwrap());
+    }
+}
+
+#[test]
+fn a_missing_file_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    seed_fixture(100).write(dir.path());
+    std::fs::remove_file(dir.path().join("histograms.csv")).unwrap();
+    let err = render_run_charts(dir.path(), ChartFormat::Png)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("histograms.csv"), "{err}");
+    assert!(err.starts_with(|c: char| !c.is_uppercase()), "{err}");
+}
+
+/// Writes the seed-like fixture's charts to `$CHARTS_PREVIEW_DIR` for a person to look at.
+#[test]
+fn preview_when_asked() {
+    let Ok(dir) = std::env::var("CHARTS_PREVIEW_DIR") else {
+        return;
+    };
+    let mut f = Fixture::generate(
+        &[
+            ("backend_led", "Backend-led"),
+            ("ux_led", "UX-led"),
+            ("hybrid_ironclad", "Hybrid, ironclad governance"),
+            ("hybrid_weak", "Hybrid, weak governance"),
+        ],
+        200_000,
+        model_trial,
+    );
+    f.title = "Seed article calibration".to_string();
+    f.write(Path::new(&dir));
+    render_run_charts(Path::new(&dir), ChartFormat::Both).unwrap();
+}
