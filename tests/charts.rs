@@ -1,6 +1,7 @@
 //! Chart rendering from hand-made run folders: every chart in both formats, PNG dimensions,
 //! well-formed SVG with its title and axis labels, degenerate data, and byte-stable SVG.
 
+#[path = "charts/fixture.rs"]
 mod fixture;
 
 use std::path::Path;
@@ -221,7 +222,7 @@ fn huge_outliers_are_cut_and_counted() {
     let data = ChartData::load(dir.path()).unwrap();
     let svg = render_to_svg_string(&data, ChartKind::TotalCost).unwrap();
     assert!(
-        svg.contains("not shown"),
+        svg.contains("Not shown, above"),
         "the cut tail is reported on the chart"
     );
 }
@@ -272,4 +273,24 @@ fn preview_when_asked() {
     f.title = "Seed article calibration".to_string();
     f.write(Path::new(&dir));
     render_run_charts(Path::new(&dir), ChartFormat::Both).unwrap();
+
+    let constant_dir = Path::new(&dir).join("constant");
+    Fixture::generate(&SEED_STRATEGIES, 50, constant).write(&constant_dir);
+    render_run_charts(&constant_dir, ChartFormat::Png).unwrap();
+    let single_dir = Path::new(&dir).join("single_trial");
+    Fixture::generate(&SEED_STRATEGIES, 1, model_trial).write(&single_dir);
+    render_run_charts(&single_dir, ChartFormat::Png).unwrap();
+    let one_dir = Path::new(&dir).join("one_strategy");
+    let mut one = Fixture::generate(&SEED_STRATEGIES[..1], 5000, model_trial);
+    one.currency = "CHF".to_string();
+    one.target_build_weeks = None;
+    one.write(&one_dir);
+    render_run_charts(&one_dir, ChartFormat::Png).unwrap();
+    let many_dir = Path::new(&dir).join("many");
+    let ids: Vec<(String, String)> = (0..50)
+        .map(|i| (format!("s{i}"), format!("Strategy number {i}")))
+        .collect();
+    let refs: Vec<(&str, &str)> = ids.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    Fixture::generate(&refs, 300, model_trial).write(&many_dir);
+    render_run_charts(&many_dir, ChartFormat::Png).unwrap();
 }

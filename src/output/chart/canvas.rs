@@ -21,6 +21,8 @@ pub const LABEL_SIZE: f64 = 30.0;
 pub const LEGEND_SIZE: f64 = 28.0;
 pub const TICK_SIZE: f64 = 25.0;
 pub const NOTE_SIZE: f64 = 24.0;
+/// The most footnote lines a page shows.
+pub const MAX_NOTE_LINES: usize = 5;
 
 pub const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
 pub const MUTED: RGBColor = RGBColor(0x55, 0x55, 0x55);
@@ -345,6 +347,18 @@ pub fn draw_page<DB: DrawingBackend>(canvas: &Canvas<DB>, page: &Page) -> DrawRe
     for note in &page.footnotes {
         lines.extend(wrap(note, width, NOTE_SIZE));
     }
+    // Notes never take the plot's room: past MAX_NOTE_LINES the rest is cut with an ellipsis.
+    if lines.len() > MAX_NOTE_LINES {
+        lines.truncate(MAX_NOTE_LINES);
+        if let Some(last) = lines.last_mut() {
+            let (text, _) = fit_text(&format!("{last} …"), width, NOTE_SIZE, NOTE_SIZE, false);
+            *last = if text.ends_with('…') {
+                text
+            } else {
+                format!("{last} …")
+            };
+        }
+    }
     let line_height = (NOTE_SIZE * 1.35) as i32;
     let bottom = HEIGHT as i32 - 24;
     let notes_top = bottom - lines.len() as i32 * line_height;
@@ -474,6 +488,8 @@ pub fn plot_frame(layout: &PageLayout, x: Axis, y: Axis, top_room: i32, right_ro
 /// Category labels drawn under the x-axis instead of numeric ticks.
 pub struct Categories<'a> {
     pub labels: &'a [String],
+    /// When given, a colour square before each label ties the category to its strategy.
+    pub colours: Option<&'a [RGBColor]>,
 }
 
 /// Draws grid lines, axis lines, tick labels and axis titles. With `categories`, the x ticks
@@ -509,14 +525,22 @@ pub fn draw_axes<DB: DrawingBackend>(
             let slot = (frame.right - frame.left) / n;
             for (i, label) in cats.labels.iter().enumerate() {
                 let cx = frame.left + slot * i as i32 + slot / 2;
-                let (text, size) = fit_text(label, slot - 12, LABEL_SIZE - 2.0, 14.0, false);
+                let colour = cats.colours.and_then(|c| c.get(i)).copied();
+                let swatch = if colour.is_some() { 32 } else { 0 };
+                let (text, size) =
+                    fit_text(label, slot - 12 - swatch, LABEL_SIZE - 2.0, 14.0, false);
+                let x = cx - (text_width(&text, size, false) + swatch) / 2;
+                if let Some(c) = colour {
+                    let s = (size * 0.75) as i32;
+                    canvas.fill_rect((x, tick_y + 4), (x + s, tick_y + 4 + s), c)?;
+                }
                 canvas.text(
                     &text,
-                    (cx, tick_y),
+                    (x + swatch, tick_y),
                     size,
                     false,
                     INK,
-                    HPos::Center,
+                    HPos::Left,
                     VPos::Top,
                 )?;
             }

@@ -79,6 +79,8 @@ type ChartResult = Result<(), Fail>;
 struct Ctx<'a> {
     data: &'a ChartData,
     prefix: String,
+    /// The currency code as the manifest gives it, for axis titles.
+    currency: String,
     strategies: Vec<(&'a StrategyRef, RGBColor)>,
     subtitle: String,
 }
@@ -97,6 +99,7 @@ pub fn draw<DB: DrawingBackend>(
     let ctx = Ctx {
         data,
         prefix: currency_prefix(&m.currency),
+        currency: m.currency.trim().to_string(),
         strategies: m
             .strategies
             .iter()
@@ -104,8 +107,9 @@ pub fn draw<DB: DrawingBackend>(
             .map(|(i, s)| (s, strategy_colour(i)))
             .collect(),
         subtitle: format!(
-            "{scenario} · {} simulated projects per strategy · seed {}",
+            "{scenario} · {} simulated project{} per strategy · seed {}",
             thousands(m.trials),
+            if m.trials == 1 { "" } else { "s" },
             m.seed
         ),
     };
@@ -129,7 +133,21 @@ pub fn draw<DB: DrawingBackend>(
     })
 }
 
+/// Past this many strategies, legends show labels only and notes summarise, so the page
+/// furniture cannot crowd out the plot.
+const COMPACT_ABOVE: usize = 8;
+
 fn page(ctx: &Ctx, kind: ChartKind, legend: Vec<LegendItem>, footnotes: Vec<String>) -> Page {
+    let compact = ctx.strategies.len() > COMPACT_ABOVE;
+    let legend = legend
+        .into_iter()
+        .map(|mut item| {
+            if compact && let Some((label, _)) = item.text.split_once(": ") {
+                item.text = label.to_string();
+            }
+            item
+        })
+        .collect();
     Page {
         title: title(kind).to_string(),
         subtitle: ctx.subtitle.clone(),
@@ -147,6 +165,8 @@ fn percent_axis(max_pct: f64) -> Axis {
     };
     let (_, hi, step, ticks) = linear_ticks(0.0, top, 5);
     let labels = plain_ticks(&ticks, step);
+    // A share never exceeds 100%, so neither does its axis.
+    let hi = hi.min(100.0);
     Axis {
         lo: 0.0,
         hi,
@@ -159,44 +179,188 @@ fn percent_axis(max_pct: f64) -> Axis {
     }
 }
 
-/// "1,234 trials (0.6%) of UX-led above $9.8m not shown" for every strategy with an overflow.
-fn overflow_notes(
+/// The part of the value axis a distribution chart shows, and how many trials of each
+/// strategy lie outside it. Counts come straight from the bins and the overflow row, so the
+/// chart can say exactly what it leaves out.
+struct Window {
+    lo: f64,
+    hi: f64,
+    /// Per strategy: trials below `lo` (only ever non-zero on a log axis).
+    below: Vec<f64>,
+    /// Per strategy: trials above `hi`, including the overflow row.
+    above: Vec<f64>,
+}
+
+/// The share of trials the chart may leave off the top of its axis when the tail is long;
+/// 2% keeps every strategy's P95 (and P98) on the chart.
+const TAIL_SHARE: f64 = 0.02;
+/// The share it may leave off the bottom of a log axis (values close to zero, not the tail).
+const LOW_SHARE: f64 = 0.005;
+
+/// Chooses the window: the full range of the bins, narrowed to bin edges when a long tail
+/// would squash the body (the simulator's cut keeps up to its own percentile; a board chart
+/// needs the body to fill the width). `shown` says which bins can be drawn at all (the zero
+/// bin of a log axis cannot).
+fn window(
+    hists: &[&Histogram],
+    shown: &dyn Fn(&super::data::Bin) -> bool,
+    trim_low: bool,
+) -> Window {
+    let bins = |h: &&Histogram| {
+        h.bins
+            .iter()
+            .filter(|b| shown(b) && b.low.is_finite() && b.high.is_finite())
+            .copied()
+            .collect::<Vec<_>>()
+    };
+    let all: Vec<Vec<super::data::Bin>> = hists.iter().map(bins).collect();
+    let full_lo = all
+        .iter()
+        .flatten()
+        .map(|b| b.low)
+        .fold(f64::INFINITY, f64::min);
+    let full_hi = all
+        .iter()
+        .flatten()
+        .map(|b| b.high)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let overflow = |h: &Histogram| h.overflow.map_or(0.0, |o| o.count);
+    let above_at = |e: f64| -> Vec<f64> {
+        hists
+            .iter()
+            .zip(&all)
+            .map(|(h, bs)| {
+                bs.iter()
+                    .filter(|b| b.low >= e)
+                    .map(|b| b.count)
+                    .sum::<f64>()
+                    + overflow(h)
+            })
+            .collect()
+    };
+    let below_at = |e: f64| -> Vec<f64> {
+        all.iter()
+            .map(|bs| bs.iter().filter(|b| b.high <= e).map(|b| b.count).sum())
+            .collect()
+    };
+    let within = |counts: &[f64], share: f64| {
+        counts
+            .iter()
+            .zip(hists)
+            .all(|(c, h)| h.n <= 0.0 || *c <= share * h.n)
+    };
+    let mut edges: Vec<f64> = all.iter().flatten().flat_map(|b| [b.low, b.high]).collect();
+    edges.sort_by(f64::total_cmp);
+    edges.dedup();
+
+    let mut hi = full_hi;
+    if let Some(&e) = edges
+        .iter()
+        .find(|&&e| e > full_lo && within(&above_at(e), TAIL_SHARE))
+    {
+        // Only narrow when it buys real room: the body then fills at least a third more width.
+        if (e - full_lo) < 0.75 * (full_hi - full_lo) {
+            hi = e;
+        }
+    }
+    let mut lo = full_lo;
+    if trim_low
+        && full_lo > 0.0
+        && let Some(&e) = edges
+            .iter()
+            .rev()
+            .find(|&&e| e < hi && e > 0.0 && within(&below_at(e), LOW_SHARE))
+        // On a log axis, narrowing pays off when it saves at least one decade.
+        && e >= full_lo * 10.0
+    {
+        lo = e;
+    }
+    Window {
+        lo,
+        hi,
+        below: if lo > full_lo {
+            below_at(lo)
+        } else {
+            vec![0.0; hists.len()]
+        },
+        above: above_at(hi)
+            .into_iter()
+            .zip(hists)
+            .map(|(c, h)| if hi >= full_hi { overflow(h) } else { c })
+            .collect(),
+    }
+}
+
+/// "Identical distributions, drawn on top of each other: A, B." when strategies' histograms
+/// match exactly, so a strategy hidden under another is not taken for a missing one.
+fn identical_note(ctx: &Ctx, hists: &[&Histogram]) -> Option<String> {
+    let mut seen = vec![false; hists.len()];
+    let mut groups = Vec::new();
+    for i in 0..hists.len() {
+        if seen[i] {
+            continue;
+        }
+        let same: Vec<usize> = (i..hists.len())
+            .filter(|&j| hists[j].bins == hists[i].bins && hists[j].overflow == hists[i].overflow)
+            .collect();
+        for &j in &same {
+            seen[j] = true;
+        }
+        if same.len() > COMPACT_ABOVE {
+            groups.push(format!("{} strategies", same.len()));
+        } else if same.len() > 1 {
+            let names: Vec<&str> = same
+                .iter()
+                .map(|&j| ctx.strategies[j].0.label.as_str())
+                .collect();
+            groups.push(names.join(", "));
+        }
+    }
+    (!groups.is_empty()).then(|| {
+        format!(
+            "Identical distributions, drawn on top of each other: {}.",
+            groups.join("; ")
+        )
+    })
+}
+
+/// "Not shown, above $9.8m: UX-led 1,234 trials (0.6%) · Hybrid 56 trials (<0.1%)."
+fn outside_note(
     ctx: &Ctx,
     hists: &[&Histogram],
-    cut_text: &dyn Fn(f64) -> String,
-) -> Vec<String> {
-    let single = ctx.strategies.len() == 1;
+    counts: &[f64],
+    where_text: &str,
+) -> Option<String> {
     let parts: Vec<String> = ctx
         .strategies
         .iter()
         .zip(hists)
-        .filter_map(|((s, _), h)| {
-            let o = h.overflow?;
-            if o.count <= 0.0 {
-                return None;
-            }
-            let share = if h.n > 0.0 { o.count / h.n } else { 0.0 };
-            let who = if single {
-                String::new()
+        .zip(counts)
+        .filter(|(_, c)| **c > 0.0)
+        .map(|(((s, _), h), c)| {
+            let share = if h.n > 0.0 { c / h.n } else { 0.0 };
+            if ctx.strategies.len() == 1 {
+                format!("{} trials ({})", count(*c), percent(share))
             } else {
-                format!(" of {}", s.label)
-            };
-            Some(format!(
-                "{} trials ({}){who} {} not shown",
-                count(o.count),
-                percent(share),
-                cut_text(o.low)
-            ))
+                format!("{} {} trials ({})", s.label, count(*c), percent(share))
+            }
         })
         .collect();
-    if parts.is_empty() {
-        Vec::new()
-    } else {
-        vec![format!(
-            "Axis cut to keep the body readable: {}.",
-            parts.join("; ")
-        )]
+    if parts.len() > COMPACT_ABOVE {
+        let total: f64 = counts.iter().sum();
+        let worst = counts
+            .iter()
+            .zip(hists)
+            .map(|(c, h)| if h.n > 0.0 { c / h.n } else { 0.0 })
+            .fold(0.0_f64, f64::max);
+        return Some(format!(
+            "Not shown, {where_text}: {} trials across {} strategies (at most {} of any one).",
+            count(total),
+            parts.len(),
+            percent(worst)
+        ));
     }
+    (!parts.is_empty()).then(|| format!("Not shown, {where_text}: {}.", parts.join(" · ")))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -217,7 +381,7 @@ const TOTAL_COST: DistributionSpec = DistributionSpec {
     metric: "total_cost",
     money: true,
     log: false,
-    x_title: "total cost: build, operations, downtime and churn losses",
+    x_title: "total cost per project ({cur}): build, operations, downtime and churn losses",
     y_title: "share of simulated projects (%)",
     explain: "Shaded areas: share of simulated projects in each cost band. Solid line: P50 (half of projects cost less); dashed line: P95 (one in twenty costs more).",
 };
@@ -246,6 +410,9 @@ fn hours(v: f64) -> String {
     }
 }
 
+/// One marker label: its value text, pixel x, statistic names, owning strategies, colour.
+type MarkerGroup = (String, i32, Vec<&'static str>, Vec<usize>, RGBColor);
+
 fn distribution<DB: DrawingBackend>(
     canvas: &Canvas<DB>,
     ctx: &Ctx,
@@ -267,23 +434,34 @@ fn distribution<DB: DrawingBackend>(
 
     // On a log axis the bin of values <= 0 cannot be drawn; it is reported in words instead.
     let is_zero_bin = |low: f64| log && low <= 0.0;
-    let mut lo = f64::INFINITY;
-    let mut hi = f64::NEG_INFINITY;
+    let win = window(&hists, &|b| !is_zero_bin(b.low), log);
+    let in_window =
+        |b: &super::data::Bin| !is_zero_bin(b.low) && b.low >= win.lo && b.high <= win.hi;
+    let cut_top = win.above.iter().any(|c| *c > 0.0);
     let mut max_share: f64 = 0.0;
     for h in &hists {
-        for b in h.bins.iter().filter(|b| !is_zero_bin(b.low)) {
-            if b.low.is_finite() && b.high.is_finite() {
-                lo = lo.min(b.low);
-                hi = hi.max(b.high);
-                if h.n > 0.0 && b.count > 0.0 {
-                    max_share = max_share.max(b.count / h.n * 100.0);
-                }
+        for b in h.bins.iter().filter(|b| in_window(b)) {
+            if h.n > 0.0 && b.count > 0.0 {
+                max_share = max_share.max(b.count / h.n * 100.0);
             }
         }
     }
 
     let x = if log {
-        let (lo, hi, ticks) = log_ticks(lo, hi);
+        let (lo, hi, ticks) = if win.lo.is_finite() && win.hi.is_finite() {
+            log_ticks(win.lo, win.hi)
+        } else {
+            // Nothing positive to show: a neutral range from minutes to days.
+            log_ticks(0.1, 100.0)
+        };
+        // Where trials lie beyond the cut, the axis ends at the cut: empty space past it
+        // would read as "no projects there".
+        let lo = if win.below.iter().any(|c| *c > 0.0) {
+            win.lo
+        } else {
+            lo
+        };
+        let hi = if cut_top && win.hi > lo { win.hi } else { hi };
         Axis {
             lo,
             hi,
@@ -291,7 +469,8 @@ fn distribution<DB: DrawingBackend>(
             ticks: ticks.into_iter().map(|t| (t, short(t, 3))).collect(),
         }
     } else {
-        let (lo, hi, step, ticks) = linear_ticks(lo, hi, 8);
+        let (lo, hi, step, ticks) = linear_ticks(win.lo, win.hi, 8);
+        let hi = if cut_top && win.hi > lo { win.hi } else { hi };
         let labels = if spec.money {
             money_ticks(&ticks, step, &ctx.prefix)
         } else {
@@ -309,27 +488,56 @@ fn distribution<DB: DrawingBackend>(
     // Marker labels above the plot: placed in rows so none overlap.
     let (left, right) = plot_x_extent(&y, 60);
     let to_px = |v: f64| left + (x.frac(v) * (right - left) as f64).round() as i32;
-    let mut markers = Vec::new();
-    for ((_, colour), h) in ctx.strategies.iter().zip(&hists) {
+    // Marker lines, one per strategy and statistic; values off a log axis (<= 0) have no line.
+    let mut lines = Vec::new();
+    for (i, ((_, colour), h)) in ctx.strategies.iter().zip(&hists).enumerate() {
         for (name, v, dashed) in [("P50", h.marks.p50, false), ("P95", h.marks.p95, true)] {
-            if !v.is_finite() {
-                continue;
+            if v.is_finite() && !(log && v <= 0.0) {
+                lines.push((name, v, dashed, *colour, i));
             }
-            let text = if x.contains(v) {
-                format!("{name} {}", value_text(v))
-            } else if v > x.hi {
-                format!("{name} {} →", value_text(v))
-            } else {
-                format!("← {name} {}", value_text(v))
-            };
-            let w = text_width(&text, canvas::NOTE_SIZE, false);
-            let cx = to_px(v).clamp(left + w / 2, right - w / 2);
-            markers.push((text, v, dashed, *colour, cx, w));
         }
+    }
+    // Labels: markers showing the same value at the same place share one label (equal values
+    // across strategies would otherwise stack into a tower of identical labels).
+    let mut markers: Vec<(String, i32, RGBColor, i32)> = Vec::new();
+    let mut groups: Vec<MarkerGroup> = Vec::new();
+    for &(name, v, _, colour, i) in &lines {
+        let value = if x.contains(v) {
+            value_text(v)
+        } else if v > x.hi {
+            format!("{} →", value_text(v))
+        } else {
+            format!("← {}", value_text(v))
+        };
+        let px = to_px(v);
+        match groups
+            .iter_mut()
+            .find(|g| g.0 == value && (g.1 - px).abs() <= 2)
+        {
+            Some(g) => {
+                if !g.2.contains(&name) {
+                    g.2.push(name);
+                }
+                if !g.3.contains(&i) {
+                    g.3.push(i);
+                }
+            }
+            None => groups.push((value, px, vec![name], vec![i], colour)),
+        }
+    }
+    for (value, px, names, owners, colour) in groups {
+        let text = format!("{} {value}", names.join("/"));
+        let colour = if owners.len() == 1 {
+            text_colour(colour)
+        } else {
+            INK
+        };
+        let w = text_width(&text, canvas::NOTE_SIZE, true);
+        markers.push((text, px.clamp(left + w / 2, right - w / 2), colour, w));
     }
     let max_rows = if ctx.strategies.len() > 8 { 0 } else { 4 };
     let rows = place_in_rows(
-        &markers.iter().map(|m| (m.4, m.5)).collect::<Vec<_>>(),
+        &markers.iter().map(|m| (m.1, m.3)).collect::<Vec<_>>(),
         max_rows,
     );
     let rows_used = rows.iter().flatten().max().map_or(0, |r| r + 1) as i32;
@@ -350,8 +558,19 @@ fn distribution<DB: DrawingBackend>(
         })
         .collect();
     let mut notes = vec![spec.explain.to_string()];
-    let cut_text = |cut: f64| format!("above {}", value_text(cut));
-    notes.extend(overflow_notes(ctx, &hists, &cut_text));
+    notes.extend(identical_note(ctx, &hists));
+    notes.extend(outside_note(
+        ctx,
+        &hists,
+        &win.above,
+        &format!("above {}", value_text(win.hi)),
+    ));
+    notes.extend(outside_note(
+        ctx,
+        &hists,
+        &win.below,
+        &format!("below {}", value_text(win.lo)),
+    ));
     if log {
         let zero: Vec<String> = ctx
             .strategies
@@ -377,14 +596,16 @@ fn distribution<DB: DrawingBackend>(
 
     let layout = draw_page(canvas, &page(ctx, spec.kind, legend, notes))?;
     let frame = plot_frame(&layout, x, y, rows_used * row_h, 60);
-    draw_axes(canvas, &frame, spec.x_title, spec.y_title, None)?;
+    let x_title = spec.x_title.replace("{cur}", &ctx.currency);
+    draw_axes(canvas, &frame, &x_title, spec.y_title, None)?;
+    let mut drew_any = false;
 
     for ((_, colour), h) in ctx.strategies.iter().zip(&hists) {
         if h.n <= 0.0 {
             continue;
         }
         let mut outline = Vec::new();
-        for b in h.bins.iter().filter(|b| !is_zero_bin(b.low)) {
+        for b in h.bins.iter().filter(|b| in_window(b)) {
             let share = b.count / h.n * 100.0;
             let (mut x0, mut x1) = (frame.px(b.low), frame.px(b.high));
             if x1 - x0 < 6 {
@@ -395,7 +616,8 @@ fn distribution<DB: DrawingBackend>(
             }
             let top = frame.py(share);
             if share > 0.0 {
-                canvas.fill_rect((x0, top), (x1, frame.bottom), alpha(*colour, 0.16))?;
+                drew_any = true;
+                canvas.fill_rect((x0, top), (x1, frame.bottom), alpha(*colour, 0.08))?;
             }
             if outline.is_empty() {
                 outline.push((x0, frame.bottom));
@@ -409,13 +631,15 @@ fn distribution<DB: DrawingBackend>(
         canvas.line(outline, *colour, 4)?;
     }
 
-    for ((text, v, dashed, colour, cx, _), row) in markers.iter().zip(&rows) {
-        let px = frame.px(*v);
-        if *dashed {
-            canvas.dashed((px, frame.bottom), (px, frame.top), *colour, 4, 16.0, 10.0)?;
+    for &(_, v, dashed, colour, _) in &lines {
+        let px = frame.px(v);
+        if dashed {
+            canvas.dashed((px, frame.bottom), (px, frame.top), colour, 4, 16.0, 10.0)?;
         } else {
-            canvas.line(vec![(px, frame.bottom), (px, frame.top)], *colour, 4)?;
+            canvas.line(vec![(px, frame.bottom), (px, frame.top)], colour, 4)?;
         }
+    }
+    for ((text, cx, colour, _), row) in markers.iter().zip(&rows) {
         if let Some(r) = row {
             let ty = frame.top - 8 - *r as i32 * row_h;
             canvas.text(
@@ -423,11 +647,31 @@ fn distribution<DB: DrawingBackend>(
                 (*cx, ty),
                 canvas::NOTE_SIZE,
                 true,
-                text_colour(*colour),
+                *colour,
                 HPos::Center,
                 VPos::Bottom,
             )?;
         }
+    }
+    if !drew_any {
+        // Say so rather than leave an empty frame that looks like a rendering fault.
+        let message = if log {
+            "No simulated project had any downtime"
+        } else {
+            "No data to show"
+        };
+        canvas.text(
+            message,
+            (
+                (frame.left + frame.right) / 2,
+                (frame.top + frame.bottom) / 2,
+            ),
+            canvas::LABEL_SIZE,
+            true,
+            MUTED,
+            HPos::Center,
+            VPos::Center,
+        )?;
     }
     Ok(())
 }
@@ -446,21 +690,16 @@ fn s_curve<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> ChartResult {
         .manifest
         .target_build_weeks
         .filter(|t| t.is_finite() && *t > 0.0);
-    let mut lo = f64::INFINITY;
-    let mut hi = f64::NEG_INFINITY;
-    for h in &hists {
-        for b in &h.bins {
-            if b.low.is_finite() && b.high.is_finite() {
-                lo = lo.min(b.low);
-                hi = hi.max(b.high);
-            }
-        }
-    }
+    let win = window(&hists, &|_| true, false);
+    let cut_top = win.above.iter().any(|c| *c > 0.0);
+    let (mut lo, mut hi) = (win.lo, win.hi);
     if let Some(t) = target {
         lo = lo.min(t);
         hi = hi.max(t);
     }
-    let (lo, hi, step, ticks) = linear_ticks(lo, hi, 10);
+    let (lo, hi_rounded, step, ticks) = linear_ticks(lo, hi, 10);
+    // With trials beyond the cut the axis stops at the cut (or the target, if later).
+    let hi = if cut_top && hi > lo { hi } else { hi_rounded };
     let labels = plain_ticks(&ticks, step);
     let x = Axis {
         lo,
@@ -494,8 +733,13 @@ fn s_curve<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> ChartResult {
     let mut notes = vec![
         "Each curve: share of simulated projects that have launched by week x. Dots: P50 (half launch by then) and P80 (eight in ten do).".to_string(),
     ];
-    let cut_text = |cut: f64| format!("after week {}", short(cut, 1));
-    notes.extend(overflow_notes(ctx, &hists, &cut_text));
+    notes.extend(identical_note(ctx, &hists));
+    notes.extend(outside_note(
+        ctx,
+        &hists,
+        &win.above,
+        &format!("launching after week {}", short(win.hi, 1)),
+    ));
     let layout = draw_page(
         canvas,
         &page(ctx, ChartKind::BuildWeeksSCurve, legend, notes),
@@ -550,13 +794,13 @@ fn s_curve<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> ChartResult {
         if let Some(first) = h.bins.first() {
             points.push(frame.pt(first.low, 0.0));
         }
-        for b in &h.bins {
+        for b in h.bins.iter().filter(|b| b.high <= win.hi) {
             cum += b.count;
             points.push(frame.pt(b.high, cum / h.n * 100.0));
         }
         // Past the last bin the curve is known only when no trial lies beyond the cut.
-        if h.overflow.is_none_or(|o| o.count <= 0.0) {
-            points.push(frame.pt(frame.x.hi, cum / h.n * 100.0));
+        if cum >= h.n {
+            points.push(frame.pt(frame.x.hi, 100.0));
         }
         canvas.line(points, *colour, 5)?;
     }
@@ -620,10 +864,13 @@ fn api_failure<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> ChartResul
         &frame,
         "strategy",
         "chance of ≥1 API failure after launch (%)",
-        Some(Categories { labels: &labels }),
+        Some(Categories {
+            labels: &labels,
+            colours: None,
+        }),
     )?;
     let slot = (frame.right - frame.left) as f64 / bars.len().max(1) as f64;
-    let bar_w = (slot * 0.6).min(260.0).max(2.0) as i32;
+    let bar_w = (slot * 0.6).clamp(2.0, 260.0) as i32;
     for (i, (_, colour, p, interval, _)) in bars.iter().enumerate() {
         let cx = frame.left + (slot * (i as f64 + 0.5)).round() as i32;
         let top = frame.py(p * 100.0);
@@ -672,11 +919,12 @@ fn emergency_fixes<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> ChartR
         .collect::<Result<Vec<_>, _>>()?;
     // Integer bins are [k - 0.5, k + 0.5); the centre is the count.
     let centre = |b: &super::data::Bin| ((b.low + b.high) / 2.0).round();
-    let mut lo = f64::INFINITY;
-    let mut hi = f64::NEG_INFINITY;
+    let win = window(&hists, &|_| true, false);
+    let in_window = |b: &super::data::Bin| b.low >= win.lo && b.high <= win.hi;
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     let mut max_share: f64 = 0.0;
     for h in &hists {
-        for b in &h.bins {
+        for b in h.bins.iter().filter(|b| in_window(b)) {
             let k = centre(b);
             if k.is_finite() {
                 lo = lo.min(k);
@@ -691,6 +939,8 @@ fn emergency_fixes<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> ChartR
         lo = 0.0;
         hi = 1.0;
     }
+    // Side-by-side bars read best for a few counts and strategies; beyond that, lines.
+    let grouped = hi - lo <= 20.0 && ctx.strategies.len() <= 4;
     let step = nice_step(hi - lo + 1.0, 12).max(1.0).round();
     let first = (lo / step).ceil() * step;
     let mut ticks = Vec::new();
@@ -711,7 +961,11 @@ fn emergency_fixes<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> ChartR
         .iter()
         .zip(&hists)
         .map(|((s, c), h)| LegendItem {
-            swatch: Swatch::Line(*c),
+            swatch: if grouped {
+                Swatch::Block(*c)
+            } else {
+                Swatch::Line(*c)
+            },
             text: format!(
                 "{}: mean {} · P90 {}",
                 s.label,
@@ -723,8 +977,13 @@ fn emergency_fixes<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> ChartR
     let mut notes = vec![
         "Share of simulated projects needing exactly that many emergency fixes in the post-launch window.".to_string(),
     ];
-    let cut_text = |cut: f64| format!("with more than {} fixes", short(cut.floor(), 0));
-    notes.extend(overflow_notes(ctx, &hists, &cut_text));
+    notes.extend(identical_note(ctx, &hists));
+    notes.extend(outside_note(
+        ctx,
+        &hists,
+        &win.above,
+        &format!("more than {} fixes", short(win.hi.floor(), 0)),
+    ));
     let layout = draw_page(canvas, &page(ctx, ChartKind::EmergencyFixes, legend, notes))?;
     let frame = plot_frame(&layout, x, y, 0, 40);
     draw_axes(
@@ -737,13 +996,12 @@ fn emergency_fixes<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> ChartR
 
     let unit_px = (frame.right - frame.left) as f64 / (frame.x.hi - frame.x.lo);
     let k = ctx.strategies.len().max(1) as f64;
-    let grouped = unit_px * 0.8 / k >= 6.0 && ctx.strategies.len() <= 4;
     for (i, ((_, colour), h)) in ctx.strategies.iter().zip(&hists).enumerate() {
         if h.n <= 0.0 {
             continue;
         }
         let mut points = Vec::new();
-        for b in &h.bins {
+        for b in h.bins.iter().filter(|b| in_window(b)) {
             let c = centre(b);
             let share = b.count / h.n * 100.0;
             if grouped {
@@ -782,21 +1040,16 @@ fn tradeoff<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> ChartResult {
         points.push((s, *colour, (w.p10, w.p50, w.p90), (c.p10, c.p50, c.p90)));
     }
     let finite = |v: f64| v.is_finite().then_some(v);
-    let span = |get: &dyn Fn(&(f64, f64, f64)) -> [f64; 3], pick: bool| {
-        let mut lo = f64::INFINITY;
-        let mut hi = f64::NEG_INFINITY;
-        for p in &points {
-            let t = if pick { &p.2 } else { &p.3 };
-            for v in get(t).into_iter().filter_map(finite) {
-                lo = lo.min(v);
-                hi = hi.max(v);
-            }
-        }
-        (lo, hi)
+    let span = |values: Vec<f64>| {
+        values
+            .into_iter()
+            .filter_map(finite)
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+                (lo.min(v), hi.max(v))
+            })
     };
-    let all = |t: &(f64, f64, f64)| [t.0, t.1, t.2];
-    let (wx0, wx1) = span(&all, true);
-    let (cy0, cy1) = span(&all, false);
+    let (wx0, wx1) = span(points.iter().flat_map(|p| [p.2.0, p.2.1, p.2.2]).collect());
+    let (cy0, cy1) = span(points.iter().flat_map(|p| [p.3.0, p.3.1, p.3.2]).collect());
     let pad = |lo: f64, hi: f64| {
         let p = (hi - lo).abs() * 0.06;
         (lo - p, hi + p)
@@ -826,7 +1079,7 @@ fn tradeoff<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> ChartResult {
         .map(|(s, c, w, m)| LegendItem {
             swatch: Swatch::Line(*c),
             text: format!(
-                "{}: {} wk, {}",
+                "{}: median {} wk, {}",
                 s.label,
                 short(w.1, 1),
                 money(m.1, &ctx.prefix)
@@ -842,7 +1095,7 @@ fn tradeoff<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> ChartResult {
         canvas,
         &frame,
         "build time until launch (weeks)",
-        "total cost",
+        &format!("total cost per project ({})", ctx.currency),
         None,
     )?;
 
@@ -865,47 +1118,98 @@ fn tradeoff<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> ChartResult {
             canvas.line(vec![(cx - 12, y1), (cx + 12, y1)], *colour, 5)?;
         }
     }
-    // Labels: try four corners around each dot and keep the first that overlaps no earlier
-    // label and stays inside the plot.
-    let mut taken: Vec<(i32, i32, i32, i32)> = Vec::new();
+    // Labels: of sixteen spots around each dot, take the one that covers the least of the
+    // other dots, whiskers and labels, so a label never hides another strategy's data.
+    let mut obstacles: Vec<(i32, i32, i32, i32, i64)> = Vec::new();
+    for (_, _, w, c) in &points {
+        let (Some(wm), Some(cm)) = (finite(w.1), finite(c.1)) else {
+            continue;
+        };
+        let (cx, cy) = frame.pt(wm, cm);
+        obstacles.push((cx - 18, cy - 18, cx + 18, cy + 18, 50));
+        if let (Some(a), Some(b)) = (finite(w.0), finite(w.2)) {
+            obstacles.push((frame.px(a), cy - 12, frame.px(b), cy + 12, 3));
+        }
+        if let (Some(a), Some(b)) = (finite(c.0), finite(c.2)) {
+            obstacles.push((cx - 12, frame.py(b), cx + 12, frame.py(a), 3));
+        }
+    }
     let size = canvas::LABEL_SIZE;
+    let mut drawn = Vec::new();
     for (s, colour, w, c) in &points {
         let (Some(wm), Some(cm)) = (finite(w.1), finite(c.1)) else {
             continue;
         };
         let (cx, cy) = frame.pt(wm, cm);
-        canvas.circle((cx, cy), 17, WHITE, true)?;
-        canvas.circle((cx, cy), 13, *colour, true)?;
         let tw = text_width(&s.label, size, true);
         let th = size as i32;
-        let candidates = [
-            (cx + 22, cy - 22 - th),
-            (cx - 22 - tw, cy - 22 - th),
-            (cx + 22, cy + 22),
-            (cx - 22 - tw, cy + 22),
-        ];
-        let fits = |&(x, y): &(i32, i32)| {
-            x >= frame.left + 4
-                && x + tw <= frame.right - 4
-                && y >= frame.top + 2
-                && y + th <= frame.bottom - 2
-                && taken
+        // (cost, position, overlaps another label)
+        let mut best: Option<(i64, (i32, i32), bool)> = None;
+        for d in [20, 48, 90] {
+            for (fx, fy) in [
+                (1, -1),
+                (-1, -1),
+                (1, 1),
+                (-1, 1),
+                (1, 0),
+                (-1, 0),
+                (0, -1),
+                (0, 1),
+            ] {
+                let x = match fx {
+                    1 => cx + d,
+                    -1 => cx - d - tw,
+                    _ => cx - tw / 2,
+                };
+                let y = match fy {
+                    -1 => cy - d - th,
+                    1 => cy + d,
+                    _ => cy - th / 2,
+                };
+                let overlap = |(a, b, c2, e, weight): (i32, i32, i32, i32, i64)| {
+                    let ox = ((x + tw + 6).min(c2) - (x - 6).max(a)).max(0) as i64;
+                    let oy = ((y + th + 4).min(e) - (y - 4).max(b)).max(0) as i64;
+                    ox * oy * weight
+                };
+                let inside = x >= frame.left + 4
+                    && x + tw <= frame.right - 4
+                    && y >= frame.top + 2
+                    && y + th <= frame.bottom - 2;
+                let cost = obstacles.iter().map(|&o| overlap(o)).sum::<i64>()
+                    + if inside { 0 } else { 1_000_000_000 }
+                    + d as i64;
+                let hits_label = obstacles
                     .iter()
-                    .all(|&(a, b, c2, d)| x + tw < a || x > c2 || y + th < b || y > d)
+                    .any(|&o| o.4 == LABEL_WEIGHT && overlap(o) > 0);
+                if best.is_none_or(|(c0, _, _)| cost < c0) {
+                    best = Some((cost, (x, y), hits_label));
+                }
+            }
+        }
+        let (lx, ly, hits_label) = best.map_or((cx + 20, cy - 20 - th, false), |(_, at, hit)| {
+            (at.0, at.1, hit)
+        });
+        // A label that can only sit on another label is left out: the legend names every
+        // strategy, and a pile of overprinted names reads as nothing.
+        let label = if hits_label {
+            None
+        } else {
+            obstacles.push((lx - 6, ly - 4, lx + tw + 6, ly + th + 4, LABEL_WEIGHT));
+            Some(s.label.clone())
         };
-        let (lx, ly) = candidates.iter().copied().find(fits).unwrap_or((
-            (cx + 22).min(frame.right - tw - 4).max(frame.left + 4),
-            (cy - 22 - th).max(frame.top + 2),
-        ));
-        taken.push((lx - 6, ly - 4, lx + tw + 6, ly + th + 4));
-        canvas.fill_rect(
-            (lx - 6, ly - 4),
-            (lx + tw + 6, ly + th + 4),
-            alpha(WHITE, 0.8),
-        )?;
+        drawn.push((label, *colour, (cx, cy), (lx, ly)));
+    }
+    for (_, colour, at, _) in &drawn {
+        canvas.circle(*at, 17, WHITE, true)?;
+        canvas.circle(*at, 13, *colour, true)?;
+    }
+    for (label, colour, _, at) in &drawn {
+        let Some(label) = label else {
+            continue;
+        };
         canvas.text(
-            &s.label,
-            (lx, ly),
+            label,
+            *at,
             size,
             true,
             text_colour(*colour),
@@ -921,6 +1225,9 @@ fn tradeoff<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> ChartResult {
 
 /// Blue-grey shades for the cost components: distinct from every strategy colour, so a
 /// segment is never mistaken for a strategy.
+/// Obstacle weight of a placed label in the tradeoff chart (dots 50, whiskers 3).
+const LABEL_WEIGHT: i64 = 100;
+
 const COMPONENTS: [(&str, &str, RGBColor); 4] = [
     ("build_cost", "mean build cost", RGBColor(0x26, 0x32, 0x38)),
     (
@@ -992,16 +1299,20 @@ fn cost_breakdown<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> ChartRe
     let layout = draw_page(canvas, &page(ctx, ChartKind::CostBreakdown, legend, notes))?;
     let frame = plot_frame(&layout, x, y, 0, 20);
     let labels: Vec<String> = bars.iter().map(|b| b.0.label.clone()).collect();
+    let colours: Vec<RGBColor> = bars.iter().map(|b| b.1).collect();
     draw_axes(
         canvas,
         &frame,
-        "strategy (colour bar under each column)",
-        "mean cost per project",
-        Some(Categories { labels: &labels }),
+        "strategy",
+        &format!("mean cost per project ({})", ctx.currency),
+        Some(Categories {
+            labels: &labels,
+            colours: Some(&colours),
+        }),
     )?;
     let slot = (frame.right - frame.left) as f64 / bars.len().max(1) as f64;
     let bar_w = (slot * 0.6).clamp(2.0, 300.0) as i32;
-    for (i, (_, colour, parts, total)) in bars.iter().enumerate() {
+    for (i, (_, _, parts, total)) in bars.iter().enumerate() {
         let cx = frame.left + (slot * (i as f64 + 0.5)).round() as i32;
         let mut base = 0.0;
         for (v, (_, _, c)) in parts.iter().zip(COMPONENTS) {
@@ -1029,12 +1340,6 @@ fn cost_breakdown<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> ChartRe
             }
             base += v;
         }
-        // The strategy's own colour, as a strip under its column, ties it to the other charts.
-        canvas.fill_rect(
-            (cx - bar_w / 2, frame.bottom + 3),
-            (cx + bar_w / 2, frame.bottom + 11),
-            *colour,
-        )?;
         let head = if total.is_finite() {
             total.max(base)
         } else {
@@ -1121,7 +1426,10 @@ fn probability_best<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> Chart
         &frame,
         "headline metric (lower is better)",
         "chance of being best (%)",
-        Some(Categories { labels: &labels }),
+        Some(Categories {
+            labels: &labels,
+            colours: None,
+        }),
     )?;
     let slot = (frame.right - frame.left) as f64 / groups.len() as f64;
     let k = ctx.strategies.len().max(1) as f64;

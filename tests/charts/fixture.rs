@@ -2,6 +2,9 @@
 //! summary.csv, histograms.csv, comparison.csv) in exactly the format the simulator writes,
 //! from per-trial values made by a closure. The chart tests draw from these folders.
 
+// Trials are indexed across several strategies' value vectors at once.
+#![allow(clippy::needless_range_loop)]
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
