@@ -172,6 +172,7 @@ fn a_single_trial_still_renders() {
 fn one_strategy_only_is_best_with_certainty() {
     let dir = tempfile::tempdir().unwrap();
     let mut f = Fixture::generate(&SEED_STRATEGIES[..1], 500, model_trial);
+    f.strategies[0].1 = "Backend-led & <partners>".to_string();
     f.target_build_weeks = None;
     f.currency = "EUR".to_string();
     f.write(dir.path());
@@ -182,6 +183,10 @@ fn one_strategy_only_is_best_with_certainty() {
     assert!(svg.contains("100%"));
     let svg = render_to_svg_string(&data, ChartKind::TotalCost).unwrap();
     assert!(svg.contains('€'), "EUR money is written with €");
+    assert!(
+        svg.contains("Backend-led &amp; &lt;partners&gt;"),
+        "labels are escaped"
+    );
 }
 
 #[test]
@@ -206,7 +211,10 @@ fn a_strategy_with_zero_failures_in_every_trial_renders() {
     assert_renders_everything(dir.path());
     let data = ChartData::load(dir.path()).unwrap();
     let svg = render_to_svg_string(&data, ChartKind::ApiFailureProbability).unwrap();
-    assert!(svg.contains("0.0%"));
+    assert!(
+        svg.contains("0% (at most "),
+        "zero failures show the interval's upper end"
+    );
 }
 
 #[test]
@@ -222,7 +230,7 @@ fn huge_outliers_are_cut_and_counted() {
     let data = ChartData::load(dir.path()).unwrap();
     let svg = render_to_svg_string(&data, ChartKind::TotalCost).unwrap();
     assert!(
-        svg.contains("Not shown, above"),
+        svg.contains("Trials not shown, above"),
         "the cut tail is reported on the chart"
     );
 }
@@ -280,6 +288,18 @@ fn preview_when_asked() {
     let single_dir = Path::new(&dir).join("single_trial");
     Fixture::generate(&SEED_STRATEGIES, 1, model_trial).write(&single_dir);
     render_run_charts(&single_dir, ChartFormat::Png).unwrap();
+    let zero_dir = Path::new(&dir).join("zero_failures");
+    Fixture::generate(&SEED_STRATEGIES, 2000, |rng, id| {
+        let mut o = model_trial(rng, id);
+        if id == "backend_led" {
+            for metric in ["api_failure", "api_failures", "downtime_hours"] {
+                o.insert(metric, 0.0);
+            }
+        }
+        o
+    })
+    .write(&zero_dir);
+    render_run_charts(&zero_dir, ChartFormat::Png).unwrap();
     let one_dir = Path::new(&dir).join("one_strategy");
     let mut one = Fixture::generate(&SEED_STRATEGIES[..1], 5000, model_trial);
     one.currency = "CHF".to_string();

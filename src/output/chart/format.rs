@@ -218,7 +218,7 @@ pub fn log_ticks(lo: f64, hi: f64) -> (f64, f64, Vec<f64>) {
     let d1 = ((hi.log10() - 1e-9).ceil() as i32).max(d0 + 1);
     let d1 = d1.min(d0 + 30);
     let mut ticks = Vec::new();
-    let with_minor = d1 - d0 <= 3;
+    let with_minor = d1 - d0 <= 4;
     for d in d0..=d1 {
         let base = 10f64.powi(d);
         ticks.push(base);

@@ -340,9 +340,9 @@ fn outside_note(
         .map(|(((s, _), h), c)| {
             let share = if h.n > 0.0 { c / h.n } else { 0.0 };
             if ctx.strategies.len() == 1 {
-                format!("{} trials ({})", count(*c), percent(share))
+                format!("{} ({})", count(*c), percent(share))
             } else {
-                format!("{} {} trials ({})", s.label, count(*c), percent(share))
+                format!("{} {} ({})", s.label, count(*c), percent(share))
             }
         })
         .collect();
@@ -354,13 +354,13 @@ fn outside_note(
             .map(|(c, h)| if h.n > 0.0 { c / h.n } else { 0.0 })
             .fold(0.0_f64, f64::max);
         return Some(format!(
-            "Not shown, {where_text}: {} trials across {} strategies (at most {} of any one).",
+            "Trials not shown, {where_text}: {} across {} strategies (at most {} of any one).",
             count(total),
             parts.len(),
             percent(worst)
         ));
     }
-    (!parts.is_empty()).then(|| format!("Not shown, {where_text}: {}.", parts.join(" · ")))
+    (!parts.is_empty()).then(|| format!("Trials not shown, {where_text}: {}.", parts.join(" · ")))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -393,7 +393,7 @@ const DOWNTIME: DistributionSpec = DistributionSpec {
     log: true,
     x_title: "impact-weighted downtime in the post-launch window (hours, log scale)",
     y_title: "share of simulated projects (%)",
-    explain: "Impact-weighted: an hour at half of checkouts counts as half an hour. Log scale: each step right is ten times more downtime. Solid line: P50; dashed line: P95.",
+    explain: "Impact-weighted: an hour at half of checkouts counts half. Log scale: each step right is ten times more. Solid line: P50; dashed: P95.",
 };
 
 fn hours(v: f64) -> String {
@@ -565,33 +565,54 @@ fn distribution<DB: DrawingBackend>(
         &win.above,
         &format!("above {}", value_text(win.hi)),
     ));
-    notes.extend(outside_note(
-        ctx,
-        &hists,
-        &win.below,
-        &format!("below {}", value_text(win.lo)),
-    ));
     if log {
-        let zero: Vec<String> = ctx
+        // Everything left of the log axis in one note: the bin of zeros (which may also hold
+        // tiny positive values, up to its upper edge) plus any bins the window left out.
+        let zero_edge = hists
+            .iter()
+            .flat_map(|h| h.bins.iter())
+            .filter(|b| is_zero_bin(b.low))
+            .map(|b| b.high)
+            .fold(0.0_f64, f64::max);
+        let edge = if win.below.iter().any(|c| *c > 0.0) {
+            win.lo
+        } else {
+            zero_edge
+        };
+        let parts: Vec<String> = ctx
             .strategies
             .iter()
             .zip(&hists)
-            .filter_map(|((s, _), h)| {
-                let c: f64 = h
+            .zip(&win.below)
+            .filter_map(|(((s, _), h), below)| {
+                let zero: f64 = h
                     .bins
                     .iter()
                     .filter(|b| is_zero_bin(b.low))
                     .map(|b| b.count)
                     .sum();
+                let c = zero + below;
                 (c > 0.0 && h.n > 0.0).then(|| format!("{} {}", s.label, percent(c / h.n)))
             })
             .collect();
-        if !zero.is_empty() {
+        if !parts.is_empty() {
+            let what = if edge > 0.0 {
+                format!("None or under {}", value_text(edge))
+            } else {
+                "None".to_string()
+            };
             notes.push(format!(
-                "No downtime at all (not on the log axis): {}.",
-                zero.join(", ")
+                "{what} (left of the log axis): {}.",
+                parts.join(" · ")
             ));
         }
+    } else {
+        notes.extend(outside_note(
+            ctx,
+            &hists,
+            &win.below,
+            &format!("below {}", value_text(win.lo)),
+        ));
     }
 
     let layout = draw_page(canvas, &page(ctx, spec.kind, legend, notes))?;
@@ -888,13 +909,12 @@ fn api_failure<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> ChartResul
             canvas.line(vec![(cx - cap, y1), (cx + cap, y1)], INK, 3)?;
             label_y = label_y.min(y1);
         }
-        let (text, size) = fit_text(
-            &percent(*p),
-            slot as i32 - 8,
-            canvas::LABEL_SIZE,
-            12.0,
-            true,
-        );
+        // No failure seen is not "impossible": show how high the rate could still be.
+        let value = match interval {
+            Some((_, hi)) if *p == 0.0 => format!("0% (at most {})", percent(*hi)),
+            _ => percent(*p),
+        };
+        let (text, size) = fit_text(&value, slot as i32 - 8, canvas::LABEL_SIZE, 12.0, true);
         canvas.text(
             &text,
             (cx, label_y - 10),
@@ -1134,6 +1154,10 @@ fn tradeoff<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> ChartResult {
             obstacles.push((cx - 12, frame.py(b), cx + 12, frame.py(a), 3));
         }
     }
+    let dots: Vec<(i32, i32)> = points
+        .iter()
+        .filter_map(|(_, _, w, c)| Some(frame.pt(finite(w.1)?, finite(c.1)?)))
+        .collect();
     let size = canvas::LABEL_SIZE;
     let mut drawn = Vec::new();
     for (s, colour, w, c) in &points {
@@ -1175,9 +1199,15 @@ fn tradeoff<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> ChartResult {
                     && x + tw <= frame.right - 4
                     && y >= frame.top + 2
                     && y + th <= frame.bottom - 2;
+                // A label must read as its own dot's: nearer to it than to any other dot.
+                let (lcx, lcy) = ((x + tw / 2) as f64, (y + th / 2) as f64);
+                let dist = |(px, py): (i32, i32)| (px as f64 - lcx).hypot(py as f64 - lcy);
+                let own = dist((cx, cy));
+                let misleading = dots.iter().any(|&d| d != (cx, cy) && dist(d) < own);
                 let cost = obstacles.iter().map(|&o| overlap(o)).sum::<i64>()
                     + if inside { 0 } else { 1_000_000_000 }
-                    + d as i64;
+                    + if misleading { 500_000 } else { 0 }
+                    + d as i64 * 300;
                 let hits_label = obstacles
                     .iter()
                     .any(|&o| o.4 == LABEL_WEIGHT && overlap(o) > 0);
@@ -1207,6 +1237,28 @@ fn tradeoff<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> ChartResult {
         let Some(label) = label else {
             continue;
         };
+        // A white halo keeps a label readable where it crosses a whisker, without the
+        // opaque box that would make the whisker look broken.
+        for (dx, dy) in [
+            (-2, 0),
+            (2, 0),
+            (0, -2),
+            (0, 2),
+            (-2, -2),
+            (2, 2),
+            (-2, 2),
+            (2, -2),
+        ] {
+            canvas.text(
+                label,
+                (at.0 + dx, at.1 + dy),
+                size,
+                true,
+                WHITE,
+                HPos::Left,
+                VPos::Top,
+            )?;
+        }
         canvas.text(
             label,
             *at,
@@ -1412,9 +1464,11 @@ fn probability_best<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> Chart
             text: s.label.clone(),
         })
         .collect();
-    let notes = vec![
-        "Chance that the strategy has the lowest value of the metric in the same simulated project (all strategies face the same draws; ties split evenly). Bars in a group add up to 100%.".to_string(),
-    ];
+    let notes = vec![if ctx.strategies.len() == 1 {
+        "Only one strategy in this run, so it is best by definition.".to_string()
+    } else {
+        "Chance that the strategy has the lowest value of the metric in the same simulated project (all strategies face the same draws; ties split evenly). Bars in a group add up to 100%.".to_string()
+    }];
     let layout = draw_page(
         canvas,
         &page(ctx, ChartKind::ProbabilityBest, legend, notes),
@@ -1443,7 +1497,12 @@ fn probability_best<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> Chart
             if top < frame.bottom {
                 canvas.fill_rect((a, top), (b, frame.bottom), *colour)?;
             }
-            let text = format!("{}%", number(p * 100.0, 0));
+            // Rounding must not turn "rare" into "never" (or "almost always" into "always").
+            let text = match p * 100.0 {
+                v if v > 0.0 && v < 0.5 => "<1%".to_string(),
+                v if v < 100.0 && v > 99.5 => ">99%".to_string(),
+                v => format!("{}%", number(v, 0)),
+            };
             if text_width(&text, canvas::NOTE_SIZE, true) <= b - a + 10 {
                 canvas.text(
                     &text,
