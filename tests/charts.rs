@@ -75,6 +75,12 @@ fn assert_renders_everything(dir: &Path) {
         let png = std::fs::read(&written[2 * i]).unwrap();
         let (w, h) = png_size(&png);
         assert!(w >= 1920 && h >= 1080, "{}: {w}x{h}", kind.name());
+        assert!(
+            png.len() > 20_000,
+            "{}: a {}-byte PNG is blank",
+            kind.name(),
+            png.len()
+        );
         let svg = std::fs::read_to_string(&written[2 * i + 1]).unwrap();
         assert_well_formed(&svg);
         assert!(
@@ -89,6 +95,37 @@ fn assert_renders_everything(dir: &Path) {
         .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
         .collect();
     assert!(leftovers.is_empty(), "temporary files left behind");
+}
+
+/// Axis titles (or the part of them that does not depend on the run) each chart must show.
+fn axis_labels(kind: ChartKind) -> [&'static str; 2] {
+    match kind {
+        ChartKind::TotalCost => [
+            "total cost per project (",
+            "share of simulated projects (%)",
+        ],
+        ChartKind::BuildWeeksSCurve => [
+            "build time until launch (weeks)",
+            "projects launched by then (%)",
+        ],
+        ChartKind::ApiFailureProbability => {
+            ["strategy", "chance of ≥1 API failure after launch (%)"]
+        }
+        ChartKind::EmergencyFixes => [
+            "emergency fixes after launch (count)",
+            "share of simulated projects (%)",
+        ],
+        ChartKind::DowntimeHours => ["(hours, log scale)", "share of simulated projects (%)"],
+        ChartKind::Tradeoff => [
+            "build time until launch (weeks)",
+            "total cost per project (",
+        ],
+        ChartKind::CostBreakdown => ["strategy", "mean cost per project ("],
+        ChartKind::ProbabilityBest => [
+            "headline metric (lower is better)",
+            "chance of being best (%)",
+        ],
+    }
 }
 
 fn escape(s: &str) -> String {
@@ -313,4 +350,44 @@ fn preview_when_asked() {
     let refs: Vec<(&str, &str)> = ids.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
     Fixture::generate(&refs, 300, model_trial).write(&many_dir);
     render_run_charts(&many_dir, ChartFormat::Png).unwrap();
+}
+
+#[test]
+fn nan_statistics_and_a_histogram_of_only_overflow_do_not_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    seed_fixture(200).write(dir.path());
+    let summary = std::fs::read_to_string(dir.path().join("summary.csv")).unwrap();
+    let summary: String = summary
+        .lines()
+        .map(|line| {
+            if line.starts_with("seed,backend_led,") {
+                let mut cells: Vec<&str> = line.split(',').take(5).collect();
+                cells.extend(std::iter::repeat_n("NaN", 14));
+                cells.join(",")
+            } else {
+                line.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(dir.path().join("summary.csv"), summary + "\n").unwrap();
+    let hist = std::fs::read_to_string(dir.path().join("histograms.csv")).unwrap();
+    let mut kept: Vec<String> = hist
+        .lines()
+        .filter(|l| {
+            !l.starts_with("seed,ux_led,total_cost,")
+                && !l.starts_with("seed,ux_led,downtime_hours,")
+        })
+        .map(str::to_string)
+        .collect();
+    kept.push(
+        "seed,ux_led,total_cost,USD,linear,overflow,1000000,inf,200,200,NaN,NaN,NaN,NaN,NaN,NaN"
+            .to_string(),
+    );
+    kept.push(
+        "seed,ux_led,downtime_hours,hours,log,overflow,5,1e9,200,200,NaN,NaN,NaN,NaN,NaN,NaN"
+            .to_string(),
+    );
+    std::fs::write(dir.path().join("histograms.csv"), kept.join("\n") + "\n").unwrap();
+    assert_renders_everything(dir.path());
 }
