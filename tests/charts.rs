@@ -88,6 +88,13 @@ fn assert_renders_everything(dir: &Path) {
             "{} lacks its title",
             kind.name()
         );
+        for label in axis_labels(*kind) {
+            assert!(
+                svg.contains(&escape(label)),
+                "{} lacks its axis label {label:?}",
+                kind.name()
+            );
+        }
     }
     let leftovers: Vec<_> = std::fs::read_dir(dir.join("charts"))
         .unwrap()
