@@ -205,6 +205,7 @@ fn window(
     hists: &[&Histogram],
     shown: &dyn Fn(&super::data::Bin) -> bool,
     trim_low: bool,
+    keep_p95: bool,
 ) -> Window {
     let bins = |h: &&Histogram| {
         h.bins
@@ -253,11 +254,32 @@ fn window(
     edges.sort_by(f64::total_cmp);
     edges.dedup();
 
+    // With `keep_p95`, the axis may also end just past the largest P95 marker: one fat-tailed
+    // strategy then cannot squash every other strategy's body (the note counts the rest).
+    let p95_edge = keep_p95
+        .then(|| {
+            let top = hists
+                .iter()
+                .map(|h| h.marks.p95)
+                .filter(|v| v.is_finite())
+                .fold(f64::NEG_INFINITY, f64::max);
+            let at_least = full_lo + (top - full_lo) * 1.15;
+            edges
+                .iter()
+                .copied()
+                .find(|&e| e > full_lo && e >= at_least)
+        })
+        .flatten();
     let mut hi = full_hi;
-    if let Some(&e) = edges
+    let tail_edge = edges
         .iter()
-        .find(|&&e| e > full_lo && within(&above_at(e), TAIL_SHARE))
-    {
+        .copied()
+        .find(|&e| e > full_lo && within(&above_at(e), TAIL_SHARE));
+    let candidate = match (tail_edge, p95_edge) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    if let Some(e) = candidate {
         // Only narrow when it buys real room: the body then fills at least a third more width.
         if (e - full_lo) < 0.75 * (full_hi - full_lo) {
             hi = e;
@@ -434,7 +456,7 @@ fn distribution<DB: DrawingBackend>(
 
     // On a log axis the bin of values <= 0 cannot be drawn; it is reported in words instead.
     let is_zero_bin = |low: f64| log && low <= 0.0;
-    let win = window(&hists, &|b| !is_zero_bin(b.low), log);
+    let win = window(&hists, &|b| !is_zero_bin(b.low), log, !log);
     let in_window =
         |b: &super::data::Bin| !is_zero_bin(b.low) && b.low >= win.lo && b.high <= win.hi;
     let cut_top = win.above.iter().any(|c| *c > 0.0);
@@ -711,7 +733,7 @@ fn s_curve<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> ChartResult {
         .manifest
         .target_build_weeks
         .filter(|t| t.is_finite() && *t > 0.0);
-    let win = window(&hists, &|_| true, false);
+    let win = window(&hists, &|_| true, false, false);
     let cut_top = win.above.iter().any(|c| *c > 0.0);
     let (mut lo, mut hi) = (win.lo, win.hi);
     if let Some(t) = target {
@@ -939,7 +961,7 @@ fn emergency_fixes<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> ChartR
         .collect::<Result<Vec<_>, _>>()?;
     // Integer bins are [k - 0.5, k + 0.5); the centre is the count.
     let centre = |b: &super::data::Bin| ((b.low + b.high) / 2.0).round();
-    let win = window(&hists, &|_| true, false);
+    let win = window(&hists, &|_| true, false, false);
     let in_window = |b: &super::data::Bin| b.low >= win.lo && b.high <= win.hi;
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     let mut max_share: f64 = 0.0;
