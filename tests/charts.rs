@@ -179,6 +179,11 @@ fn svg_contains_title_axis_labels_and_money() {
     );
     let svg = render_to_svg_string(&data, ChartKind::BuildWeeksSCurve).unwrap();
     assert!(svg.contains("target: week 30"));
+    let svg = render_to_svg_string(&data, ChartKind::EmergencyFixes).unwrap();
+    assert!(
+        svg.contains("in the first six months after launch"),
+        "the manifest's 26-week horizon is named"
+    );
     assert!(svg.contains("projects launched by then (%)"));
 }
 

@@ -152,6 +152,7 @@ impl Fixture {
             "scenario_title": self.title, "currency": self.currency, "trials": trials,
             "seed": self.seed, "target_build_weeks": self.target_build_weeks,
             "scenario_sha256": "ignored-by-charts",
+            "scenario": { "name": "seed", "horizon": { "weeks": 26.0 } },
             "strategies": self.strategies.iter().map(|(id, label)| serde_json::json!({"id": id, "label": label, "governance": 0.5})).collect::<Vec<_>>(),
         });
         std::fs::write(

@@ -30,6 +30,10 @@ pub struct Manifest {
     #[serde(default)]
     pub target_build_weeks: Option<f64>,
     pub strategies: Vec<StrategyRef>,
+    /// The post-launch window in weeks, when the manifest carries the scenario
+    /// (`scenario.horizon.weeks`); optional, so a manifest without it still renders.
+    #[serde(skip)]
+    pub horizon_weeks: Option<f64>,
 }
 
 /// One strategy as the manifest lists it; the list order fixes each strategy's colour.
@@ -147,11 +151,21 @@ impl ChartData {
             path: manifest_path.clone(),
             source,
         })?;
-        let manifest: Manifest =
+        let raw: serde_json::Value =
             serde_json::from_str(&text).map_err(|source| ChartError::Manifest {
                 path: manifest_path.clone(),
                 source,
             })?;
+        let horizon_weeks = raw
+            .pointer("/scenario/horizon/weeks")
+            .and_then(serde_json::Value::as_f64)
+            .filter(|w| w.is_finite() && *w > 0.0);
+        let mut manifest: Manifest =
+            serde_json::from_value(raw).map_err(|source| ChartError::Manifest {
+                path: manifest_path.clone(),
+                source,
+            })?;
+        manifest.horizon_weeks = horizon_weeks;
         if manifest.strategies.is_empty() {
             return Err(ChartError::Invalid {
                 path: manifest_path,

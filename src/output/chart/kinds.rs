@@ -133,6 +133,41 @@ pub fn draw<DB: DrawingBackend>(
     })
 }
 
+/// The post-launch window in words: "in the first six months after launch" for the default
+/// 26 weeks, "in the first N weeks after launch" otherwise, "after launch" when unknown.
+fn window_text(ctx: &Ctx) -> String {
+    match ctx.data.manifest.horizon_weeks {
+        Some(w) if (w - 26.0).abs() < 0.5 => "in the first six months after launch".to_string(),
+        Some(w) => format!("in the first {} weeks after launch", short(w, 1)),
+        None => "after launch".to_string(),
+    }
+}
+
+/// "Trials whose black-swan delay hit the model's cap: ..." from the optional `tail_capped`
+/// indicator in summary.csv (its mean is the share of trials capped), because a capped
+/// sampler must say how often the cap was hit. Absent or never hit: no note.
+fn capped_note(ctx: &Ctx) -> Option<String> {
+    let parts: Vec<String> = ctx
+        .strategies
+        .iter()
+        .filter_map(|(s, _)| {
+            let row = ctx
+                .data
+                .summary
+                .get(&("tail_capped".to_string(), s.id.clone()))?;
+            let trials = row.mean * row.n;
+            (trials.is_finite() && trials >= 0.5)
+                .then(|| format!("{} {} ({})", s.label, count(trials), percent(row.mean)))
+        })
+        .collect();
+    (!parts.is_empty()).then(|| {
+        format!(
+            "Trials whose black-swan delay hit the model's cap: {}.",
+            parts.join(" · ")
+        )
+    })
+}
+
 /// Past this many strategies, legends show labels only and notes summarise, so the page
 /// furniture cannot crowd out the plot.
 const COMPACT_ABOVE: usize = 8;
@@ -777,6 +812,7 @@ fn s_curve<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> ChartResult {
         "Each curve: share of simulated projects that have launched by week x. Dots: P50 (half launch by then) and P80 (eight in ten do).".to_string(),
     ];
     notes.extend(identical_note(ctx, &hists));
+    notes.extend(capped_note(ctx));
     notes.extend(outside_note(
         ctx,
         &hists,
@@ -1016,9 +1052,10 @@ fn emergency_fixes<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> ChartR
             ),
         })
         .collect();
-    let mut notes = vec![
-        "Share of simulated projects needing exactly that many emergency fixes in the post-launch window.".to_string(),
-    ];
+    let mut notes = vec![format!(
+        "Share of simulated projects needing exactly that many emergency fixes {}.",
+        window_text(ctx)
+    )];
     notes.extend(identical_note(ctx, &hists));
     notes.extend(outside_note(
         ctx,
@@ -1031,7 +1068,7 @@ fn emergency_fixes<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> ChartR
     draw_axes(
         canvas,
         &frame,
-        "emergency fixes after launch (count)",
+        &format!("emergency fixes {} (count)", window_text(ctx)),
         "share of simulated projects (%)",
         None,
     )?;
