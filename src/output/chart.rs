@@ -9,6 +9,10 @@
 //! Text uses DejaVu Sans embedded from the `dejavu` crate through plotters' `ab_glyph`
 //! feature, so charts render on a machine with no fontconfig and no fonts installed. SVG
 //! output is a pure function of the input files (same files, same bytes).
+//!
+//! Wiring: `run` calls [`render_run_charts`] once the CSVs and the manifest are written
+//! (`--charts png|svg|both` maps to [`ChartFormat`], `none` skips the call), and
+//! `chart RUN_FOLDER` calls it alone to redraw a run.
 
 mod canvas;
 mod data;

@@ -16,8 +16,8 @@ use super::format::{
 };
 use super::{ChartError, ChartKind};
 
-/// Okabe-Ito, reordered so the first strategies get the most distinct, darkest hues and the
-/// pale yellow comes last.
+/// Okabe-Ito (safe for the common colour-vision deficiencies), ordered so the first
+/// strategies get the most distinct hues and the pale yellow, hard to see on white, comes late.
 const PALETTE: [RGBColor; 8] = [
     RGBColor(0x00, 0x72, 0xB2), // blue
     RGBColor(0xE6, 0x9F, 0x00), // orange
@@ -42,6 +42,7 @@ pub fn strategy_colour(index: usize) -> RGBColor {
     )
 }
 
+/// Each chart's title: a plain-words question a board member recognises.
 pub fn title(kind: ChartKind) -> &'static str {
     match kind {
         ChartKind::TotalCost => "Total cost: what each strategy may end up costing",
