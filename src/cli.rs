@@ -663,7 +663,13 @@ fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
         group_thousands(result.trials as f64),
         result.seed
     );
-    let width = 14;
+    let width = s
+        .strategies
+        .iter()
+        .map(|st| st.label.chars().count())
+        .max()
+        .unwrap_or(10)
+        .clamp(10, 28);
     let header: String = s
         .strategies
         .iter()
@@ -677,7 +683,8 @@ fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
                 .map(|v| v.len())
                 .max()
                 .unwrap_or(0)
-                .max(p.key.len().min(24))
+                .max(p.key.chars().count())
+                .min(40)
         })
         .collect::<Vec<_>>();
     let mut head = String::new();
