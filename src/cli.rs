@@ -771,7 +771,7 @@ fn compare(args: &CompareArgs, stop: &AtomicBool) -> Result<String, CliError> {
         .max()
         .unwrap_or(8)
         .max(8);
-    let mut out = String::from("Scenarios side by side (P50 / P80)\n");
+    let mut out = String::from("Scenarios side by side (P50 / P80 / P95)\n");
     for r in &runs {
         out.push_str(&format!(
             "  {}: {} ({} trials, seed {})\n",
@@ -781,7 +781,7 @@ fn compare(args: &CompareArgs, stop: &AtomicBool) -> Result<String, CliError> {
             r.scenario.seed
         ));
     }
-    let col = 21;
+    let col = 26;
     for metric in HEADLINE {
         out.push_str(&format!(
             "\n{} ({})\n  {:<label_width$}",
@@ -800,7 +800,7 @@ fn compare(args: &CompareArgs, stop: &AtomicBool) -> Result<String, CliError> {
                     Some(x) if metric == Metric::ApiFailure => format!("{:.1}%", 100.0 * x.mean),
                     Some(x) => {
                         let f = |v: f64| format_value(metric, v, &r.scenario.currency);
-                        format!("{} / {}", f(x.p50()), f(x.p80()))
+                        format!("{} / {} / {}", f(x.p50()), f(x.p80()), f(x.p95()))
                     }
                     None => "-".to_string(),
                 };
