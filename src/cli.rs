@@ -761,7 +761,27 @@ fn compare(args: &CompareArgs, stop: &AtomicBool) -> Result<String, CliError> {
         threads_of(args.run.threads),
         stop,
     )?;
-    let written = [staging.write("compare.csv", &csv_out::compare_csv(&runs)?)?];
+    let manifest = serde_json::json!({
+        "tool": env!("CARGO_PKG_NAME"),
+        "version": env!("CARGO_PKG_VERSION"),
+        "kind": "compare",
+        "scenarios": runs.iter().map(|r| serde_json::json!({
+            "name": r.scenario.name,
+            "title": r.scenario.title,
+            "trials": r.scenario.trials,
+            "seed": r.scenario.seed,
+            "currency": r.scenario.currency,
+            "strategies": Manifest::strategies_of(&r.scenario),
+        })).collect::<Vec<_>>(),
+        "overrides": overrides.iter().map(|o| o.to_string()).collect::<Vec<_>>(),
+        "command_line": std::env::args().collect::<Vec<_>>(),
+    });
+    let mut json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
+    json.push(b'\n');
+    let written = [
+        staging.write("compare.csv", &csv_out::compare_csv(&runs)?)?,
+        staging.write("manifest.json", &json)?,
+    ];
     let folder = staging.commit()?;
 
     let strategies = comparing::strategy_union(&runs);
