@@ -123,7 +123,13 @@ fn check_with_50_trials_is_undecided_and_says_how_many_trials_would_decide() {
     );
     assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
     let (_, rows) = verdicts(&out);
-    assert!(rows.iter().all(|r| r.1 == "undecided"), "{rows:?}");
+    // C1 (1.20 to 1.30) is undecided on 50 trials; nothing is judged to fail.
+    assert_eq!(
+        (rows[0].0.as_str(), rows[0].1.as_str()),
+        ("close", "undecided"),
+        "{rows:?}"
+    );
+    assert!(rows.iter().all(|r| r.1 != "fails"), "{rows:?}");
     let text = stdout(&o);
     assert!(
         text.contains("the trial count is too small to decide: about"),

@@ -58,6 +58,10 @@ fn run_seed(dir: &Path, trials: u32, out: &Path, extra: &[&str]) -> Output {
     let (seed, trials, out) = (seed_path(), trials.to_string(), out.display().to_string());
     let mut args = vec!["run", &seed, "--trials", &trials, "--out", &out];
     args.extend_from_slice(extra);
+    // Charts have their own tests below; most runs here need only the CSV files.
+    if !extra.contains(&"--charts") {
+        args.extend_from_slice(&["--charts", "none"]);
+    }
     run_in(dir, &args)
 }
 
@@ -737,4 +741,73 @@ fn every_shipped_scenario_validates_and_runs() {
         assert_success(&o, &format!("run {path}"));
         assert!(out.join("summary.csv").is_file(), "{path}: no summary.csv");
     }
+}
+
+#[test]
+fn run_draws_every_chart_in_both_formats_and_chart_redraws_the_same_svg_bytes() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let out = tmp.path().join("run");
+    assert_success(
+        &run_seed(tmp.path(), 3000, &out, &["--charts", "both"]),
+        "run",
+    );
+    let charts = out.join("charts");
+    let names = listing(&charts);
+    assert_eq!(names.len(), 16, "{names:?}");
+    for kind in [
+        "total_cost",
+        "build_weeks_s_curve",
+        "api_failure_probability",
+        "emergency_fixes",
+        "downtime_hours",
+        "tradeoff",
+        "cost_breakdown",
+        "probability_best",
+    ] {
+        for ext in ["png", "svg"] {
+            assert!(
+                names.contains(&format!("{kind}.{ext}")),
+                "{kind}.{ext} in {names:?}"
+            );
+        }
+    }
+    let before = snapshot(&charts);
+    let o = run_in(tmp.path(), &["chart", out.to_str().expect("utf-8 path")]);
+    assert_success(&o, "chart");
+    let after = snapshot(&charts);
+    for (name, bytes) in &before {
+        if name.ends_with(".svg") {
+            assert!(after[name] == *bytes, "{name} differs when redrawn");
+        }
+    }
+}
+
+#[test]
+fn charts_png_draws_png_only_and_none_draws_nothing() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let png = tmp.path().join("png");
+    assert_success(
+        &run_seed(tmp.path(), 1000, &png, &["--charts", "png"]),
+        "run",
+    );
+    let names = listing(&png.join("charts"));
+    assert_eq!(names.len(), 8);
+    assert!(names.iter().all(|n| n.ends_with(".png")), "{names:?}");
+    let none = tmp.path().join("none");
+    assert_success(
+        &run_seed(tmp.path(), 1000, &none, &["--charts", "none"]),
+        "run",
+    );
+    assert!(!none.join("charts").exists());
+}
+
+#[test]
+fn chart_on_a_folder_that_is_not_a_run_folder_fails_clearly() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let o = run_in(
+        tmp.path(),
+        &["chart", tmp.path().to_str().expect("utf-8 path")],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!stderr(&o).is_empty());
 }
