@@ -748,7 +748,10 @@ fn every_shipped_scenario_validates_runs_and_draws_every_chart() {
             assert_eq!(&bytes[1..4], b"PNG", "{path}: {name}");
             let width = u32::from_be_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]);
             let height = u32::from_be_bytes([bytes[20], bytes[21], bytes[22], bytes[23]]);
-            assert!(width >= 1920 && height >= 1080, "{path}: {name} is {width}x{height}");
+            assert!(
+                width >= 1920 && height >= 1080,
+                "{path}: {name} is {width}x{height}"
+            );
         }
     }
 }
