@@ -171,7 +171,7 @@ fn main() {
         inner: Xoshiro256PlusPlus::seed_from_u64(11),
         words: 0,
     };
-    let mut scratch = Scratch::default();
+    let mut scratch = Scratch::new(&model, 1);
     let mut out = vec![[0.0; METRIC_COUNT]; k];
     for _ in 0..census_trials {
         model.trial_counted(&mut words, &mut scratch, &mut out, &mut census);

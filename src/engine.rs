@@ -1,7 +1,8 @@
 //! Runs many trials in parallel, deterministically whatever the thread count.
 //!
 //! Trials are cut into fixed batches of [`BATCH_TRIALS`]; batch `b` gets its own
-//! `Xoshiro256PlusPlus` seeded from (seed, b), and results are stored in trial
+//! `Xoshiro256PlusPlus` seeded from (seed, b) for the shared drivers, plus one per
+//! strategy seeded from (seed, b, strategy id), and results are stored in trial
 //! order. The thread count therefore changes how fast batches finish, never which
 //! numbers they hold. This module owns scheduling only; the trial itself is
 //! `model`, the statistics are `stats`.
@@ -159,8 +160,9 @@ pub fn on_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> Resu
 /// One batch: trial i of the batch writes `slices[strategy * METRIC_COUNT + metric][i]`.
 fn run_batch(model: &Model, plan: &RunPlan, batch: u64, slices: &mut [&mut [f64]]) {
     let strategies = model.strategy_count();
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(batch_seed(plan.seed, batch));
-    let mut scratch = Scratch::default();
+    let seed = batch_seed(plan.seed, batch);
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    let mut scratch = Scratch::new(model, seed);
     let mut out: Vec<Outcome> = vec![[0.0; METRIC_COUNT]; strategies];
     let len = slices.first().map_or(0, |s| s.len());
     // `i` is the trial's row inside every column slice, not an index into `slices`.

@@ -5,6 +5,8 @@
 //! trial) -> [`engine`] (many trials, in parallel, deterministic) -> [`stats`]
 //! (summaries) -> [`output`] (CSV, manifest, run folder) -> [`cli`].
 
+pub mod analysis;
+pub mod check;
 pub mod cli;
 pub mod engine;
 pub mod model;

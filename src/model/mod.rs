@@ -18,7 +18,8 @@ mod census;
 
 pub use census::{DrawCensus, DrawKind, Tally};
 
-use rand::Rng;
+use rand::rngs::Xoshiro256PlusPlus;
+use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Gamma};
 
 use crate::scenario::dist::{binomial_count, poisson_count, standard_normal, unit};
@@ -82,11 +83,48 @@ struct Constants {
     loss_per_churn_share: f64,
 }
 
-/// Buffers one batch lends to every trial, so a trial allocates nothing.
-#[derive(Default)]
+/// What one batch lends to every trial: buffers, so a trial allocates nothing,
+/// and one generator per strategy.
+///
+/// Each strategy draws its own noise from its own stream, seeded from the batch
+/// seed and the strategy's id; only the shared drivers come from the batch's
+/// shared stream. A strategy's numbers therefore depend on its own parameters and
+/// the shared ones only: changing another strategy (a sweep, an added strategy, a
+/// new order) leaves them identical.
 pub struct Scratch {
     risk_uniforms: Vec<f64>,
     surge_log_multiples: Vec<f64>,
+    strategy_rngs: Vec<Xoshiro256PlusPlus>,
+}
+
+impl Scratch {
+    /// The scratch for a batch whose shared stream is seeded with `batch_seed`.
+    pub fn new(model: &Model, batch_seed: u64) -> Scratch {
+        Scratch {
+            risk_uniforms: Vec::with_capacity(model.scenario.risks.len()),
+            surge_log_multiples: Vec::new(),
+            strategy_rngs: model
+                .scenario
+                .strategies
+                .iter()
+                .map(|st| Xoshiro256PlusPlus::seed_from_u64(strategy_seed(batch_seed, &st.id)))
+                .collect(),
+        }
+    }
+}
+
+/// The seed of a strategy's stream in a batch: the batch seed mixed with a hash
+/// (FNV-1a) of the strategy id, so the stream follows the strategy, not its position.
+pub fn strategy_seed(batch_seed: u64, id: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in id.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    let mut z = batch_seed ^ h;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 /// Share of a decaying arrival process (intensity ~ e^(-b t)) that falls within
@@ -180,7 +218,9 @@ impl Model {
         self.strategies.len()
     }
 
-    /// Simulates one trial for every strategy; `out[i]` receives strategy i's outcome.
+    /// Simulates one trial for every strategy; `out[i]` receives strategy i's
+    /// outcome. `rng` is the batch's shared stream; each strategy's own stream is
+    /// in `scratch` (see [`Scratch::new`]).
     #[inline]
     pub fn trial<R: Rng + ?Sized>(&self, rng: &mut R, scratch: &mut Scratch, out: &mut [Outcome]) {
         self.trial_tallied(rng, scratch, out, &mut ());
@@ -220,12 +260,13 @@ impl Model {
         let estimate = s.build.estimate.sample(rng);
         tally.dist(&s.build.estimate);
 
+        let shared = rng;
         scratch.risk_uniforms.clear();
         for _ in &s.risks {
-            scratch.risk_uniforms.push(unit(rng));
+            scratch.risk_uniforms.push(unit(shared));
             tally.draw(DrawKind::Uniform);
         }
-        let surges = poisson_count(rng, self.surge_events);
+        let surges = poisson_count(shared, self.surge_events);
         tally.poisson(self.surge_events);
         // Surge multiples are kept as logarithms: a surge fails when
         // ln S > ln H, and H is lognormal, so no exp is needed for either side.
@@ -234,21 +275,32 @@ impl Model {
             let log_multiple = match s.surges.multiple {
                 Dist::Lognormal { median, sigma } => {
                     tally.draw(DrawKind::Normal);
-                    median.ln() + sigma * standard_normal(rng)
+                    median.ln() + sigma * standard_normal(shared)
                 }
                 ref d => {
                     tally.dist(d);
-                    d.sample(rng).ln()
+                    d.sample(shared).ln()
                 }
             };
             scratch.surge_log_multiples.push(log_multiple);
         }
-        let walk_week = s.walk_away.at_week.sample(rng);
+        let walk_week = s.walk_away.at_week.sample(shared);
         tally.dist(&s.walk_away.at_week);
-        let walk_fraction = s.walk_away.degraded_fraction.sample(rng);
+        let walk_fraction = s.walk_away.degraded_fraction.sample(shared);
         tally.dist(&s.walk_away.degraded_fraction);
 
-        for (p, outcome) in self.strategies.iter().zip(out.iter_mut()) {
+        let Scratch {
+            risk_uniforms,
+            surge_log_multiples,
+            strategy_rngs,
+        } = scratch;
+        debug_assert_eq!(strategy_rngs.len(), self.strategies.len());
+        for ((p, outcome), rng) in self
+            .strategies
+            .iter()
+            .zip(out.iter_mut())
+            .zip(strategy_rngs.iter_mut())
+        {
             // 2-3. Build time with the risk register.
             let mut multiplier = 1.0;
             let mut delay_weeks = 0.0;
@@ -259,7 +311,7 @@ impl Model {
             for ((risk, &u), &prob) in s
                 .risks
                 .iter()
-                .zip(&scratch.risk_uniforms)
+                .zip(risk_uniforms.iter())
                 .zip(&p.risk_probability)
             {
                 if u >= prob {
@@ -300,10 +352,10 @@ impl Model {
             // (H enters no other output).
             let mut surge_failures = 0u64;
             let mut downtime_hours = 0.0;
-            if !scratch.surge_log_multiples.is_empty() {
+            if !surge_log_multiples.is_empty() {
                 let log_headroom = p.log_headroom_median + p.headroom_sigma * standard_normal(rng);
                 tally.draw(DrawKind::Normal);
-                for &log_multiple in &scratch.surge_log_multiples {
+                for &log_multiple in surge_log_multiples.iter() {
                     if log_multiple > log_headroom {
                         surge_failures += 1;
                         downtime_hours += s.surges.failure_hours.sample(rng)

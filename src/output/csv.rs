@@ -213,3 +213,223 @@ pub fn write_trials_csv<W: std::io::Write>(
     w.flush()
         .map_err(|source| CsvError::Io { file: FILE, source })
 }
+
+#[derive(Serialize)]
+struct ClaimRow<'a> {
+    scenario: &'a str,
+    claim: &'a str,
+    text: &'a str,
+    metric: String,
+    strategy: String,
+    statistic: String,
+    value: f64,
+    ci95_low: f64,
+    ci95_high: f64,
+    min: Option<f64>,
+    max: Option<f64>,
+    verdict: &'static str,
+    source: &'a str,
+    trials: usize,
+    trials_to_decide: Option<u64>,
+    overrides: String,
+}
+
+/// `claims.csv`: one row per claim of a `check`, with its verdict.
+pub fn claims_csv(report: &crate::check::CheckReport) -> Result<Vec<u8>, CsvError> {
+    use crate::check::{metric_label, overrides_label, strategies_label};
+    to_bytes(
+        "claims.csv",
+        report.outcomes.iter().map(|o| ClaimRow {
+            scenario: &report.scenario.name,
+            claim: &o.claim.id,
+            text: &o.claim.text,
+            metric: metric_label(&o.claim),
+            strategy: strategies_label(&o.claim),
+            statistic: o.claim.statistic.label(),
+            value: o.estimate.value,
+            ci95_low: o.estimate.ci95.0,
+            ci95_high: o.estimate.ci95.1,
+            min: o.claim.min,
+            max: o.claim.max,
+            verdict: o.verdict.id(),
+            source: &o.claim.source,
+            trials: o.estimate.n,
+            trials_to_decide: o.trials_to_decide,
+            overrides: overrides_label(&o.claim),
+        }),
+    )
+}
+
+#[derive(Serialize)]
+struct DecisionRow<'a> {
+    scenario: &'a str,
+    strategy: &'a str,
+    n: usize,
+    currency: &'a str,
+    planned_budget: f64,
+    p_lowest_total_cost: f64,
+    expected_regret: f64,
+    expected_regret_std_err: f64,
+    expected_regret_ci95_low: f64,
+    expected_regret_ci95_high: f64,
+    p_build_cost_above_1_2x_budget: f64,
+    p_build_cost_above_1_5x_budget: f64,
+}
+
+/// `decision.csv`: one row per strategy, decision metrics on total cost.
+pub fn decision_csv(
+    scenario: &Scenario,
+    decisions: &[crate::stats::decision::Decision],
+) -> Result<Vec<u8>, CsvError> {
+    to_bytes(
+        "decision.csv",
+        decisions.iter().map(|d| {
+            let st = &scenario.strategies[d.strategy];
+            let half = crate::stats::Z_975 * d.expected_regret_std_err;
+            DecisionRow {
+                scenario: &scenario.name,
+                strategy: &st.id,
+                n: d.n,
+                currency: &scenario.currency,
+                planned_budget: st.weekly_burn * st.plan_weeks(&scenario.build),
+                p_lowest_total_cost: d.p_lowest_total_cost,
+                expected_regret: d.expected_regret,
+                expected_regret_std_err: d.expected_regret_std_err,
+                expected_regret_ci95_low: d.expected_regret - half,
+                expected_regret_ci95_high: d.expected_regret + half,
+                p_build_cost_above_1_2x_budget: d.p_build_cost_above_budget[0],
+                p_build_cost_above_1_5x_budget: d.p_build_cost_above_budget[1],
+            }
+        }),
+    )
+}
+
+#[derive(Serialize)]
+struct SweepRow<'a> {
+    scenario: &'a str,
+    point: usize,
+    param: &'a str,
+    value: &'a str,
+    param2: &'a str,
+    value2: &'a str,
+    strategy: &'a str,
+    metric: &'static str,
+    unit: String,
+    n: usize,
+    mean: f64,
+    std_dev: f64,
+    std_err: f64,
+    min: f64,
+    p05: f64,
+    p10: f64,
+    p25: f64,
+    p50: f64,
+    p75: f64,
+    p80: f64,
+    p90: f64,
+    p95: f64,
+    p99: f64,
+    max: f64,
+}
+
+/// `sweep.csv`: one row per point, strategy and metric.
+pub fn sweep_csv(sweep: &crate::analysis::sweep::Sweep) -> Result<Vec<u8>, CsvError> {
+    let s = &sweep.scenario;
+    let param2 = sweep.params.get(1).map_or("", |p| p.key.as_str());
+    to_bytes(
+        "sweep.csv",
+        sweep.points.iter().enumerate().flat_map(|(i, point)| {
+            point.summaries.iter().map(move |x| {
+                let q = x.quantiles;
+                SweepRow {
+                    scenario: &s.name,
+                    point: i,
+                    param: &sweep.params[0].key,
+                    value: &point.values[0],
+                    param2,
+                    value2: point.values.get(1).map_or("", |v| v.as_str()),
+                    strategy: &s.strategies[x.strategy].id,
+                    metric: x.metric.id(),
+                    unit: x.metric.unit_label(&s.currency),
+                    n: x.n,
+                    mean: x.mean,
+                    std_dev: x.std_dev,
+                    std_err: x.std_err,
+                    min: x.min,
+                    p05: q[0],
+                    p10: q[1],
+                    p25: q[2],
+                    p50: q[3],
+                    p75: q[4],
+                    p80: q[5],
+                    p90: q[6],
+                    p95: q[7],
+                    p99: q[8],
+                    max: x.max,
+                }
+            })
+        }),
+    )
+}
+
+#[derive(Serialize)]
+struct CrossoverRow<'a> {
+    scenario: &'a str,
+    metric: &'static str,
+    statistic: &'a str,
+    strategy_a: &'a str,
+    strategy_b: &'a str,
+    param: &'a str,
+    crossing_value: Option<f64>,
+    between_low: &'a str,
+    between_high: &'a str,
+    a_better_when: &'static str,
+    param2: &'a str,
+    value2: &'a str,
+    statement: String,
+}
+
+/// `crossovers.csv`: where one strategy starts to beat another.
+pub fn crossovers_csv(
+    sweep: &crate::analysis::sweep::Sweep,
+    crossovers: &[crate::analysis::sweep::Crossover],
+    metric: Metric,
+    stat: &str,
+) -> Result<Vec<u8>, CsvError> {
+    let s = &sweep.scenario;
+    to_bytes(
+        "crossovers.csv",
+        crossovers.iter().map(|c| CrossoverRow {
+            scenario: &s.name,
+            metric: metric.id(),
+            statistic: stat,
+            strategy_a: &s.strategies[c.a].id,
+            strategy_b: &s.strategies[c.b].id,
+            param: &sweep.params[0].key,
+            crossing_value: c.at,
+            between_low: &c.between.0,
+            between_high: &c.between.1,
+            a_better_when: if c.a_better_above { "above" } else { "below" },
+            param2: sweep.params.get(1).map_or("", |p| p.key.as_str()),
+            value2: c.fixed.as_deref().unwrap_or(""),
+            statement: crate::analysis::sweep::describe(sweep, c, metric, stat),
+        }),
+    )
+}
+
+/// `compare.csv`: the summary rows of every scenario, one after another (the
+/// columns of `summary.csv`).
+pub fn compare_csv(runs: &[crate::analysis::compare::ScenarioRun]) -> Result<Vec<u8>, CsvError> {
+    let mut out = Vec::new();
+    for (i, r) in runs.iter().enumerate() {
+        let bytes = summary_csv(&r.scenario, &r.summaries)?;
+        let body = if i == 0 {
+            &bytes[..]
+        } else {
+            let header_end = bytes.iter().position(|&b| b == b'\n').map_or(0, |p| p + 1);
+            &bytes[header_end..]
+        };
+        out.extend_from_slice(body);
+    }
+    Ok(out)
+}

@@ -3,9 +3,14 @@
 
 mod common;
 
+mod analysis;
 mod bad_input;
 mod calibration;
+mod chart_fixture;
+mod charts;
+mod claims;
 mod cli;
+mod decision;
 mod determinism;
 mod fast_samplers;
 mod overrides;
