@@ -115,7 +115,7 @@ fn samplers() -> Vec<(&'static str, Option<DrawKind>, Draw)> {
             Box::new(|r| poisson_count(r, 4.0) as f64),
         ),
         (
-            "poisson(9) inversion",
+            "poisson(9) rand_distr (Knuth)",
             Some(DrawKind::PoissonInversionHigh),
             Box::new(|r| poisson_count(r, 9.0) as f64),
         ),
@@ -255,7 +255,7 @@ fn main() {
         floor += c * cost[kind as usize];
     }
     println!(
-        "  total {:.2} draws ({:.2} per strategy), {:.2} generator words per trial",
+        "  total {:.2} draws ({:.2} per strategy); {:.2} words per trial from the shared stream (strategies draw from their own)",
         per_trial(census.total()),
         per_trial(census.total()) / k as f64,
         words.words as f64 / census_trials as f64

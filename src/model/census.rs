@@ -6,7 +6,7 @@
 //! not asked for. This module only counts: it never draws.
 
 use crate::scenario::Dist;
-use crate::scenario::dist::{BINOMIAL_INVERSION_MAX_MEAN, POISSON_INVERSION_MAX_MEAN};
+use crate::scenario::dist::BINOMIAL_INVERSION_MAX_MEAN;
 
 /// The kinds of draw a trial makes. Poisson and binomial draws are split by mean,
 /// because an inversion's cost grows with the mean.
@@ -26,13 +26,13 @@ pub enum DrawKind {
     Lomax,
     /// Any other scenario distribution (beta, truncated normal, constant).
     OtherDist,
-    /// Poisson, mean below 2.
+    /// Poisson by inversion, mean below 2.
     PoissonBelow2,
-    /// Poisson, mean in [2, 6).
+    /// Poisson by inversion, mean in [2, 6).
     PoissonBelow6,
-    /// Poisson, mean in [6, the inversion limit).
+    /// Poisson, mean in [6, 12): rand_distr's product of uniforms.
     PoissonInversionHigh,
-    /// Poisson by rejection (mean at or above the inversion limit).
+    /// Poisson, mean 12 and above: rand_distr's rejection.
     PoissonRejection,
     /// Binomial by inversion, n x min(p, 1 - p) below 1.
     BinomialBelow1,
@@ -114,11 +114,12 @@ pub trait Tally {
         if !mean.is_finite() || mean <= 0.0 {
             return;
         }
+        // Inversion below POISSON_INVERSION_MAX_MEAN (6), rand_distr above.
         self.draw(if mean < 2.0 {
             DrawKind::PoissonBelow2
         } else if mean < 6.0 {
             DrawKind::PoissonBelow6
-        } else if mean < POISSON_INVERSION_MAX_MEAN {
+        } else if mean < 12.0 {
             DrawKind::PoissonInversionHigh
         } else {
             DrawKind::PoissonRejection

@@ -438,8 +438,9 @@ impl BetaSampler {
 }
 
 /// Poisson means below this are drawn by inversion (one uniform); larger ones by
-/// rand_distr's rejection method (Ahrens-Dieter PD, O(1) in the mean).
-pub const POISSON_INVERSION_MAX_MEAN: f64 = 12.0;
+/// `rand_distr::Poisson` (Knuth's product of uniforms below 12, Ahrens-Dieter PD
+/// rejection above), which the benchmarks found cheaper from a mean of about 6.
+pub const POISSON_INVERSION_MAX_MEAN: f64 = 6.0;
 
 /// Binomials with n x min(p, 1 - p) up to this (and n up to
 /// [`BINOMIAL_INVERSION_MAX_N`]) are drawn by inversion (one uniform); larger ones by
@@ -460,7 +461,7 @@ pub fn standard_normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
 /// uniform u, returning the smallest k with u < F(k) (exact up to the rounding of
 /// the running sum). The search stops once a term falls below 2^-60 of the sum, so a
 /// u within rounding of 1 (probability about 1e-16) returns a count far in the tail
-/// instead of looping. At and above it: `rand_distr::Poisson`.
+/// instead of looping. At and above it: `rand_distr::Poisson`, built per draw.
 #[inline]
 pub fn poisson_count<R: Rng + ?Sized>(rng: &mut R, mean: f64) -> u64 {
     if !mean.is_finite() || mean <= 0.0 {
