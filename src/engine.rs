@@ -36,7 +36,7 @@ pub enum EngineError {
     },
     #[error("cannot start {threads} worker threads: {message}")]
     Threads { threads: usize, message: String },
-    #[error("interrupted")]
+    #[error("interrupted: nothing was written, and any earlier result is unchanged")]
     Interrupted,
 }
 
@@ -85,21 +85,28 @@ pub struct RunPlan {
     pub threads: usize,
 }
 
-/// Simulates `plan.trials` trials of every strategy. `stop` is polled between
-/// batches; when it is set the run ends with [`EngineError::Interrupted`].
-pub fn simulate(model: &Model, plan: &RunPlan, stop: &AtomicBool) -> Result<Samples, EngineError> {
-    let strategies = model.strategy_count();
-    let bytes = plan.trials as u128 * strategies as u128 * METRIC_COUNT as u128 * 8;
+/// Refuses a run whose samples would not fit in [`MAX_SAMPLE_BYTES`], naming the
+/// largest trial count that fits. Cheap: call it before creating anything.
+pub fn check_size(trials: u64, strategies: usize) -> Result<(), EngineError> {
+    let bytes = trials as u128 * strategies as u128 * METRIC_COUNT as u128 * 8;
     if bytes > MAX_SAMPLE_BYTES as u128 {
         let per_trial = (strategies * METRIC_COUNT * 8) as u64;
         return Err(EngineError::TooLarge {
-            trials: plan.trials,
+            trials,
             strategies,
             gib: bytes as f64 / (1u64 << 30) as f64,
             max: MAX_SAMPLE_BYTES >> 30,
             most: MAX_SAMPLE_BYTES / per_trial.max(1),
         });
     }
+    Ok(())
+}
+
+/// Simulates `plan.trials` trials of every strategy. `stop` is polled between
+/// batches; when it is set the run ends with [`EngineError::Interrupted`].
+pub fn simulate(model: &Model, plan: &RunPlan, stop: &AtomicBool) -> Result<Samples, EngineError> {
+    let strategies = model.strategy_count();
+    check_size(plan.trials, strategies)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(plan.threads)
         .build()
