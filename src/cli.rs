@@ -107,7 +107,7 @@ impl CliError {
     pub fn exit_code(&self) -> i32 {
         match self {
             CliError::Scenario(_) | CliError::Usage(_) => 2,
-            CliError::Engine(EngineError::TooLarge { .. }) => 2,
+            CliError::Engine(EngineError::TooLarge { .. } | EngineError::NotFinite { .. }) => 2,
             CliError::Engine(EngineError::Interrupted) => 130,
             _ => 1,
         }
