@@ -24,7 +24,7 @@ Examples:
   tradeoff-sim run scenarios/seed.toml --set strategies.hybrid.governance=0.8 --out output/hybrid-0.8
   tradeoff-sim validate scenarios/my-scenario.toml
 
-Exit codes: 0 success, 1 the run failed, 2 bad usage or a bad scenario.";
+Exit codes: 0 success, 1 the run failed, 2 bad usage or a bad scenario, 130 interrupted.";
 
 /// Monte Carlo simulator of delivery tradeoffs for a composable-commerce
 /// replatform: backend-led, UX-led or hybrid partners.

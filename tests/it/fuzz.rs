@@ -179,8 +179,8 @@ fn tomlish(g: &mut Gen) -> String {
     let mut t = String::new();
     for _ in 0..g.below(60) {
         match g.below(10) {
-            0 => t.push_str(*g.pick(SECTIONS)),
-            1 => t.push_str(*g.pick(NASTY_NUMBERS)),
+            0 => t.push_str(SECTIONS[g.below(SECTIONS.len())]),
+            1 => t.push_str(NASTY_NUMBERS[g.below(NASTY_NUMBERS.len())]),
             2 => t.push_str(&"[".repeat(g.below(300))),
             3 => t.push_str(&"{ a = ".repeat(g.below(300))),
             _ => {
