@@ -20,7 +20,7 @@ fn seed_model() -> Model {
 fn one_trial(c: &mut Criterion) {
     let model = seed_model();
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
-    let mut scratch = Scratch::default();
+    let mut scratch = Scratch::new(&model, 1);
     let mut out = vec![[0.0; METRIC_COUNT]; model.strategy_count()];
     let mut group = c.benchmark_group("trial");
     group.throughput(Throughput::Elements(1));

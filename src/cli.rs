@@ -8,8 +8,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::analysis::compare as comparing;
+use crate::analysis::sweep::{self as sweeping, SweepError, SweepParam, SweepPlan};
 use crate::engine::{self, BATCH_TRIALS, EngineError, RunPlan};
 use crate::model::{HEADLINE, Metric, Model};
+use crate::output::chart::{ChartError, ChartFormat, render_run_charts};
 use crate::output::csv::{self as csv_out, CsvError};
 use crate::output::manifest::{Manifest, sha256_hex};
 use crate::output::{OutputError, Staging, StopWriter};
@@ -22,6 +25,8 @@ Examples:
   tradeoff-sim run scenarios/seed.toml --trials 1000000 --seed 7 --out output/seed-1m
   tradeoff-sim run scenarios/peak-season.toml --force --trials-csv
   tradeoff-sim run scenarios/seed.toml --set strategies.hybrid.governance=0.8 --out output/hybrid-0.8
+  tradeoff-sim run scenarios/seed.toml --charts png
+  tradeoff-sim chart output/seed
   tradeoff-sim validate scenarios/my-scenario.toml
 
 Exit codes: 0 success, 1 the run failed, 2 bad usage or a bad scenario, 130 interrupted.";
@@ -41,6 +46,24 @@ pub enum Command {
     /// manifest.json into a run folder.
     #[command(after_help = EXAMPLES)]
     Run(RunArgs),
+    /// Run a scenario at several values of one or two parameters, every point on
+    /// the same seed, and say where one strategy starts to beat another.
+    #[command(after_help = SWEEP_EXAMPLES)]
+    Sweep(SweepArgs),
+    /// Run several scenarios and show the same strategies side by side.
+    #[command(
+        after_help = "Example:\n  tradeoff-sim compare scenarios/seed.toml scenarios/reference.toml"
+    )]
+    Compare(CompareArgs),
+    /// Draw a run folder's charts again from its saved files, without simulating.
+    #[command(after_help = "Example:\n  tradeoff-sim chart output/seed --charts png")]
+    Chart {
+        /// A run folder written by `tradeoff-sim run`.
+        run_folder: PathBuf,
+        /// Which formats to draw.
+        #[arg(long, value_enum, default_value_t = Charts::Both)]
+        charts: Charts,
+    },
     /// Check a scenario file and report every problem, without running it.
     #[command(after_help = "Example:\n  tradeoff-sim validate scenarios/seed.toml")]
     Validate {
@@ -78,6 +101,93 @@ pub struct RunArgs {
     /// E.g. --set strategies.hybrid.governance=0.62 --set 'build.estimate={ pert = [0.9, 1, 1.5] }'
     #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
     pub set: Vec<String>,
+    /// Charts to draw into <run folder>/charts/: PNG (1920x1080) and SVG by default.
+    #[arg(long, value_enum, default_value_t = Charts::Both)]
+    pub charts: Charts,
+}
+
+/// Chart formats: Google Slides takes PNG only, PowerPoint and Keynote take SVG too.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Charts {
+    Png,
+    Svg,
+    Both,
+    None,
+}
+
+impl Charts {
+    fn format(self) -> Option<ChartFormat> {
+        match self {
+            Charts::Png => Some(ChartFormat::Png),
+            Charts::Svg => Some(ChartFormat::Svg),
+            Charts::Both => Some(ChartFormat::Both),
+            Charts::None => None,
+        }
+    }
+}
+
+const SWEEP_EXAMPLES: &str = "\
+Examples:
+  tradeoff-sim sweep scenarios/seed.toml --param strategies.hybrid.governance --range 0.1:0.9:9
+  tradeoff-sim sweep scenarios/seed.toml --param surges.events_per_window --values 0.5,1,2,4 --metric api_failure --stat mean
+  tradeoff-sim sweep scenarios/seed.toml --param strategies.hybrid.governance=0.2:0.9:8 --param cost.hourly_rate=100,150,200
+
+A value list (--values a,b,c) or a range (--range lo:hi:steps, both ends included) goes
+with each --param, in order; or write it inline: --param KEY=a,b,c or --param KEY=lo:hi:steps.";
+
+/// Options every command that runs the model shares.
+#[derive(Args, Debug, Clone)]
+pub struct RunOptions {
+    /// Number of trials (overrides the scenario's `trials`).
+    #[arg(long, value_name = "N")]
+    pub trials: Option<u64>,
+    /// Master seed (overrides the scenario's `seed`).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Worker threads; results do not depend on it. Default: one per core.
+    #[arg(long, value_name = "T", default_value_t = 0)]
+    pub threads: usize,
+    /// Output folder (default under output/).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace an earlier result in the output folder.
+    #[arg(long)]
+    pub force: bool,
+    /// Override a scenario value, checked like a line of the file; repeatable.
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+    pub set: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// A parameter to sweep, as a key path (one or two).
+    #[arg(long, value_name = "KEY.PATH", required = true)]
+    pub param: Vec<String>,
+    /// Values for a --param: a,b,c.
+    #[arg(long, value_name = "A,B,C")]
+    pub values: Vec<String>,
+    /// Values for a --param: lo:hi:steps, evenly spaced, both ends included.
+    #[arg(long, value_name = "LO:HI:STEPS")]
+    pub range: Vec<String>,
+    /// The metric the table and crossovers use.
+    #[arg(long, default_value = "total_cost")]
+    pub metric: String,
+    /// The statistic of that metric: mean, p05 ... p99.
+    #[arg(long, default_value = "p80")]
+    pub stat: String,
+    #[command(flatten)]
+    pub run: RunOptions,
+}
+
+#[derive(Args, Debug)]
+pub struct CompareArgs {
+    /// Two or more scenario files (TOML).
+    #[arg(required = true, num_args = 2..)]
+    pub scenarios: Vec<PathBuf>,
+    #[command(flatten)]
+    pub run: RunOptions,
 }
 
 /// Parses `--set` arguments.
@@ -100,6 +210,18 @@ pub enum CliError {
     Output(#[from] OutputError),
     #[error(transparent)]
     Csv(#[from] CsvError),
+    #[error(transparent)]
+    Chart(#[from] ChartError),
+}
+
+impl From<SweepError> for CliError {
+    fn from(e: SweepError) -> Self {
+        match e {
+            SweepError::Usage(m) => CliError::Usage(m),
+            SweepError::Scenario(e) => CliError::Scenario(e),
+            SweepError::Engine(e) => CliError::Engine(e),
+        }
+    }
 }
 
 impl CliError {
@@ -118,6 +240,23 @@ impl CliError {
 pub fn execute(cli: Cli, stop: &AtomicBool) -> Result<String, CliError> {
     match cli.command {
         Command::Run(args) => run(&args, stop),
+        Command::Sweep(args) => sweep(&args, stop),
+        Command::Compare(args) => compare(&args, stop),
+        Command::Chart { run_folder, charts } => {
+            let Some(format) = charts.format() else {
+                return Ok("--charts none: nothing to draw\n".to_string());
+            };
+            let paths = render_run_charts(&run_folder, format)?;
+            let mut out = format!(
+                "drew {} charts from {}:\n",
+                paths.len(),
+                run_folder.display()
+            );
+            for p in paths {
+                out.push_str(&format!("  {}\n", p.display()));
+            }
+            Ok(out)
+        }
         Command::Validate { scenario, set } => {
             let s = scenario::from_path_with(&scenario, &parse_overrides(&set)?)?;
             let plural = |n: usize, one: &str, many: &str| {
@@ -298,6 +437,15 @@ fn run_until_stopped(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliErr
     };
     check_stop(stop)?;
     written.push(staging.write("manifest.json", &manifest.to_json())?);
+    if let Some(format) = args.charts.format() {
+        check_stop(stop)?;
+        // Drawn from the files just written, exactly as `tradeoff-sim chart` would.
+        for path in render_run_charts(staging.dir(), format)? {
+            if let Ok(relative) = path.strip_prefix(staging.dir()) {
+                written.push(destination.join(relative));
+            }
+        }
+    }
     // The last point of no return: after the swap the run has succeeded.
     check_stop(stop)?;
     let folder = staging.commit()?;
@@ -422,4 +570,330 @@ pub fn print_stdout(text: &str) -> std::io::Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other,
     }
+}
+
+/// Pairs each --param with its values: inline (`KEY=a,b` or `KEY=lo:hi:n`), else the
+/// --values lists in order, then the --range specs in order.
+fn sweep_params(args: &SweepArgs) -> Result<Vec<SweepParam>, CliError> {
+    if args.param.len() > 2 {
+        return Err(CliError::Usage(
+            "a sweep takes one or two --param".to_string(),
+        ));
+    }
+    let mut lists = args
+        .values
+        .iter()
+        .map(|v| sweeping::parse_values(v))
+        .chain(args.range.iter().map(|r| sweeping::parse_range(r)));
+    let mut params = Vec::new();
+    for p in &args.param {
+        let (key, values) = match p.split_once('=') {
+            Some((key, spec)) => {
+                let looks_like_range = spec.split(':').count() == 3 && !spec.contains(',');
+                let values = if looks_like_range {
+                    sweeping::parse_range(spec)
+                } else {
+                    sweeping::parse_values(spec)
+                };
+                (key.trim().to_string(), values)
+            }
+            None => (
+                p.trim().to_string(),
+                lists.next().unwrap_or_else(|| {
+                    Err(format!(
+                        "--param {p}: no values; add --values a,b,c or --range lo:hi:steps"
+                    ))
+                }),
+            ),
+        };
+        let values = values.map_err(CliError::Usage)?;
+        params.push(SweepParam { key, values });
+    }
+    if lists.next().is_some() {
+        return Err(CliError::Usage(
+            "more --values/--range than --param without inline values".to_string(),
+        ));
+    }
+    Ok(params)
+}
+
+fn metric_and_stat(metric: &str, stat: &str) -> Result<(Metric, String), CliError> {
+    let m = Metric::from_id(metric).ok_or_else(|| {
+        let ids: Vec<&str> = Metric::ALL.iter().map(|m| m.id()).collect();
+        CliError::Usage(format!(
+            "--metric {metric}: unknown metric; one of {}",
+            ids.join(", ")
+        ))
+    })?;
+    let names = sweeping::statistic_names();
+    if !names.contains(&stat) {
+        return Err(CliError::Usage(format!(
+            "--stat {stat}: unknown statistic; one of {}",
+            names.join(", ")
+        )));
+    }
+    Ok((m, stat.to_string()))
+}
+
+fn threads_of(requested: usize) -> usize {
+    if requested == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        requested
+    }
+}
+
+fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
+    let params = sweep_params(args)?;
+    let (metric, stat) = metric_and_stat(&args.metric, &args.stat)?;
+    let base = parse_overrides(&args.run.set)?;
+    let threads = threads_of(args.run.threads);
+    let plan = SweepPlan {
+        scenario: &args.scenario,
+        base: &base,
+        params: &params,
+        trials: args.run.trials,
+        seed: args.run.seed,
+        threads,
+    };
+    // Check every point and the output folder before the first run.
+    let name = args.scenario.file_stem().map_or_else(
+        || "scenario".to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    );
+    let destination = args
+        .run
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("{name}-sweep")));
+    for p in &params {
+        for v in &p.values {
+            let mut o = base.clone();
+            o.push(Override {
+                key: p.key.clone(),
+                value: v.clone(),
+            });
+            scenario::from_path_with(&args.scenario, &o)?;
+        }
+    }
+    let staging = Staging::begin(&destination, args.run.force)?;
+    let result = sweeping::run(&plan, stop)?;
+    let crossings = sweeping::crossovers(&result, metric, &stat);
+    let mut written = vec![
+        staging.write("sweep.csv", &csv_out::sweep_csv(&result)?)?,
+        staging.write(
+            "crossovers.csv",
+            &csv_out::crossovers_csv(&result, &crossings, metric, &stat)?,
+        )?,
+    ];
+    let manifest = serde_json::json!({
+        "tool": env!("CARGO_PKG_NAME"),
+        "version": env!("CARGO_PKG_VERSION"),
+        "kind": "sweep",
+        "scenario_name": result.scenario.name,
+        "scenario_title": result.scenario.title,
+        "scenario_file": args.scenario.display().to_string(),
+        "currency": result.scenario.currency,
+        "trials": result.trials,
+        "seed": result.seed,
+        "batch_trials": BATCH_TRIALS,
+        "threads": threads,
+        "metric": metric.id(),
+        "statistic": stat,
+        "params": params.iter().map(|p| serde_json::json!({"key": p.key, "values": p.values})).collect::<Vec<_>>(),
+        "overrides": base.iter().map(|o| o.to_string()).collect::<Vec<_>>(),
+        "command_line": std::env::args().collect::<Vec<_>>(),
+        "strategies": Manifest::strategies_of(&result.scenario),
+    });
+    let mut json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
+    json.push(b'\n');
+    written.push(staging.write("manifest.json", &json)?);
+    let folder = staging.commit()?;
+
+    let s = &result.scenario;
+    let mut out = format!(
+        "{} ({}): {} {} by {}{}\n{} trials per point, seed {} at every point\n\n",
+        s.title,
+        s.name,
+        stat.to_uppercase(),
+        metric.id(),
+        params[0].key,
+        params
+            .get(1)
+            .map(|p| format!(" and {}", p.key))
+            .unwrap_or_default(),
+        group_thousands(result.trials as f64),
+        result.seed
+    );
+    let width = s
+        .strategies
+        .iter()
+        .map(|st| st.label.chars().count())
+        .max()
+        .unwrap_or(10)
+        .clamp(10, 28);
+    let header: String = s
+        .strategies
+        .iter()
+        .map(|st| format!("  {:>width$}", truncate(&st.label, width)))
+        .collect();
+    let value_width = params
+        .iter()
+        .map(|p| {
+            p.values
+                .iter()
+                .map(|v| v.len())
+                .max()
+                .unwrap_or(0)
+                .max(p.key.chars().count())
+                .min(40)
+        })
+        .collect::<Vec<_>>();
+    let mut head = String::new();
+    for (p, w) in params.iter().zip(&value_width) {
+        head.push_str(&format!("{:<w$}  ", truncate(&p.key, *w)));
+    }
+    out.push_str(&format!("{head}{header}\n"));
+    for (i, point) in result.points.iter().enumerate() {
+        let mut line = String::new();
+        for (v, w) in point.values.iter().zip(&value_width) {
+            line.push_str(&format!("{v:<w$}  "));
+        }
+        for st in 0..s.strategies.len() {
+            let x = result.value(i, st, metric, &stat);
+            line.push_str(&format!(
+                "  {:>width$}",
+                format_value(metric, x, &s.currency)
+            ));
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.push('\n');
+    if crossings.is_empty() {
+        out.push_str(&format!(
+            "No crossover: the order of the strategies on {} {} is the same at every point.\n",
+            stat.to_uppercase(),
+            metric.id()
+        ));
+    } else {
+        out.push_str("Crossovers:\n");
+        for c in &crossings {
+            out.push_str(&format!(
+                "  {}\n",
+                sweeping::describe(&result, c, metric, &stat)
+            ));
+        }
+    }
+    out.push_str(&format!("\nwrote {}:\n", folder.display()));
+    for p in written {
+        out.push_str(&format!("  {}\n", p.display()));
+    }
+    Ok(out)
+}
+
+fn truncate(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_string()
+    } else {
+        let mut t: String = text.chars().take(width.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+fn compare(args: &CompareArgs, stop: &AtomicBool) -> Result<String, CliError> {
+    let overrides = parse_overrides(&args.run.set)?;
+    // Check every file before creating anything.
+    let mut names = Vec::new();
+    for p in &args.scenarios {
+        names.push(scenario::from_path_with(p, &overrides)?.name);
+    }
+    let destination = args
+        .run
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("compare-{}", names.join("-vs-"))));
+    let staging = Staging::begin(&destination, args.run.force)?;
+    let runs = comparing::run(
+        &args.scenarios,
+        &overrides,
+        args.run.trials,
+        args.run.seed,
+        threads_of(args.run.threads),
+        stop,
+    )?;
+    let manifest = serde_json::json!({
+        "tool": env!("CARGO_PKG_NAME"),
+        "version": env!("CARGO_PKG_VERSION"),
+        "kind": "compare",
+        "scenarios": runs.iter().map(|r| serde_json::json!({
+            "name": r.scenario.name,
+            "title": r.scenario.title,
+            "trials": r.scenario.trials,
+            "seed": r.scenario.seed,
+            "currency": r.scenario.currency,
+            "strategies": Manifest::strategies_of(&r.scenario),
+        })).collect::<Vec<_>>(),
+        "overrides": overrides.iter().map(|o| o.to_string()).collect::<Vec<_>>(),
+        "command_line": std::env::args().collect::<Vec<_>>(),
+    });
+    let mut json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
+    json.push(b'\n');
+    let written = [
+        staging.write("compare.csv", &csv_out::compare_csv(&runs)?)?,
+        staging.write("manifest.json", &json)?,
+    ];
+    let folder = staging.commit()?;
+
+    let strategies = comparing::strategy_union(&runs);
+    let label_width = strategies
+        .iter()
+        .map(|(_, l)| l.chars().count())
+        .max()
+        .unwrap_or(8)
+        .max(8);
+    let mut out = String::from("Scenarios side by side (P50 / P80 / P95)\n");
+    for r in &runs {
+        out.push_str(&format!(
+            "  {}: {} ({} trials, seed {})\n",
+            r.scenario.name,
+            r.scenario.title,
+            group_thousands(r.scenario.trials as f64),
+            r.scenario.seed
+        ));
+    }
+    let col = 26;
+    for metric in HEADLINE {
+        out.push_str(&format!(
+            "\n{} ({})\n  {:<label_width$}",
+            metric.id(),
+            metric.unit_label(&runs[0].scenario.currency),
+            "strategy"
+        ));
+        for r in &runs {
+            out.push_str(&format!("  {:>col$}", truncate(&r.scenario.name, col)));
+        }
+        out.push('\n');
+        for (id, label) in &strategies {
+            out.push_str(&format!("  {label:<label_width$}"));
+            for r in &runs {
+                let cell = match r.summary(id, metric) {
+                    Some(x) if metric == Metric::ApiFailure => format!("{:.1}%", 100.0 * x.mean),
+                    Some(x) => {
+                        let f = |v: f64| format_value(metric, v, &r.scenario.currency);
+                        format!("{} / {} / {}", f(x.p50()), f(x.p80()), f(x.p95()))
+                    }
+                    None => "-".to_string(),
+                };
+                out.push_str(&format!("  {cell:>col$}"));
+            }
+            out.push('\n');
+        }
+    }
+    out.push_str(&format!("\nwrote {}:\n", folder.display()));
+    for p in written {
+        out.push_str(&format!("  {}\n", p.display()));
+    }
+    Ok(out)
 }

@@ -1,7 +1,8 @@
 //! Runs many trials in parallel, deterministically whatever the thread count.
 //!
 //! Trials are cut into fixed batches of [`BATCH_TRIALS`]; batch `b` gets its own
-//! `Xoshiro256PlusPlus` seeded from (seed, b), and results are stored in trial
+//! `Xoshiro256PlusPlus` seeded from (seed, b) for the shared drivers, plus one per
+//! strategy seeded from (seed, b, strategy id), and results are stored in trial
 //! order. The thread count therefore changes how fast batches finish, never which
 //! numbers they hold. This module owns scheduling only; the trial itself is
 //! `model`, the statistics are `stats`.
@@ -184,8 +185,9 @@ fn run_batch(model: &Model, plan: &RunPlan, batch: u64) -> Vec<Outcome> {
     let start = batch * BATCH_TRIALS;
     let len = (plan.trials - start).min(BATCH_TRIALS) as usize;
     let strategies = model.strategy_count();
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(batch_seed(plan.seed, batch));
-    let mut scratch = Scratch::default();
+    let seed = batch_seed(plan.seed, batch);
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    let mut scratch = Scratch::new(model, seed);
     let mut out = vec![[0.0; METRIC_COUNT]; len * strategies];
     for trial in out.chunks_exact_mut(strategies) {
         model.trial(&mut rng, &mut scratch, trial);

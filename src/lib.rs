@@ -5,6 +5,7 @@
 //! trial) -> [`engine`] (many trials, in parallel, deterministic) -> [`stats`]
 //! (summaries) -> [`output`] (CSV, manifest, run folder) -> [`cli`].
 
+pub mod analysis;
 pub mod cli;
 pub mod engine;
 pub mod model;

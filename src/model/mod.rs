@@ -14,7 +14,8 @@ mod metric;
 
 pub use metric::{HEADLINE, METRIC_COUNT, Metric, Unit};
 
-use rand::Rng;
+use rand::rngs::Xoshiro256PlusPlus;
+use rand::{Rng, SeedableRng};
 use rand_distr::{Binomial, Distribution, Gamma, Poisson, StandardNormal};
 
 use crate::scenario::dist::unit;
@@ -62,11 +63,48 @@ pub struct Model {
     surge_events: f64,
 }
 
-/// Buffers one batch lends to every trial, so a trial allocates nothing.
-#[derive(Default)]
+/// What one batch lends to every trial: buffers, so a trial allocates nothing,
+/// and one generator per strategy.
+///
+/// Each strategy draws its own noise from its own stream, seeded from the batch
+/// seed and the strategy's id; only the shared drivers come from the batch's
+/// shared stream. A strategy's numbers therefore depend on its own parameters and
+/// the shared ones only: changing another strategy (a sweep, an added strategy, a
+/// new order) leaves them identical.
 pub struct Scratch {
     risk_uniforms: Vec<f64>,
     surge_multiples: Vec<f64>,
+    strategy_rngs: Vec<Xoshiro256PlusPlus>,
+}
+
+impl Scratch {
+    /// The scratch for a batch whose shared stream is seeded with `batch_seed`.
+    pub fn new(model: &Model, batch_seed: u64) -> Scratch {
+        Scratch {
+            risk_uniforms: Vec::with_capacity(model.scenario.risks.len()),
+            surge_multiples: Vec::new(),
+            strategy_rngs: model
+                .scenario
+                .strategies
+                .iter()
+                .map(|st| Xoshiro256PlusPlus::seed_from_u64(strategy_seed(batch_seed, &st.id)))
+                .collect(),
+        }
+    }
+}
+
+/// The seed of a strategy's stream in a batch: the batch seed mixed with a hash
+/// (FNV-1a) of the strategy id, so the stream follows the strategy, not its position.
+pub fn strategy_seed(batch_seed: u64, id: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in id.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    let mut z = batch_seed ^ h;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 /// Share of a decaying arrival process (intensity ~ e^(-b t)) that falls within
@@ -146,7 +184,9 @@ impl Model {
         self.strategies.len()
     }
 
-    /// Simulates one trial for every strategy; `out[i]` receives strategy i's outcome.
+    /// Simulates one trial for every strategy; `out[i]` receives strategy i's
+    /// outcome. `rng` is the batch's shared stream; each strategy's own stream is
+    /// in `scratch` (see [`Scratch::new`]).
     pub fn trial<R: Rng + ?Sized>(&self, rng: &mut R, scratch: &mut Scratch, out: &mut [Outcome]) {
         let s = &self.scenario;
         let drivers = &s.drivers;
@@ -158,19 +198,33 @@ impl Model {
         let complexity = (drivers.complexity_on_build * z + self.build_log_shift).exp();
         let estimate = s.build.estimate.sample(rng);
 
+        let shared = rng;
         scratch.risk_uniforms.clear();
         for _ in &s.risks {
-            scratch.risk_uniforms.push(unit(rng));
+            scratch.risk_uniforms.push(unit(shared));
         }
-        let surges = poisson(rng, self.surge_events);
+        let surges = poisson(shared, self.surge_events);
         scratch.surge_multiples.clear();
         for _ in 0..surges {
-            scratch.surge_multiples.push(s.surges.multiple.sample(rng));
+            scratch
+                .surge_multiples
+                .push(s.surges.multiple.sample(shared));
         }
-        let walk_week = s.walk_away.at_week.sample(rng);
-        let walk_fraction = s.walk_away.degraded_fraction.sample(rng);
+        let walk_week = s.walk_away.at_week.sample(shared);
+        let walk_fraction = s.walk_away.degraded_fraction.sample(shared);
 
-        for (p, outcome) in self.strategies.iter().zip(out.iter_mut()) {
+        let Scratch {
+            risk_uniforms,
+            surge_multiples,
+            strategy_rngs,
+        } = scratch;
+        debug_assert_eq!(strategy_rngs.len(), self.strategies.len());
+        for ((p, outcome), rng) in self
+            .strategies
+            .iter()
+            .zip(out.iter_mut())
+            .zip(strategy_rngs.iter_mut())
+        {
             // 2-3. Build time with the risk register.
             let mut multiplier = 1.0;
             let mut delay_weeks = 0.0;
@@ -181,7 +235,7 @@ impl Model {
             for ((risk, &u), &prob) in s
                 .risks
                 .iter()
-                .zip(&scratch.risk_uniforms)
+                .zip(risk_uniforms.iter())
                 .zip(&p.risk_probability)
             {
                 if u >= prob {
@@ -217,7 +271,7 @@ impl Model {
             let headroom = p.headroom_median * (p.headroom_sigma * normal(rng)).exp();
             let mut surge_failures = 0u64;
             let mut downtime_hours = 0.0;
-            for &multiple in &scratch.surge_multiples {
+            for &multiple in surge_multiples.iter() {
                 if multiple > headroom {
                     surge_failures += 1;
                     downtime_hours +=

@@ -213,3 +213,133 @@ pub fn write_trials_csv<W: std::io::Write>(
     w.flush()
         .map_err(|source| CsvError::Io { file: FILE, source })
 }
+
+#[derive(Serialize)]
+struct SweepRow<'a> {
+    scenario: &'a str,
+    point: usize,
+    param: &'a str,
+    value: &'a str,
+    param2: &'a str,
+    value2: &'a str,
+    strategy: &'a str,
+    metric: &'static str,
+    unit: String,
+    n: usize,
+    mean: f64,
+    std_dev: f64,
+    std_err: f64,
+    min: f64,
+    p05: f64,
+    p10: f64,
+    p25: f64,
+    p50: f64,
+    p75: f64,
+    p80: f64,
+    p90: f64,
+    p95: f64,
+    p99: f64,
+    max: f64,
+}
+
+/// `sweep.csv`: one row per point, strategy and metric.
+pub fn sweep_csv(sweep: &crate::analysis::sweep::Sweep) -> Result<Vec<u8>, CsvError> {
+    let s = &sweep.scenario;
+    let param2 = sweep.params.get(1).map_or("", |p| p.key.as_str());
+    to_bytes(
+        "sweep.csv",
+        sweep.points.iter().enumerate().flat_map(|(i, point)| {
+            point.summaries.iter().map(move |x| {
+                let q = x.quantiles;
+                SweepRow {
+                    scenario: &s.name,
+                    point: i,
+                    param: &sweep.params[0].key,
+                    value: &point.values[0],
+                    param2,
+                    value2: point.values.get(1).map_or("", |v| v.as_str()),
+                    strategy: &s.strategies[x.strategy].id,
+                    metric: x.metric.id(),
+                    unit: x.metric.unit_label(&s.currency),
+                    n: x.n,
+                    mean: x.mean,
+                    std_dev: x.std_dev,
+                    std_err: x.std_err,
+                    min: x.min,
+                    p05: q[0],
+                    p10: q[1],
+                    p25: q[2],
+                    p50: q[3],
+                    p75: q[4],
+                    p80: q[5],
+                    p90: q[6],
+                    p95: q[7],
+                    p99: q[8],
+                    max: x.max,
+                }
+            })
+        }),
+    )
+}
+
+#[derive(Serialize)]
+struct CrossoverRow<'a> {
+    scenario: &'a str,
+    metric: &'static str,
+    statistic: &'a str,
+    strategy_a: &'a str,
+    strategy_b: &'a str,
+    param: &'a str,
+    crossing_value: Option<f64>,
+    between_low: &'a str,
+    between_high: &'a str,
+    a_better_when: &'static str,
+    param2: &'a str,
+    value2: &'a str,
+    statement: String,
+}
+
+/// `crossovers.csv`: where one strategy starts to beat another.
+pub fn crossovers_csv(
+    sweep: &crate::analysis::sweep::Sweep,
+    crossovers: &[crate::analysis::sweep::Crossover],
+    metric: Metric,
+    stat: &str,
+) -> Result<Vec<u8>, CsvError> {
+    let s = &sweep.scenario;
+    to_bytes(
+        "crossovers.csv",
+        crossovers.iter().map(|c| CrossoverRow {
+            scenario: &s.name,
+            metric: metric.id(),
+            statistic: stat,
+            strategy_a: &s.strategies[c.a].id,
+            strategy_b: &s.strategies[c.b].id,
+            param: &sweep.params[0].key,
+            crossing_value: c.at,
+            between_low: &c.between.0,
+            between_high: &c.between.1,
+            a_better_when: if c.a_better_above { "above" } else { "below" },
+            param2: sweep.params.get(1).map_or("", |p| p.key.as_str()),
+            value2: c.fixed.as_deref().unwrap_or(""),
+            statement: crate::analysis::sweep::describe(sweep, c, metric, stat),
+        }),
+    )
+}
+
+/// `compare.csv`: the summary rows of every scenario, one after another (the
+/// columns of `summary.csv`).
+pub fn compare_csv(runs: &[crate::analysis::compare::ScenarioRun]) -> Result<Vec<u8>, CsvError> {
+    let mut out = Vec::new();
+    for (i, r) in runs.iter().enumerate() {
+        let bytes = summary_csv(&r.scenario, &r.summaries)?;
+        let body = if i == 0 {
+            &bytes[..]
+        } else {
+            let header_end = bytes.iter().position(|&b| b == b'\n').map_or(0, |p| p + 1);
+            &bytes[header_end..]
+        };
+        out.extend_from_slice(body);
+    }
+    Ok(out)
+}

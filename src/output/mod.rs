@@ -7,6 +7,7 @@
 //! moved aside first and removed after the swap). A failed or interrupted run
 //! removes its staging folder and leaves any earlier result untouched.
 
+pub mod chart;
 pub mod csv;
 pub mod manifest;
 

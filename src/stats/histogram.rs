@@ -8,8 +8,8 @@
 //!   beyond the cut go to one `overflow` bin, so the chart can say how many;
 //! - `integer` metrics (counts) get unit bins [k - 0.5, k + 0.5) when the range
 //!   needs at most 120 of them; otherwise they are binned like `linear` ones;
-//! - `linear` metrics get 60 equal bins between the smallest value and the cut;
-//! - `log` metrics (downtime) get 60 log-spaced bins from `lo` = max(smallest
+//! - `linear` metrics get 240 equal bins between the smallest value and the cut;
+//! - `log` metrics (downtime) get 80 log-spaced bins from `lo` = max(smallest
 //!   positive value, cut / 10^5) to the cut, plus a first bin [0, lo) holding
 //!   zeros and anything below `lo`;
 //! - all values equal: one bin [v, v] holding every trial.
@@ -31,7 +31,8 @@ pub const HISTOGRAM_METRICS: [(Metric, Scale); 8] = [
     (Metric::DowntimeHours, Scale::Log),
 ];
 
-const LINEAR_BINS: usize = 60;
+const LINEAR_BINS: usize = 240;
+const LOG_BINS: usize = 80;
 const MAX_INTEGER_BINS: f64 = 120.0;
 const CUT_QUANTILE: f64 = 0.995;
 
@@ -149,12 +150,12 @@ fn edges_for(columns: &[Vec<f64>], scale: Scale) -> Edges {
                 vec![min, top]
             } else {
                 let lo = smallest_positive.max(top / 1e5).min(top);
-                let ratio = (top / lo).powf(1.0 / LINEAR_BINS as f64);
+                let ratio = (top / lo).powf(1.0 / LOG_BINS as f64);
                 let mut e = vec![0.0f64.min(min), lo];
-                for k in 1..=LINEAR_BINS {
+                for k in 1..=LOG_BINS {
                     e.push(lo * ratio.powi(k as i32));
                 }
-                e[LINEAR_BINS + 1] = top;
+                e[LOG_BINS + 1] = top;
                 e.dedup();
                 e
             }

@@ -58,6 +58,10 @@ fn run_seed(dir: &Path, trials: u32, out: &Path, extra: &[&str]) -> Output {
     let (seed, trials, out) = (seed_path(), trials.to_string(), out.display().to_string());
     let mut args = vec!["run", &seed, "--trials", &trials, "--out", &out];
     args.extend_from_slice(extra);
+    // Charts have their own tests below; most runs here need only the CSV files.
+    if !extra.contains(&"--charts") {
+        args.extend_from_slice(&["--charts", "none"]);
+    }
     run_in(dir, &args)
 }
 
@@ -705,7 +709,7 @@ fn console_table_shows_p50_p80_p95_and_every_strategy_label() {
 }
 
 #[test]
-fn every_shipped_scenario_validates_and_runs() {
+fn every_shipped_scenario_validates_runs_and_draws_every_chart() {
     let dir = root().join("scenarios");
     let files: Vec<PathBuf> = listing(&dir)
         .into_iter()
@@ -735,5 +739,87 @@ fn every_shipped_scenario_validates_and_runs() {
         );
         assert_success(&o, &format!("run {path}"));
         assert!(out.join("summary.csv").is_file(), "{path}: no summary.csv");
+        // Every chart in both formats, PNGs at slide size.
+        let charts = listing(&out.join("charts"));
+        assert_eq!(charts.len(), 16, "{path}: {charts:?}");
+        for name in charts.iter().filter(|n| n.ends_with(".png")) {
+            let bytes = std::fs::read(out.join("charts").join(name)).expect("a PNG");
+            assert_eq!(&bytes[1..4], b"PNG", "{path}: {name}");
+            let width = u32::from_be_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]);
+            let height = u32::from_be_bytes([bytes[20], bytes[21], bytes[22], bytes[23]]);
+            assert!(
+                width >= 1920 && height >= 1080,
+                "{path}: {name} is {width}x{height}"
+            );
+        }
     }
+}
+
+#[test]
+fn run_draws_every_chart_in_both_formats_and_chart_redraws_the_same_svg_bytes() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let out = tmp.path().join("run");
+    assert_success(
+        &run_seed(tmp.path(), 3000, &out, &["--charts", "both"]),
+        "run",
+    );
+    let charts = out.join("charts");
+    let names = listing(&charts);
+    assert_eq!(names.len(), 16, "{names:?}");
+    for kind in [
+        "total_cost",
+        "build_weeks_s_curve",
+        "api_failure_probability",
+        "emergency_fixes",
+        "downtime_hours",
+        "tradeoff",
+        "cost_breakdown",
+        "probability_best",
+    ] {
+        for ext in ["png", "svg"] {
+            assert!(
+                names.contains(&format!("{kind}.{ext}")),
+                "{kind}.{ext} in {names:?}"
+            );
+        }
+    }
+    let before = snapshot(&charts);
+    let o = run_in(tmp.path(), &["chart", out.to_str().expect("utf-8 path")]);
+    assert_success(&o, "chart");
+    let after = snapshot(&charts);
+    for (name, bytes) in &before {
+        if name.ends_with(".svg") {
+            assert!(after[name] == *bytes, "{name} differs when redrawn");
+        }
+    }
+}
+
+#[test]
+fn charts_png_draws_png_only_and_none_draws_nothing() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let png = tmp.path().join("png");
+    assert_success(
+        &run_seed(tmp.path(), 1000, &png, &["--charts", "png"]),
+        "run",
+    );
+    let names = listing(&png.join("charts"));
+    assert_eq!(names.len(), 8);
+    assert!(names.iter().all(|n| n.ends_with(".png")), "{names:?}");
+    let none = tmp.path().join("none");
+    assert_success(
+        &run_seed(tmp.path(), 1000, &none, &["--charts", "none"]),
+        "run",
+    );
+    assert!(!none.join("charts").exists());
+}
+
+#[test]
+fn chart_on_a_folder_that_is_not_a_run_folder_fails_clearly() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let o = run_in(
+        tmp.path(),
+        &["chart", tmp.path().to_str().expect("utf-8 path")],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!stderr(&o).is_empty());
 }

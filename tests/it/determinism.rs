@@ -79,3 +79,51 @@ fn the_seed_in_the_scenario_is_used_when_no_seed_is_given() {
     };
     assert_eq!(run("x"), run("y"));
 }
+
+/// summary.csv rows of one strategy.
+fn rows_of(summary: &str, strategy: &str) -> Vec<String> {
+    summary
+        .lines()
+        .filter(|l| l.split(',').nth(1) == Some(strategy))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn changing_one_strategy_leaves_every_other_strategy_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = scenario("seed.toml");
+    let run = |name: &str, set: &[&str]| {
+        let out = dir.path().join(name);
+        let mut args = vec![
+            "run",
+            seed.to_str().unwrap(),
+            "--trials",
+            "9000",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        for s in set {
+            args.extend_from_slice(&["--set", s]);
+        }
+        let o = run_in(dir.path(), &args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        fs::read_to_string(out.join("summary.csv")).unwrap()
+    };
+    let base = run("base", &[]);
+    let changed = run(
+        "changed",
+        &[
+            "strategies.hybrid.governance=0.8",
+            "strategies.hybrid.api_failure_rate=3.0",
+        ],
+    );
+    for other in ["backend_led", "ux_led", "hybrid_ironclad", "hybrid_weak"] {
+        assert_eq!(
+            rows_of(&base, other),
+            rows_of(&changed, other),
+            "{other} changed"
+        );
+    }
+    assert_ne!(rows_of(&base, "hybrid"), rows_of(&changed, "hybrid"));
+}

@@ -3,8 +3,11 @@
 
 mod common;
 
+mod analysis;
 mod bad_input;
 mod calibration;
+mod chart_fixture;
+mod charts;
 mod cli;
 mod determinism;
 mod fuzz;

@@ -1,0 +1,362 @@
+//! Sweeps: the same scenario at several values of one or two parameters, every
+//! point on the same seed (common random numbers), so that differences between
+//! points are the parameter's doing, not noise; and the crossovers, where one
+//! strategy starts to beat another, stated in words.
+//!
+//! Owns the grid, the runs and the crossover search; files and drawing live in
+//! `output`.
+
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+use crate::engine::{self, EngineError, RunPlan};
+use crate::model::{Metric, Model};
+use crate::scenario::{self, Override, Scenario, ScenarioError};
+use crate::stats::{self, QUANTILES, Summary};
+
+/// One swept parameter and the values it takes, as TOML value text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SweepParam {
+    pub key: String,
+    pub values: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+}
+
+/// Most points a sweep may run.
+pub const MAX_POINTS: usize = 400;
+
+/// `a,b,c` -> values. Commas inside brackets or braces do not split.
+pub fn parse_values(list: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut current = String::new();
+    for c in list.chars() {
+        match c {
+            '[' | '{' => depth += 1,
+            ']' | '}' => depth -= 1,
+            _ => {}
+        }
+        if c == ',' && depth == 0 {
+            out.push(current.trim().to_string());
+            current.clear();
+        } else {
+            current.push(c);
+        }
+    }
+    out.push(current.trim().to_string());
+    if out.iter().any(|v| v.is_empty()) {
+        return Err(format!(
+            "--values: empty value in {list:?}; write values separated by commas, e.g. 0.2,0.5,0.9"
+        ));
+    }
+    Ok(out)
+}
+
+/// `lo:hi:steps` -> `steps` evenly spaced values from lo to hi inclusive.
+pub fn parse_range(spec: &str) -> Result<Vec<String>, String> {
+    let bad = || {
+        format!(
+            "--range: expected lo:hi:steps with numbers lo, hi and a whole number of steps >= 2, e.g. 0.2:0.9:8; got {spec:?}"
+        )
+    };
+    let parts: Vec<&str> = spec.split(':').collect();
+    let [lo, hi, steps] = parts.as_slice() else {
+        return Err(bad());
+    };
+    let lo: f64 = lo.trim().parse().map_err(|_| bad())?;
+    let hi: f64 = hi.trim().parse().map_err(|_| bad())?;
+    let steps: usize = steps.trim().parse().map_err(|_| bad())?;
+    if !lo.is_finite() || !hi.is_finite() || !(2..=MAX_POINTS).contains(&steps) {
+        return Err(bad());
+    }
+    Ok((0..steps)
+        .map(|i| {
+            let x = lo + (hi - lo) * i as f64 / (steps - 1) as f64;
+            format_value(x)
+        })
+        .collect())
+}
+
+/// A float as short, clean TOML text: 0.30000000000000004 -> 0.3.
+fn format_value(x: f64) -> String {
+    let rounded: f64 = format!("{x:.12e}").parse().unwrap_or(x);
+    let text = format!("{rounded}");
+    if text.contains('.') || text.contains('e') || text.contains("inf") || text.contains("NaN") {
+        text
+    } else {
+        format!("{text}.0")
+    }
+}
+
+/// One point of the grid.
+#[derive(Clone, Debug)]
+pub struct Point {
+    /// The value of each parameter at this point (TOML text).
+    pub values: Vec<String>,
+    pub summaries: Vec<Summary>,
+}
+
+/// A finished sweep.
+#[derive(Clone, Debug)]
+pub struct Sweep {
+    /// The scenario at the first point (names, strategies, currency).
+    pub scenario: Scenario,
+    pub params: Vec<SweepParam>,
+    pub points: Vec<Point>,
+    pub trials: u64,
+    pub seed: u64,
+}
+
+impl Sweep {
+    /// The statistic `stat` (`mean` or a quantile column such as `p80`) of
+    /// `metric` for strategy `s` at point `point`.
+    pub fn value(&self, point: usize, s: usize, metric: Metric, stat: &str) -> f64 {
+        self.points[point]
+            .summaries
+            .iter()
+            .find(|x| x.strategy == s && x.metric == metric)
+            .and_then(|x| statistic(x, stat))
+            .unwrap_or(f64::NAN)
+    }
+}
+
+/// `mean`, `std_dev`, `min`, `max` or a quantile name of a summary.
+pub fn statistic(s: &Summary, stat: &str) -> Option<f64> {
+    match stat {
+        "mean" => Some(s.mean),
+        "std_dev" => Some(s.std_dev),
+        "min" => Some(s.min),
+        "max" => Some(s.max),
+        other => s.quantile(other),
+    }
+}
+
+/// The statistics a sweep, sensitivity or claim may name.
+pub fn statistic_names() -> Vec<&'static str> {
+    let mut names = vec!["mean", "std_dev", "min", "max"];
+    names.extend(QUANTILES.iter().map(|(n, _)| *n));
+    names
+}
+
+/// What to run.
+pub struct SweepPlan<'a> {
+    pub scenario: &'a Path,
+    pub base: &'a [Override],
+    pub params: &'a [SweepParam],
+    pub trials: Option<u64>,
+    pub seed: Option<u64>,
+    pub threads: usize,
+}
+
+/// Validates every point first (a bad value stops the sweep before any run), then
+/// runs them in order on the same seed.
+pub fn run(plan: &SweepPlan<'_>, stop: &AtomicBool) -> Result<Sweep, SweepError> {
+    if plan.params.is_empty() || plan.params.len() > 2 {
+        return Err(SweepError::Usage(
+            "a sweep takes one or two --param".to_string(),
+        ));
+    }
+    let grid: Vec<Vec<String>> = match plan.params {
+        [a] => a.values.iter().map(|v| vec![v.clone()]).collect(),
+        [a, b] => a
+            .values
+            .iter()
+            .flat_map(|x| b.values.iter().map(move |y| vec![x.clone(), y.clone()]))
+            .collect(),
+        _ => unreachable!("checked above"),
+    };
+    if grid.len() > MAX_POINTS {
+        return Err(SweepError::Usage(format!(
+            "the sweep has {} points; at most {MAX_POINTS}",
+            grid.len()
+        )));
+    }
+    let mut scenarios = Vec::with_capacity(grid.len());
+    for values in &grid {
+        let mut overrides = plan.base.to_vec();
+        for (p, v) in plan.params.iter().zip(values) {
+            overrides.push(Override {
+                key: p.key.clone(),
+                value: v.clone(),
+            });
+        }
+        let mut s = scenario::from_path_with(plan.scenario, &overrides)?;
+        if let Some(t) = plan.trials {
+            s.trials = t;
+        }
+        if let Some(seed) = plan.seed {
+            s.seed = seed;
+        }
+        scenarios.push(s);
+    }
+    let first = scenarios[0].clone();
+    // Common random numbers: every point on the first point's seed and trials.
+    let run_plan = RunPlan {
+        trials: first.trials,
+        seed: first.seed,
+        threads: plan.threads,
+    };
+    let mut points = Vec::with_capacity(grid.len());
+    for (s, values) in scenarios.iter().zip(grid) {
+        let samples = engine::simulate(&Model::new(s), &run_plan, stop)?;
+        points.push(Point {
+            values,
+            summaries: stats::summaries(&samples),
+        });
+    }
+    Ok(Sweep {
+        scenario: first,
+        params: plan.params.to_vec(),
+        points,
+        trials: run_plan.trials,
+        seed: run_plan.seed,
+    })
+}
+
+/// Where strategy `a` starts or stops beating strategy `b` along the first
+/// parameter (for each value of the second, if any).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Crossover {
+    pub a: usize,
+    pub b: usize,
+    /// The value of the second parameter this crossing holds at, if swept.
+    pub fixed: Option<String>,
+    /// Interpolated parameter value where the two are equal; `None` when the
+    /// parameter is not numeric (then `between` names the two points).
+    pub at: Option<f64>,
+    pub between: (String, String),
+    /// `a` is better (lower) above the crossing (else below).
+    pub a_better_above: bool,
+}
+
+/// Sign changes of (a - b) between neighbouring points, for every pair.
+pub fn crossovers(sweep: &Sweep, metric: Metric, stat: &str) -> Vec<Crossover> {
+    let k = sweep.scenario.strategies.len();
+    let n1 = sweep.params[0].values.len();
+    let n2 = sweep.params.get(1).map_or(1, |p| p.values.len());
+    let mut out = Vec::new();
+    for j in 0..n2 {
+        let index = |i: usize| i * n2 + j;
+        let fixed = sweep.params.get(1).map(|p| p.values[j].clone());
+        for a in 0..k {
+            for b in a + 1..k {
+                for i in 0..n1.saturating_sub(1) {
+                    let d0 = sweep.value(index(i), a, metric, stat)
+                        - sweep.value(index(i), b, metric, stat);
+                    let d1 = sweep.value(index(i + 1), a, metric, stat)
+                        - sweep.value(index(i + 1), b, metric, stat);
+                    if !(d0.is_finite() && d1.is_finite()) || d0 * d1 >= 0.0 {
+                        continue;
+                    }
+                    let x0 = sweep.params[0].values[i].parse::<f64>().ok();
+                    let x1 = sweep.params[0].values[i + 1].parse::<f64>().ok();
+                    let at = match (x0, x1) {
+                        (Some(x0), Some(x1)) => Some(x0 + (x1 - x0) * d0 / (d0 - d1)),
+                        _ => None,
+                    };
+                    let increasing = match (x0, x1) {
+                        (Some(x0), Some(x1)) => x1 >= x0,
+                        _ => true,
+                    };
+                    out.push(Crossover {
+                        a,
+                        b,
+                        fixed: fixed.clone(),
+                        at,
+                        between: (
+                            sweep.params[0].values[i].clone(),
+                            sweep.params[0].values[i + 1].clone(),
+                        ),
+                        a_better_above: (d1 < 0.0) == increasing,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A crossover in words: "Hybrid beats UX-led on P80 total_cost when
+/// strategies.hybrid.governance >= 0.62".
+pub fn describe(sweep: &Sweep, c: &Crossover, metric: Metric, stat: &str) -> String {
+    let label = |i: usize| sweep.scenario.strategies[i].label.as_str();
+    let (winner, loser, above) = (label(c.a), label(c.b), c.a_better_above);
+    let key = &sweep.params[0].key;
+    let stat_name = stat.to_uppercase();
+    let condition = match c.at {
+        Some(x) => format!(
+            "{key} {} {}",
+            if above { ">=" } else { "<=" },
+            significant(x)
+        ),
+        None => format!(
+            "{key} moves from {} to {}",
+            if above { &c.between.0 } else { &c.between.1 },
+            if above { &c.between.1 } else { &c.between.0 }
+        ),
+    };
+    let fixed = match (&c.fixed, sweep.params.get(1)) {
+        (Some(v), Some(p)) => format!(" (at {} = {v})", p.key),
+        _ => String::new(),
+    };
+    format!(
+        "{winner} beats {loser} on {stat_name} {} when {condition}{fixed}",
+        metric.id()
+    )
+}
+
+/// Three significant digits, no trailing zeros.
+fn significant(x: f64) -> String {
+    if x == 0.0 {
+        return "0".to_string();
+    }
+    let digits = (2 - x.abs().log10().floor() as i32).max(0) as usize;
+    let text = format!("{x:.digits$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn range_spans_both_ends_evenly() {
+        assert_eq!(
+            parse_range("0.2:0.8:4").unwrap(),
+            ["0.2", "0.4", "0.6", "0.8"]
+        );
+        assert_eq!(parse_range("1:3:3").unwrap(), ["1.0", "2.0", "3.0"]);
+        assert!(parse_range("1:3").is_err());
+        assert!(parse_range("1:3:1").is_err());
+        assert!(parse_range("a:3:4").is_err());
+    }
+
+    #[test]
+    fn values_split_on_top_level_commas_only() {
+        assert_eq!(
+            parse_values("0.2, 0.5,{ pert = [1, 2, 3] }").unwrap(),
+            ["0.2", "0.5", "{ pert = [1, 2, 3] }"]
+        );
+        assert!(parse_values("0.2,,0.5").is_err());
+    }
+
+    #[test]
+    fn significant_keeps_three_digits() {
+        assert_eq!(significant(0.61789), "0.618");
+        assert_eq!(significant(12.0), "12");
+        assert_eq!(significant(1234.6), "1235");
+    }
+}

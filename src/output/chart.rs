@@ -1,0 +1,239 @@
+//! All drawing in tradeoff-sim: the board-deck charts of a run, as PNG and SVG.
+//!
+//! This module is the only user of plotters. It reads a run folder's saved files
+//! (`manifest.json`, `summary.csv`, `histograms.csv`, `comparison.csv`) and draws from them
+//! alone, so `tradeoff-sim chart RUN_FOLDER` re-renders a run without re-simulating it. It
+//! computes no statistics beyond reading what those files hold, cumulating histogram bins, and
+//! the Wilson score interval of a proportion.
+//!
+//! Text uses DejaVu Sans embedded from the `dejavu` crate through plotters' `ab_glyph`
+//! feature, so charts render on a machine with no fontconfig and no fonts installed. SVG
+//! output is a pure function of the input files (same files, same bytes).
+//!
+//! Wiring: `run` calls [`render_run_charts`] once the CSVs and the manifest are written
+//! (`--charts png|svg|both` maps to [`ChartFormat`], `none` skips the call), and
+//! `chart RUN_FOLDER` calls it alone to redraw a run.
+
+mod canvas;
+mod data;
+mod format;
+mod kinds;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use plotters::prelude::*;
+
+pub use data::{
+    Bin, ChartData, ComparisonRow, Histogram, Manifest, Marks, Scale, StrategyRef, SummaryRow,
+};
+
+/// Which file formats to write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChartFormat {
+    Png,
+    Svg,
+    Both,
+}
+
+impl ChartFormat {
+    fn png(self) -> bool {
+        matches!(self, ChartFormat::Png | ChartFormat::Both)
+    }
+
+    fn svg(self) -> bool {
+        matches!(self, ChartFormat::Svg | ChartFormat::Both)
+    }
+}
+
+/// One chart of the set; `ChartKind::ALL` fixes the order files are written and returned in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChartKind {
+    TotalCost,
+    BuildWeeksSCurve,
+    ApiFailureProbability,
+    EmergencyFixes,
+    DowntimeHours,
+    Tradeoff,
+    CostBreakdown,
+    ProbabilityBest,
+}
+
+impl ChartKind {
+    pub const ALL: [ChartKind; 8] = [
+        ChartKind::TotalCost,
+        ChartKind::BuildWeeksSCurve,
+        ChartKind::ApiFailureProbability,
+        ChartKind::EmergencyFixes,
+        ChartKind::DowntimeHours,
+        ChartKind::Tradeoff,
+        ChartKind::CostBreakdown,
+        ChartKind::ProbabilityBest,
+    ];
+
+    /// The file stem under `charts/`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ChartKind::TotalCost => "total_cost",
+            ChartKind::BuildWeeksSCurve => "build_weeks_s_curve",
+            ChartKind::ApiFailureProbability => "api_failure_probability",
+            ChartKind::EmergencyFixes => "emergency_fixes",
+            ChartKind::DowntimeHours => "downtime_hours",
+            ChartKind::Tradeoff => "tradeoff",
+            ChartKind::CostBreakdown => "cost_breakdown",
+            ChartKind::ProbabilityBest => "probability_best",
+        }
+    }
+
+    /// The chart's title as drawn on it.
+    pub fn title(self) -> &'static str {
+        kinds::title(self)
+    }
+}
+
+/// Everything that can stop a chart from being written.
+#[derive(Debug, thiserror::Error)]
+pub enum ChartError {
+    #[error("{path}: cannot read: {source}; check that this is a run folder written by `tradeoff-sim run`", path = path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: not a valid run manifest: {source}; rerun `tradeoff-sim run` to rewrite it", path = path.display())]
+    Manifest {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error("{path}: {source}; the file must have the columns tradeoff-sim writes, rerun `tradeoff-sim run` to rewrite it", path = path.display())]
+    Csv { path: PathBuf, source: csv::Error },
+    #[error("{path}: {message}; rerun `tradeoff-sim run` to rewrite it", path = path.display())]
+    Invalid { path: PathBuf, message: String },
+    #[error("{path}: no rows for {what}; rerun `tradeoff-sim run` with this version of tradeoff-sim to write them", path = path.display())]
+    Missing { path: PathBuf, what: String },
+    #[error(
+        "chart {chart}: drawing failed: {message}; this is a bug in tradeoff-sim, please report it with the run folder"
+    )]
+    Draw {
+        chart: &'static str,
+        message: String,
+    },
+    #[error("embedded font: {message}; this is a bug in tradeoff-sim, please report it")]
+    Font { message: String },
+    #[error("{path}: cannot write: {source}; check that the folder is writable and the disk has space", path = path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Reads summary.csv, histograms.csv, comparison.csv and manifest.json from `run_dir`,
+/// writes every chart into `<run_dir>/charts/` atomically (temp file in the same folder, then
+/// rename), and returns the paths written in a fixed order: charts in `ChartKind::ALL` order,
+/// PNG before SVG for each.
+pub fn render_run_charts(run_dir: &Path, format: ChartFormat) -> Result<Vec<PathBuf>, ChartError> {
+    let data = ChartData::load(run_dir)?;
+    let dir = run_dir.join("charts");
+    std::fs::create_dir_all(&dir).map_err(|source| ChartError::Write {
+        path: dir.clone(),
+        source,
+    })?;
+    let mut written = Vec::new();
+    for kind in ChartKind::ALL {
+        if format.png() {
+            let path = dir.join(format!("{}.png", kind.name()));
+            write_atomic(&path, &render_to_png_bytes(&data, kind)?)?;
+            written.push(path);
+        }
+        if format.svg() {
+            let path = dir.join(format!("{}.svg", kind.name()));
+            write_atomic(&path, render_to_svg_string(&data, kind)?.as_bytes())?;
+            written.push(path);
+        }
+    }
+    Ok(written)
+}
+
+/// Draws one chart as an SVG document. The same data always gives the same bytes.
+pub fn render_to_svg_string(data: &ChartData, kind: ChartKind) -> Result<String, ChartError> {
+    ensure_font()?;
+    let mut svg = String::new();
+    {
+        let root =
+            SVGBackend::with_string(&mut svg, (canvas::WIDTH, canvas::HEIGHT)).into_drawing_area();
+        kinds::draw(&root, data, kind)?;
+        root.present().map_err(|e| ChartError::Draw {
+            chart: kind.name(),
+            message: e.to_string(),
+        })?;
+    }
+    Ok(svg)
+}
+
+/// Draws one chart as PNG file bytes (8-bit RGB, `canvas::WIDTH` x `canvas::HEIGHT`).
+pub fn render_to_png_bytes(data: &ChartData, kind: ChartKind) -> Result<Vec<u8>, ChartError> {
+    ensure_font()?;
+    let (w, h) = (canvas::WIDTH, canvas::HEIGHT);
+    let mut pixels = vec![0u8; w as usize * h as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
+        kinds::draw(&root, data, kind)?;
+        root.present().map_err(|e| ChartError::Draw {
+            chart: kind.name(),
+            message: e.to_string(),
+        })?;
+    }
+    let encode_err = |e: png::EncodingError| ChartError::Draw {
+        chart: kind.name(),
+        message: format!("png encoding: {e}"),
+    };
+    let mut bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut bytes, w, h);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().map_err(encode_err)?;
+    writer.write_image_data(&pixels).map_err(encode_err)?;
+    writer.finish().map_err(encode_err)?;
+    Ok(bytes)
+}
+
+/// Registers DejaVu Sans (regular and bold) with plotters once per process. The font comes
+/// from the `dejavu` crate, so no system font or fontconfig is ever looked up.
+fn ensure_font() -> Result<(), ChartError> {
+    static REGISTERED: OnceLock<Result<(), String>> = OnceLock::new();
+    REGISTERED
+        .get_or_init(|| {
+            use plotters::style::{FontStyle, register_font};
+            register_font("sans-serif", FontStyle::Normal, dejavu::sans::regular())
+                .map_err(|_| "DejaVu Sans regular does not parse".to_string())?;
+            register_font("sans-serif", FontStyle::Bold, dejavu::sans::bold())
+                .map_err(|_| "DejaVu Sans bold does not parse".to_string())?;
+            Ok(())
+        })
+        .clone()
+        .map_err(|message| ChartError::Font { message })
+}
+
+/// Writes `bytes` to a temporary file next to `path`, syncs it, then renames it over `path`,
+/// so a reader never sees half a chart and a failed write leaves the old chart in place.
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ChartError> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "chart".to_string());
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&tmp, path)
+    })();
+    result.map_err(|source| {
+        let _ = std::fs::remove_file(&tmp);
+        ChartError::Write {
+            path: path.to_path_buf(),
+            source,
+        }
+    })
+}

@@ -1,0 +1,324 @@
+//! Reading a run folder's saved files into the shapes the charts draw from.
+//!
+//! Only parsing and grouping happen here: every number a chart shows comes from these files,
+//! so `tradeoff-sim chart RUN_FOLDER` redraws a run without re-simulating it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::ChartError;
+
+/// The file names of a run folder that the charts read.
+pub const MANIFEST_FILE: &str = "manifest.json";
+pub const SUMMARY_FILE: &str = "summary.csv";
+pub const HISTOGRAMS_FILE: &str = "histograms.csv";
+pub const COMPARISON_FILE: &str = "comparison.csv";
+
+/// The part of `manifest.json` the charts use; unknown keys are ignored so the simulator can
+/// add keys without breaking re-rendering of old runs.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Manifest {
+    #[serde(default)]
+    pub scenario_name: String,
+    #[serde(default)]
+    pub scenario_title: String,
+    pub currency: String,
+    pub trials: u64,
+    pub seed: u64,
+    #[serde(default)]
+    pub target_build_weeks: Option<f64>,
+    pub strategies: Vec<StrategyRef>,
+    /// The post-launch window in weeks, when the manifest carries the scenario
+    /// (`scenario.horizon.weeks`); optional, so a manifest without it still renders.
+    #[serde(skip)]
+    pub horizon_weeks: Option<f64>,
+}
+
+/// One strategy as the manifest lists it; the list order fixes each strategy's colour.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+pub struct StrategyRef {
+    pub id: String,
+    pub label: String,
+}
+
+/// One row of `summary.csv`. Counts are read as floats so that `12` and `12.0` both parse.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SummaryRow {
+    pub strategy: String,
+    pub metric: String,
+    #[serde(default)]
+    pub unit: String,
+    pub n: f64,
+    pub mean: f64,
+    pub min: f64,
+    pub p10: f64,
+    pub p50: f64,
+    pub p80: f64,
+    pub p90: f64,
+    pub p95: f64,
+    pub max: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct HistogramRow {
+    strategy: String,
+    metric: String,
+    scale: String,
+    kind: String,
+    bin_low: f64,
+    bin_high: f64,
+    count: f64,
+    n: f64,
+    mean: f64,
+    p10: f64,
+    p50: f64,
+    p80: f64,
+    p90: f64,
+    p95: f64,
+}
+
+/// One row of `comparison.csv`, reduced to what the "probability best" chart reads.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ComparisonRow {
+    pub metric: String,
+    pub strategy_a: String,
+    pub strategy_b: String,
+    pub p_best_a: f64,
+    pub p_best_b: f64,
+}
+
+/// How a histogram's bin edges are spaced, as written in its `scale` column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scale {
+    Linear,
+    /// Log-spaced edges; a first bin with `low <= 0` holds the values `<= 0`.
+    Log,
+    /// Unit-width bins centred on integers.
+    Integer,
+}
+
+/// One bin: `count` trials with a value in `[low, high)`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bin {
+    pub low: f64,
+    pub high: f64,
+    pub count: f64,
+}
+
+/// The statistics the histogram rows repeat, which the charts mark.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Marks {
+    pub mean: f64,
+    pub p10: f64,
+    pub p50: f64,
+    pub p80: f64,
+    pub p90: f64,
+    pub p95: f64,
+}
+
+/// One strategy's histogram of one metric.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Histogram {
+    pub scale: Scale,
+    pub bins: Vec<Bin>,
+    /// The trials beyond the axis cut: `low` is the cut, `high` the largest value.
+    pub overflow: Option<Bin>,
+    /// The strategy's trial count.
+    pub n: f64,
+    pub marks: Marks,
+}
+
+/// Everything the charts draw, loaded from one run folder.
+#[derive(Debug, Clone)]
+pub struct ChartData {
+    pub manifest: Manifest,
+    /// Keyed by (metric, strategy id).
+    pub summary: BTreeMap<(String, String), SummaryRow>,
+    /// Keyed by (metric, strategy id).
+    pub histograms: BTreeMap<(String, String), Histogram>,
+    pub comparison: Vec<ComparisonRow>,
+    /// The run folder the data came from, for error messages.
+    pub run_dir: PathBuf,
+}
+
+impl ChartData {
+    /// Reads `manifest.json`, `summary.csv`, `histograms.csv` and `comparison.csv` from `run_dir`.
+    pub fn load(run_dir: &Path) -> Result<ChartData, ChartError> {
+        let manifest_path = run_dir.join(MANIFEST_FILE);
+        let text = std::fs::read_to_string(&manifest_path).map_err(|source| ChartError::Read {
+            path: manifest_path.clone(),
+            source,
+        })?;
+        let raw: serde_json::Value =
+            serde_json::from_str(&text).map_err(|source| ChartError::Manifest {
+                path: manifest_path.clone(),
+                source,
+            })?;
+        let horizon_weeks = raw
+            .pointer("/scenario/horizon/weeks")
+            .and_then(serde_json::Value::as_f64)
+            .filter(|w| w.is_finite() && *w > 0.0);
+        let mut manifest: Manifest =
+            serde_json::from_value(raw).map_err(|source| ChartError::Manifest {
+                path: manifest_path.clone(),
+                source,
+            })?;
+        manifest.horizon_weeks = horizon_weeks;
+        if manifest.strategies.is_empty() {
+            return Err(ChartError::Invalid {
+                path: manifest_path,
+                message: "lists no strategies".to_string(),
+            });
+        }
+
+        let summary_rows: Vec<SummaryRow> = read_csv(&run_dir.join(SUMMARY_FILE))?;
+        let summary = summary_rows
+            .into_iter()
+            .map(|row| ((row.metric.clone(), row.strategy.clone()), row))
+            .collect();
+
+        let histogram_path = run_dir.join(HISTOGRAMS_FILE);
+        let histogram_rows: Vec<HistogramRow> = read_csv(&histogram_path)?;
+        let histograms = group_histograms(&histogram_path, histogram_rows)?;
+
+        let comparison = read_csv(&run_dir.join(COMPARISON_FILE))?;
+        Ok(ChartData {
+            manifest,
+            summary,
+            histograms,
+            comparison,
+            run_dir: run_dir.to_path_buf(),
+        })
+    }
+
+    /// The summary row of one strategy and metric, or an error naming what is missing.
+    pub fn summary_row(&self, metric: &str, strategy: &str) -> Result<&SummaryRow, ChartError> {
+        self.summary
+            .get(&(metric.to_string(), strategy.to_string()))
+            .ok_or_else(|| ChartError::Missing {
+                path: self.run_dir.join(SUMMARY_FILE),
+                what: format!("metric `{metric}` of strategy `{strategy}`"),
+            })
+    }
+
+    /// The histogram of one strategy and metric, or an error naming what is missing.
+    pub fn histogram(&self, metric: &str, strategy: &str) -> Result<&Histogram, ChartError> {
+        self.histograms
+            .get(&(metric.to_string(), strategy.to_string()))
+            .ok_or_else(|| ChartError::Missing {
+                path: self.run_dir.join(HISTOGRAMS_FILE),
+                what: format!("metric `{metric}` of strategy `{strategy}`"),
+            })
+    }
+
+    /// The probability that `strategy` is the best of all strategies on `metric`, read from
+    /// `comparison.csv`; with one strategy there is no pair and it is best with probability 1.
+    pub fn p_best(&self, metric: &str, strategy: &str) -> Result<f64, ChartError> {
+        if self.manifest.strategies.len() == 1 {
+            return Ok(1.0);
+        }
+        self.comparison
+            .iter()
+            .filter(|row| row.metric == metric)
+            .find_map(|row| {
+                if row.strategy_a == strategy {
+                    Some(row.p_best_a)
+                } else if row.strategy_b == strategy {
+                    Some(row.p_best_b)
+                } else {
+                    None
+                }
+            })
+            .ok_or_else(|| ChartError::Missing {
+                path: self.run_dir.join(COMPARISON_FILE),
+                what: format!("metric `{metric}` of strategy `{strategy}`"),
+            })
+    }
+}
+
+fn read_csv<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>, ChartError> {
+    let file = std::fs::File::open(path).map_err(|source| ChartError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut reader = csv::Reader::from_reader(std::io::BufReader::new(file));
+    reader
+        .deserialize()
+        .collect::<Result<Vec<T>, csv::Error>>()
+        .map_err(|source| ChartError::Csv {
+            path: path.to_path_buf(),
+            source,
+        })
+}
+
+fn group_histograms(
+    path: &Path,
+    rows: Vec<HistogramRow>,
+) -> Result<BTreeMap<(String, String), Histogram>, ChartError> {
+    let mut out: BTreeMap<(String, String), Histogram> = BTreeMap::new();
+    for (index, row) in rows.into_iter().enumerate() {
+        let line = index + 2;
+        let invalid = |message: String| ChartError::Invalid {
+            path: path.to_path_buf(),
+            message: format!("line {line}: {message}"),
+        };
+        let scale = match row.scale.as_str() {
+            "linear" => Scale::Linear,
+            "log" => Scale::Log,
+            "integer" => Scale::Integer,
+            other => {
+                return Err(invalid(format!(
+                    "scale must be linear, log or integer, got `{other}`"
+                )));
+            }
+        };
+        let bin = Bin {
+            low: row.bin_low,
+            high: row.bin_high,
+            count: if row.count.is_finite() && row.count > 0.0 {
+                row.count
+            } else {
+                0.0
+            },
+        };
+        let marks = Marks {
+            mean: row.mean,
+            p10: row.p10,
+            p50: row.p50,
+            p80: row.p80,
+            p90: row.p90,
+            p95: row.p95,
+        };
+        let entry = out
+            .entry((row.metric.clone(), row.strategy.clone()))
+            .or_insert_with(|| Histogram {
+                scale,
+                bins: Vec::new(),
+                overflow: None,
+                n: row.n,
+                marks,
+            });
+        match row.kind.as_str() {
+            "bin" => {
+                if entry.overflow.is_some() {
+                    return Err(invalid("a bin row follows the overflow row".to_string()));
+                }
+                entry.bins.push(bin);
+            }
+            "overflow" => {
+                if entry.overflow.is_some() {
+                    return Err(invalid("a second overflow row".to_string()));
+                }
+                entry.overflow = Some(bin);
+            }
+            other => {
+                return Err(invalid(format!(
+                    "kind must be bin or overflow, got `{other}`"
+                )));
+            }
+        }
+    }
+    Ok(out)
+}

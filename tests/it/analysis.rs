@@ -1,0 +1,151 @@
+//! Sweeps and comparisons across scenarios, against the real binary.
+
+use std::fs;
+
+use crate::common::{run_in, scenario, stderr, stdout};
+
+/// sweep.csv rows of one strategy and metric, without the point columns.
+fn strategy_rows(csv: &str, strategy: &str, metric: &str) -> Vec<String> {
+    csv.lines()
+        .filter(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            f.get(6) == Some(&strategy) && f.get(7) == Some(&metric)
+        })
+        .map(|l| l.split(',').skip(6).collect::<Vec<_>>().join(","))
+        .collect()
+}
+
+#[test]
+fn sweep_over_one_strategy_leaves_the_others_identical_and_finds_the_crossover() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sweep");
+    let o = run_in(
+        dir.path(),
+        &[
+            "sweep",
+            scenario("hybrid-weak-governance.toml").to_str().unwrap(),
+            "--param",
+            "strategies.hybrid.governance",
+            "--range",
+            "0.1:0.9:5",
+            "--trials",
+            "20000",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = fs::read_to_string(out.join("sweep.csv")).unwrap();
+    assert!(csv.starts_with("scenario,point,param,value,param2,value2,strategy,metric,unit,n,mean,std_dev,std_err,min,p05,"));
+    for other in ["backend_led", "ux_led"] {
+        let rows = strategy_rows(&csv, other, "total_cost");
+        assert_eq!(rows.len(), 5);
+        assert!(
+            rows.iter().all(|r| *r == rows[0]),
+            "{other} changed across points"
+        );
+    }
+    let hybrid = strategy_rows(&csv, "hybrid", "total_cost");
+    assert_ne!(hybrid[0], hybrid[4], "the swept strategy changes");
+    // The hybrid is dearest at weak governance and cheaper than UX-led when ironclad.
+    let text = stdout(&o);
+    assert!(
+        text.contains("Hybrid (g = 0.2) beats UX-led on P80 total_cost when strategies.hybrid.governance >= 0.")
+            || text.contains("UX-led beats Hybrid (g = 0.2) on P80 total_cost when strategies.hybrid.governance <= 0."),
+        "{text}"
+    );
+    let crossovers = fs::read_to_string(out.join("crossovers.csv")).unwrap();
+    assert!(crossovers.contains("ux_led"), "{crossovers}");
+}
+
+#[test]
+fn sweep_refuses_a_bad_value_before_running_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run_in(
+        dir.path(),
+        &[
+            "sweep",
+            scenario("seed.toml").to_str().unwrap(),
+            "--param",
+            "strategies.hybrid.governance",
+            "--values",
+            "0.5,1.5",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--set strategies.hybrid.governance=1.5: strategies.hybrid.governance: must be a probability between 0 and 1"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.path().join("output").exists());
+}
+
+#[test]
+fn sweep_needs_values_for_each_parameter() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run_in(
+        dir.path(),
+        &[
+            "sweep",
+            scenario("seed.toml").to_str().unwrap(),
+            "--param",
+            "cost.hourly_rate",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no values"), "{}", stderr(&o));
+}
+
+#[test]
+fn compare_puts_each_scenario_beside_its_own_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = scenario("seed.toml");
+    let reference = scenario("reference.toml");
+    let out = dir.path().join("cmp");
+    let o = run_in(
+        dir.path(),
+        &[
+            "compare",
+            seed.to_str().unwrap(),
+            reference.to_str().unwrap(),
+            "--trials",
+            "5000",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let compare = fs::read_to_string(out.join("compare.csv")).unwrap();
+    for (path, name) in [(&seed, "seed"), (&reference, "reference")] {
+        let single = dir.path().join(name);
+        let r = run_in(
+            dir.path(),
+            &[
+                "run",
+                path.to_str().unwrap(),
+                "--trials",
+                "5000",
+                "--out",
+                single.to_str().unwrap(),
+            ],
+        );
+        assert!(r.status.success(), "{}", stderr(&r));
+        let summary = fs::read_to_string(single.join("summary.csv")).unwrap();
+        for line in summary.lines().skip(1) {
+            assert!(compare.contains(line), "compare.csv lacks {line}");
+        }
+    }
+    assert_eq!(
+        compare
+            .lines()
+            .filter(|l| l.starts_with("scenario,"))
+            .count(),
+        1
+    );
+    let text = stdout(&o);
+    assert!(
+        text.contains("seed") && text.contains("reference") && text.contains(" / "),
+        "{text}"
+    );
+}

@@ -1,0 +1,399 @@
+//! Chart rendering from hand-made run folders: every chart in both formats, PNG dimensions,
+//! well-formed SVG with its title and axis labels, degenerate data, and byte-stable SVG.
+
+use std::path::Path;
+
+use crate::chart_fixture::{self as fixture, Fixture, Outcome, model_trial};
+use tradeoff_sim::output::chart::{
+    ChartData, ChartFormat, ChartKind, render_run_charts, render_to_svg_string,
+};
+
+const SEED_STRATEGIES: [(&str, &str); 3] = [
+    ("backend_led", "Backend-led"),
+    ("ux_led", "UX-led"),
+    ("hybrid", "Hybrid (g = 0.5)"),
+];
+
+fn seed_fixture(trials: usize) -> Fixture {
+    Fixture::generate(&SEED_STRATEGIES, trials, model_trial)
+}
+
+/// Width and height from a PNG's IHDR chunk.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
+    assert_eq!(&bytes[12..16], b"IHDR");
+    let w = u32::from_be_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]);
+    let h = u32::from_be_bytes([bytes[20], bytes[21], bytes[22], bytes[23]]);
+    (w, h)
+}
+
+/// Checks that every opened tag is closed in order (the SVG backend writes no CDATA or
+/// comments, so a tag scanner is enough).
+fn assert_well_formed(svg: &str) {
+    let mut stack: Vec<String> = Vec::new();
+    let mut rest = svg;
+    while let Some(start) = rest.find('<') {
+        let end = rest[start..].find('>').expect("unclosed <") + start;
+        let tag = &rest[start + 1..end];
+        rest = &rest[end + 1..];
+        if tag.starts_with('?') || tag.starts_with('!') || tag.ends_with('/') {
+            continue;
+        }
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| !c.is_whitespace())
+            .collect();
+        if tag.starts_with('/') {
+            assert_eq!(
+                stack.pop().as_deref(),
+                Some(name.as_str()),
+                "mismatched </{name}>"
+            );
+        } else {
+            stack.push(name);
+        }
+    }
+    assert!(stack.is_empty(), "unclosed tags: {stack:?}");
+}
+
+fn assert_renders_everything(dir: &Path) {
+    let written = render_run_charts(dir, ChartFormat::Both).expect("charts render");
+    assert_eq!(written.len(), 16);
+    for (i, kind) in ChartKind::ALL.iter().enumerate() {
+        assert_eq!(
+            written[2 * i],
+            dir.join("charts").join(format!("{}.png", kind.name()))
+        );
+        assert_eq!(
+            written[2 * i + 1],
+            dir.join("charts").join(format!("{}.svg", kind.name()))
+        );
+        let png = std::fs::read(&written[2 * i]).unwrap();
+        let (w, h) = png_size(&png);
+        assert!(w >= 1920 && h >= 1080, "{}: {w}x{h}", kind.name());
+        assert!(
+            png.len() > 20_000,
+            "{}: a {}-byte PNG is blank",
+            kind.name(),
+            png.len()
+        );
+        let svg = std::fs::read_to_string(&written[2 * i + 1]).unwrap();
+        assert_well_formed(&svg);
+        assert!(
+            svg.contains(&escape(kind.title())),
+            "{} lacks its title",
+            kind.name()
+        );
+        for label in axis_labels(*kind) {
+            assert!(
+                svg.contains(&escape(label)),
+                "{} lacks its axis label {label:?}",
+                kind.name()
+            );
+        }
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(dir.join("charts"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left behind");
+}
+
+/// Axis titles (or the part of them that does not depend on the run) each chart must show.
+fn axis_labels(kind: ChartKind) -> [&'static str; 2] {
+    match kind {
+        ChartKind::TotalCost => [
+            "total cost per project (",
+            "share of simulated projects (%)",
+        ],
+        ChartKind::BuildWeeksSCurve => [
+            "build time until launch (weeks)",
+            "projects launched by then (%)",
+        ],
+        ChartKind::ApiFailureProbability => {
+            ["strategy", "chance of ≥1 API failure after launch (%)"]
+        }
+        ChartKind::EmergencyFixes => ["(count)", "share of simulated projects (%)"],
+        ChartKind::DowntimeHours => ["(hours, log scale)", "share of simulated projects (%)"],
+        ChartKind::Tradeoff => [
+            "build time until launch (weeks)",
+            "total cost per project (",
+        ],
+        ChartKind::CostBreakdown => ["strategy", "mean cost per project ("],
+        ChartKind::ProbabilityBest => [
+            "headline metric (lower is better)",
+            "chance of being best (%)",
+        ],
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn constant(_: &mut fixture::Rng, _: &str) -> Outcome {
+    let mut o = Outcome::new();
+    for (metric, _, _) in fixture::METRICS {
+        o.insert(metric, 0.0);
+    }
+    o.insert("build_weeks", 24.0);
+    o.insert("build_cost", 1.2e6);
+    o.insert("total_cost", 1.2e6);
+    o.insert("emergency_fixes", 3.0);
+    o.insert("budget_overrun", 1.0);
+    o
+}
+
+#[test]
+fn renders_every_chart_in_both_formats_from_a_run_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    seed_fixture(4000).write(dir.path());
+    assert_renders_everything(dir.path());
+}
+
+#[test]
+fn svg_contains_title_axis_labels_and_money() {
+    let dir = tempfile::tempdir().unwrap();
+    seed_fixture(2000).write(dir.path());
+    let data = ChartData::load(dir.path()).unwrap();
+    let svg = render_to_svg_string(&data, ChartKind::Tradeoff).unwrap();
+    assert!(svg.contains("build time until launch (weeks)"));
+    assert!(svg.contains("total cost"));
+    assert!(
+        svg.contains("2,000 simulated projects"),
+        "trials need thousands separators"
+    );
+    assert!(
+        svg.contains("$2") || svg.contains("$1") || svg.contains("$3"),
+        "money as $x.ym"
+    );
+    let svg = render_to_svg_string(&data, ChartKind::BuildWeeksSCurve).unwrap();
+    assert!(svg.contains("target: week 30"));
+    assert!(svg.contains("projects launched by then (%)"));
+    let svg = render_to_svg_string(&data, ChartKind::EmergencyFixes).unwrap();
+    assert!(
+        svg.contains("in the first six months after launch"),
+        "the manifest's 26-week horizon is named"
+    );
+}
+
+#[test]
+fn rendering_twice_gives_the_same_svg_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    seed_fixture(2000).write(dir.path());
+    let first = ChartData::load(dir.path()).unwrap();
+    let second = ChartData::load(dir.path()).unwrap();
+    for kind in ChartKind::ALL {
+        assert_eq!(
+            render_to_svg_string(&first, kind).unwrap(),
+            render_to_svg_string(&second, kind).unwrap(),
+            "{}",
+            kind.name()
+        );
+    }
+}
+
+#[test]
+fn all_values_equal_still_renders() {
+    let dir = tempfile::tempdir().unwrap();
+    Fixture::generate(&SEED_STRATEGIES, 50, constant).write(dir.path());
+    assert_renders_everything(dir.path());
+}
+
+#[test]
+fn a_single_trial_still_renders() {
+    let dir = tempfile::tempdir().unwrap();
+    Fixture::generate(&SEED_STRATEGIES, 1, model_trial).write(dir.path());
+    assert_renders_everything(dir.path());
+}
+
+#[test]
+fn one_strategy_only_is_best_with_certainty() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut f = Fixture::generate(&SEED_STRATEGIES[..1], 500, model_trial);
+    f.strategies[0].1 = "Backend-led & <partners>".to_string();
+    f.target_build_weeks = None;
+    f.currency = "EUR".to_string();
+    f.write(dir.path());
+    assert_renders_everything(dir.path());
+    let data = ChartData::load(dir.path()).unwrap();
+    assert_eq!(data.p_best("total_cost", "backend_led").unwrap(), 1.0);
+    let svg = render_to_svg_string(&data, ChartKind::ProbabilityBest).unwrap();
+    assert!(svg.contains("100%"));
+    let svg = render_to_svg_string(&data, ChartKind::TotalCost).unwrap();
+    assert!(svg.contains('€'), "EUR money is written with €");
+    assert!(
+        svg.contains("Backend-led &amp; &lt;partners&gt;"),
+        "labels are escaped"
+    );
+}
+
+#[test]
+fn a_strategy_with_zero_failures_in_every_trial_renders() {
+    let dir = tempfile::tempdir().unwrap();
+    Fixture::generate(&SEED_STRATEGIES, 500, |rng, id| {
+        let mut o = model_trial(rng, id);
+        if id == "backend_led" {
+            for metric in [
+                "api_failure",
+                "api_failures",
+                "downtime_hours",
+                "downtime_loss",
+                "churn_loss",
+            ] {
+                o.insert(metric, 0.0);
+            }
+        }
+        o
+    })
+    .write(dir.path());
+    assert_renders_everything(dir.path());
+    let data = ChartData::load(dir.path()).unwrap();
+    let svg = render_to_svg_string(&data, ChartKind::ApiFailureProbability).unwrap();
+    assert!(
+        svg.contains("0% (at most "),
+        "zero failures show the interval's upper end"
+    );
+}
+
+#[test]
+fn huge_outliers_are_cut_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut f = seed_fixture(3000);
+    for (i, trial) in f.outcomes[1].iter_mut().enumerate().take(10) {
+        trial.insert("total_cost", 1e12 + i as f64);
+        trial.insert("downtime_hours", 1e7);
+    }
+    f.write(dir.path());
+    assert_renders_everything(dir.path());
+    let data = ChartData::load(dir.path()).unwrap();
+    let svg = render_to_svg_string(&data, ChartKind::TotalCost).unwrap();
+    assert!(
+        svg.contains("Trials not shown, above"),
+        "the cut tail is reported on the chart"
+    );
+}
+
+#[test]
+fn many_strategies_render() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<(String, String)> = (0..50)
+        .map(|i| (format!("s{i}"), format!("Strategy number {i}")))
+        .collect();
+    let refs: Vec<(&str, &str)> = ids.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    Fixture::generate(&refs, 200, model_trial).write(dir.path());
+    let written = render_run_charts(dir.path(), ChartFormat::Svg).unwrap();
+    assert_eq!(written.len(), 8);
+    for path in written {
+        assert_well_formed(&std::fs::read_to_string(path).unwrap());
+    }
+}
+
+#[test]
+fn a_missing_file_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    seed_fixture(100).write(dir.path());
+    std::fs::remove_file(dir.path().join("histograms.csv")).unwrap();
+    let err = render_run_charts(dir.path(), ChartFormat::Png)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("histograms.csv"), "{err}");
+    assert!(err.starts_with(|c: char| !c.is_uppercase()), "{err}");
+}
+
+/// Writes the seed-like fixture's charts to `$CHARTS_PREVIEW_DIR` for a person to look at.
+#[test]
+fn preview_when_asked() {
+    let Ok(dir) = std::env::var("CHARTS_PREVIEW_DIR") else {
+        return;
+    };
+    let mut f = Fixture::generate(
+        &[
+            ("backend_led", "Backend-led"),
+            ("ux_led", "UX-led"),
+            ("hybrid_ironclad", "Hybrid, ironclad governance"),
+            ("hybrid_weak", "Hybrid, weak governance"),
+        ],
+        200_000,
+        model_trial,
+    );
+    f.title = "Seed article calibration".to_string();
+    f.write(Path::new(&dir));
+    render_run_charts(Path::new(&dir), ChartFormat::Both).unwrap();
+
+    let constant_dir = Path::new(&dir).join("constant");
+    Fixture::generate(&SEED_STRATEGIES, 50, constant).write(&constant_dir);
+    render_run_charts(&constant_dir, ChartFormat::Png).unwrap();
+    let single_dir = Path::new(&dir).join("single_trial");
+    Fixture::generate(&SEED_STRATEGIES, 1, model_trial).write(&single_dir);
+    render_run_charts(&single_dir, ChartFormat::Png).unwrap();
+    let zero_dir = Path::new(&dir).join("zero_failures");
+    Fixture::generate(&SEED_STRATEGIES, 2000, |rng, id| {
+        let mut o = model_trial(rng, id);
+        if id == "backend_led" {
+            for metric in ["api_failure", "api_failures", "downtime_hours"] {
+                o.insert(metric, 0.0);
+            }
+        }
+        o
+    })
+    .write(&zero_dir);
+    render_run_charts(&zero_dir, ChartFormat::Png).unwrap();
+    let one_dir = Path::new(&dir).join("one_strategy");
+    let mut one = Fixture::generate(&SEED_STRATEGIES[..1], 5000, model_trial);
+    one.currency = "CHF".to_string();
+    one.target_build_weeks = None;
+    one.write(&one_dir);
+    render_run_charts(&one_dir, ChartFormat::Png).unwrap();
+    let many_dir = Path::new(&dir).join("many");
+    let ids: Vec<(String, String)> = (0..50)
+        .map(|i| (format!("s{i}"), format!("Strategy number {i}")))
+        .collect();
+    let refs: Vec<(&str, &str)> = ids.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    Fixture::generate(&refs, 300, model_trial).write(&many_dir);
+    render_run_charts(&many_dir, ChartFormat::Png).unwrap();
+}
+
+#[test]
+fn nan_statistics_and_a_histogram_of_only_overflow_do_not_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    seed_fixture(200).write(dir.path());
+    let summary = std::fs::read_to_string(dir.path().join("summary.csv")).unwrap();
+    let summary: String = summary
+        .lines()
+        .map(|line| {
+            if line.starts_with("seed,backend_led,") {
+                let mut cells: Vec<&str> = line.split(',').take(5).collect();
+                cells.extend(std::iter::repeat_n("NaN", 14));
+                cells.join(",")
+            } else {
+                line.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(dir.path().join("summary.csv"), summary + "\n").unwrap();
+    let hist = std::fs::read_to_string(dir.path().join("histograms.csv")).unwrap();
+    let mut kept: Vec<String> = hist
+        .lines()
+        .filter(|l| {
+            !l.starts_with("seed,ux_led,total_cost,")
+                && !l.starts_with("seed,ux_led,downtime_hours,")
+        })
+        .map(str::to_string)
+        .collect();
+    kept.push(
+        "seed,ux_led,total_cost,USD,linear,overflow,1000000,inf,200,200,NaN,NaN,NaN,NaN,NaN,NaN"
+            .to_string(),
+    );
+    kept.push(
+        "seed,ux_led,downtime_hours,hours,log,overflow,5,1e9,200,200,NaN,NaN,NaN,NaN,NaN,NaN"
+            .to_string(),
+    );
+    std::fs::write(dir.path().join("histograms.csv"), kept.join("\n") + "\n").unwrap();
+    assert_renders_everything(dir.path());
+}
