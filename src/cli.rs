@@ -3,7 +3,8 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{Args, Parser, Subcommand};
 
@@ -14,7 +15,7 @@ use crate::model::{HEADLINE, Metric, Model};
 use crate::output::chart::{ChartError, ChartFormat, render_run_charts};
 use crate::output::csv::{self as csv_out, CsvError};
 use crate::output::manifest::{Manifest, sha256_hex};
-use crate::output::{OutputError, Staging};
+use crate::output::{OutputError, Staging, StopWriter};
 use crate::scenario::{self, MAX_TRIALS, Override, Scenario, ScenarioError};
 use crate::stats::{self, Summary};
 
@@ -28,7 +29,7 @@ Examples:
   tradeoff-sim chart output/seed
   tradeoff-sim validate scenarios/my-scenario.toml
 
-Exit codes: 0 success, 1 the run failed, 2 bad usage or a bad scenario.";
+Exit codes: 0 success, 1 the run failed, 2 bad usage or a bad scenario, 130 interrupted.";
 
 /// Monte Carlo simulator of delivery tradeoffs for a composable-commerce
 /// replatform: backend-led, UX-led or hybrid partners.
@@ -272,7 +273,7 @@ impl CliError {
     pub fn exit_code(&self) -> i32 {
         match self {
             CliError::Scenario(_) | CliError::Usage(_) => 2,
-            CliError::Engine(EngineError::TooLarge { .. }) => 2,
+            CliError::Engine(EngineError::TooLarge { .. } | EngineError::NotFinite { .. }) => 2,
             CliError::Engine(EngineError::Interrupted) => 130,
             _ => 1,
         }
@@ -318,7 +319,50 @@ pub fn execute(cli: Cli, stop: &AtomicBool) -> Result<String, CliError> {
     }
 }
 
+/// A run; whatever fails after an interrupt is reported as the interrupt (the
+/// staging folder is gone by then, and any earlier result untouched).
 fn run(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
+    match run_until_stopped(args, stop) {
+        Err(_) if stop.load(Ordering::SeqCst) => Err(EngineError::Interrupted.into()),
+        other => other,
+    }
+}
+
+/// `Err(Interrupted)` once `stop` is raised: checked between the stages of a run.
+fn check_stop(stop: &AtomicBool) -> Result<(), CliError> {
+    if stop.load(Ordering::SeqCst) {
+        return Err(EngineError::Interrupted.into());
+    }
+    Ok(())
+}
+
+/// Runs `work` on a thread of its own and waits for it, giving up as soon as
+/// `stop` is raised: statistics over many millions of trials take seconds, and an
+/// interrupt must not wait for them. An abandoned thread ends with the process.
+fn finish_unless_stopped<T: Send + 'static>(
+    stop: &AtomicBool,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, CliError> {
+    let handle = std::thread::Builder::new()
+        .name("statistics".into())
+        .spawn(work)
+        .map_err(|e| EngineError::Threads {
+            threads: 1,
+            message: e.to_string(),
+        })?;
+    loop {
+        if handle.is_finished() {
+            return match handle.join() {
+                Ok(value) => Ok(value),
+                Err(panic) => std::panic::resume_unwind(panic),
+            };
+        }
+        check_stop(stop)?;
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+fn run_until_stopped(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let overrides = parse_overrides(&args.set)?;
     let mut scenario = scenario::from_path_with(&args.scenario, &overrides)?;
     if let Some(trials) = args.trials {
@@ -345,7 +389,9 @@ fn run(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
     } else {
         args.threads
     };
-    // Refuse an existing result before spending time on the simulation.
+    // Refuse a run too large to hold, and an existing result, before creating
+    // anything or spending time on the simulation.
+    engine::check_size(scenario.trials, scenario.strategies.len())?;
     let staging = Staging::begin(&destination, args.force)?;
     let model = Model::new(&scenario);
     let plan = RunPlan {
@@ -354,34 +400,46 @@ fn run(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
         threads,
     };
     let started = std::time::Instant::now();
-    let samples = engine::simulate(&model, &plan, stop)?;
+    let samples = Arc::new(engine::simulate(&model, &plan, stop)?);
     let elapsed = started.elapsed();
-    let summaries = stats::summaries(&samples);
-    let comparisons = stats::comparisons(&samples);
-    let decisions = stats::decision::decisions(&samples);
-    let histograms = stats::histograms(&samples);
+    let (summaries, comparisons, decisions, histograms) = {
+        let samples = Arc::clone(&samples);
+        finish_unless_stopped(stop, move || {
+            (
+                stats::summaries(&samples),
+                stats::comparisons(&samples),
+                stats::decision::decisions(&samples),
+                stats::histograms(&samples),
+            )
+        })?
+    };
 
     let mut written = Vec::new();
+    check_stop(stop)?;
     written.push(staging.write("summary.csv", &csv_out::summary_csv(&scenario, &summaries)?)?);
+    check_stop(stop)?;
     written.push(staging.write(
         "comparison.csv",
         &csv_out::comparison_csv(&scenario, &comparisons)?,
     )?);
+    check_stop(stop)?;
     written.push(staging.write(
         "histograms.csv",
         &csv_out::histograms_csv(&scenario, &histograms)?,
     )?);
     if args.trials_csv {
+        check_stop(stop)?;
         let path = staging.dir().join("trials.csv");
         let file = std::fs::File::create(&path).map_err(|source| OutputError::Io {
             path: path.clone(),
             action: "cannot create file",
             source,
         })?;
-        let mut buffered = std::io::BufWriter::new(file);
+        let mut buffered = std::io::BufWriter::new(StopWriter::new(file, stop));
         csv_out::write_trials_csv(&scenario, &samples, &mut buffered)?;
         buffered
             .into_inner()
+            .map(StopWriter::into_inner)
             .map_err(|e| OutputError::Io {
                 path: path.clone(),
                 action: "cannot write",
@@ -395,6 +453,7 @@ fn run(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
             })?;
         written.push(destination.join("trials.csv"));
     }
+    check_stop(stop)?;
     written.push(staging.write(
         "decision.csv",
         &csv_out::decision_csv(&scenario, &decisions)?,
@@ -427,8 +486,10 @@ fn run(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
         tail_capped_trials,
         scenario: &scenario,
     };
+    check_stop(stop)?;
     written.push(staging.write("manifest.json", &manifest.to_json())?);
     if let Some(format) = args.charts.format() {
+        check_stop(stop)?;
         // Drawn from the files just written, exactly as `tradeoff-sim chart` would.
         for path in render_run_charts(staging.dir(), format)? {
             if let Ok(relative) = path.strip_prefix(staging.dir()) {
@@ -436,6 +497,8 @@ fn run(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
             }
         }
     }
+    // The last point of no return: after the swap the run has succeeded.
+    check_stop(stop)?;
     let folder = staging.commit()?;
 
     let mut report = headline_table(&scenario, &summaries);
