@@ -28,7 +28,8 @@ use super::{ChartError, ChartFormat, Drawing, write_drawing};
 
 pub const COMPARE_FILE: &str = "compare.csv";
 /// The metrics a comparison draws, one chart each: `charts/compare_<metric>.png|svg`.
-pub const COMPARE_METRICS: [&str; 4] = ["total_cost", "build_weeks", "api_failure", "downtime_hours"];
+pub const COMPARE_METRICS: [&str; 4] =
+    ["total_cost", "build_weeks", "api_failure", "downtime_hours"];
 
 #[derive(Debug, Clone, Deserialize)]
 struct CompareManifest {
@@ -127,7 +128,12 @@ fn load(dir: &Path) -> Result<CompareData, ChartError> {
     let rows: BTreeMap<_, _> = rows
         .into_iter()
         .filter(|r| COMPARE_METRICS.contains(&r.metric.as_str()))
-        .map(|r| ((r.metric.clone(), r.scenario.clone(), r.strategy.clone()), r))
+        .map(|r| {
+            (
+                (r.metric.clone(), r.scenario.clone(), r.strategy.clone()),
+                r,
+            )
+        })
         .collect();
     for metric in COMPARE_METRICS {
         if !rows.keys().any(|(m, _, _)| m == metric) {
@@ -174,7 +180,15 @@ enum Shape {
     Diamond,
 }
 
-const SHAPES: [Shape; 4] = [Shape::Circle, Shape::Square, Shape::Triangle, Shape::Diamond];
+/// Marker radius on the plot, in pixels.
+const MARKER_R: i32 = 12;
+
+const SHAPES: [Shape; 4] = [
+    Shape::Circle,
+    Shape::Square,
+    Shape::Triangle,
+    Shape::Diamond,
+];
 
 fn marker<DB: DrawingBackend>(
     canvas: &Canvas<DB>,
@@ -194,7 +208,12 @@ fn marker<DB: DrawingBackend>(
             }
             return Ok(());
         }
-        Shape::Square => vec![(x - r, y - r), (x + r, y - r), (x + r, y + r), (x - r, y + r)],
+        Shape::Square => vec![
+            (x - r, y - r),
+            (x + r, y - r),
+            (x + r, y + r),
+            (x - r, y + r),
+        ],
         Shape::Triangle => {
             let h = (r as f64 * 1.25) as i32;
             vec![(x, y - h), (x + h, y + r), (x - h, y + r)]
@@ -229,7 +248,10 @@ fn marker<DB: DrawingBackend>(
     canvas.line(outline, colour, 4)
 }
 
-fn draw_compare<DB: DrawingBackend>(canvas: &Canvas<DB>, chart: &CompareChart) -> Result<(), String> {
+fn draw_compare<DB: DrawingBackend>(
+    canvas: &Canvas<DB>,
+    chart: &CompareChart,
+) -> Result<(), String> {
     let data = chart.data;
     let metric = chart.metric;
     let scenarios = &data.manifest.scenarios;
@@ -278,6 +300,9 @@ fn draw_compare<DB: DrawingBackend>(canvas: &Canvas<DB>, chart: &CompareChart) -
         hi * 1.08
     };
     let (ylo, yhi, step, ticks) = linear_ticks(lo, top, 6);
+    // Values that cannot be negative get no negative axis (linear_ticks rounds 0 out a step).
+    let ylo = if lo >= 0.0 { ylo.max(0.0) } else { ylo };
+    let ticks: Vec<f64> = ticks.into_iter().filter(|t| *t >= ylo).collect();
     let labels = if is_money {
         money_ticks(&ticks, step, &prefix)
     } else if is_probability {
@@ -326,7 +351,7 @@ fn draw_compare<DB: DrawingBackend>(canvas: &Canvas<DB>, chart: &CompareChart) -
         join(&seeds, &|s| s.to_string())
     );
     let mut notes = vec![if is_probability {
-        "Marker: share of simulated projects with at least one API or traffic-surge failure after launch. Whisker: its 95% interval (Wilson score).".to_string()
+        "Marker: share of simulated projects with at least one API or traffic-surge failure after launch. Whisker: its 95% interval (Wilson score); where narrower than the marker, the marker hides it.".to_string()
     } else {
         "Marker: median (P50). Whisker: P10 to P90, the range of eight in ten simulated projects. Each scenario is simulated from its own file.".to_string()
     }];
@@ -345,7 +370,11 @@ fn draw_compare<DB: DrawingBackend>(canvas: &Canvas<DB>, chart: &CompareChart) -
     if !missing.is_empty() {
         notes.push(format!("Not drawn: {}.", missing.join("; ")));
     }
-    if is_money && scenarios.iter().any(|s| s.currency != scenarios[0].currency) {
+    if is_money
+        && scenarios
+            .iter()
+            .any(|s| s.currency != scenarios[0].currency)
+    {
         notes.push(format!(
             "Currencies differ ({}): the axis reads {}, amounts are not converted.",
             scenarios
@@ -381,7 +410,15 @@ fn draw_compare<DB: DrawingBackend>(canvas: &Canvas<DB>, chart: &CompareChart) -
             format!("{}: {}", sc.name, sc.title)
         };
         let (text, size) = fit_text(&text, per - 60, key_size, 16.0, false);
-        canvas.text(&text, (kx + 38, ky), size, false, INK, HPos::Left, VPos::Center)?;
+        canvas.text(
+            &text,
+            (kx + 38, ky),
+            size,
+            false,
+            INK,
+            HPos::Left,
+            VPos::Center,
+        )?;
         kx += per;
     }
     let key_layout = canvas::PageLayout {
@@ -420,7 +457,7 @@ fn draw_compare<DB: DrawingBackend>(canvas: &Canvas<DB>, chart: &CompareChart) -
             -spread / 2.0 + spread * (j as f64 + 0.5) / k as f64
         }
     };
-    let size = if slot / k as f64 > 130.0 { 24.0 } else { 19.0 };
+    let size = if slot / k as f64 > 130.0 { 22.0 } else { 18.0 };
     for (i, colour) in colours.iter().enumerate() {
         let centre = frame.left as f64 + slot * (i as f64 + 0.5);
         for (j, sc) in scenarios.iter().enumerate() {
@@ -431,23 +468,37 @@ fn draw_compare<DB: DrawingBackend>(canvas: &Canvas<DB>, chart: &CompareChart) -
             let (y0, y1, yp) = (frame.py(lo), frame.py(hi), frame.py(p));
             let cap = ((spread / k as f64) * 0.18).clamp(6.0, 22.0) as i32;
             canvas.line(vec![(cx, y0), (cx, y1)], *colour, 5)?;
-            canvas.line(vec![(cx - cap, y0), (cx + cap, y0)], *colour, 5)?;
-            canvas.line(vec![(cx - cap, y1), (cx + cap, y1)], *colour, 5)?;
-            marker(canvas, j, (cx, yp), 12, *colour)?;
+            // A whisker shorter than the marker hides behind it; caps would only add noise.
+            if y0 - y1 > 2 * MARKER_R + 8 {
+                canvas.line(vec![(cx - cap, y0), (cx + cap, y0)], *colour, 5)?;
+                canvas.line(vec![(cx - cap, y1), (cx + cap, y1)], *colour, 5)?;
+            }
+            marker(canvas, j, (cx, yp), MARKER_R, *colour)?;
             // The value beside the marker, the scenario's name above the whisker.
             let value = value_text(p);
-            let room = (spread / k as f64) as i32 / 2 + (slot * 0.15) as i32 - 22;
+            // Room up to the next scenario's marker (or the slot's edge for the last one).
+            let room = if j + 1 < k {
+                (spread / k as f64) as i32 - 2 * MARKER_R - 28
+            } else {
+                (spread / k as f64) as i32 / 2 + (slot * 0.15) as i32 - MARKER_R - 16
+            };
             let (value, vsize) = fit_text(&value, room.max(30), size, 12.0, true);
             canvas.text(
                 &value,
-                (cx + 20, yp),
+                (cx + MARKER_R + 8, yp),
                 vsize,
                 true,
                 text_colour(*colour),
                 HPos::Left,
                 VPos::Center,
             )?;
-            let (name, nsize) = fit_text(&sc.name, (spread / k as f64) as i32 - 4, size - 3.0, 12.0, false);
+            let (name, nsize) = fit_text(
+                &sc.name,
+                (spread / k as f64) as i32 - 4,
+                size - 3.0,
+                12.0,
+                false,
+            );
             let w = text_width(&name, nsize, false);
             canvas.text(
                 &name,

@@ -37,8 +37,6 @@ pub const CROSSOVERS_FILE: &str = "crossovers.csv";
 pub const SWEEP_CHART: &str = "sweep";
 /// The most panels a two-parameter sweep is drawn in.
 const MAX_PANELS: usize = 6;
-/// The most crossovers stated under the chart; the rest are counted.
-const MAX_STATEMENTS: usize = 4;
 
 #[derive(Debug, Clone, Deserialize)]
 struct SweepManifest {
@@ -184,7 +182,11 @@ impl SweepData {
                 what: format!("metric `{}`", manifest.metric),
             });
         }
-        if SweepRow::stat(rows.values().next().expect("not empty"), &manifest.statistic).is_none()
+        if SweepRow::stat(
+            rows.values().next().expect("not empty"),
+            &manifest.statistic,
+        )
+        .is_none()
         {
             return Err(invalid(&format!(
                 "statistic `{}` is not a column of sweep.csv",
@@ -364,13 +366,20 @@ fn draw_sweep<DB: DrawingBackend>(canvas: &Canvas<DB>, data: &SweepData) -> Resu
         (lo, hi) = (0.0, 1.0);
     }
     let pad = (hi - lo).abs() * 0.05;
-    let lo_padded = if lo >= 0.0 { (lo - pad).max(0.0) } else { lo - pad };
+    let lo_padded = if lo >= 0.0 {
+        (lo - pad).max(0.0)
+    } else {
+        lo - pad
+    };
     let hi_padded = if kind == ValueKind::Percent {
         (hi + pad).min(100.0)
     } else {
         hi + pad
     };
     let (ylo, yhi, ystep, yt) = linear_ticks(lo_padded, hi_padded, 6);
+    // Values that cannot be negative get no negative axis (linear_ticks rounds 0 out a step).
+    let ylo = if lo >= 0.0 { ylo.max(0.0) } else { ylo };
+    let yt: Vec<f64> = yt.into_iter().filter(|t| *t >= ylo).collect();
     let ylabels = match kind {
         ValueKind::Money => money_ticks(&yt, ystep, &prefix),
         ValueKind::Percent => plain_ticks(&yt, ystep)
@@ -430,6 +439,12 @@ fn draw_sweep<DB: DrawingBackend>(canvas: &Canvas<DB>, data: &SweepData) -> Resu
         None => format!("{title_stat}{words} as {} varies", p1.key),
         Some(p2) => format!("{title_stat}{words} as {} and {} vary", p1.key, p2.key),
     };
+    let title = {
+        let mut chars = title.chars();
+        chars.next().map_or_else(String::new, |c| {
+            c.to_uppercase().chain(chars).collect::<String>()
+        })
+    };
     let subtitle = format!(
         "{scenario} · {} simulated project{} per point and strategy · seed {}, every point on the same seed",
         thousands(m.trials),
@@ -450,7 +465,15 @@ fn draw_sweep<DB: DrawingBackend>(canvas: &Canvas<DB>, data: &SweepData) -> Resu
         .zip(&colours)
         .map(|(s, c)| LegendItem {
             swatch: Swatch::Line(*c),
-            text: s.label.clone(),
+            text: if m
+                .params
+                .iter()
+                .any(|p| key_strategy(&p.key) == Some(s.id.as_str()))
+            {
+                format!("{} (swept)", s.label)
+            } else {
+                s.label.clone()
+            },
         })
         .collect();
     if band {
@@ -466,6 +489,34 @@ fn draw_sweep<DB: DrawingBackend>(canvas: &Canvas<DB>, data: &SweepData) -> Resu
         .iter()
         .filter(|c| panels.iter().any(|(v2, _)| *v2 == c.value2))
         .collect();
+    let mut other_notes = Vec::new();
+    if !band && data.unit == "indicator" {
+        other_notes.push(
+            "No P10-P90 band: each simulated project either has the event or not, so the band would span 0% to 100%."
+                .to_string(),
+        );
+    }
+    if let Some(p2) = p2
+        && all2.len() > shown.len()
+    {
+        other_notes.push(format!(
+            "Showing {} of the {} values of {}, evenly spaced; every value is in sweep.csv.",
+            shown.len(),
+            all2.len(),
+            p2.key
+        ));
+    }
+    for p in &m.params {
+        if let Some(label) = strategy_of_key(&p.key, &m.strategies) {
+            other_notes.push(format!(
+                "{} changes {label} only (swept): the fixed value in its label does not hold here.",
+                p.key
+            ));
+        }
+    }
+    let max_statements = canvas::MAX_NOTE_LINES
+        .saturating_sub(other_notes.len())
+        .max(2);
     let mut notes = Vec::new();
     if crossings.is_empty() {
         notes.push(format!(
@@ -473,8 +524,8 @@ fn draw_sweep<DB: DrawingBackend>(canvas: &Canvas<DB>, data: &SweepData) -> Resu
             if p2.is_some() { " in every panel" } else { "" }
         ));
     } else {
-        let keep = if crossings.len() > MAX_STATEMENTS + 1 {
-            MAX_STATEMENTS
+        let keep = if crossings.len() > max_statements {
+            max_statements - 1
         } else {
             crossings.len()
         };
@@ -490,24 +541,7 @@ fn draw_sweep<DB: DrawingBackend>(canvas: &Canvas<DB>, data: &SweepData) -> Resu
             ));
         }
     }
-    if let Some(p2) = p2
-        && all2.len() > shown.len()
-    {
-        notes.push(format!(
-            "Showing {} of the {} values of {}, evenly spaced; every value is in sweep.csv.",
-            shown.len(),
-            all2.len(),
-            p2.key
-        ));
-    }
-    for p in &m.params {
-        if let Some(label) = strategy_of_key(&p.key, &m.strategies) {
-            notes.push(format!(
-                "{} changes {label} only; legend labels are the scenario's own.",
-                p.key
-            ));
-        }
-    }
+    notes.extend(other_notes);
 
     let layout = draw_page(
         canvas,
@@ -575,8 +609,18 @@ fn draw_sweep<DB: DrawingBackend>(canvas: &Canvas<DB>, data: &SweepData) -> Resu
                 if poly.len() >= 4 {
                     canvas
                         .root
-                        .draw(&Polygon::new(poly, alpha(*c, 0.10).filled()))
+                        .draw(&Polygon::new(poly, alpha(*c, 0.08).filled()))
                         .map_err(|e| e.to_string())?;
+                }
+                // Thin edges in the strategy's colour, so overlapping bands stay traceable.
+                for edge in [0, 1] {
+                    let pts: Vec<(i32, i32)> = run
+                        .iter()
+                        .filter_map(|&(x, _, b)| {
+                            b.map(|(lo, hi)| frame.pt(x, if edge == 0 { lo } else { hi }))
+                        })
+                        .collect();
+                    canvas.line(pts, alpha(*c, 0.55), 2)?;
                 }
             }
         }
@@ -610,10 +654,9 @@ fn draw_sweep<DB: DrawingBackend>(canvas: &Canvas<DB>, data: &SweepData) -> Resu
             canvas.dashed((at.0, at.1), (at.0, frame.bottom), MUTED, 2, 8.0, 6.0)?;
             let r = 19;
             let mut label_at = at;
-            while placed
-                .iter()
-                .any(|p| (p.0 - label_at.0).abs() < 2 * r + 4 && (p.1 - label_at.1).abs() < 2 * r + 4)
-                && label_at.1 > frame.top + 2 * r
+            while placed.iter().any(|p| {
+                (p.0 - label_at.0).abs() < 2 * r + 4 && (p.1 - label_at.1).abs() < 2 * r + 4
+            }) && label_at.1 > frame.top + 2 * r
             {
                 label_at.1 -= 2 * r + 6;
             }
@@ -626,19 +669,13 @@ fn draw_sweep<DB: DrawingBackend>(canvas: &Canvas<DB>, data: &SweepData) -> Resu
             canvas.circle(label_at, r, INK, false)?;
             let text = number.to_string();
             let size = if text.len() > 1 { 20.0 } else { 24.0 };
-            canvas.text(
-                &text,
-                label_at,
-                size,
-                true,
-                INK,
-                HPos::Center,
-                VPos::Center,
-            )?;
+            canvas.text(&text, label_at, size, true, INK, HPos::Center, VPos::Center)?;
         }
         // The values at the last point, right of the plot, so the end state reads directly.
         if panels.len() == 1 {
-            end_labels(canvas, frame, ss, &colours, kind, &data.unit, &prefix, scale)?;
+            end_labels(
+                canvas, frame, ss, &colours, kind, &data.unit, &prefix, scale,
+            )?;
         }
     }
     Ok(())
@@ -664,10 +701,15 @@ fn runs(s: &Series) -> Vec<Vec<(f64, f64, Option<(f64, f64)>)>> {
     out
 }
 
+/// `strategies.<id>.<field>` -> `<id>`.
+fn key_strategy(key: &str) -> Option<&str> {
+    let rest = key.strip_prefix("strategies.")?;
+    rest.split_once('.').map(|(id, _)| id)
+}
+
 /// `strategies.<id>.<field>` -> the label of `<id>`.
 fn strategy_of_key(key: &str, strategies: &[StrategyRef]) -> Option<String> {
-    let rest = key.strip_prefix("strategies.")?;
-    let (id, _) = rest.split_once('.')?;
+    let id = key_strategy(key)?;
     strategies
         .iter()
         .find(|s| s.id == id)
@@ -724,39 +766,42 @@ fn end_labels<DB: DrawingBackend>(
 ) -> Result<(), String> {
     let size = canvas::NOTE_SIZE;
     let gap = (size * 1.15) as i32;
-    let mut labels: Vec<(i32, String, RGBColor)> = series
+    let mut labels: Vec<(i32, i32, String, RGBColor)> = series
         .iter()
         .zip(colours)
         .filter_map(|(s, c)| {
-            let (_, y, _) = s.last().copied().flatten()?;
+            let (x, y, _) = s.last().copied().flatten()?;
             Some((
+                frame.px(x),
                 frame.py(y),
                 value_text(y / scale, kind, unit, prefix),
                 super::canvas::text_colour(*c),
             ))
         })
         .collect();
-    labels.sort_by_key(|l| l.0);
+    labels.sort_by_key(|l| l.1);
     for i in 1..labels.len() {
-        if labels[i].0 < labels[i - 1].0 + gap {
-            labels[i].0 = labels[i - 1].0 + gap;
+        if labels[i].1 < labels[i - 1].1 + gap {
+            labels[i].1 = labels[i - 1].1 + gap;
         }
     }
     // Pushed past the bottom: shift the whole stack back up.
     if let Some(last) = labels.last() {
-        let over = last.0 - frame.bottom;
+        let over = last.1 - frame.bottom;
         if over > 0 {
             for l in &mut labels {
-                l.0 -= over;
+                l.1 -= over;
             }
         }
     }
-    for (y, text, c) in labels {
-        let width = frame.right + 8 + text_width(&text, size, true);
-        let x = if width < canvas::WIDTH as i32 {
-            frame.right + 8
+    // One column for all labels, just right of the right-most last point.
+    let column = labels.iter().map(|l| l.0).max().unwrap_or(frame.right) + 16;
+    for (_, y, text, c) in labels {
+        let w = text_width(&text, size, true);
+        let x = if column + w < canvas::WIDTH as i32 - 4 {
+            column
         } else {
-            frame.right - text_width(&text, size, true)
+            canvas::WIDTH as i32 - 4 - w
         };
         canvas.text(&text, (x, y), size, true, c, HPos::Left, VPos::Center)?;
     }
