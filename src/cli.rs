@@ -48,6 +48,10 @@ pub enum Command {
     /// manifest.json into a run folder.
     #[command(after_help = EXAMPLES)]
     Run(RunArgs),
+    /// Run a scenario and judge each of its [[claims]] as holds, fails or undecided;
+    /// write claims.csv and manifest.json into a run folder.
+    #[command(after_help = CHECK_HELP)]
+    Check(CheckArgs),
     /// Run a scenario at several values of one or two parameters, every point on
     /// the same seed, and say where one strategy starts to beat another.
     #[command(after_help = SWEEP_EXAMPLES)]
@@ -199,6 +203,43 @@ pub struct CompareArgs {
     pub run: RunOptions,
 }
 
+const CHECK_HELP: &str = "\
+A claim holds when its whole 95% Monte Carlo interval lies within its bounds,
+fails when the whole interval lies outside them, and is undecided otherwise (the
+report then says about how many trials would decide it).
+
+Examples:
+  tradeoff-sim check scenarios/seed.toml
+  tradeoff-sim check scenarios/reference.toml --trials 1000000 --out output/reference-1m-check
+  tradeoff-sim check scenarios/seed.toml --set strategies.hybrid.governance=0.6 --force
+
+Exit codes: 0 every claim holds; 1 a claim fails or is undecided (or the run
+failed); 2 bad usage or a bad scenario.";
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// The scenario file (TOML), with [[claims]].
+    pub scenario: PathBuf,
+    /// Trials per run (overrides the scenario's `trials`).
+    #[arg(long, value_name = "N")]
+    pub trials: Option<u64>,
+    /// Master seed (overrides the scenario's `seed`).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Worker threads; results do not depend on it. Default: one per core.
+    #[arg(long, value_name = "T", default_value_t = 0)]
+    pub threads: usize,
+    /// Run folder. Default: output/<scenario file name without .toml>/check.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace an earlier result in the run folder.
+    #[arg(long)]
+    pub force: bool,
+    /// Override a scenario value for every run of the check; repeatable.
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+    pub set: Vec<String>,
+}
+
 /// Parses `--set` arguments.
 pub fn parse_overrides(set: &[String]) -> Result<Vec<Override>, CliError> {
     set.iter()
@@ -219,6 +260,9 @@ pub enum CliError {
     Output(#[from] OutputError),
     #[error(transparent)]
     Csv(#[from] CsvError),
+    /// `check` ran, and some claim fails or is undecided: `report` is its table.
+    #[error("{summary}")]
+    ClaimsNotHeld { report: String, summary: String },
     #[error(transparent)]
     Chart(#[from] ChartError),
 }
@@ -249,6 +293,7 @@ impl CliError {
 pub fn execute(cli: Cli, stop: &AtomicBool) -> Result<String, CliError> {
     match cli.command {
         Command::Run(args) => run(&args, stop),
+        Command::Check(args) => check(&args, stop),
         Command::Sweep(args) => sweep(&args, stop),
         Command::Compare(args) => compare(&args, stop),
         Command::Chart { run_folder, charts } => {
@@ -323,6 +368,7 @@ fn run(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let elapsed = started.elapsed();
     let summaries = stats::summaries(&samples);
     let comparisons = stats::comparisons(&samples);
+    let decisions = stats::decision::decisions(&samples);
     let histograms = stats::histograms(&samples);
 
     let mut written = Vec::new();
@@ -359,6 +405,10 @@ fn run(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
             })?;
         written.push(destination.join("trials.csv"));
     }
+    written.push(staging.write(
+        "decision.csv",
+        &csv_out::decision_csv(&scenario, &decisions)?,
+    )?);
     let tail_capped_trials = (0..samples.strategies())
         .map(|s| {
             samples
@@ -399,6 +449,7 @@ fn run(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let folder = staging.commit()?;
 
     let mut report = headline_table(&scenario, &summaries);
+    report.push_str(&decision_table(&scenario, &decisions));
     let rate = scenario.trials as f64 / elapsed.as_secs_f64().max(1e-9);
     report.push_str(&format!(
         "\n{} trials x {} strategies in {:.2} s ({} trials/s, {} threads), seed {}\n",
@@ -465,6 +516,148 @@ fn headline_table(scenario: &Scenario, summaries: &[Summary]) -> String {
         }
     }
     out
+}
+
+/// Decision metrics on total cost: chance of being cheapest, expected regret,
+/// chance of a build-cost overrun.
+fn decision_table(scenario: &Scenario, decisions: &[stats::decision::Decision]) -> String {
+    let width = scenario
+        .strategies
+        .iter()
+        .map(|s| s.label.chars().count())
+        .max()
+        .unwrap_or(8)
+        .max(8);
+    let money = |x: f64| format_money(x, &scenario.currency);
+    let mut out = format!(
+        "\nDecision on total cost ({}): chance of being cheapest on the same trial, expected\nregret (mean excess over the cheapest strategy of that trial, +- 95% CI), and\nchance that build cost exceeds 1.2x / 1.5x the planned budget (burn x plan)\n",
+        scenario.currency
+    );
+    out.push_str(&format!(
+        "  {:<width$}  {:>9}  {:>20}  {:>12}  {:>12}  {:>10}\n",
+        "strategy", "cheapest", "expected regret", "build > 1.2x", "build > 1.5x", "budget"
+    ));
+    for d in decisions {
+        let st = &scenario.strategies[d.strategy];
+        let regret = format!(
+            "{} +- {}",
+            money(d.expected_regret),
+            money(stats::Z_975 * d.expected_regret_std_err)
+        );
+        out.push_str(&format!(
+            "  {:<width$}  {:>8.1}%  {:>20}  {:>11.1}%  {:>11.1}%  {:>10}\n",
+            st.label,
+            100.0 * d.p_lowest_total_cost,
+            regret,
+            100.0 * d.p_build_cost_above_budget[0],
+            100.0 * d.p_build_cost_above_budget[1],
+            money(st.weekly_burn * st.plan_weeks(&scenario.build)),
+        ));
+    }
+    out
+}
+
+fn check(args: &CheckArgs, stop: &AtomicBool) -> Result<String, CliError> {
+    use crate::check::{CheckError, CheckPlan};
+    let overrides = parse_overrides(&args.set)?;
+    if let Some(trials) = args.trials
+        && !(1..=MAX_TRIALS).contains(&trials)
+    {
+        return Err(CliError::Usage(format!(
+            "--trials must be between 1 and {MAX_TRIALS}, got {trials}"
+        )));
+    }
+    // Validate before touching the output folder.
+    let scenario = scenario::from_path_with(&args.scenario, &overrides)?;
+    if scenario.claims.is_empty() {
+        return Err(CliError::Usage(format!(
+            "{}: has no [[claims]] to check; add one, e.g. [[claims]] text = \"...\", metric = \"build_weeks\", strategy = \"{}\", statistic = \"median\", max = 40",
+            args.scenario.display(),
+            scenario
+                .strategies
+                .first()
+                .map_or("backend_led", |s| s.id.as_str())
+        )));
+    }
+    let destination = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(&scenario.name).join("check"));
+    let bytes = std::fs::read(&args.scenario).map_err(|source| ScenarioError::Read {
+        path: args.scenario.clone(),
+        source,
+    })?;
+    let threads = if args.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        args.threads
+    };
+    let staging = Staging::begin(&destination, args.force)?;
+    let plan = CheckPlan {
+        trials: args.trials,
+        seed: args.seed,
+        threads,
+    };
+    let started = std::time::Instant::now();
+    let report =
+        crate::check::check(&args.scenario, &overrides, &plan, stop).map_err(|e| match e {
+            CheckError::Scenario(e) => CliError::Scenario(e),
+            CheckError::Engine(e) => CliError::Engine(e),
+        })?;
+    let elapsed = started.elapsed();
+    let s = &report.scenario;
+    let mut written = vec![staging.write("claims.csv", &csv_out::claims_csv(&report)?)?];
+    let manifest = Manifest {
+        tool: env!("CARGO_PKG_NAME"),
+        version: env!("CARGO_PKG_VERSION"),
+        scenario_name: &s.name,
+        scenario_title: &s.title,
+        scenario_file: Some(args.scenario.display().to_string()),
+        scenario_sha256: Some(sha256_hex(&bytes)),
+        currency: &s.currency,
+        seed: s.seed,
+        trials: s.trials,
+        batch_trials: BATCH_TRIALS,
+        threads,
+        command_line: std::env::args().collect(),
+        overrides: overrides.iter().map(|o| o.to_string()).collect(),
+        target_build_weeks: s.build.target_weeks,
+        strategies: Manifest::strategies_of(s),
+        tail_capped_trials: Vec::new(),
+        scenario: s,
+    };
+    written.push(staging.write("manifest.json", &manifest.to_json())?);
+    let folder = staging.commit()?;
+    let mut text = crate::check::render(&report, &args.scenario);
+    text.push_str(&format!(
+        "{} run{} x {} trials in {:.1} s ({} threads)\nwrote {}:\n",
+        report.runs,
+        if report.runs == 1 { "" } else { "s" },
+        group_thousands(s.trials as f64),
+        elapsed.as_secs_f64(),
+        threads,
+        folder.display()
+    ));
+    for path in written {
+        text.push_str(&format!("  {}\n", path.display()));
+    }
+    if report.all_hold() {
+        Ok(text)
+    } else {
+        let summary = format!(
+            "{}: {} of {} claims do not hold ({} fail, {} undecided); see {}",
+            args.scenario.display(),
+            report.outcomes.len() - report.count(crate::stats::claims::Verdict::Holds),
+            report.outcomes.len(),
+            report.count(crate::stats::claims::Verdict::Fails),
+            report.count(crate::stats::claims::Verdict::Undecided),
+            folder.join("claims.csv").display()
+        );
+        Err(CliError::ClaimsNotHeld {
+            report: text,
+            summary,
+        })
+    }
 }
 
 fn format_value(metric: Metric, x: f64, currency: &str) -> String {
@@ -681,7 +874,13 @@ fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
         group_thousands(result.trials as f64),
         result.seed
     );
-    let width = 14;
+    let width = s
+        .strategies
+        .iter()
+        .map(|st| st.label.chars().count())
+        .max()
+        .unwrap_or(10)
+        .clamp(10, 28);
     let header: String = s
         .strategies
         .iter()
@@ -695,7 +894,8 @@ fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
                 .map(|v| v.len())
                 .max()
                 .unwrap_or(0)
-                .max(p.key.len().min(24))
+                .max(p.key.chars().count())
+                .min(40)
         })
         .collect::<Vec<_>>();
     let mut head = String::new();
@@ -810,7 +1010,7 @@ fn compare(args: &CompareArgs, stop: &AtomicBool) -> Result<String, CliError> {
         .max()
         .unwrap_or(8)
         .max(8);
-    let mut out = String::from("Scenarios side by side (P50 / P80)\n");
+    let mut out = String::from("Scenarios side by side (P50 / P80 / P95)\n");
     for r in &runs {
         out.push_str(&format!(
             "  {}: {} ({} trials, seed {})\n",
@@ -820,7 +1020,7 @@ fn compare(args: &CompareArgs, stop: &AtomicBool) -> Result<String, CliError> {
             r.scenario.seed
         ));
     }
-    let col = 21;
+    let col = 26;
     for metric in HEADLINE {
         out.push_str(&format!(
             "\n{} ({})\n  {:<label_width$}",
@@ -839,7 +1039,7 @@ fn compare(args: &CompareArgs, stop: &AtomicBool) -> Result<String, CliError> {
                     Some(x) if metric == Metric::ApiFailure => format!("{:.1}%", 100.0 * x.mean),
                     Some(x) => {
                         let f = |v: f64| format_value(metric, v, &r.scenario.currency);
-                        format!("{} / {}", f(x.p50()), f(x.p80()))
+                        format!("{} / {} / {}", f(x.p50()), f(x.p80()), f(x.p95()))
                     }
                     None => "-".to_string(),
                 };

@@ -18,6 +18,13 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
+        Err(cli::CliError::ClaimsNotHeld { report, summary }) => {
+            if let Err(e) = cli::print_stdout(&report) {
+                eprintln!("error: cannot write to stdout: {e}");
+            }
+            eprintln!("error: {summary}");
+            ExitCode::from(1)
+        }
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(e.exit_code() as u8)

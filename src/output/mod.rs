@@ -146,6 +146,7 @@ impl Staging {
         }
         self.committed = true;
         if replaced {
+            keep_nested_runs(&old, &dest);
             let _ = fs::remove_dir_all(&old);
         }
         Ok(dest)
@@ -170,9 +171,11 @@ fn check_destination(destination: &Path, force: bool) -> Result<(), OutputError>
         });
     }
     let is_run = destination.is_dir() && destination.join(MANIFEST).is_file();
+    // A folder that holds only other run folders (`output/seed/check/`, written by
+    // `check` before any `run`) is as good as empty: they are kept (see commit).
     let is_empty_dir = destination.is_dir()
         && fs::read_dir(destination)
-            .map(|mut d| d.next().is_none())
+            .map(|mut d| d.all(|e| e.is_ok_and(|e| e.path().join(MANIFEST).is_file())))
             .unwrap_or(false);
     if is_empty_dir {
         return Ok(());
@@ -188,4 +191,20 @@ fn check_destination(destination: &Path, force: bool) -> Result<(), OutputError>
         });
     }
     Ok(())
+}
+
+/// Moves the run folders nested in a replaced result (`check/` inside a run
+/// folder) into the new one, unless it has one of the same name: a `run --force`
+/// replaces the run, not a `check` stored beside it.
+fn keep_nested_runs(old: &Path, new: &Path) {
+    let Ok(entries) = fs::read_dir(old) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let target = new.join(entry.file_name());
+        if path.join(MANIFEST).is_file() && !target.exists() {
+            let _ = fs::rename(&path, &target);
+        }
+    }
 }

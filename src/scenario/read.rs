@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+mod claims;
+
 use super::dist::Dist;
 use super::{
     Api, Build, Churn, Cost, Drivers, GovernanceCurve, Horizon, Incidents, Risk, RiskEffects,
@@ -208,6 +210,18 @@ pub fn from_str_with(
     name: &str,
     overrides: &[Override],
 ) -> Result<Scenario, Vec<Problem>> {
+    read_with(text, name, overrides, true)
+}
+
+/// [`from_str_with`]; with `claim_variants`, also reads the file again under each
+/// claim's overrides (`[[claims]] set = [...]`) and reports their problems at the
+/// claim.
+fn read_with(
+    text: &str,
+    name: &str,
+    overrides: &[Override],
+    claim_variants: bool,
+) -> Result<Scenario, Vec<Problem>> {
     let mut all = String::with_capacity(text.len() + 64 * overrides.len());
     all.push_str(text);
     all.push('\n');
@@ -229,6 +243,7 @@ pub fn from_str_with(
         text_len: text.len(),
         regions: &regions,
         problems: Vec::new(),
+        claim_overrides: Vec::new(),
     };
     if text.starts_with('\u{feff}') {
         reader.problem(
@@ -270,6 +285,9 @@ pub fn from_str_with(
     }
     let root = Tbl::new(String::new(), Some(doc.get_ref()), doc.span());
     let scenario = reader.scenario(root, name);
+    if claim_variants && reader.problems.is_empty() {
+        reader.claim_variants(text, name, overrides, &scenario);
+    }
     if reader.problems.is_empty() {
         Ok(scenario)
     } else {
@@ -576,6 +594,8 @@ struct Reader<'s> {
     text_len: usize,
     regions: &'s [OverrideRegion],
     problems: Vec<Problem>,
+    /// Where each `[[claims]]` override was written.
+    claim_overrides: Vec<claims::OverrideSite>,
 }
 
 impl Reader<'_> {
@@ -1491,6 +1511,7 @@ impl Reader<'_> {
 
         let strategies = self.strategies(&mut root);
         let risks = self.risks(&mut root, &strategies);
+        let claims = self.claims(&mut root, &strategies);
         self.finish(root);
 
         Scenario {
@@ -1511,6 +1532,7 @@ impl Reader<'_> {
             cost,
             strategies,
             risks,
+            claims,
             source: None,
         }
     }

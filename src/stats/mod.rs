@@ -9,6 +9,8 @@
 //!   statistics, the default of R and NumPy): with values sorted x[0..n], the
 //!   p-quantile is x[h] + (h - floor h)(x[floor h + 1] - x[floor h]), h = (n - 1) p.
 
+pub mod claims;
+pub mod decision;
 mod histogram;
 
 pub use histogram::{Bin, BinKind, Histogram, Scale, histograms};
