@@ -197,7 +197,7 @@ fn marker<DB: DrawingBackend>(
     r: i32,
     colour: RGBColor,
 ) -> Result<(), String> {
-    let filled = (i / 4) % 2 == 0;
+    let filled = (i / 4).is_multiple_of(2);
     let (x, y) = at;
     let points: Vec<(i32, i32)> = match SHAPES[i % 4] {
         Shape::Circle => {

@@ -283,8 +283,10 @@ fn value_text(v: f64, kind: ValueKind, unit: &str, prefix: &str) -> String {
     }
 }
 
-/// One strategy's line in one panel: per value of the first parameter, (x, statistic, band).
-type Series = Vec<Option<(f64, f64, Option<(f64, f64)>)>>;
+/// One drawn point: x, the statistic, and the P10-P90 band when drawn.
+type Point = (f64, f64, Option<(f64, f64)>);
+/// One strategy's line in one panel: a point per value of the first parameter.
+type Series = Vec<Option<Point>>;
 
 fn draw_sweep<DB: DrawingBackend>(canvas: &Canvas<DB>, data: &SweepData) -> Result<(), String> {
     let m = &data.manifest;
@@ -338,7 +340,7 @@ fn draw_sweep<DB: DrawingBackend>(canvas: &Canvas<DB>, data: &SweepData) -> Resu
                         let row = data.row(v, v2, &s.id)?;
                         let y = row.stat(stat).filter(|y| y.is_finite())? * scale;
                         let b = (band && row.p10.is_finite() && row.p90.is_finite())
-                            .then(|| (row.p10 * scale, row.p90 * scale));
+                            .then_some((row.p10 * scale, row.p90 * scale));
                         Some((x, y, b))
                     })
                     .collect()
@@ -682,7 +684,7 @@ fn draw_sweep<DB: DrawingBackend>(canvas: &Canvas<DB>, data: &SweepData) -> Resu
 }
 
 /// Splits a series at missing points into drawable stretches.
-fn runs(s: &Series) -> Vec<Vec<(f64, f64, Option<(f64, f64)>)>> {
+fn runs(s: &Series) -> Vec<Vec<Point>> {
     let mut out = Vec::new();
     let mut current = Vec::new();
     for p in s {
