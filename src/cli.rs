@@ -12,7 +12,10 @@ use crate::analysis::compare as comparing;
 use crate::analysis::sweep::{self as sweeping, SweepError, SweepParam, SweepPlan};
 use crate::engine::{self, BATCH_TRIALS, EngineError, RunPlan};
 use crate::model::{HEADLINE, Metric, Model};
-use crate::output::chart::{ChartError, ChartFormat, render_run_charts};
+use crate::output::chart::{
+    ChartError, ChartFormat, render_compare_charts, render_folder_charts, render_run_charts,
+    render_sweep_charts,
+};
 use crate::output::csv::{self as csv_out, CsvError};
 use crate::output::manifest::{Manifest, sha256_hex};
 use crate::output::{OutputError, Staging, StopWriter};
@@ -59,10 +62,11 @@ pub enum Command {
         after_help = "Example:\n  tradeoff-sim compare scenarios/seed.toml scenarios/reference.toml"
     )]
     Compare(CompareArgs),
-    /// Draw a run folder's charts again from its saved files, without simulating.
+    /// Draw a run, sweep or compare folder's charts again from its saved files, without
+    /// simulating.
     #[command(after_help = "Example:\n  tradeoff-sim chart output/seed --charts png")]
     Chart {
-        /// A run folder written by `tradeoff-sim run`.
+        /// A folder written by `tradeoff-sim run`, `sweep` or `compare`.
         run_folder: PathBuf,
         /// Which formats to draw.
         #[arg(long, value_enum, default_value_t = Charts::Both)]
@@ -181,6 +185,9 @@ pub struct SweepArgs {
     /// The statistic of that metric: mean, p05 ... p99.
     #[arg(long, default_value = "p80")]
     pub stat: String,
+    /// Chart to draw into <sweep folder>/charts/sweep.png|svg: PNG (1920x1080) and SVG by default.
+    #[arg(long, value_enum, default_value_t = Charts::Both)]
+    pub charts: Charts,
     #[command(flatten)]
     pub run: RunOptions,
 }
@@ -190,6 +197,9 @@ pub struct CompareArgs {
     /// Two or more scenario files (TOML).
     #[arg(required = true, num_args = 2..)]
     pub scenarios: Vec<PathBuf>,
+    /// Charts to draw into <compare folder>/charts/compare_<metric>.png|svg: both by default.
+    #[arg(long, value_enum, default_value_t = Charts::Both)]
+    pub charts: Charts,
     #[command(flatten)]
     pub run: RunOptions,
 }
@@ -291,7 +301,7 @@ pub fn execute(cli: Cli, stop: &AtomicBool) -> Result<String, CliError> {
             let Some(format) = charts.format() else {
                 return Ok("--charts none: nothing to draw\n".to_string());
             };
-            let paths = render_run_charts(&run_folder, format)?;
+            let paths = render_folder_charts(&run_folder, format)?;
             let mut out = format!(
                 "drew {} charts from {}:\n",
                 paths.len(),
@@ -902,6 +912,14 @@ fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let mut json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
     json.push(b'\n');
     written.push(staging.write("manifest.json", &json)?);
+    if let Some(format) = args.charts.format() {
+        // Drawn from the files just written, exactly as `tradeoff-sim chart` would.
+        for path in render_sweep_charts(staging.dir(), format)? {
+            if let Ok(relative) = path.strip_prefix(staging.dir()) {
+                written.push(destination.join(relative));
+            }
+        }
+    }
     let folder = staging.commit()?;
 
     let s = &result.scenario;
@@ -1017,30 +1035,38 @@ fn compare(args: &CompareArgs, stop: &AtomicBool) -> Result<String, CliError> {
         threads_of(args.run.threads),
         stop,
     )?;
+    let strategies = comparing::strategy_union(&runs);
+    let mut written = vec![staging.write("compare.csv", &csv_out::compare_csv(&runs)?)?];
     let manifest = serde_json::json!({
         "tool": env!("CARGO_PKG_NAME"),
         "version": env!("CARGO_PKG_VERSION"),
         "kind": "compare",
-        "scenarios": runs.iter().map(|r| serde_json::json!({
+        "scenarios": runs.iter().zip(&args.scenarios).map(|(r, file)| serde_json::json!({
             "name": r.scenario.name,
             "title": r.scenario.title,
+            "file": file.display().to_string(),
             "trials": r.scenario.trials,
             "seed": r.scenario.seed,
             "currency": r.scenario.currency,
             "strategies": Manifest::strategies_of(&r.scenario),
         })).collect::<Vec<_>>(),
+        "currency": runs[0].scenario.currency,
+        "strategies": strategies.iter().map(|(id, label)| serde_json::json!({"id": id, "label": label})).collect::<Vec<_>>(),
         "overrides": overrides.iter().map(|o| o.to_string()).collect::<Vec<_>>(),
         "command_line": std::env::args().collect::<Vec<_>>(),
     });
     let mut json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
     json.push(b'\n');
-    let written = [
-        staging.write("compare.csv", &csv_out::compare_csv(&runs)?)?,
-        staging.write("manifest.json", &json)?,
-    ];
+    written.push(staging.write("manifest.json", &json)?);
+    if let Some(format) = args.charts.format() {
+        for path in render_compare_charts(staging.dir(), format)? {
+            if let Ok(relative) = path.strip_prefix(staging.dir()) {
+                written.push(destination.join(relative));
+            }
+        }
+    }
     let folder = staging.commit()?;
 
-    let strategies = comparing::strategy_union(&runs);
     let label_width = strategies
         .iter()
         .map(|(_, l)| l.chars().count())

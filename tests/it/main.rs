@@ -18,3 +18,4 @@ mod overrides;
 mod properties;
 mod reliability;
 mod samplers;
+mod sweep_charts;
