@@ -3,7 +3,8 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{Args, Parser, Subcommand};
 
@@ -11,10 +12,13 @@ use crate::analysis::compare as comparing;
 use crate::analysis::sweep::{self as sweeping, SweepError, SweepParam, SweepPlan};
 use crate::engine::{self, BATCH_TRIALS, EngineError, RunPlan};
 use crate::model::{HEADLINE, Metric, Model};
-use crate::output::chart::{ChartError, ChartFormat, render_run_charts};
+use crate::output::chart::{
+    ChartError, ChartFormat, render_compare_charts, render_folder_charts, render_run_charts,
+    render_sweep_charts,
+};
 use crate::output::csv::{self as csv_out, CsvError};
 use crate::output::manifest::{Manifest, sha256_hex};
-use crate::output::{OutputError, Staging};
+use crate::output::{OutputError, Staging, StopWriter};
 use crate::scenario::{self, MAX_TRIALS, Override, Scenario, ScenarioError};
 use crate::stats::{self, Summary};
 
@@ -28,7 +32,7 @@ Examples:
   tradeoff-sim chart output/seed
   tradeoff-sim validate scenarios/my-scenario.toml
 
-Exit codes: 0 success, 1 the run failed, 2 bad usage or a bad scenario.";
+Exit codes: 0 success, 1 the run failed, 2 bad usage or a bad scenario, 130 interrupted.";
 
 /// Monte Carlo simulator of delivery tradeoffs for a composable-commerce
 /// replatform: backend-led, UX-led or hybrid partners.
@@ -58,10 +62,11 @@ pub enum Command {
         after_help = "Example:\n  tradeoff-sim compare scenarios/seed.toml scenarios/reference.toml"
     )]
     Compare(CompareArgs),
-    /// Draw a run folder's charts again from its saved files, without simulating.
+    /// Draw a run, sweep or compare folder's charts again from its saved files, without
+    /// simulating.
     #[command(after_help = "Example:\n  tradeoff-sim chart output/seed --charts png")]
     Chart {
-        /// A run folder written by `tradeoff-sim run`.
+        /// A folder written by `tradeoff-sim run`, `sweep` or `compare`.
         run_folder: PathBuf,
         /// Which formats to draw.
         #[arg(long, value_enum, default_value_t = Charts::Both)]
@@ -180,6 +185,9 @@ pub struct SweepArgs {
     /// The statistic of that metric: mean, p05 ... p99.
     #[arg(long, default_value = "p80")]
     pub stat: String,
+    /// Chart to draw into <sweep folder>/charts/sweep.png|svg: PNG (1920x1080) and SVG by default.
+    #[arg(long, value_enum, default_value_t = Charts::Both)]
+    pub charts: Charts,
     #[command(flatten)]
     pub run: RunOptions,
 }
@@ -189,6 +197,9 @@ pub struct CompareArgs {
     /// Two or more scenario files (TOML).
     #[arg(required = true, num_args = 2..)]
     pub scenarios: Vec<PathBuf>,
+    /// Charts to draw into <compare folder>/charts/compare_<metric>.png|svg: both by default.
+    #[arg(long, value_enum, default_value_t = Charts::Both)]
+    pub charts: Charts,
     #[command(flatten)]
     pub run: RunOptions,
 }
@@ -272,7 +283,7 @@ impl CliError {
     pub fn exit_code(&self) -> i32 {
         match self {
             CliError::Scenario(_) | CliError::Usage(_) => 2,
-            CliError::Engine(EngineError::TooLarge { .. }) => 2,
+            CliError::Engine(EngineError::TooLarge { .. } | EngineError::NotFinite { .. }) => 2,
             CliError::Engine(EngineError::Interrupted) => 130,
             _ => 1,
         }
@@ -290,7 +301,7 @@ pub fn execute(cli: Cli, stop: &AtomicBool) -> Result<String, CliError> {
             let Some(format) = charts.format() else {
                 return Ok("--charts none: nothing to draw\n".to_string());
             };
-            let paths = render_run_charts(&run_folder, format)?;
+            let paths = render_folder_charts(&run_folder, format)?;
             let mut out = format!(
                 "drew {} charts from {}:\n",
                 paths.len(),
@@ -318,7 +329,50 @@ pub fn execute(cli: Cli, stop: &AtomicBool) -> Result<String, CliError> {
     }
 }
 
+/// A run; whatever fails after an interrupt is reported as the interrupt (the
+/// staging folder is gone by then, and any earlier result untouched).
 fn run(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
+    match run_until_stopped(args, stop) {
+        Err(_) if stop.load(Ordering::SeqCst) => Err(EngineError::Interrupted.into()),
+        other => other,
+    }
+}
+
+/// `Err(Interrupted)` once `stop` is raised: checked between the stages of a run.
+fn check_stop(stop: &AtomicBool) -> Result<(), CliError> {
+    if stop.load(Ordering::SeqCst) {
+        return Err(EngineError::Interrupted.into());
+    }
+    Ok(())
+}
+
+/// Runs `work` on a thread of its own and waits for it, giving up as soon as
+/// `stop` is raised: statistics over many millions of trials take seconds, and an
+/// interrupt must not wait for them. An abandoned thread ends with the process.
+fn finish_unless_stopped<T: Send + 'static>(
+    stop: &AtomicBool,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, CliError> {
+    let handle = std::thread::Builder::new()
+        .name("statistics".into())
+        .spawn(work)
+        .map_err(|e| EngineError::Threads {
+            threads: 1,
+            message: e.to_string(),
+        })?;
+    loop {
+        if handle.is_finished() {
+            return match handle.join() {
+                Ok(value) => Ok(value),
+                Err(panic) => std::panic::resume_unwind(panic),
+            };
+        }
+        check_stop(stop)?;
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+fn run_until_stopped(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let overrides = parse_overrides(&args.set)?;
     let mut scenario = scenario::from_path_with(&args.scenario, &overrides)?;
     if let Some(trials) = args.trials {
@@ -345,7 +399,9 @@ fn run(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
     } else {
         args.threads
     };
-    // Refuse an existing result before spending time on the simulation.
+    // Refuse a run too large to hold, and an existing result, before creating
+    // anything or spending time on the simulation.
+    engine::check_size(scenario.trials, scenario.strategies.len())?;
     let staging = Staging::begin(&destination, args.force)?;
     let model = Model::new(&scenario);
     let plan = RunPlan {
@@ -354,7 +410,7 @@ fn run(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
         threads,
     };
     let started = std::time::Instant::now();
-    let samples = engine::simulate(&model, &plan, stop)?;
+    let samples = Arc::new(engine::simulate(&model, &plan, stop)?);
     let elapsed = started.elapsed();
     let (
         stats::Analysis {
@@ -363,34 +419,44 @@ fn run(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
             histograms,
         },
         decisions,
-    ) = engine::on_threads(threads, || {
-        (
-            stats::analyse(&samples),
-            stats::decision::decisions(&samples),
-        )
-    })?;
+    ) = {
+        let samples = Arc::clone(&samples);
+        finish_unless_stopped(stop, move || {
+            engine::on_threads(threads, || {
+                (
+                    stats::analyse(&samples),
+                    stats::decision::decisions(&samples),
+                )
+            })
+        })??
+    };
 
     let mut written = Vec::new();
+    check_stop(stop)?;
     written.push(staging.write("summary.csv", &csv_out::summary_csv(&scenario, &summaries)?)?);
+    check_stop(stop)?;
     written.push(staging.write(
         "comparison.csv",
         &csv_out::comparison_csv(&scenario, &comparisons)?,
     )?);
+    check_stop(stop)?;
     written.push(staging.write(
         "histograms.csv",
         &csv_out::histograms_csv(&scenario, &histograms)?,
     )?);
     if args.trials_csv {
+        check_stop(stop)?;
         let path = staging.dir().join("trials.csv");
         let file = std::fs::File::create(&path).map_err(|source| OutputError::Io {
             path: path.clone(),
             action: "cannot create file",
             source,
         })?;
-        let mut buffered = std::io::BufWriter::new(file);
+        let mut buffered = std::io::BufWriter::new(StopWriter::new(file, stop));
         csv_out::write_trials_csv(&scenario, &samples, &mut buffered)?;
         buffered
             .into_inner()
+            .map(StopWriter::into_inner)
             .map_err(|e| OutputError::Io {
                 path: path.clone(),
                 action: "cannot write",
@@ -404,6 +470,7 @@ fn run(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
             })?;
         written.push(destination.join("trials.csv"));
     }
+    check_stop(stop)?;
     written.push(staging.write(
         "decision.csv",
         &csv_out::decision_csv(&scenario, &decisions)?,
@@ -436,8 +503,10 @@ fn run(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
         tail_capped_trials,
         scenario: &scenario,
     };
+    check_stop(stop)?;
     written.push(staging.write("manifest.json", &manifest.to_json())?);
     if let Some(format) = args.charts.format() {
+        check_stop(stop)?;
         // Drawn from the files just written, exactly as `tradeoff-sim chart` would.
         for path in render_run_charts(staging.dir(), format)? {
             if let Ok(relative) = path.strip_prefix(staging.dir()) {
@@ -445,6 +514,8 @@ fn run(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
             }
         }
     }
+    // The last point of no return: after the swap the run has succeeded.
+    check_stop(stop)?;
     let folder = staging.commit()?;
 
     let mut report = headline_table(&scenario, &summaries);
@@ -848,6 +919,14 @@ fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let mut json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
     json.push(b'\n');
     written.push(staging.write("manifest.json", &json)?);
+    if let Some(format) = args.charts.format() {
+        // Drawn from the files just written, exactly as `tradeoff-sim chart` would.
+        for path in render_sweep_charts(staging.dir(), format)? {
+            if let Ok(relative) = path.strip_prefix(staging.dir()) {
+                written.push(destination.join(relative));
+            }
+        }
+    }
     let folder = staging.commit()?;
 
     let s = &result.scenario;
@@ -963,30 +1042,38 @@ fn compare(args: &CompareArgs, stop: &AtomicBool) -> Result<String, CliError> {
         threads_of(args.run.threads),
         stop,
     )?;
+    let strategies = comparing::strategy_union(&runs);
+    let mut written = vec![staging.write("compare.csv", &csv_out::compare_csv(&runs)?)?];
     let manifest = serde_json::json!({
         "tool": env!("CARGO_PKG_NAME"),
         "version": env!("CARGO_PKG_VERSION"),
         "kind": "compare",
-        "scenarios": runs.iter().map(|r| serde_json::json!({
+        "scenarios": runs.iter().zip(&args.scenarios).map(|(r, file)| serde_json::json!({
             "name": r.scenario.name,
             "title": r.scenario.title,
+            "file": file.display().to_string(),
             "trials": r.scenario.trials,
             "seed": r.scenario.seed,
             "currency": r.scenario.currency,
             "strategies": Manifest::strategies_of(&r.scenario),
         })).collect::<Vec<_>>(),
+        "currency": runs[0].scenario.currency,
+        "strategies": strategies.iter().map(|(id, label)| serde_json::json!({"id": id, "label": label})).collect::<Vec<_>>(),
         "overrides": overrides.iter().map(|o| o.to_string()).collect::<Vec<_>>(),
         "command_line": std::env::args().collect::<Vec<_>>(),
     });
     let mut json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
     json.push(b'\n');
-    let written = [
-        staging.write("compare.csv", &csv_out::compare_csv(&runs)?)?,
-        staging.write("manifest.json", &json)?,
-    ];
+    written.push(staging.write("manifest.json", &json)?);
+    if let Some(format) = args.charts.format() {
+        for path in render_compare_charts(staging.dir(), format)? {
+            if let Ok(relative) = path.strip_prefix(staging.dir()) {
+                written.push(destination.join(relative));
+            }
+        }
+    }
     let folder = staging.commit()?;
 
-    let strategies = comparing::strategy_union(&runs);
     let label_width = strategies
         .iter()
         .map(|(_, l)| l.chars().count())

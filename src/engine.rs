@@ -32,9 +32,18 @@ pub enum EngineError {
         max: u64,
         most: u64,
     },
+    #[error(
+        "strategies.{strategy}: {metric} is {value} in trial {trial}: a draw is too large for double precision; bound the heavy tails (lomax shape, lognormal sigma) or the large constants of the scenario"
+    )]
+    NotFinite {
+        strategy: String,
+        metric: &'static str,
+        trial: u64,
+        value: f64,
+    },
     #[error("cannot start {threads} worker threads: {message}")]
     Threads { threads: usize, message: String },
-    #[error("interrupted")]
+    #[error("interrupted: nothing was written, and any earlier result is unchanged")]
     Interrupted,
 }
 
@@ -83,21 +92,28 @@ pub struct RunPlan {
     pub threads: usize,
 }
 
-/// Simulates `plan.trials` trials of every strategy. `stop` is polled between
-/// batches; when it is set the run ends with [`EngineError::Interrupted`].
-pub fn simulate(model: &Model, plan: &RunPlan, stop: &AtomicBool) -> Result<Samples, EngineError> {
-    let strategies = model.strategy_count();
-    let bytes = plan.trials as u128 * strategies as u128 * METRIC_COUNT as u128 * 8;
+/// Refuses a run whose samples would not fit in [`MAX_SAMPLE_BYTES`], naming the
+/// largest trial count that fits. Cheap: call it before creating anything.
+pub fn check_size(trials: u64, strategies: usize) -> Result<(), EngineError> {
+    let bytes = trials as u128 * strategies as u128 * METRIC_COUNT as u128 * 8;
     if bytes > MAX_SAMPLE_BYTES as u128 {
         let per_trial = (strategies * METRIC_COUNT * 8) as u64;
         return Err(EngineError::TooLarge {
-            trials: plan.trials,
+            trials,
             strategies,
             gib: bytes as f64 / (1u64 << 30) as f64,
             max: MAX_SAMPLE_BYTES >> 30,
             most: MAX_SAMPLE_BYTES / per_trial.max(1),
         });
     }
+    Ok(())
+}
+
+/// Simulates `plan.trials` trials of every strategy. `stop` is polled between
+/// batches; when it is set the run ends with [`EngineError::Interrupted`].
+pub fn simulate(model: &Model, plan: &RunPlan, stop: &AtomicBool) -> Result<Samples, EngineError> {
+    let strategies = model.strategy_count();
+    check_size(plan.trials, strategies)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(plan.threads)
         .build()
@@ -120,21 +136,26 @@ pub fn simulate(model: &Model, plan: &RunPlan, stop: &AtomicBool) -> Result<Samp
             per_batch[b].push(slice);
         }
     }
-    let finished = pool.install(|| {
+    // `stop` is polled before each batch (a few milliseconds of work), so an
+    // interrupt ends the run promptly.
+    let results: Vec<Result<(), EngineError>> = pool.install(|| {
         per_batch
             .into_par_iter()
             .enumerate()
-            .try_for_each(|(b, mut slices)| {
+            .map(|(b, mut slices)| {
                 if stop.load(Ordering::Relaxed) {
                     return Err(EngineError::Interrupted);
                 }
-                run_batch(model, plan, b as u64, &mut slices);
-                Ok(())
+                run_batch(model, plan, b as u64, &mut slices)
             })
+            .collect()
     });
-    finished?;
     if stop.load(Ordering::Relaxed) {
         return Err(EngineError::Interrupted);
+    }
+    // The first failure in batch order: the same error on any thread count.
+    for result in results {
+        result?;
     }
     Ok(Samples {
         strategies,
@@ -158,7 +179,13 @@ pub fn on_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> Resu
 }
 
 /// One batch: trial i of the batch writes `slices[strategy * METRIC_COUNT + metric][i]`.
-fn run_batch(model: &Model, plan: &RunPlan, batch: u64, slices: &mut [&mut [f64]]) {
+/// Fails on the first value that is not finite (in trial, strategy, metric order).
+fn run_batch(
+    model: &Model,
+    plan: &RunPlan,
+    batch: u64,
+    slices: &mut [&mut [f64]],
+) -> Result<(), EngineError> {
     let strategies = model.strategy_count();
     let seed = batch_seed(plan.seed, batch);
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
@@ -171,8 +198,17 @@ fn run_batch(model: &Model, plan: &RunPlan, batch: u64, slices: &mut [&mut [f64]
         model.trial(&mut rng, &mut scratch, &mut out);
         for (s, outcome) in out.iter().enumerate() {
             for (m, &value) in outcome.iter().enumerate() {
+                if !value.is_finite() {
+                    return Err(EngineError::NotFinite {
+                        strategy: model.scenario().strategies[s].id.clone(),
+                        metric: Metric::ALL[m].id(),
+                        trial: batch * BATCH_TRIALS + i as u64 + 1,
+                        value,
+                    });
+                }
                 slices[s * METRIC_COUNT + m][i] = value;
             }
         }
     }
+    Ok(())
 }
