@@ -89,6 +89,25 @@ pub struct RunPlan {
 /// Simulates `plan.trials` trials of every strategy. `stop` is polled between
 /// batches; when it is set the run ends with [`EngineError::Interrupted`].
 pub fn simulate(model: &Model, plan: &RunPlan, stop: &AtomicBool) -> Result<Samples, EngineError> {
+    simulate_recording(model, plan, stop, false).map(|(samples, _)| samples)
+}
+
+/// [`simulate`], also returning every trial's sampled drivers, trial-major in the
+/// layout of [`Model::drivers`]. The samples are the same as [`simulate`]'s.
+pub fn simulate_with_drivers(
+    model: &Model,
+    plan: &RunPlan,
+    stop: &AtomicBool,
+) -> Result<(Samples, Vec<f64>), EngineError> {
+    simulate_recording(model, plan, stop, true)
+}
+
+fn simulate_recording(
+    model: &Model,
+    plan: &RunPlan,
+    stop: &AtomicBool,
+    record: bool,
+) -> Result<(Samples, Vec<f64>), EngineError> {
     let strategies = model.strategy_count();
     let bytes = plan.trials as u128 * strategies as u128 * METRIC_COUNT as u128 * 8;
     if bytes > MAX_SAMPLE_BYTES as u128 {
@@ -112,23 +131,25 @@ pub fn simulate(model: &Model, plan: &RunPlan, stop: &AtomicBool) -> Result<Samp
     let mut columns: Vec<Vec<f64>> = (0..strategies * METRIC_COUNT)
         .map(|_| Vec::with_capacity(trials))
         .collect();
+    let mut drivers = Vec::new();
     let batches = plan.trials.div_ceil(BATCH_TRIALS);
     let mut first = 0;
     while first < batches {
         let last = (first + BATCHES_PER_CHUNK).min(batches);
-        let chunk: Vec<Option<Vec<Outcome>>> = pool.install(|| {
+        let chunk: Vec<Option<(Vec<Outcome>, Vec<f64>)>> = pool.install(|| {
             (first..last)
                 .into_par_iter()
                 .map(|b| {
                     if stop.load(Ordering::Relaxed) {
                         return None;
                     }
-                    Some(run_batch(model, plan, b))
+                    Some(run_batch(model, plan, b, record))
                 })
                 .collect()
         });
         for batch in chunk {
-            let batch = batch.ok_or(EngineError::Interrupted)?;
+            let (batch, batch_drivers) = batch.ok_or(EngineError::Interrupted)?;
+            drivers.extend(batch_drivers);
             for trial in batch.chunks_exact(strategies) {
                 for (s, outcome) in trial.iter().enumerate() {
                     for (m, value) in outcome.iter().enumerate() {
@@ -142,24 +163,32 @@ pub fn simulate(model: &Model, plan: &RunPlan, stop: &AtomicBool) -> Result<Samp
     if stop.load(Ordering::Relaxed) {
         return Err(EngineError::Interrupted);
     }
-    Ok(Samples {
-        strategies,
-        trials,
-        columns,
-    })
+    Ok((
+        Samples {
+            strategies,
+            trials,
+            columns,
+        },
+        drivers,
+    ))
 }
 
-/// One batch: its trials in order, `strategies` outcomes per trial.
-fn run_batch(model: &Model, plan: &RunPlan, batch: u64) -> Vec<Outcome> {
+/// One batch: its trials in order, `strategies` outcomes per trial, and the
+/// trials' drivers when `record` is set.
+fn run_batch(model: &Model, plan: &RunPlan, batch: u64, record: bool) -> (Vec<Outcome>, Vec<f64>) {
     let start = batch * BATCH_TRIALS;
     let len = (plan.trials - start).min(BATCH_TRIALS) as usize;
     let strategies = model.strategy_count();
     let seed = batch_seed(plan.seed, batch);
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-    let mut scratch = Scratch::new(model, seed);
+    let mut scratch = if record {
+        Scratch::recording(model, seed)
+    } else {
+        Scratch::new(model, seed)
+    };
     let mut out = vec![[0.0; METRIC_COUNT]; len * strategies];
     for trial in out.chunks_exact_mut(strategies) {
         model.trial(&mut rng, &mut scratch, trial);
     }
-    out
+    (out, scratch.take_drivers())
 }
