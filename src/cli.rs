@@ -7,6 +7,8 @@ use std::sync::atomic::AtomicBool;
 
 use clap::{Args, Parser, Subcommand};
 
+mod sensitivity;
+
 use crate::analysis::compare as comparing;
 use crate::analysis::sweep::{self as sweeping, SweepError, SweepParam, SweepPlan};
 use crate::engine::{self, BATCH_TRIALS, EngineError, RunPlan};
@@ -54,6 +56,11 @@ pub enum Command {
         after_help = "Example:\n  tradeoff-sim compare scenarios/seed.toml scenarios/reference.toml"
     )]
     Compare(CompareArgs),
+    /// Which assumptions move the answer: a tornado of every numeric key and risk,
+    /// swung one at a time on the same seed, and rank correlations of the sampled
+    /// drivers with the output.
+    #[command(after_help = sensitivity::EXAMPLES)]
+    Sensitivity(sensitivity::SensitivityArgs),
     /// Draw a run folder's charts again from its saved files, without simulating.
     #[command(after_help = "Example:\n  tradeoff-sim chart output/seed --charts png")]
     Chart {
@@ -241,6 +248,7 @@ pub fn execute(cli: Cli, stop: &AtomicBool) -> Result<String, CliError> {
         Command::Run(args) => run(&args, stop),
         Command::Sweep(args) => sweep(&args, stop),
         Command::Compare(args) => compare(&args, stop),
+        Command::Sensitivity(args) => sensitivity::sensitivity(&args, stop),
         Command::Chart { run_folder, charts } => {
             let Some(format) = charts.format() else {
                 return Ok("--charts none: nothing to draw\n".to_string());

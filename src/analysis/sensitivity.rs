@@ -170,6 +170,18 @@ impl Sensitivity {
         bars
     }
 
+    /// Driver `d`'s name; a strategy's own key is prefixed with the strategy's label
+    /// when `qualified` (where several strategies' keys share one list).
+    pub fn label(&self, d: usize, qualified: bool) -> String {
+        let driver = &self.drivers[d];
+        match driver.strategy {
+            Some(s) if qualified => {
+                format!("{}: {}", self.scenario.strategies[s].label, driver.label)
+            }
+            _ => driver.label.clone(),
+        }
+    }
+
     /// The two strategies with the lowest statistic at the base, best first.
     pub fn best_pair(&self) -> Option<(usize, usize)> {
         let mut order: Vec<usize> = (0..self.base.len()).collect();

@@ -18,12 +18,19 @@ mod canvas;
 mod data;
 mod format;
 mod kinds;
+mod tornado;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use plotters::prelude::*;
+
+pub use format::{currency_prefix, money as money_text};
+pub use tornado::{
+    MAX_BARS as TORNADO_MAX_BARS, TornadoBar, TornadoChart, render_tornado_charts, tornado_png,
+    tornado_svg,
+};
 
 pub use data::{
     Bin, ChartData, ComparisonRow, Histogram, Manifest, Marks, Scale, StrategyRef, SummaryRow,
