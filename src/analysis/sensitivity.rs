@@ -73,8 +73,10 @@ impl DriverKind {
 pub struct Driver {
     /// The key path (`cost.hourly_rate`) or, for a risk, `risks[i]`.
     pub key: String,
-    /// How a chart names it: the key without `strategies.<id>.`, or `risk: <name>`.
+    /// The key without `strategies.<id>.`, or `risk: <name>`.
     pub label: String,
+    /// Plain words for a chart: `estimation error`, `risk: black swan`.
+    pub name: String,
     pub kind: DriverKind,
     /// The strategy (index in [`Sensitivity::scenario`]) whose own key this is.
     pub strategy: Option<usize>,
@@ -170,15 +172,21 @@ impl Sensitivity {
         bars
     }
 
-    /// Driver `d`'s name; a strategy's own key is prefixed with the strategy's label
-    /// when `qualified` (where several strategies' keys share one list).
+    /// Driver `d`'s key label; a strategy's own key is prefixed with the strategy's
+    /// label when `qualified` (where several strategies' keys share one list).
     pub fn label(&self, d: usize, qualified: bool) -> String {
-        let driver = &self.drivers[d];
-        match driver.strategy {
-            Some(s) if qualified => {
-                format!("{}: {}", self.scenario.strategies[s].label, driver.label)
-            }
-            _ => driver.label.clone(),
+        self.qualify(d, &self.drivers[d].label, qualified)
+    }
+
+    /// Driver `d`'s plain name, qualified like [`Sensitivity::label`].
+    pub fn name(&self, d: usize, qualified: bool) -> String {
+        self.qualify(d, &self.drivers[d].name, qualified)
+    }
+
+    fn qualify(&self, d: usize, text: &str, qualified: bool) -> String {
+        match self.drivers[d].strategy {
+            Some(s) if qualified => format!("{}: {text}", self.scenario.strategies[s].label),
+            _ => text.to_string(),
         }
     }
 
@@ -299,6 +307,7 @@ pub fn prepare(plan: &SensitivityPlan<'_>) -> Result<Prepared, SensitivityError>
         let (low, high) = (set("0"), set("1"));
         drivers.push(Driver {
             label: format!("risk: {}", r.name),
+            name: format!("risk: {}", r.name),
             key,
             kind: DriverKind::Risk,
             strategy: None,
@@ -449,6 +458,7 @@ fn driver_of(s: &Scenario, p: &Parameter, swing: f64, strategy: Option<usize>) -
     let make = |kind, low: String, high: String, settings: (String, String, String), ranged| {
         Some(Driver {
             key: p.key.clone(),
+            name: plain_name(&label).unwrap_or(&label).to_string(),
             label: label.clone(),
             kind,
             strategy,
@@ -537,6 +547,59 @@ fn driver_of(s: &Scenario, p: &Parameter, swing: f64, strategy: Option<usize>) -
             make(DriverKind::Distribution, lo, hi, settings, false)
         }
     }
+}
+
+/// Plain words for a key (a strategy's own key without `strategies.<id>.`), for
+/// charts; `None` for a key this list does not know (the key is shown instead).
+pub fn plain_name(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "drivers.complexity_on_build" => "complexity's pull on build time",
+        "drivers.complexity_on_frailty" => "complexity's pull on incident rates",
+        "drivers.frailty_shape" => "evenness of incident rates",
+        "build.plan_weeks" => "planned build weeks",
+        "build.estimate" => "estimation error",
+        "build.seam_share" => "share of work across the vendor seam",
+        "build.seam_slowdown" => "slowdown of cross-vendor work",
+        "build.matrix_onboarding_weeks" => "responsibility-matrix onboarding",
+        "api.decay_per_week" => "decay of post-launch failures",
+        "api.fix_probability" => "failures that need a fix",
+        "surges.events_per_window" => "traffic peaks per window",
+        "surges.multiple" => "size of traffic surges",
+        "surges.failure_hours" => "length of a surge outage",
+        "surges.impact_fraction" => "checkouts hit by a surge outage",
+        "incidents.customer_facing_share" => "fixes that reach customers",
+        "incidents.ttr_sigma" => "spread of recovery times",
+        "incidents.impact_fraction" => "checkouts hit by an incident",
+        "incidents.seam_crossing_probability" => "incidents crossing the vendor seam",
+        "incidents.seam_ttr_factor" => "recovery slowdown across the seam",
+        "incidents.matrix_ttr_factor" => "recovery time with a matrix",
+        "walk_away.at_week" => "week the partner walks away",
+        "walk_away.degraded_fraction" => "checkouts degraded after a walk-away",
+        "churn.failed_checkouts_per_week" => "failed checkouts per outage week",
+        "churn.loss_probability" => "customers lost per failed checkout",
+        "churn.customers" => "active customers",
+        "churn.lifetime_value" => "customer lifetime value",
+        "cost.downtime_loss_per_hour" => "revenue lost per outage hour",
+        "cost.recaptured_share" => "lost revenue recaptured",
+        "cost.hourly_rate" => "hourly rate",
+        "cost.fix_effort_hours" => "effort per emergency fix",
+        "cost.war_room_week_cost" => "cost of a war-room week",
+        "cost.war_room_weeks" => "war-room weeks",
+        "cost.war_room_spread" => "spread of war-room weeks",
+        "cost.overrun_staffing_factor" => "staff added when late",
+        "governance" => "governance quality",
+        "plan_multiplier" => "plan length",
+        "weekly_burn" => "weekly burn",
+        "responders" => "responders per incident",
+        "api_failure_rate" => "API failure rate",
+        "other_fix_rate" => "other emergency-fix rate",
+        "headroom_median" => "capacity headroom",
+        "headroom_sigma" => "spread of capacity headroom",
+        "ttr_median_hours" => "median time to recover",
+        "walk_away_unresolved_probability" => "issue open at walk-away",
+        "walk_away_degraded_weeks" => "weeks degraded after a walk-away",
+        _ => return None,
+    })
 }
 
 /// A number as TOML text that reads back to the same double.

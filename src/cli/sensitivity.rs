@@ -328,7 +328,7 @@ fn charts(x: &Sensitivity) -> Vec<TornadoChart> {
         "high setting / risk forced on".to_string(),
     );
     let settings_note = format!(
-        "Each driver is moved alone, everything else at the base, on the same simulated projects. Settings under each name (low / high): a stated range, x{} / x{} of the value (xN: a distribution or curve scaled), or a risk off / on for every strategy.",
+        "Each driver is moved alone, everything else at the base, on the same simulated projects. Under each name: its scenario key and low / high settings: a stated range, x{} / x{} of the value (xN: a distribution or curve scaled), or a risk off / on for every strategy.",
         sens::short(1.0 - x.swing),
         sens::short(1.0 + x.swing)
     );
@@ -336,10 +336,14 @@ fn charts(x: &Sensitivity) -> Vec<TornadoChart> {
         bars.iter()
             .map(|b| {
                 let d = &x.drivers[b.driver];
+                let settings = format!("{} / {}", d.low_setting, d.high_setting);
                 TornadoBar {
-                    label: x.label(b.driver, qualified),
-                    low_setting: d.low_setting.clone(),
-                    high_setting: d.high_setting.clone(),
+                    label: x.name(b.driver, qualified),
+                    detail: if d.kind == sens::DriverKind::Risk {
+                        settings
+                    } else {
+                        format!("{} · {settings}", d.label)
+                    },
                     at_low: b.at_low,
                     at_high: b.at_high,
                 }
@@ -383,7 +387,7 @@ fn charts(x: &Sensitivity) -> Vec<TornadoChart> {
         let bars = x.decision(a, b);
         let mut footnotes = vec![
             format!(
-                "Bars: {} of {la} minus that of {lb}, each driver moved alone. Left of the zero line {la} is better; a bar crossing it flips the choice.",
+                "Bars: {} of {la} minus that of {lb}. Left of the zero line {la} is better; a bar crossing it flips the choice.",
                 measure(x)
             ),
             settings_note.clone(),

@@ -51,9 +51,10 @@ pub struct TornadoChart {
 /// One driver's bar.
 #[derive(Clone, Debug)]
 pub struct TornadoBar {
+    /// The driver in plain words.
     pub label: String,
-    pub low_setting: String,
-    pub high_setting: String,
+    /// The second, muted line: its key and low / high settings.
+    pub detail: String,
     pub at_low: f64,
     pub at_high: f64,
 }
@@ -178,10 +179,7 @@ fn draw<DB: DrawingBackend>(canvas: &Canvas<DB>, chart: &TornadoChart) -> Result
     // (at most 40% of the page).
     const NAME_SIZE: f64 = 27.0;
     const SETTING_SIZE: f64 = 21.0;
-    let settings: Vec<String> = shown
-        .iter()
-        .map(|b| format!("{} / {}", b.low_setting, b.high_setting))
-        .collect();
+    let settings: Vec<String> = shown.iter().map(|b| b.detail.clone()).collect();
     let widest = shown
         .iter()
         .zip(&settings)
@@ -191,7 +189,8 @@ fn draw<DB: DrawingBackend>(canvas: &Canvas<DB>, chart: &TornadoChart) -> Result
     let label_width = widest.min((WIDTH as f64 * 0.40) as i32);
     let left = MARGIN + label_width + 24;
     let right = WIDTH as i32 - MARGIN - 20;
-    let top = layout.content_top + 44; // room for the base line's label
+    // Room above the plot for the base line's label, and for the zero line's side labels.
+    let top = layout.content_top + if chart.zero.is_some() { 76 } else { 44 };
     let bottom = layout.content_bottom - 86; // ticks and the axis title
     let frame = Frame {
         left,
@@ -271,10 +270,18 @@ fn draw<DB: DrawingBackend>(canvas: &Canvas<DB>, chart: &TornadoChart) -> Result
             }
             canvas.fill_rect((base_x, cy - half), (x, cy + half), colour)?;
         }
-        // Values at the bar ends, outside the bar; a side that does not move is not labelled.
+        // Values at the bar ends, outside the bar. A side that does not move is not
+        // labelled, nor the shorter side when both lie on the same side of the base
+        // (its label would sit on the longer bar; tornado.csv has it).
         let mut placed: Vec<(i32, i32)> = Vec::new();
+        let (xl, xh) = (frame.px(b.at_low), frame.px(b.at_high));
+        let same_side = (xl - base_x) * (xh - base_x) > 0;
         for (v, colour) in [(b.at_low, LOW), (b.at_high, HIGH)] {
             if !v.is_finite() || frame.px(v) == base_x {
+                continue;
+            }
+            let other = if v == b.at_low { b.at_high } else { b.at_low };
+            if same_side && (v - chart.base).abs() < (other - chart.base).abs() {
                 continue;
             }
             let text = value_text(chart, v);
@@ -305,10 +312,10 @@ fn draw<DB: DrawingBackend>(canvas: &Canvas<DB>, chart: &TornadoChart) -> Result
     // Zero line with what each side means.
     if let Some((left_text, right_text)) = &chart.zero {
         let zx = frame.px(0.0);
-        canvas.line(vec![(zx, top - 6), (zx, bottom)], MUTED, 3)?;
+        canvas.line(vec![(zx, top - 4), (zx, bottom)], MUTED, 3)?;
         canvas.text(
             &format!("◀ {left_text}"),
-            (zx - 10, bottom - 8),
+            (zx - 10, top - 8),
             22.0,
             false,
             MUTED,
@@ -317,7 +324,7 @@ fn draw<DB: DrawingBackend>(canvas: &Canvas<DB>, chart: &TornadoChart) -> Result
         )?;
         canvas.text(
             &format!("{right_text} ▶"),
-            (zx + 10, bottom - 8),
+            (zx + 10, top - 8),
             22.0,
             false,
             MUTED,
@@ -327,12 +334,13 @@ fn draw<DB: DrawingBackend>(canvas: &Canvas<DB>, chart: &TornadoChart) -> Result
     }
 
     // Base line and its label, above the plot.
-    canvas.line(vec![(base_x, top - 10), (base_x, bottom)], INK, 3)?;
+    let label_y = if chart.zero.is_some() { top - 40 } else { top - 14 };
+    canvas.line(vec![(base_x, label_y + 4), (base_x, bottom)], INK, 3)?;
     let w = text_width(&chart.base_label, 25.0, true);
     let label_x = (base_x - w / 2).clamp(left, right - w);
     canvas.text(
         &chart.base_label,
-        (label_x, top - 14),
+        (label_x, label_y),
         25.0,
         true,
         INK,
