@@ -447,12 +447,7 @@ pub fn restrict(mut s: Scenario, keep: &[usize]) -> Scenario {
 /// `None` when the default swing cannot move it (a value of 0).
 fn driver_of(s: &Scenario, p: &Parameter, swing: f64, strategy: Option<usize>) -> Option<Driver> {
     let label = match strategy {
-        Some(_) => p
-            .key
-            .splitn(3, '.')
-            .nth(2)
-            .unwrap_or(&p.key)
-            .to_string(),
+        Some(_) => p.key.splitn(3, '.').nth(2).unwrap_or(&p.key).to_string(),
         None => p.key.clone(),
     };
     let make = |kind, low: String, high: String, settings: (String, String, String), ranged| {
@@ -628,7 +623,12 @@ pub fn scale_dist(d: &Dist, f: f64, fraction: bool) -> String {
         Dist::Constant { value } => format!("{{ constant = {} }}", x(*value)),
         Dist::Uniform { low, high } => format!("{{ uniform = [{}, {}] }}", x(*low), x(*high)),
         Dist::Triangular { min, mode, max } => {
-            format!("{{ triangular = [{}, {}, {}] }}", x(*min), x(*mode), x(*max))
+            format!(
+                "{{ triangular = [{}, {}, {}] }}",
+                x(*min),
+                x(*mode),
+                x(*max)
+            )
         }
         Dist::Pert { min, mode, max, .. } => {
             format!("{{ pert = [{}, {}, {}] }}", x(*min), x(*mode), x(*max))

@@ -6,7 +6,7 @@ use std::sync::atomic::AtomicBool;
 use clap::Args;
 
 use super::{
-    CliError, Charts, RunOptions, format_value, group_thousands, metric_and_stat, parse_overrides,
+    Charts, CliError, RunOptions, format_value, group_thousands, metric_and_stat, parse_overrides,
     threads_of, truncate,
 };
 use crate::analysis::sensitivity::{
@@ -148,7 +148,11 @@ pub fn sensitivity(args: &SensitivityArgs, stop: &AtomicBool) -> Result<String, 
 
 /// "P80 total cost" as a chart says it.
 fn measure(x: &Sensitivity) -> String {
-    format!("{} {}", x.stat.to_uppercase(), x.metric.id().replace('_', " "))
+    format!(
+        "{} {}",
+        x.stat.to_uppercase(),
+        x.metric.id().replace('_', " ")
+    )
 }
 
 fn fmt(x: &Sensitivity, v: f64) -> String {
@@ -312,11 +316,7 @@ fn charts(x: &Sensitivity) -> Vec<TornadoChart> {
     let s = &x.scenario;
     let money = (x.metric.unit() == Unit::Money)
         .then(|| crate::output::chart::currency_prefix(&s.currency));
-    let axis_title = format!(
-        "{} ({})",
-        measure(x),
-        x.metric.unit_label(&s.currency)
-    );
+    let axis_title = format!("{} ({})", measure(x), x.metric.unit_label(&s.currency));
     let subtitle = format!(
         "{} · {} simulated projects per run · seed {} in every run",
         s.title,

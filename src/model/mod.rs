@@ -106,7 +106,10 @@ impl Scratch {
 
     /// The drivers recorded so far, trial-major in the layout of [`Model::drivers`].
     pub fn take_drivers(&mut self) -> Vec<f64> {
-        self.drivers.as_mut().map(std::mem::take).unwrap_or_default()
+        self.drivers
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 }
 
@@ -232,8 +235,16 @@ impl Model {
             })
             .collect();
         for s in 0..self.strategies.len() {
-            let own = ["capacity headroom H", "effort per fix (hours)", "war-room weeks"];
-            let risks = self.scenario.risks.iter().map(|r| format!("risk: {}", r.name));
+            let own = [
+                "capacity headroom H",
+                "effort per fix (hours)",
+                "war-room weeks",
+            ];
+            let risks = self
+                .scenario
+                .risks
+                .iter()
+                .map(|r| format!("risk: {}", r.name));
             for name in own.iter().map(|n| n.to_string()).chain(risks) {
                 out.push(Driver {
                     name,
@@ -273,8 +284,19 @@ impl Model {
         let walk_week = s.walk_away.at_week.sample(shared);
         let walk_fraction = s.walk_away.degraded_fraction.sample(shared);
         if let Some(log) = scratch.drivers.as_mut() {
-            let largest = scratch.surge_multiples.iter().fold(0.0, |m: f64, &x| m.max(x));
-            log.extend([z, frailty, estimate, surges as f64, largest, walk_week, walk_fraction]);
+            let largest = scratch
+                .surge_multiples
+                .iter()
+                .fold(0.0, |m: f64, &x| m.max(x));
+            log.extend([
+                z,
+                frailty,
+                estimate,
+                surges as f64,
+                largest,
+                walk_week,
+                walk_fraction,
+            ]);
         }
 
         let Scratch {

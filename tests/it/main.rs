@@ -12,3 +12,4 @@ mod cli;
 mod determinism;
 mod overrides;
 mod samplers;
+mod sensitivity;

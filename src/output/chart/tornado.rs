@@ -183,7 +183,9 @@ fn draw<DB: DrawingBackend>(canvas: &Canvas<DB>, chart: &TornadoChart) -> Result
     let widest = shown
         .iter()
         .zip(&settings)
-        .map(|(b, s)| text_width(&b.label, NAME_SIZE, false).max(text_width(s, SETTING_SIZE, false)))
+        .map(|(b, s)| {
+            text_width(&b.label, NAME_SIZE, false).max(text_width(s, SETTING_SIZE, false))
+        })
         .max()
         .unwrap_or(100);
     let label_width = widest.min((WIDTH as f64 * 0.40) as i32);
@@ -219,7 +221,15 @@ fn draw<DB: DrawingBackend>(canvas: &Canvas<DB>, chart: &TornadoChart) -> Result
         let x = frame.px(*v);
         canvas.line(vec![(x, top), (x, bottom)], GRID, 2)?;
         canvas.line(vec![(x, bottom), (x, bottom + 8)], INK, 2)?;
-        canvas.text(label, (x, bottom + 14), 25.0, false, INK, HPos::Center, VPos::Top)?;
+        canvas.text(
+            label,
+            (x, bottom + 14),
+            25.0,
+            false,
+            INK,
+            HPos::Center,
+            VPos::Top,
+        )?;
     }
     canvas.line(vec![(left, bottom), (right, bottom)], INK, 2)?;
     let (axis_title, axis_size) = fit_text(&chart.axis_title, right - left, 30.0, 18.0, false);
@@ -242,7 +252,15 @@ fn draw<DB: DrawingBackend>(canvas: &Canvas<DB>, chart: &TornadoChart) -> Result
         let cy = top + slot * i as i32 + slot / 2;
         let (name, name_size) = fit_text(&b.label, label_width, NAME_SIZE, 16.0, false);
         let (setting, setting_size) = fit_text(setting, label_width, SETTING_SIZE, 14.0, false);
-        canvas.text(&name, (left - 20, cy - 2), name_size, false, INK, HPos::Right, VPos::Bottom)?;
+        canvas.text(
+            &name,
+            (left - 20, cy - 2),
+            name_size,
+            false,
+            INK,
+            HPos::Right,
+            VPos::Bottom,
+        )?;
         canvas.text(
             &setting,
             (left - 20, cy + 2),
@@ -334,7 +352,11 @@ fn draw<DB: DrawingBackend>(canvas: &Canvas<DB>, chart: &TornadoChart) -> Result
     }
 
     // Base line and its label, above the plot.
-    let label_y = if chart.zero.is_some() { top - 40 } else { top - 14 };
+    let label_y = if chart.zero.is_some() {
+        top - 40
+    } else {
+        top - 14
+    };
     canvas.line(vec![(base_x, label_y + 4), (base_x, bottom)], INK, 3)?;
     let w = text_width(&chart.base_label, 25.0, true);
     let label_x = (base_x - w / 2).clamp(left, right - w);

@@ -31,7 +31,9 @@ impl Reader<'_> {
         let valid = match &value {
             ParamValue::Number(x) => x.is_finite(),
             ParamValue::Curve(c) => c.at_g0.is_finite() && c.at_g1.is_finite(),
-            ParamValue::Dist(d) => !matches!(d, crate::scenario::Dist::Constant { value } if value.is_nan()),
+            ParamValue::Dist(d) => {
+                !matches!(d, crate::scenario::Dist::Constant { value } if value.is_nan())
+            }
         };
         if valid {
             self.catalogue.push(Parameter {
@@ -111,7 +113,10 @@ impl Reader<'_> {
             None
         };
         if earlier.iter().any(|r| r.key == key) {
-            return refuse(self, "a range for this key is already given; give one".to_string());
+            return refuse(
+                self,
+                "a range for this key is already given; give one".to_string(),
+            );
         }
         if key.starts_with("risks") {
             return refuse(
@@ -122,7 +127,9 @@ impl Reader<'_> {
         if FRAMING_KEYS.contains(&key) {
             return refuse(
                 self,
-                format!("`{key}` frames the question (what counts, or how it is reported) and is not swung; run `tradeoff-sim sweep` over it instead"),
+                format!(
+                    "`{key}` frames the question (what counts, or how it is reported) and is not swung; run `tradeoff-sim sweep` over it instead"
+                ),
             );
         }
         let Some(param) = parameters.iter().find(|p| p.key == key) else {
@@ -132,7 +139,9 @@ impl Reader<'_> {
                 .unwrap_or_default();
             return refuse(
                 self,
-                format!("no numeric key `{key}` in this scenario{hint}; a range names a number of the model, e.g. \"strategies.<id>.governance\" or \"cost.hourly_rate\""),
+                format!(
+                    "no numeric key `{key}` in this scenario{hint}; a range names a number of the model, e.g. \"strategies.<id>.governance\" or \"cost.hourly_rate\""
+                ),
             );
         };
         match &param.value {
@@ -141,13 +150,17 @@ impl Reader<'_> {
             ParamValue::Curve(_) => {
                 return refuse(
                     self,
-                    format!("`{key}` depends on governance ({{ g0 = .., g1 = .. }}), so a pair of numbers cannot replace it; give a range for the strategy's governance, or leave it to the default swing (both ends x (1 -/+ swing))"),
+                    format!(
+                        "`{key}` depends on governance ({{ g0 = .., g1 = .. }}), so a pair of numbers cannot replace it; give a range for the strategy's governance, or leave it to the default swing (both ends x (1 -/+ swing))"
+                    ),
                 );
             }
             ParamValue::Dist(_) => {
                 return refuse(
                     self,
-                    format!("`{key}` is a distribution: it is swung as one driver by scaling its location and scale by (1 -/+ swing); set `sensitivity.swing` instead of a range"),
+                    format!(
+                        "`{key}` is a distribution: it is swung as one driver by scaling its location and scale by (1 -/+ swing); set `sensitivity.swing` instead of a range"
+                    ),
                 );
             }
         }
