@@ -3,7 +3,8 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{Args, Parser, Subcommand};
 
@@ -13,10 +14,13 @@ use crate::analysis::compare as comparing;
 use crate::analysis::sweep::{self as sweeping, SweepError, SweepParam, SweepPlan};
 use crate::engine::{self, BATCH_TRIALS, EngineError, RunPlan};
 use crate::model::{HEADLINE, Metric, Model};
-use crate::output::chart::{ChartError, ChartFormat, render_run_charts};
+use crate::output::chart::{
+    ChartError, ChartFormat, render_compare_charts, render_folder_charts, render_run_charts,
+    render_sweep_charts,
+};
 use crate::output::csv::{self as csv_out, CsvError};
 use crate::output::manifest::{Manifest, sha256_hex};
-use crate::output::{OutputError, Staging};
+use crate::output::{OutputError, Staging, StopWriter};
 use crate::scenario::{self, MAX_TRIALS, Override, Scenario, ScenarioError};
 use crate::stats::{self, Summary};
 
@@ -30,7 +34,7 @@ Examples:
   tradeoff-sim chart output/seed
   tradeoff-sim validate scenarios/my-scenario.toml
 
-Exit codes: 0 success, 1 the run failed, 2 bad usage or a bad scenario.";
+Exit codes: 0 success, 1 the run failed, 2 bad usage or a bad scenario, 130 interrupted.";
 
 /// Monte Carlo simulator of delivery tradeoffs for a composable-commerce
 /// replatform: backend-led, UX-led or hybrid partners.
@@ -47,6 +51,10 @@ pub enum Command {
     /// manifest.json into a run folder.
     #[command(after_help = EXAMPLES)]
     Run(RunArgs),
+    /// Run a scenario and judge each of its [[claims]] as holds, fails or undecided;
+    /// write claims.csv and manifest.json into a run folder.
+    #[command(after_help = CHECK_HELP)]
+    Check(CheckArgs),
     /// Run a scenario at several values of one or two parameters, every point on
     /// the same seed, and say where one strategy starts to beat another.
     #[command(after_help = SWEEP_EXAMPLES)]
@@ -61,10 +69,11 @@ pub enum Command {
     /// drivers with the output.
     #[command(after_help = sensitivity::EXAMPLES)]
     Sensitivity(sensitivity::SensitivityArgs),
-    /// Draw a run folder's charts again from its saved files, without simulating.
+    /// Draw a run, sweep or compare folder's charts again from its saved files, without
+    /// simulating.
     #[command(after_help = "Example:\n  tradeoff-sim chart output/seed --charts png")]
     Chart {
-        /// A run folder written by `tradeoff-sim run`.
+        /// A folder written by `tradeoff-sim run`, `sweep` or `compare`.
         run_folder: PathBuf,
         /// Which formats to draw.
         #[arg(long, value_enum, default_value_t = Charts::Both)]
@@ -183,6 +192,9 @@ pub struct SweepArgs {
     /// The statistic of that metric: mean, p05 ... p99.
     #[arg(long, default_value = "p80")]
     pub stat: String,
+    /// Chart to draw into <sweep folder>/charts/sweep.png|svg: PNG (1920x1080) and SVG by default.
+    #[arg(long, value_enum, default_value_t = Charts::Both)]
+    pub charts: Charts,
     #[command(flatten)]
     pub run: RunOptions,
 }
@@ -192,8 +204,48 @@ pub struct CompareArgs {
     /// Two or more scenario files (TOML).
     #[arg(required = true, num_args = 2..)]
     pub scenarios: Vec<PathBuf>,
+    /// Charts to draw into <compare folder>/charts/compare_<metric>.png|svg: both by default.
+    #[arg(long, value_enum, default_value_t = Charts::Both)]
+    pub charts: Charts,
     #[command(flatten)]
     pub run: RunOptions,
+}
+
+const CHECK_HELP: &str = "\
+A claim holds when its whole 95% Monte Carlo interval lies within its bounds,
+fails when the whole interval lies outside them, and is undecided otherwise (the
+report then says about how many trials would decide it).
+
+Examples:
+  tradeoff-sim check scenarios/seed.toml
+  tradeoff-sim check scenarios/reference.toml --trials 1000000 --out output/reference-1m-check
+  tradeoff-sim check scenarios/seed.toml --set strategies.hybrid.governance=0.6 --force
+
+Exit codes: 0 every claim holds; 1 a claim fails or is undecided (or the run
+failed); 2 bad usage or a bad scenario.";
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// The scenario file (TOML), with [[claims]].
+    pub scenario: PathBuf,
+    /// Trials per run (overrides the scenario's `trials`).
+    #[arg(long, value_name = "N")]
+    pub trials: Option<u64>,
+    /// Master seed (overrides the scenario's `seed`).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Worker threads; results do not depend on it. Default: one per core.
+    #[arg(long, value_name = "T", default_value_t = 0)]
+    pub threads: usize,
+    /// Run folder. Default: output/<scenario file name without .toml>/check.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace an earlier result in the run folder.
+    #[arg(long)]
+    pub force: bool,
+    /// Override a scenario value for every run of the check; repeatable.
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+    pub set: Vec<String>,
 }
 
 /// Parses `--set` arguments.
@@ -216,6 +268,9 @@ pub enum CliError {
     Output(#[from] OutputError),
     #[error(transparent)]
     Csv(#[from] CsvError),
+    /// `check` ran, and some claim fails or is undecided: `report` is its table.
+    #[error("{summary}")]
+    ClaimsNotHeld { report: String, summary: String },
     #[error(transparent)]
     Chart(#[from] ChartError),
 }
@@ -235,7 +290,7 @@ impl CliError {
     pub fn exit_code(&self) -> i32 {
         match self {
             CliError::Scenario(_) | CliError::Usage(_) => 2,
-            CliError::Engine(EngineError::TooLarge { .. }) => 2,
+            CliError::Engine(EngineError::TooLarge { .. } | EngineError::NotFinite { .. }) => 2,
             CliError::Engine(EngineError::Interrupted) => 130,
             _ => 1,
         }
@@ -246,6 +301,7 @@ impl CliError {
 pub fn execute(cli: Cli, stop: &AtomicBool) -> Result<String, CliError> {
     match cli.command {
         Command::Run(args) => run(&args, stop),
+        Command::Check(args) => check(&args, stop),
         Command::Sweep(args) => sweep(&args, stop),
         Command::Compare(args) => compare(&args, stop),
         Command::Sensitivity(args) => sensitivity::sensitivity(&args, stop),
@@ -253,7 +309,7 @@ pub fn execute(cli: Cli, stop: &AtomicBool) -> Result<String, CliError> {
             let Some(format) = charts.format() else {
                 return Ok("--charts none: nothing to draw\n".to_string());
             };
-            let paths = render_run_charts(&run_folder, format)?;
+            let paths = render_folder_charts(&run_folder, format)?;
             let mut out = format!(
                 "drew {} charts from {}:\n",
                 paths.len(),
@@ -281,7 +337,50 @@ pub fn execute(cli: Cli, stop: &AtomicBool) -> Result<String, CliError> {
     }
 }
 
+/// A run; whatever fails after an interrupt is reported as the interrupt (the
+/// staging folder is gone by then, and any earlier result untouched).
 fn run(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
+    match run_until_stopped(args, stop) {
+        Err(_) if stop.load(Ordering::SeqCst) => Err(EngineError::Interrupted.into()),
+        other => other,
+    }
+}
+
+/// `Err(Interrupted)` once `stop` is raised: checked between the stages of a run.
+fn check_stop(stop: &AtomicBool) -> Result<(), CliError> {
+    if stop.load(Ordering::SeqCst) {
+        return Err(EngineError::Interrupted.into());
+    }
+    Ok(())
+}
+
+/// Runs `work` on a thread of its own and waits for it, giving up as soon as
+/// `stop` is raised: statistics over many millions of trials take seconds, and an
+/// interrupt must not wait for them. An abandoned thread ends with the process.
+fn finish_unless_stopped<T: Send + 'static>(
+    stop: &AtomicBool,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, CliError> {
+    let handle = std::thread::Builder::new()
+        .name("statistics".into())
+        .spawn(work)
+        .map_err(|e| EngineError::Threads {
+            threads: 1,
+            message: e.to_string(),
+        })?;
+    loop {
+        if handle.is_finished() {
+            return match handle.join() {
+                Ok(value) => Ok(value),
+                Err(panic) => std::panic::resume_unwind(panic),
+            };
+        }
+        check_stop(stop)?;
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+fn run_until_stopped(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let overrides = parse_overrides(&args.set)?;
     let mut scenario = scenario::from_path_with(&args.scenario, &overrides)?;
     if let Some(trials) = args.trials {
@@ -308,7 +407,9 @@ fn run(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
     } else {
         args.threads
     };
-    // Refuse an existing result before spending time on the simulation.
+    // Refuse a run too large to hold, and an existing result, before creating
+    // anything or spending time on the simulation.
+    engine::check_size(scenario.trials, scenario.strategies.len())?;
     let staging = Staging::begin(&destination, args.force)?;
     let model = Model::new(&scenario);
     let plan = RunPlan {
@@ -317,33 +418,46 @@ fn run(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
         threads,
     };
     let started = std::time::Instant::now();
-    let samples = engine::simulate(&model, &plan, stop)?;
+    let samples = Arc::new(engine::simulate(&model, &plan, stop)?);
     let elapsed = started.elapsed();
-    let summaries = stats::summaries(&samples);
-    let comparisons = stats::comparisons(&samples);
-    let histograms = stats::histograms(&samples);
+    let (summaries, comparisons, decisions, histograms) = {
+        let samples = Arc::clone(&samples);
+        finish_unless_stopped(stop, move || {
+            (
+                stats::summaries(&samples),
+                stats::comparisons(&samples),
+                stats::decision::decisions(&samples),
+                stats::histograms(&samples),
+            )
+        })?
+    };
 
     let mut written = Vec::new();
+    check_stop(stop)?;
     written.push(staging.write("summary.csv", &csv_out::summary_csv(&scenario, &summaries)?)?);
+    check_stop(stop)?;
     written.push(staging.write(
         "comparison.csv",
         &csv_out::comparison_csv(&scenario, &comparisons)?,
     )?);
+    check_stop(stop)?;
     written.push(staging.write(
         "histograms.csv",
         &csv_out::histograms_csv(&scenario, &histograms)?,
     )?);
     if args.trials_csv {
+        check_stop(stop)?;
         let path = staging.dir().join("trials.csv");
         let file = std::fs::File::create(&path).map_err(|source| OutputError::Io {
             path: path.clone(),
             action: "cannot create file",
             source,
         })?;
-        let mut buffered = std::io::BufWriter::new(file);
+        let mut buffered = std::io::BufWriter::new(StopWriter::new(file, stop));
         csv_out::write_trials_csv(&scenario, &samples, &mut buffered)?;
         buffered
             .into_inner()
+            .map(StopWriter::into_inner)
             .map_err(|e| OutputError::Io {
                 path: path.clone(),
                 action: "cannot write",
@@ -357,6 +471,11 @@ fn run(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
             })?;
         written.push(destination.join("trials.csv"));
     }
+    check_stop(stop)?;
+    written.push(staging.write(
+        "decision.csv",
+        &csv_out::decision_csv(&scenario, &decisions)?,
+    )?);
     let tail_capped_trials = (0..samples.strategies())
         .map(|s| {
             samples
@@ -385,8 +504,10 @@ fn run(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
         tail_capped_trials,
         scenario: &scenario,
     };
+    check_stop(stop)?;
     written.push(staging.write("manifest.json", &manifest.to_json())?);
     if let Some(format) = args.charts.format() {
+        check_stop(stop)?;
         // Drawn from the files just written, exactly as `tradeoff-sim chart` would.
         for path in render_run_charts(staging.dir(), format)? {
             if let Ok(relative) = path.strip_prefix(staging.dir()) {
@@ -394,9 +515,12 @@ fn run(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
             }
         }
     }
+    // The last point of no return: after the swap the run has succeeded.
+    check_stop(stop)?;
     let folder = staging.commit()?;
 
     let mut report = headline_table(&scenario, &summaries);
+    report.push_str(&decision_table(&scenario, &decisions));
     let rate = scenario.trials as f64 / elapsed.as_secs_f64().max(1e-9);
     report.push_str(&format!(
         "\n{} trials x {} strategies in {:.2} s ({} trials/s, {} threads), seed {}\n",
@@ -463,6 +587,148 @@ fn headline_table(scenario: &Scenario, summaries: &[Summary]) -> String {
         }
     }
     out
+}
+
+/// Decision metrics on total cost: chance of being cheapest, expected regret,
+/// chance of a build-cost overrun.
+fn decision_table(scenario: &Scenario, decisions: &[stats::decision::Decision]) -> String {
+    let width = scenario
+        .strategies
+        .iter()
+        .map(|s| s.label.chars().count())
+        .max()
+        .unwrap_or(8)
+        .max(8);
+    let money = |x: f64| format_money(x, &scenario.currency);
+    let mut out = format!(
+        "\nDecision on total cost ({}): chance of being cheapest on the same trial, expected\nregret (mean excess over the cheapest strategy of that trial, +- 95% CI), and\nchance that build cost exceeds 1.2x / 1.5x the planned budget (burn x plan)\n",
+        scenario.currency
+    );
+    out.push_str(&format!(
+        "  {:<width$}  {:>9}  {:>20}  {:>12}  {:>12}  {:>10}\n",
+        "strategy", "cheapest", "expected regret", "build > 1.2x", "build > 1.5x", "budget"
+    ));
+    for d in decisions {
+        let st = &scenario.strategies[d.strategy];
+        let regret = format!(
+            "{} +- {}",
+            money(d.expected_regret),
+            money(stats::Z_975 * d.expected_regret_std_err)
+        );
+        out.push_str(&format!(
+            "  {:<width$}  {:>8.1}%  {:>20}  {:>11.1}%  {:>11.1}%  {:>10}\n",
+            st.label,
+            100.0 * d.p_lowest_total_cost,
+            regret,
+            100.0 * d.p_build_cost_above_budget[0],
+            100.0 * d.p_build_cost_above_budget[1],
+            money(st.weekly_burn * st.plan_weeks(&scenario.build)),
+        ));
+    }
+    out
+}
+
+fn check(args: &CheckArgs, stop: &AtomicBool) -> Result<String, CliError> {
+    use crate::check::{CheckError, CheckPlan};
+    let overrides = parse_overrides(&args.set)?;
+    if let Some(trials) = args.trials
+        && !(1..=MAX_TRIALS).contains(&trials)
+    {
+        return Err(CliError::Usage(format!(
+            "--trials must be between 1 and {MAX_TRIALS}, got {trials}"
+        )));
+    }
+    // Validate before touching the output folder.
+    let scenario = scenario::from_path_with(&args.scenario, &overrides)?;
+    if scenario.claims.is_empty() {
+        return Err(CliError::Usage(format!(
+            "{}: has no [[claims]] to check; add one, e.g. [[claims]] text = \"...\", metric = \"build_weeks\", strategy = \"{}\", statistic = \"median\", max = 40",
+            args.scenario.display(),
+            scenario
+                .strategies
+                .first()
+                .map_or("backend_led", |s| s.id.as_str())
+        )));
+    }
+    let destination = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(&scenario.name).join("check"));
+    let bytes = std::fs::read(&args.scenario).map_err(|source| ScenarioError::Read {
+        path: args.scenario.clone(),
+        source,
+    })?;
+    let threads = if args.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        args.threads
+    };
+    let staging = Staging::begin(&destination, args.force)?;
+    let plan = CheckPlan {
+        trials: args.trials,
+        seed: args.seed,
+        threads,
+    };
+    let started = std::time::Instant::now();
+    let report =
+        crate::check::check(&args.scenario, &overrides, &plan, stop).map_err(|e| match e {
+            CheckError::Scenario(e) => CliError::Scenario(e),
+            CheckError::Engine(e) => CliError::Engine(e),
+        })?;
+    let elapsed = started.elapsed();
+    let s = &report.scenario;
+    let mut written = vec![staging.write("claims.csv", &csv_out::claims_csv(&report)?)?];
+    let manifest = Manifest {
+        tool: env!("CARGO_PKG_NAME"),
+        version: env!("CARGO_PKG_VERSION"),
+        scenario_name: &s.name,
+        scenario_title: &s.title,
+        scenario_file: Some(args.scenario.display().to_string()),
+        scenario_sha256: Some(sha256_hex(&bytes)),
+        currency: &s.currency,
+        seed: s.seed,
+        trials: s.trials,
+        batch_trials: BATCH_TRIALS,
+        threads,
+        command_line: std::env::args().collect(),
+        overrides: overrides.iter().map(|o| o.to_string()).collect(),
+        target_build_weeks: s.build.target_weeks,
+        strategies: Manifest::strategies_of(s),
+        tail_capped_trials: Vec::new(),
+        scenario: s,
+    };
+    written.push(staging.write("manifest.json", &manifest.to_json())?);
+    let folder = staging.commit()?;
+    let mut text = crate::check::render(&report, &args.scenario);
+    text.push_str(&format!(
+        "{} run{} x {} trials in {:.1} s ({} threads)\nwrote {}:\n",
+        report.runs,
+        if report.runs == 1 { "" } else { "s" },
+        group_thousands(s.trials as f64),
+        elapsed.as_secs_f64(),
+        threads,
+        folder.display()
+    ));
+    for path in written {
+        text.push_str(&format!("  {}\n", path.display()));
+    }
+    if report.all_hold() {
+        Ok(text)
+    } else {
+        let summary = format!(
+            "{}: {} of {} claims do not hold ({} fail, {} undecided); see {}",
+            args.scenario.display(),
+            report.outcomes.len() - report.count(crate::stats::claims::Verdict::Holds),
+            report.outcomes.len(),
+            report.count(crate::stats::claims::Verdict::Fails),
+            report.count(crate::stats::claims::Verdict::Undecided),
+            folder.join("claims.csv").display()
+        );
+        Err(CliError::ClaimsNotHeld {
+            report: text,
+            summary,
+        })
+    }
 }
 
 fn format_value(metric: Metric, x: f64, currency: &str) -> String {
@@ -654,6 +920,14 @@ fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let mut json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
     json.push(b'\n');
     written.push(staging.write("manifest.json", &json)?);
+    if let Some(format) = args.charts.format() {
+        // Drawn from the files just written, exactly as `tradeoff-sim chart` would.
+        for path in render_sweep_charts(staging.dir(), format)? {
+            if let Ok(relative) = path.strip_prefix(staging.dir()) {
+                written.push(destination.join(relative));
+            }
+        }
+    }
     let folder = staging.commit()?;
 
     let s = &result.scenario;
@@ -671,7 +945,13 @@ fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
         group_thousands(result.trials as f64),
         result.seed
     );
-    let width = 14;
+    let width = s
+        .strategies
+        .iter()
+        .map(|st| st.label.chars().count())
+        .max()
+        .unwrap_or(10)
+        .clamp(10, 28);
     let header: String = s
         .strategies
         .iter()
@@ -685,7 +965,8 @@ fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
                 .map(|v| v.len())
                 .max()
                 .unwrap_or(0)
-                .max(p.key.len().min(24))
+                .max(p.key.chars().count())
+                .min(40)
         })
         .collect::<Vec<_>>();
     let mut head = String::new();
@@ -762,17 +1043,45 @@ fn compare(args: &CompareArgs, stop: &AtomicBool) -> Result<String, CliError> {
         threads_of(args.run.threads),
         stop,
     )?;
-    let written = [staging.write("compare.csv", &csv_out::compare_csv(&runs)?)?];
+    let strategies = comparing::strategy_union(&runs);
+    let mut written = vec![staging.write("compare.csv", &csv_out::compare_csv(&runs)?)?];
+    let manifest = serde_json::json!({
+        "tool": env!("CARGO_PKG_NAME"),
+        "version": env!("CARGO_PKG_VERSION"),
+        "kind": "compare",
+        "scenarios": runs.iter().zip(&args.scenarios).map(|(r, file)| serde_json::json!({
+            "name": r.scenario.name,
+            "title": r.scenario.title,
+            "file": file.display().to_string(),
+            "trials": r.scenario.trials,
+            "seed": r.scenario.seed,
+            "currency": r.scenario.currency,
+            "strategies": Manifest::strategies_of(&r.scenario),
+        })).collect::<Vec<_>>(),
+        "currency": runs[0].scenario.currency,
+        "strategies": strategies.iter().map(|(id, label)| serde_json::json!({"id": id, "label": label})).collect::<Vec<_>>(),
+        "overrides": overrides.iter().map(|o| o.to_string()).collect::<Vec<_>>(),
+        "command_line": std::env::args().collect::<Vec<_>>(),
+    });
+    let mut json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
+    json.push(b'\n');
+    written.push(staging.write("manifest.json", &json)?);
+    if let Some(format) = args.charts.format() {
+        for path in render_compare_charts(staging.dir(), format)? {
+            if let Ok(relative) = path.strip_prefix(staging.dir()) {
+                written.push(destination.join(relative));
+            }
+        }
+    }
     let folder = staging.commit()?;
 
-    let strategies = comparing::strategy_union(&runs);
     let label_width = strategies
         .iter()
         .map(|(_, l)| l.chars().count())
         .max()
         .unwrap_or(8)
         .max(8);
-    let mut out = String::from("Scenarios side by side (P50 / P80)\n");
+    let mut out = String::from("Scenarios side by side (P50 / P80 / P95)\n");
     for r in &runs {
         out.push_str(&format!(
             "  {}: {} ({} trials, seed {})\n",
@@ -782,7 +1091,7 @@ fn compare(args: &CompareArgs, stop: &AtomicBool) -> Result<String, CliError> {
             r.scenario.seed
         ));
     }
-    let col = 21;
+    let col = 26;
     for metric in HEADLINE {
         out.push_str(&format!(
             "\n{} ({})\n  {:<label_width$}",
@@ -801,7 +1110,7 @@ fn compare(args: &CompareArgs, stop: &AtomicBool) -> Result<String, CliError> {
                     Some(x) if metric == Metric::ApiFailure => format!("{:.1}%", 100.0 * x.mean),
                     Some(x) => {
                         let f = |v: f64| format_value(metric, v, &r.scenario.currency);
-                        format!("{} / {}", f(x.p50()), f(x.p80()))
+                        format!("{} / {} / {}", f(x.p50()), f(x.p80()), f(x.p95()))
                     }
                     None => "-".to_string(),
                 };

@@ -17,9 +17,10 @@ use crate::model::{METRIC_COUNT, Metric, Model, Outcome, Scratch};
 
 /// Trials per batch: one generator each. Fixed, so it never depends on the threads.
 pub const BATCH_TRIALS: u64 = 4096;
-/// Batches run between two appends to the result columns; bounds the memory held
-/// twice while a chunk is in flight.
-const BATCHES_PER_CHUNK: u64 = 64;
+/// Batches per worker thread run between two appends to the result columns. It
+/// bounds the memory held twice while a chunk is in flight (and how long freeing a
+/// chunk delays an interrupt); results never depend on it, only on the batches.
+const BATCHES_PER_THREAD_PER_CHUNK: u64 = 4;
 /// The most memory the stored samples may take.
 pub const MAX_SAMPLE_BYTES: u64 = 6 << 30;
 
@@ -35,9 +36,18 @@ pub enum EngineError {
         max: u64,
         most: u64,
     },
+    #[error(
+        "strategies.{strategy}: {metric} is {value} in trial {trial}: a draw is too large for double precision; bound the heavy tails (lomax shape, lognormal sigma) or the large constants of the scenario"
+    )]
+    NotFinite {
+        strategy: String,
+        metric: &'static str,
+        trial: u64,
+        value: f64,
+    },
     #[error("cannot start {threads} worker threads: {message}")]
     Threads { threads: usize, message: String },
-    #[error("interrupted")]
+    #[error("interrupted: nothing was written, and any earlier result is unchanged")]
     Interrupted,
 }
 
@@ -86,6 +96,23 @@ pub struct RunPlan {
     pub threads: usize,
 }
 
+/// Refuses a run whose samples would not fit in [`MAX_SAMPLE_BYTES`], naming the
+/// largest trial count that fits. Cheap: call it before creating anything.
+pub fn check_size(trials: u64, strategies: usize) -> Result<(), EngineError> {
+    let bytes = trials as u128 * strategies as u128 * METRIC_COUNT as u128 * 8;
+    if bytes > MAX_SAMPLE_BYTES as u128 {
+        let per_trial = (strategies * METRIC_COUNT * 8) as u64;
+        return Err(EngineError::TooLarge {
+            trials,
+            strategies,
+            gib: bytes as f64 / (1u64 << 30) as f64,
+            max: MAX_SAMPLE_BYTES >> 30,
+            most: MAX_SAMPLE_BYTES / per_trial.max(1),
+        });
+    }
+    Ok(())
+}
+
 /// Simulates `plan.trials` trials of every strategy. `stop` is polled between
 /// batches; when it is set the run ends with [`EngineError::Interrupted`].
 pub fn simulate(model: &Model, plan: &RunPlan, stop: &AtomicBool) -> Result<Samples, EngineError> {
@@ -109,17 +136,7 @@ fn simulate_recording(
     record: bool,
 ) -> Result<(Samples, Vec<f64>), EngineError> {
     let strategies = model.strategy_count();
-    let bytes = plan.trials as u128 * strategies as u128 * METRIC_COUNT as u128 * 8;
-    if bytes > MAX_SAMPLE_BYTES as u128 {
-        let per_trial = (strategies * METRIC_COUNT * 8) as u64;
-        return Err(EngineError::TooLarge {
-            trials: plan.trials,
-            strategies,
-            gib: bytes as f64 / (1u64 << 30) as f64,
-            max: MAX_SAMPLE_BYTES >> 30,
-            most: MAX_SAMPLE_BYTES / per_trial.max(1),
-        });
-    }
+    check_size(plan.trials, strategies)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(plan.threads)
         .build()
@@ -133,9 +150,10 @@ fn simulate_recording(
         .collect();
     let mut drivers = Vec::new();
     let batches = plan.trials.div_ceil(BATCH_TRIALS);
+    let per_chunk = (pool.current_num_threads() as u64 * BATCHES_PER_THREAD_PER_CHUNK).max(8);
     let mut first = 0;
     while first < batches {
-        let last = (first + BATCHES_PER_CHUNK).min(batches);
+        let last = (first + per_chunk).min(batches);
         let chunk: Vec<Option<(Vec<Outcome>, Vec<f64>)>> = pool.install(|| {
             (first..last)
                 .into_par_iter()
@@ -147,12 +165,25 @@ fn simulate_recording(
                 })
                 .collect()
         });
-        for batch in chunk {
+        // Stop before appending a chunk: that alone takes a noticeable fraction
+        // of a second on a large run.
+        if stop.load(Ordering::Relaxed) {
+            return Err(EngineError::Interrupted);
+        }
+        for (b, batch) in (first..).zip(chunk) {
             let (batch, batch_drivers) = batch.ok_or(EngineError::Interrupted)?;
             drivers.extend(batch_drivers);
-            for trial in batch.chunks_exact(strategies) {
+            for (t, trial) in batch.chunks_exact(strategies).enumerate() {
                 for (s, outcome) in trial.iter().enumerate() {
                     for (m, value) in outcome.iter().enumerate() {
+                        if !value.is_finite() {
+                            return Err(EngineError::NotFinite {
+                                strategy: model.scenario().strategies[s].id.clone(),
+                                metric: Metric::ALL[m].id(),
+                                trial: b * BATCH_TRIALS + t as u64 + 1,
+                                value: *value,
+                            });
+                        }
                         columns[s * METRIC_COUNT + m].push(*value);
                     }
                 }

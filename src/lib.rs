@@ -6,6 +6,7 @@
 //! (summaries) -> [`output`] (CSV, manifest, run folder) -> [`cli`].
 
 pub mod analysis;
+pub mod check;
 pub mod cli;
 pub mod engine;
 pub mod model;

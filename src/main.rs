@@ -1,7 +1,12 @@
 //! The `tradeoff-sim` binary: parse, run, report the error once, exit.
+//!
+//! Ctrl-C (SIGINT) and SIGTERM only set [`STOP`]; the run polls it between batches
+//! and between the stages that follow the simulation, removes its staging folder
+//! and exits with code 130. An earlier result is never touched.
 
+use std::io::Write;
 use std::process::ExitCode;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Parser;
 use tradeoff_sim::cli::{self, Cli};
@@ -10,17 +15,36 @@ static STOP: AtomicBool = AtomicBool::new(false);
 
 fn main() -> ExitCode {
     let args = Cli::parse();
+    // `ctrlc` with the `termination` feature handles SIGINT, SIGTERM and SIGHUP on a
+    // thread of its own, so the handler may do anything; it only raises the flag.
+    if let Err(e) = ctrlc::set_handler(|| STOP.store(true, Ordering::SeqCst)) {
+        report(&format!(
+            "warning: cannot catch Ctrl-C ({e}); an interrupted run may leave a .partial folder"
+        ));
+    }
     match cli::execute(args, &STOP) {
         Ok(text) => {
             if let Err(e) = cli::print_stdout(&text) {
-                eprintln!("error: cannot write to stdout: {e}");
+                report(&format!("error: cannot write to stdout: {e}"));
                 return ExitCode::from(1);
             }
             ExitCode::SUCCESS
         }
+        Err(cli::CliError::ClaimsNotHeld { report, summary }) => {
+            if let Err(e) = cli::print_stdout(&report) {
+                eprintln!("error: cannot write to stdout: {e}");
+            }
+            eprintln!("error: {summary}");
+            ExitCode::from(1)
+        }
         Err(e) => {
-            eprintln!("error: {e}");
+            report(&format!("error: {e}"));
             ExitCode::from(e.exit_code() as u8)
         }
     }
+}
+
+/// Prints to stderr; a closed stderr is ignored (`eprintln!` would panic).
+fn report(message: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{message}");
 }

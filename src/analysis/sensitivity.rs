@@ -282,7 +282,9 @@ pub fn prepare(plan: &SensitivityPlan<'_>) -> Result<Prepared, SensitivityError>
     let mut drivers = Vec::new();
     let mut unswung = Vec::new();
     for p in &base.parameters {
-        if FRAMING_KEYS.contains(&p.key.as_str()) || p.key.starts_with("risks") {
+        let not_model = ["risks", "claims", "sensitivity"];
+        if FRAMING_KEYS.contains(&p.key.as_str()) || not_model.iter().any(|k| p.key.starts_with(k))
+        {
             continue;
         }
         let owner = owner_of(&base, &p.key);
@@ -300,9 +302,18 @@ pub fn prepare(plan: &SensitivityPlan<'_>) -> Result<Prepared, SensitivityError>
     }
     for (i, r) in base.risks.iter().enumerate() {
         let key = format!("risks[{i}]");
+        // One entry per strategy (a table, as a claim's override of one strategy's
+        // probability expects), all of them set.
         let set = |v: &str| Override {
             key: format!("{key}.probability"),
-            value: v.to_string(),
+            value: format!(
+                "{{ {} }}",
+                base.strategies
+                    .iter()
+                    .map(|st| format!("{} = {v}", st.id))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         };
         let (low, high) = (set("0"), set("1"));
         drivers.push(Driver {

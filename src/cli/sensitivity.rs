@@ -101,7 +101,10 @@ pub fn sensitivity(args: &SensitivityArgs, stop: &AtomicBool) -> Result<String, 
 
     let mut written = vec![
         staging.write("tornado.csv", &csv_out::tornado_csv(&result)?)?,
-        staging.write("decision.csv", &csv_out::decision_csv(&result)?)?,
+        staging.write(
+            "tornado_decision.csv",
+            &csv_out::tornado_decision_csv(&result)?,
+        )?,
         staging.write("global.csv", &csv_out::global_csv(&result)?)?,
     ];
     let s = &result.scenario;

@@ -12,13 +12,20 @@
 //!
 //! Wiring: `run` calls [`render_run_charts`] once the CSVs and the manifest are written
 //! (`--charts png|svg|both` maps to [`ChartFormat`], `none` skips the call), and
-//! `chart RUN_FOLDER` calls it alone to redraw a run.
+//! `chart RUN_FOLDER` calls it alone to redraw a run. `sweep` and `compare` call
+//! [`render_sweep_charts`] and [`render_compare_charts`] the same way; `chart FOLDER` calls
+//! [`render_folder_charts`], which tells the three kinds of folder apart by the manifest's `kind`.
 
 mod canvas;
+mod compare;
 mod data;
 mod format;
 mod kinds;
+mod sweep;
 mod tornado;
+
+pub use compare::{COMPARE_METRICS, render_compare_charts};
+pub use sweep::render_sweep_charts;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -127,6 +134,8 @@ pub enum ChartError {
     },
     #[error("embedded font: {message}; this is a bug in tradeoff-sim, please report it")]
     Font { message: String },
+    #[error("{path}: {message}", path = path.display())]
+    Folder { path: PathBuf, message: String },
     #[error("{path}: cannot write: {source}; check that the folder is writable and the disk has space", path = path.display())]
     Write {
         path: PathBuf,
@@ -202,6 +211,127 @@ pub fn render_to_png_bytes(data: &ChartData, kind: ChartKind) -> Result<Vec<u8>,
     writer.write_image_data(&pixels).map_err(encode_err)?;
     writer.finish().map_err(encode_err)?;
     Ok(bytes)
+}
+
+/// Which command wrote a folder, from its manifest's `kind` (a run's manifest has none).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FolderKind {
+    Run,
+    Sweep,
+    Compare,
+}
+
+/// Reads `<dir>/manifest.json` and says which command wrote the folder.
+pub fn folder_kind(dir: &Path) -> Result<FolderKind, ChartError> {
+    let path = dir.join(data::MANIFEST_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|source| ChartError::Read {
+        path: path.clone(),
+        source,
+    })?;
+    let raw: serde_json::Value =
+        serde_json::from_str(&text).map_err(|source| ChartError::Manifest {
+            path: path.clone(),
+            source,
+        })?;
+    match raw.get("kind").and_then(serde_json::Value::as_str) {
+        None | Some("run") => Ok(FolderKind::Run),
+        Some("sweep") => Ok(FolderKind::Sweep),
+        Some("compare") => Ok(FolderKind::Compare),
+        Some(other) => Err(ChartError::Folder {
+            path,
+            message: format!(
+                "kind `{other}` has no charts; `tradeoff-sim chart` redraws run, sweep and compare folders"
+            ),
+        }),
+    }
+}
+
+/// Redraws the charts of any folder tradeoff-sim wrote (run, sweep or compare), from its
+/// saved files alone.
+pub fn render_folder_charts(dir: &Path, format: ChartFormat) -> Result<Vec<PathBuf>, ChartError> {
+    match folder_kind(dir)? {
+        FolderKind::Run => render_run_charts(dir, format),
+        FolderKind::Sweep => render_sweep_charts(dir, format),
+        FolderKind::Compare => render_compare_charts(dir, format),
+    }
+}
+
+/// A page the sweep and compare renderers draw: one trait so that both backends share one
+/// drawing function.
+trait Drawing {
+    /// The file stem under `charts/`, also named in drawing errors.
+    fn name(&self) -> &'static str;
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, plotters::coord::Shift>,
+    ) -> Result<(), ChartError>;
+}
+
+fn drawing_svg(d: &impl Drawing) -> Result<String, ChartError> {
+    ensure_font()?;
+    let mut svg = String::new();
+    {
+        let root =
+            SVGBackend::with_string(&mut svg, (canvas::WIDTH, canvas::HEIGHT)).into_drawing_area();
+        d.draw(&root)?;
+        root.present().map_err(|e| ChartError::Draw {
+            chart: d.name(),
+            message: e.to_string(),
+        })?;
+    }
+    Ok(svg)
+}
+
+fn drawing_png(d: &impl Drawing) -> Result<Vec<u8>, ChartError> {
+    ensure_font()?;
+    let (w, h) = (canvas::WIDTH, canvas::HEIGHT);
+    let mut pixels = vec![0u8; w as usize * h as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
+        d.draw(&root)?;
+        root.present().map_err(|e| ChartError::Draw {
+            chart: d.name(),
+            message: e.to_string(),
+        })?;
+    }
+    let encode_err = |e: png::EncodingError| ChartError::Draw {
+        chart: d.name(),
+        message: format!("png encoding: {e}"),
+    };
+    let mut bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut bytes, w, h);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().map_err(encode_err)?;
+    writer.write_image_data(&pixels).map_err(encode_err)?;
+    writer.finish().map_err(encode_err)?;
+    Ok(bytes)
+}
+
+/// Writes one drawing into `<dir>/charts/` in the chosen formats, PNG before SVG, and appends
+/// the paths to `written`.
+fn write_drawing(
+    dir: &Path,
+    d: &impl Drawing,
+    format: ChartFormat,
+    written: &mut Vec<PathBuf>,
+) -> Result<(), ChartError> {
+    let charts = dir.join("charts");
+    std::fs::create_dir_all(&charts).map_err(|source| ChartError::Write {
+        path: charts.clone(),
+        source,
+    })?;
+    if format.png() {
+        let path = charts.join(format!("{}.png", d.name()));
+        write_atomic(&path, &drawing_png(d)?)?;
+        written.push(path);
+    }
+    if format.svg() {
+        let path = charts.join(format!("{}.svg", d.name()));
+        write_atomic(&path, drawing_svg(d)?.as_bytes())?;
+        written.push(path);
+    }
+    Ok(())
 }
 
 /// Registers DejaVu Sans (regular and bold) with plotters once per process. The font comes

@@ -10,7 +10,7 @@ use crate::stats::{Comparison, Histogram, Summary};
 
 mod sensitivity;
 
-pub use sensitivity::{decision_csv, global_csv, tornado_csv};
+pub use sensitivity::{global_csv, tornado_csv, tornado_decision_csv};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CsvError {
@@ -216,6 +216,96 @@ pub fn write_trials_csv<W: std::io::Write>(
     }
     w.flush()
         .map_err(|source| CsvError::Io { file: FILE, source })
+}
+
+#[derive(Serialize)]
+struct ClaimRow<'a> {
+    scenario: &'a str,
+    claim: &'a str,
+    text: &'a str,
+    metric: String,
+    strategy: String,
+    statistic: String,
+    value: f64,
+    ci95_low: f64,
+    ci95_high: f64,
+    min: Option<f64>,
+    max: Option<f64>,
+    verdict: &'static str,
+    source: &'a str,
+    trials: usize,
+    trials_to_decide: Option<u64>,
+    overrides: String,
+}
+
+/// `claims.csv`: one row per claim of a `check`, with its verdict.
+pub fn claims_csv(report: &crate::check::CheckReport) -> Result<Vec<u8>, CsvError> {
+    use crate::check::{metric_label, overrides_label, strategies_label};
+    to_bytes(
+        "claims.csv",
+        report.outcomes.iter().map(|o| ClaimRow {
+            scenario: &report.scenario.name,
+            claim: &o.claim.id,
+            text: &o.claim.text,
+            metric: metric_label(&o.claim),
+            strategy: strategies_label(&o.claim),
+            statistic: o.claim.statistic.label(),
+            value: o.estimate.value,
+            ci95_low: o.estimate.ci95.0,
+            ci95_high: o.estimate.ci95.1,
+            min: o.claim.min,
+            max: o.claim.max,
+            verdict: o.verdict.id(),
+            source: &o.claim.source,
+            trials: o.estimate.n,
+            trials_to_decide: o.trials_to_decide,
+            overrides: overrides_label(&o.claim),
+        }),
+    )
+}
+
+#[derive(Serialize)]
+struct DecisionRow<'a> {
+    scenario: &'a str,
+    strategy: &'a str,
+    n: usize,
+    currency: &'a str,
+    planned_budget: f64,
+    p_lowest_total_cost: f64,
+    expected_regret: f64,
+    expected_regret_std_err: f64,
+    expected_regret_ci95_low: f64,
+    expected_regret_ci95_high: f64,
+    p_build_cost_above_1_2x_budget: f64,
+    p_build_cost_above_1_5x_budget: f64,
+}
+
+/// `decision.csv`: one row per strategy, decision metrics on total cost.
+pub fn decision_csv(
+    scenario: &Scenario,
+    decisions: &[crate::stats::decision::Decision],
+) -> Result<Vec<u8>, CsvError> {
+    to_bytes(
+        "decision.csv",
+        decisions.iter().map(|d| {
+            let st = &scenario.strategies[d.strategy];
+            let half = crate::stats::Z_975 * d.expected_regret_std_err;
+            DecisionRow {
+                scenario: &scenario.name,
+                strategy: &st.id,
+                n: d.n,
+                currency: &scenario.currency,
+                planned_budget: st.weekly_burn * st.plan_weeks(&scenario.build),
+                p_lowest_total_cost: d.p_lowest_total_cost,
+                expected_regret: d.expected_regret,
+                expected_regret_std_err: d.expected_regret_std_err,
+                expected_regret_ci95_low: d.expected_regret - half,
+                expected_regret_ci95_high: d.expected_regret + half,
+                p_build_cost_above_1_2x_budget: d.p_build_cost_above_budget[0],
+                p_build_cost_above_1_5x_budget: d.p_build_cost_above_budget[1],
+            }
+        }),
+    )
 }
 
 #[derive(Serialize)]

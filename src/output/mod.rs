@@ -14,6 +14,7 @@ pub mod manifest;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The file that marks a folder as a tradeoff-sim run folder.
 pub const MANIFEST: &str = "manifest.json";
@@ -32,6 +33,12 @@ pub enum OutputError {
     NotARunFolder { path: PathBuf },
     #[error("{}: is a file, not a folder; give --out a folder path", path.display())]
     NotAFolder { path: PathBuf },
+    #[error(
+        "{}: is a file, so the run folder {} cannot be created inside it; give --out a path under a folder",
+        file.display(),
+        destination.display()
+    )]
+    InsideAFile { file: PathBuf, destination: PathBuf },
     #[error("{}: {action}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -70,6 +77,50 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     result
 }
 
+/// A writer that fails as soon as `stop` is raised, so that writing a large file
+/// (`trials.csv`) ends promptly on Ctrl-C. The failure is [`is_interruption`].
+pub struct StopWriter<'a, W> {
+    inner: W,
+    stop: &'a AtomicBool,
+}
+
+impl<'a, W: Write> StopWriter<'a, W> {
+    pub fn new(inner: W, stop: &'a AtomicBool) -> Self {
+        StopWriter { inner, stop }
+    }
+
+    pub fn into_inner(self) -> W {
+        self.inner
+    }
+}
+
+const STOPPED: &str = "interrupted";
+
+fn stopped() -> std::io::Error {
+    std::io::Error::other(STOPPED)
+}
+
+/// Whether an I/O error is a [`StopWriter`] giving up on an interrupt.
+pub fn is_interruption(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::Other && e.to_string() == STOPPED
+}
+
+impl<W: Write> Write for StopWriter<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.stop.load(Ordering::Relaxed) {
+            return Err(stopped());
+        }
+        self.inner.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.stop.load(Ordering::Relaxed) {
+            return Err(stopped());
+        }
+        self.inner.flush()
+    }
+}
+
 /// A run folder being written. Dropped without [`Staging::commit`], it removes
 /// everything it wrote.
 #[derive(Debug)]
@@ -88,6 +139,17 @@ impl Staging {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
+        // The nearest existing ancestor must be a folder: `--out notes.txt/run`.
+        if let Some(file) = parent
+            .ancestors()
+            .find(|a| a.exists())
+            .filter(|a| !a.is_dir())
+        {
+            return Err(OutputError::InsideAFile {
+                file: file.to_path_buf(),
+                destination: destination.to_path_buf(),
+            });
+        }
         fs::create_dir_all(&parent).map_err(io(&parent, "cannot create the output folder"))?;
         let name = destination
             .file_name()
@@ -97,7 +159,10 @@ impl Staging {
         if dir.exists() {
             let _ = fs::remove_dir_all(&dir);
         }
-        fs::create_dir(&dir).map_err(io(&dir, "cannot create the staging folder"))?;
+        fs::create_dir(&dir).map_err(io(
+            &parent,
+            "cannot write in this folder (creating the run's staging folder)",
+        ))?;
         Ok(Staging {
             destination: destination.to_path_buf(),
             dir,
@@ -146,6 +211,7 @@ impl Staging {
         }
         self.committed = true;
         if replaced {
+            keep_nested_runs(&old, &dest);
             let _ = fs::remove_dir_all(&old);
         }
         Ok(dest)
@@ -170,9 +236,11 @@ fn check_destination(destination: &Path, force: bool) -> Result<(), OutputError>
         });
     }
     let is_run = destination.is_dir() && destination.join(MANIFEST).is_file();
+    // A folder that holds only other run folders (`output/seed/check/`, written by
+    // `check` before any `run`) is as good as empty: they are kept (see commit).
     let is_empty_dir = destination.is_dir()
         && fs::read_dir(destination)
-            .map(|mut d| d.next().is_none())
+            .map(|mut d| d.all(|e| e.is_ok_and(|e| e.path().join(MANIFEST).is_file())))
             .unwrap_or(false);
     if is_empty_dir {
         return Ok(());
@@ -188,4 +256,20 @@ fn check_destination(destination: &Path, force: bool) -> Result<(), OutputError>
         });
     }
     Ok(())
+}
+
+/// Moves the run folders nested in a replaced result (`check/` inside a run
+/// folder) into the new one, unless it has one of the same name: a `run --force`
+/// replaces the run, not a `check` stored beside it.
+fn keep_nested_runs(old: &Path, new: &Path) {
+    let Ok(entries) = fs::read_dir(old) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let target = new.join(entry.file_name());
+        if path.join(MANIFEST).is_file() && !target.exists() {
+            let _ = fs::rename(&path, &target);
+        }
+    }
 }

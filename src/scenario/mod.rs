@@ -6,6 +6,7 @@
 //! column and key path. The types here are already valid: the model never checks a
 //! parameter again. This module must not sample or simulate.
 
+pub mod claim;
 pub mod dist;
 mod read;
 
@@ -13,6 +14,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+pub use claim::{Claim, PairOp, Stat, Statistic};
 pub use dist::{Dist, DistError};
 pub use read::{
     DEFAULT_SEED, DEFAULT_SWING, FRAMING_KEYS, MAX_TRIALS, Override, Problem, ScenarioError,
@@ -75,6 +77,8 @@ pub struct Scenario {
     pub parameters: Vec<Parameter>,
     /// The optional `[sensitivity]` table: stated ranges and the default swing.
     pub sensitivity: SensitivitySpec,
+    /// What the scenario claims its outcomes show (`[[claims]]`), for `check`.
+    pub claims: Vec<Claim>,
     /// Where the scenario came from (not part of the model).
     #[serde(skip)]
     pub source: Option<PathBuf>,

@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+mod claims;
+
 use super::dist::Dist;
 use super::{
     Allowed, Api, Build, Churn, Cost, Drivers, GovernanceCurve, Horizon, Incidents, ParamValue,
@@ -212,6 +214,18 @@ pub fn from_str_with(
     name: &str,
     overrides: &[Override],
 ) -> Result<Scenario, Vec<Problem>> {
+    read_with(text, name, overrides, true)
+}
+
+/// [`from_str_with`]; with `claim_variants`, also reads the file again under each
+/// claim's overrides (`[[claims]] set = [...]`) and reports their problems at the
+/// claim.
+fn read_with(
+    text: &str,
+    name: &str,
+    overrides: &[Override],
+    claim_variants: bool,
+) -> Result<Scenario, Vec<Problem>> {
     let mut all = String::with_capacity(text.len() + 64 * overrides.len());
     all.push_str(text);
     all.push('\n');
@@ -234,6 +248,7 @@ pub fn from_str_with(
         regions: &regions,
         problems: Vec::new(),
         catalogue: Vec::new(),
+        claim_overrides: Vec::new(),
     };
     if text.starts_with('\u{feff}') {
         reader.problem(
@@ -275,6 +290,9 @@ pub fn from_str_with(
     }
     let root = Tbl::new(String::new(), Some(doc.get_ref()), doc.span());
     let scenario = reader.scenario(root, name);
+    if claim_variants && reader.problems.is_empty() {
+        reader.claim_variants(text, name, overrides, &scenario);
+    }
     if reader.problems.is_empty() {
         Ok(scenario)
     } else {
@@ -606,6 +624,8 @@ struct Reader<'s> {
     /// Every numeric key read so far (file value or default), in reading order:
     /// what a sensitivity analysis may swing and the range it must stay in.
     catalogue: Vec<Parameter>,
+    /// Where each `[[claims]]` override was written.
+    claim_overrides: Vec<claims::OverrideSite>,
 }
 
 impl Reader<'_> {
@@ -1529,6 +1549,7 @@ impl Reader<'_> {
         let risks = self.risks(&mut root, &strategies);
         let parameters = self.parameters();
         let sensitivity = self.sensitivity(&mut root, &parameters);
+        let claims = self.claims(&mut root, &strategies);
         self.finish(root);
 
         Scenario {
@@ -1551,6 +1572,7 @@ impl Reader<'_> {
             risks,
             parameters,
             sensitivity,
+            claims,
             source: None,
         }
     }

@@ -9,6 +9,8 @@
 //!   statistics, the default of R and NumPy): with values sorted x[0..n], the
 //!   p-quantile is x[h] + (h - floor h)(x[floor h + 1] - x[floor h]), h = (n - 1) p.
 
+pub mod claims;
+pub mod decision;
 mod histogram;
 
 pub use histogram::{Bin, BinKind, Histogram, Scale, histograms};
@@ -123,9 +125,14 @@ pub fn sorted(values: &[f64]) -> Vec<f64> {
 /// Summary of one sample.
 pub fn summarize(values: &[f64], strategy: usize, metric: Metric) -> Summary {
     let n = values.len();
-    let m = mean(values);
-    let sd = std_dev(values, m);
     let s = sorted(values);
+    // The rounded mean of equal values can land an ulp outside [min, max]; the
+    // true mean cannot.
+    let m = match (s.first(), s.last()) {
+        (Some(&lo), Some(&hi)) => mean(values).clamp(lo, hi),
+        _ => 0.0,
+    };
+    let sd = std_dev(values, m);
     let mut quantiles = [0.0; 9];
     if n > 0 {
         for (q, (_, p)) in quantiles.iter_mut().zip(QUANTILES) {

@@ -154,6 +154,7 @@ fn run_writes_summary_comparison_histograms_and_manifest() {
         listing(&out),
         [
             "comparison.csv",
+            "decision.csv",
             "histograms.csv",
             "manifest.json",
             "summary.csv"
@@ -709,7 +710,7 @@ fn console_table_shows_p50_p80_p95_and_every_strategy_label() {
 }
 
 #[test]
-fn every_shipped_scenario_validates_and_runs() {
+fn every_shipped_scenario_validates_runs_and_draws_every_chart() {
     let dir = root().join("scenarios");
     let files: Vec<PathBuf> = listing(&dir)
         .into_iter()
@@ -739,6 +740,19 @@ fn every_shipped_scenario_validates_and_runs() {
         );
         assert_success(&o, &format!("run {path}"));
         assert!(out.join("summary.csv").is_file(), "{path}: no summary.csv");
+        // Every chart in both formats, PNGs at slide size.
+        let charts = listing(&out.join("charts"));
+        assert_eq!(charts.len(), 16, "{path}: {charts:?}");
+        for name in charts.iter().filter(|n| n.ends_with(".png")) {
+            let bytes = std::fs::read(out.join("charts").join(name)).expect("a PNG");
+            assert_eq!(&bytes[1..4], b"PNG", "{path}: {name}");
+            let width = u32::from_be_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]);
+            let height = u32::from_be_bytes([bytes[20], bytes[21], bytes[22], bytes[23]]);
+            assert!(
+                width >= 1920 && height >= 1080,
+                "{path}: {name} is {width}x{height}"
+            );
+        }
     }
 }
 

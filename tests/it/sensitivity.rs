@@ -307,7 +307,8 @@ fn tornado_csv_is_the_same_on_one_and_two_threads() {
         );
         assert!(o.status.success(), "{}", stderr(&o));
         files.push(
-            ["tornado.csv", "decision.csv", "global.csv"].map(|f| fs::read(out.join(f)).unwrap()),
+            ["tornado.csv", "tornado_decision.csv", "global.csv"]
+                .map(|f| fs::read(out.join(f)).unwrap()),
         );
     }
     assert_eq!(files[0], files[1]);

@@ -1,4 +1,4 @@
-//! The files of `tradeoff-sim sensitivity`: `tornado.csv`, `decision.csv` and
+//! The files of `tradeoff-sim sensitivity`: `tornado.csv`, `tornado_decision.csv` and
 //! `global.csv`, one flat row type each.
 
 use serde::Serialize;
@@ -92,13 +92,13 @@ struct DecisionRow<'a> {
     flips_choice: bool,
 }
 
-/// `decision.csv`: drivers ranked by how far they move the difference a - b of the
+/// `tornado_decision.csv`: drivers ranked by how far they move the difference a - b of the
 /// two strategies best at the base (a the better); `flips_choice` when b becomes
 /// the better at either setting.
-pub fn decision_csv(x: &Sensitivity) -> Result<Vec<u8>, CsvError> {
+pub fn tornado_decision_csv(x: &Sensitivity) -> Result<Vec<u8>, CsvError> {
     let s = &x.scenario;
     let Some((a, b)) = x.best_pair() else {
-        return to_bytes("decision.csv", Vec::<DecisionRow>::new());
+        return to_bytes("tornado_decision.csv", Vec::<DecisionRow>::new());
     };
     let rows: Vec<DecisionRow> = x
         .decision(a, b)
@@ -128,7 +128,7 @@ pub fn decision_csv(x: &Sensitivity) -> Result<Vec<u8>, CsvError> {
             }
         })
         .collect();
-    to_bytes("decision.csv", rows)
+    to_bytes("tornado_decision.csv", rows)
 }
 
 #[derive(Serialize)]
