@@ -781,7 +781,7 @@ mod tests {
     #[test]
     fn spearman_is_one_for_any_increasing_transform() {
         let x: Vec<f64> = (1..50).map(f64::from).collect();
-        let y: Vec<f64> = x.iter().map(|v| v.powi(3).exp().min(1e300)).collect();
+        let y: Vec<f64> = x.iter().map(|v| v.powi(3) + v.exp()).collect();
         assert!((pearson(&ranks(&x), &ranks(&y)) - 1.0).abs() < 1e-12);
         assert!(pearson(&ranks(&x), &[1.0; 49]).is_nan());
     }
@@ -805,7 +805,7 @@ mod tests {
     #[test]
     fn short_keeps_four_significant_digits() {
         assert_eq!(short(0.4), "0.4");
-        assert_eq!(short(0.40000000000000002), "0.4");
+        assert_eq!(short(0.5 * 0.8), "0.4");
         assert_eq!(short(11400.0 * 1.2), "13680");
         assert_eq!(short(1.32 * 0.8), "1.056");
     }
