@@ -8,6 +8,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{Args, Parser, Subcommand};
 
+mod sensitivity;
+
 use crate::analysis::compare as comparing;
 use crate::analysis::sweep::{self as sweeping, SweepError, SweepParam, SweepPlan};
 use crate::engine::{self, BATCH_TRIALS, EngineError, RunPlan};
@@ -62,6 +64,11 @@ pub enum Command {
         after_help = "Example:\n  tradeoff-sim compare scenarios/seed.toml scenarios/reference.toml"
     )]
     Compare(CompareArgs),
+    /// Which assumptions move the answer: a tornado of every numeric key and risk,
+    /// swung one at a time on the same seed, and rank correlations of the sampled
+    /// drivers with the output.
+    #[command(after_help = sensitivity::EXAMPLES)]
+    Sensitivity(sensitivity::SensitivityArgs),
     /// Draw a run, sweep or compare folder's charts again from its saved files, without
     /// simulating.
     #[command(after_help = "Example:\n  tradeoff-sim chart output/seed --charts png")]
@@ -297,6 +304,7 @@ pub fn execute(cli: Cli, stop: &AtomicBool) -> Result<String, CliError> {
         Command::Check(args) => check(&args, stop),
         Command::Sweep(args) => sweep(&args, stop),
         Command::Compare(args) => compare(&args, stop),
+        Command::Sensitivity(args) => sensitivity::sensitivity(&args, stop),
         Command::Chart { run_folder, charts } => {
             let Some(format) = charts.format() else {
                 return Ok("--charts none: nothing to draw\n".to_string());

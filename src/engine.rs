@@ -112,6 +112,25 @@ pub fn check_size(trials: u64, strategies: usize) -> Result<(), EngineError> {
 /// Simulates `plan.trials` trials of every strategy. `stop` is polled between
 /// batches; when it is set the run ends with [`EngineError::Interrupted`].
 pub fn simulate(model: &Model, plan: &RunPlan, stop: &AtomicBool) -> Result<Samples, EngineError> {
+    simulate_recording(model, plan, stop, false).map(|(samples, _)| samples)
+}
+
+/// [`simulate`], also returning every trial's sampled drivers, trial-major in the
+/// layout of [`Model::drivers`]. The samples are the same as [`simulate`]'s.
+pub fn simulate_with_drivers(
+    model: &Model,
+    plan: &RunPlan,
+    stop: &AtomicBool,
+) -> Result<(Samples, Vec<f64>), EngineError> {
+    simulate_recording(model, plan, stop, true)
+}
+
+fn simulate_recording(
+    model: &Model,
+    plan: &RunPlan,
+    stop: &AtomicBool,
+    record: bool,
+) -> Result<(Samples, Vec<f64>), EngineError> {
     let strategies = model.strategy_count();
     check_size(plan.trials, strategies)?;
     let pool = rayon::ThreadPoolBuilder::new()
@@ -138,7 +157,7 @@ pub fn simulate(model: &Model, plan: &RunPlan, stop: &AtomicBool) -> Result<Samp
     }
     // `stop` is polled before each batch (a few milliseconds of work), so an
     // interrupt ends the run promptly.
-    let results: Vec<Result<(), EngineError>> = pool.install(|| {
+    let results: Vec<Result<Vec<f64>, EngineError>> = pool.install(|| {
         per_batch
             .into_par_iter()
             .enumerate()
@@ -146,7 +165,7 @@ pub fn simulate(model: &Model, plan: &RunPlan, stop: &AtomicBool) -> Result<Samp
                 if stop.load(Ordering::Relaxed) {
                     return Err(EngineError::Interrupted);
                 }
-                run_batch(model, plan, b as u64, &mut slices)
+                run_batch(model, plan, b as u64, record, &mut slices)
             })
             .collect()
     });
@@ -154,14 +173,18 @@ pub fn simulate(model: &Model, plan: &RunPlan, stop: &AtomicBool) -> Result<Samp
         return Err(EngineError::Interrupted);
     }
     // The first failure in batch order: the same error on any thread count.
+    let mut drivers = Vec::new();
     for result in results {
-        result?;
+        drivers.extend(result?);
     }
-    Ok(Samples {
-        strategies,
-        trials,
-        columns,
-    })
+    Ok((
+        Samples {
+            strategies,
+            trials,
+            columns,
+        },
+        drivers,
+    ))
 }
 
 /// Runs `f` on a pool of `threads` workers (0: one per core), so that work after
@@ -178,18 +201,24 @@ pub fn on_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> Resu
     Ok(pool.install(f))
 }
 
-/// One batch: trial i of the batch writes `slices[strategy * METRIC_COUNT + metric][i]`.
-/// Fails on the first value that is not finite (in trial, strategy, metric order).
+/// One batch: trial i of the batch writes `slices[strategy * METRIC_COUNT + metric][i]`;
+/// returns the trials' drivers when `record` is set. Fails on the first value that
+/// is not finite (in trial, strategy, metric order).
 fn run_batch(
     model: &Model,
     plan: &RunPlan,
     batch: u64,
+    record: bool,
     slices: &mut [&mut [f64]],
-) -> Result<(), EngineError> {
+) -> Result<Vec<f64>, EngineError> {
     let strategies = model.strategy_count();
     let seed = batch_seed(plan.seed, batch);
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-    let mut scratch = Scratch::new(model, seed);
+    let mut scratch = if record {
+        Scratch::recording(model, seed)
+    } else {
+        Scratch::new(model, seed)
+    };
     let mut out: Vec<Outcome> = vec![[0.0; METRIC_COUNT]; strategies];
     let len = slices.first().map_or(0, |s| s.len());
     // `i` is the trial's row inside every column slice, not an index into `slices`.
@@ -210,5 +239,5 @@ fn run_batch(
             }
         }
     }
-    Ok(())
+    Ok(scratch.take_drivers())
 }

@@ -2,4 +2,5 @@
 //! comparisons across scenarios. Numbers only: files and drawing live in `output`.
 
 pub mod compare;
+pub mod sensitivity;
 pub mod sweep;

@@ -95,6 +95,10 @@ pub struct Scratch {
     risk_uniforms: Vec<f64>,
     surge_log_multiples: Vec<f64>,
     strategy_rngs: Vec<Xoshiro256PlusPlus>,
+    /// When set, each trial appends its sampled drivers (see [`Model::drivers`]).
+    /// Recording only reads values already drawn: the random streams are the same
+    /// with or without it.
+    drivers: Option<Vec<f64>>,
 }
 
 impl Scratch {
@@ -109,9 +113,44 @@ impl Scratch {
                 .iter()
                 .map(|st| Xoshiro256PlusPlus::seed_from_u64(strategy_seed(batch_seed, &st.id)))
                 .collect(),
+            drivers: None,
         }
     }
+
+    /// A scratch that also records every trial's sampled drivers.
+    pub fn recording(model: &Model, batch_seed: u64) -> Scratch {
+        let mut scratch = Scratch::new(model, batch_seed);
+        scratch.drivers = Some(Vec::new());
+        scratch
+    }
+
+    /// The drivers recorded so far, trial-major in the layout of [`Model::drivers`].
+    pub fn take_drivers(&mut self) -> Vec<f64> {
+        self.drivers
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
 }
+
+/// A sampled driver of a trial, as a recording [`Scratch`] holds it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Driver {
+    pub name: String,
+    /// The strategy it belongs to; `None` for a draw shared by every strategy.
+    pub strategy: Option<usize>,
+}
+
+/// The shared drivers a recording scratch holds first in each trial.
+const SHARED_DRIVERS: [&str; 7] = [
+    "latent complexity Z",
+    "incident frailty G",
+    "estimate error",
+    "traffic surges (count)",
+    "largest surge multiple",
+    "walk-away week",
+    "walk-away degraded share",
+];
 
 /// The seed of a strategy's stream in a batch: the batch seed mixed with a hash
 /// (FNV-1a) of the strategy id, so the stream follows the strategy, not its position.
@@ -218,6 +257,38 @@ impl Model {
         self.strategies.len()
     }
 
+    /// The drivers a recording [`Scratch`] holds per trial, in order: the shared
+    /// draws, then for each strategy its capacity headroom H, its effort per fix,
+    /// its war-room weeks and, per risk, whether the risk occurred (0 or 1).
+    pub fn drivers(&self) -> Vec<Driver> {
+        let mut out: Vec<Driver> = SHARED_DRIVERS
+            .iter()
+            .map(|name| Driver {
+                name: name.to_string(),
+                strategy: None,
+            })
+            .collect();
+        for s in 0..self.strategies.len() {
+            let own = [
+                "capacity headroom H",
+                "effort per fix (hours)",
+                "war-room weeks",
+            ];
+            let risks = self
+                .scenario
+                .risks
+                .iter()
+                .map(|r| format!("risk: {}", r.name));
+            for name in own.iter().map(|n| n.to_string()).chain(risks) {
+                out.push(Driver {
+                    name,
+                    strategy: Some(s),
+                });
+            }
+        }
+        out
+    }
+
     /// Simulates one trial for every strategy; `out[i]` receives strategy i's
     /// outcome. `rng` is the batch's shared stream; each strategy's own stream is
     /// in `scratch` (see [`Scratch::new`]).
@@ -288,11 +359,28 @@ impl Model {
         tally.dist(&s.walk_away.at_week);
         let walk_fraction = s.walk_away.degraded_fraction.sample(shared);
         tally.dist(&s.walk_away.degraded_fraction);
+        if let Some(log) = scratch.drivers.as_mut() {
+            let largest = scratch
+                .surge_log_multiples
+                .iter()
+                .fold(None, |m: Option<f64>, &x| Some(m.map_or(x, |m| m.max(x))))
+                .map_or(0.0, f64::exp);
+            log.extend([
+                z,
+                frailty,
+                estimate,
+                surges as f64,
+                largest,
+                walk_week,
+                walk_fraction,
+            ]);
+        }
 
         let Scratch {
             risk_uniforms,
             surge_log_multiples,
             strategy_rngs,
+            drivers,
         } = scratch;
         debug_assert_eq!(strategy_rngs.len(), self.strategies.len());
         for ((p, outcome), rng) in self
@@ -348,21 +436,18 @@ impl Model {
             let slip = build_weeks / p.plan_weeks;
 
             // 4. Traffic surges against this strategy's capacity headroom, in logs:
-            // ln H = ln(median) + sigma x N(0, 1), drawn only when there is a surge
-            // (H enters no other output).
+            // ln H = ln(median) + sigma x N(0, 1), so no exp is needed on either side.
+            let log_headroom = p.log_headroom_median + p.headroom_sigma * standard_normal(rng);
+            tally.draw(DrawKind::Normal);
             let mut surge_failures = 0u64;
             let mut downtime_hours = 0.0;
-            if !surge_log_multiples.is_empty() {
-                let log_headroom = p.log_headroom_median + p.headroom_sigma * standard_normal(rng);
-                tally.draw(DrawKind::Normal);
-                for &log_multiple in surge_log_multiples.iter() {
-                    if log_multiple > log_headroom {
-                        surge_failures += 1;
-                        downtime_hours += s.surges.failure_hours.sample(rng)
-                            * s.surges.impact_fraction.sample(rng);
-                        tally.dist(&s.surges.failure_hours);
-                        tally.dist(&s.surges.impact_fraction);
-                    }
+            for &log_multiple in surge_log_multiples.iter() {
+                if log_multiple > log_headroom {
+                    surge_failures += 1;
+                    downtime_hours +=
+                        s.surges.failure_hours.sample(rng) * s.surges.impact_fraction.sample(rng);
+                    tally.dist(&s.surges.failure_hours);
+                    tally.dist(&s.surges.impact_fraction);
                 }
             }
 
@@ -453,6 +538,11 @@ impl Model {
                 slip
             };
             outcome[M::TailCapped as usize] = f64::from(tail_capped);
+            if let Some(log) = drivers.as_mut() {
+                log.extend([log_headroom.exp(), fix_effort_hours, war_room_weeks]);
+                let occurred = risk_uniforms.iter().zip(&p.risk_probability);
+                log.extend(occurred.map(|(u, prob)| f64::from(u < prob)));
+            }
         }
     }
 }

@@ -22,6 +22,7 @@ mod data;
 mod format;
 mod kinds;
 mod sweep;
+mod tornado;
 
 pub use compare::{COMPARE_METRICS, render_compare_charts};
 pub use sweep::render_sweep_charts;
@@ -31,6 +32,12 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use plotters::prelude::*;
+
+pub use format::{currency_prefix, money as money_text};
+pub use tornado::{
+    MAX_BARS as TORNADO_MAX_BARS, TornadoBar, TornadoChart, render_tornado_charts, tornado_png,
+    tornado_svg,
+};
 
 pub use data::{
     Bin, ChartData, ComparisonRow, Histogram, Manifest, Marks, Scale, StrategyRef, SummaryRow,

@@ -8,6 +8,10 @@ use crate::model::Metric;
 use crate::scenario::Scenario;
 use crate::stats::{Comparison, Histogram, Summary};
 
+mod sensitivity;
+
+pub use sensitivity::{global_csv, tornado_csv, tornado_decision_csv};
+
 #[derive(Debug, thiserror::Error)]
 pub enum CsvError {
     #[error("cannot format {file}: {source}")]

@@ -17,8 +17,8 @@ use serde::Serialize;
 pub use claim::{Claim, PairOp, Stat, Statistic};
 pub use dist::{Dist, DistError};
 pub use read::{
-    DEFAULT_SEED, MAX_TRIALS, Override, Problem, ScenarioError, from_path, from_path_with,
-    from_str, from_str_with,
+    DEFAULT_SEED, DEFAULT_SWING, FRAMING_KEYS, MAX_TRIALS, Override, Problem, ScenarioError,
+    from_path, from_path_with, from_str, from_str_with,
 };
 
 /// A value that may depend on a strategy's governance quality g in [0, 1]:
@@ -71,6 +71,12 @@ pub struct Scenario {
     pub cost: Cost,
     pub strategies: Vec<Strategy>,
     pub risks: Vec<Risk>,
+    /// Every numeric key of the model as read (file value or default), outside the
+    /// risk register: what a sensitivity analysis swings. Not part of the model.
+    #[serde(skip)]
+    pub parameters: Vec<Parameter>,
+    /// The optional `[sensitivity]` table: stated ranges and the default swing.
+    pub sensitivity: SensitivitySpec,
     /// What the scenario claims its outcomes show (`[[claims]]`), for `check`.
     pub claims: Vec<Claim>,
     /// Where the scenario came from (not part of the model).
@@ -255,4 +261,70 @@ pub struct RiskEffects {
     pub api_failure_multiplier: f64,
     /// The partner walks away after launch.
     pub walk_away: bool,
+}
+
+/// The interval a number must lie in: [lo, hi], or (lo, hi] when `lo_open`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Allowed {
+    pub lo: f64,
+    pub hi: f64,
+    pub lo_open: bool,
+}
+
+impl Allowed {
+    pub fn allows(&self, v: f64) -> bool {
+        v.is_finite() && v <= self.hi && (v > self.lo || (!self.lo_open && v == self.lo))
+    }
+
+    /// `v` moved into the interval (an open lower end is left to the caller: a
+    /// scaled positive value stays positive).
+    pub fn clamp(&self, v: f64) -> f64 {
+        v.max(self.lo).min(self.hi)
+    }
+}
+
+/// What a numeric key holds.
+#[derive(Clone, Debug, Serialize)]
+pub enum ParamValue {
+    Number(f64),
+    /// A value that may depend on governance (a plain number reads as a constant curve).
+    Curve(GovernanceCurve),
+    Dist(Dist),
+}
+
+/// One numeric key of a scenario, as the reader read it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Parameter {
+    /// Dotted key path, as `--set` writes it: `strategies.hybrid.governance`.
+    pub key: String,
+    pub value: ParamValue,
+    /// Where the number (for a curve, both ends; for a distribution, its draws) must lie.
+    pub allowed: Allowed,
+}
+
+/// The `[sensitivity]` table of a scenario.
+#[derive(Clone, Debug, Serialize)]
+pub struct SensitivitySpec {
+    /// Stated low and high values of numeric keys, in file order.
+    pub ranges: Vec<SensitivityRange>,
+    /// The default one-at-a-time swing: a key without a range goes to
+    /// value x (1 - swing) and value x (1 + swing), clamped to its allowed range.
+    pub swing: f64,
+}
+
+impl Default for SensitivitySpec {
+    fn default() -> Self {
+        SensitivitySpec {
+            ranges: Vec::new(),
+            swing: DEFAULT_SWING,
+        }
+    }
+}
+
+/// A stated range for one key.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SensitivityRange {
+    pub key: String,
+    pub low: f64,
+    pub high: f64,
 }

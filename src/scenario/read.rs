@@ -17,9 +17,13 @@ mod claims;
 
 use super::dist::Dist;
 use super::{
-    Api, Build, Churn, Cost, Drivers, GovernanceCurve, Horizon, Incidents, Risk, RiskEffects,
-    Scenario, Strategy, Surges, WalkAway,
+    Allowed, Api, Build, Churn, Cost, Drivers, GovernanceCurve, Horizon, Incidents, ParamValue,
+    Parameter, Risk, RiskEffects, Scenario, Strategy, Surges, WalkAway,
 };
+
+mod sensitivity;
+
+pub use sensitivity::{DEFAULT_SWING, FRAMING_KEYS};
 
 /// The seed used when a scenario gives none: fixed, so that two runs of the same
 /// file agree (never the clock).
@@ -243,6 +247,7 @@ fn read_with(
         text_len: text.len(),
         regions: &regions,
         problems: Vec::new(),
+        catalogue: Vec::new(),
         claim_overrides: Vec::new(),
     };
     if text.starts_with('\u{feff}') {
@@ -510,6 +515,18 @@ impl Check {
         }
     }
 
+    /// The same condition as an interval, for the scenario's parameter catalogue.
+    fn allowed(self) -> Allowed {
+        let (lo, hi, lo_open) = match self {
+            Check::Any => (f64::NEG_INFINITY, f64::INFINITY, false),
+            Check::Probability => (0.0, 1.0, false),
+            Check::NonNegative => (0.0, f64::INFINITY, false),
+            Check::Positive => (0.0, f64::INFINITY, true),
+            Check::Between(lo, hi) => (lo, hi, false),
+        };
+        Allowed { lo, hi, lo_open }
+    }
+
     fn describe(self) -> String {
         match self {
             Check::Any => "any finite number".to_string(),
@@ -536,6 +553,16 @@ impl Support {
             Support::Fraction => lo >= 0.0 && hi <= 1.0,
             Support::Positive => lo > 0.0 || (lo == 0.0 && hi > 0.0 && hi.is_infinite()),
         }
+    }
+
+    /// Where draws must fall, as an interval.
+    fn allowed(self) -> Allowed {
+        let (lo, hi, lo_open) = match self {
+            Support::NonNegative => (0.0, f64::INFINITY, false),
+            Support::Fraction => (0.0, 1.0, false),
+            Support::Positive => (0.0, f64::INFINITY, true),
+        };
+        Allowed { lo, hi, lo_open }
     }
 
     fn describe(self) -> &'static str {
@@ -594,6 +621,9 @@ struct Reader<'s> {
     text_len: usize,
     regions: &'s [OverrideRegion],
     problems: Vec<Problem>,
+    /// Every numeric key read so far (file value or default), in reading order:
+    /// what a sensitivity analysis may swing and the range it must stay in.
+    catalogue: Vec<Parameter>,
     /// Where each `[[claims]]` override was written.
     claim_overrides: Vec<claims::OverrideSite>,
 }
@@ -828,7 +858,7 @@ impl Reader<'_> {
         check: Check,
     ) -> f64 {
         let path = t.key_path(key);
-        match t.get(key) {
+        let value = match t.get(key) {
             Some(v) => self.number_value(v, &path, check).unwrap_or(f64::NAN),
             None => match default {
                 Some(d) => d,
@@ -837,7 +867,9 @@ impl Reader<'_> {
                     f64::NAN
                 }
             },
-        }
+        };
+        self.record(path, ParamValue::Number(value), check.allowed());
+        value
     }
 
     fn optional_number(
@@ -976,7 +1008,7 @@ impl Reader<'_> {
         check: Check,
     ) -> GovernanceCurve {
         let path = t.key_path(key);
-        match t.get(key) {
+        let curve = match t.get(key) {
             Some(v) => self.curve_value(v, &path, check),
             None => match default {
                 Some(d) => d,
@@ -992,7 +1024,9 @@ impl Reader<'_> {
                     GovernanceCurve::constant(f64::NAN)
                 }
             },
-        }
+        };
+        self.record(path, ParamValue::Curve(curve), check.allowed());
+        curve
     }
 
     /// A list of exactly `names.len()` numbers, e.g. `[min, mode, max]`.
@@ -1195,7 +1229,7 @@ impl Reader<'_> {
     ) -> Dist {
         let path = t.key_path(key);
         let fallback = Dist::Constant { value: f64::NAN };
-        match t.get(key) {
+        let dist = match t.get(key) {
             Some(v) => self.dist_value(v, &path, support).unwrap_or(fallback),
             None => match default {
                 Some(d) => d,
@@ -1208,7 +1242,9 @@ impl Reader<'_> {
                     fallback
                 }
             },
-        }
+        };
+        self.record(path, ParamValue::Dist(dist.clone()), support.allowed());
+        dist
     }
 
     fn optional_dist(
@@ -1511,6 +1547,8 @@ impl Reader<'_> {
 
         let strategies = self.strategies(&mut root);
         let risks = self.risks(&mut root, &strategies);
+        let parameters = self.parameters();
+        let sensitivity = self.sensitivity(&mut root, &parameters);
         let claims = self.claims(&mut root, &strategies);
         self.finish(root);
 
@@ -1532,6 +1570,8 @@ impl Reader<'_> {
             cost,
             strategies,
             risks,
+            parameters,
+            sensitivity,
             claims,
             source: None,
         }

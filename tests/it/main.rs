@@ -19,4 +19,5 @@ mod overrides;
 mod properties;
 mod reliability;
 mod samplers;
+mod sensitivity;
 mod sweep_charts;
