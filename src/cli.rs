@@ -94,28 +94,11 @@ pub enum Command {
 pub struct RunArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
-    /// Number of trials (overrides the scenario's `trials`).
-    #[arg(long, value_name = "N")]
-    pub trials: Option<u64>,
-    /// Master seed (overrides the scenario's `seed`).
-    #[arg(long, value_name = "S")]
-    pub seed: Option<u64>,
-    /// Worker threads; results do not depend on it. Default: one per core.
-    #[arg(long, value_name = "T", default_value_t = 0)]
-    pub threads: usize,
-    /// Run folder. Default: output/<scenario file name without .toml>.
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    /// Replace an earlier result in the run folder.
-    #[arg(long)]
-    pub force: bool,
+    #[command(flatten)]
+    pub run: RunOptions,
     /// Also write trials.csv, one row per trial and strategy (large).
     #[arg(long)]
     pub trials_csv: bool,
-    /// Override a scenario value, checked like a line of the file; repeatable.
-    /// E.g. --set strategies.hybrid.governance=0.62 --set 'build.estimate={ pert = [0.9, 1, 1.5] }'
-    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
-    pub set: Vec<String>,
     /// Charts to draw into <run folder>/charts/: PNG (1920x1080) and SVG by default.
     #[arg(long, value_enum, default_value_t = Charts::Both)]
     pub charts: Charts,
@@ -162,7 +145,8 @@ pub struct RunOptions {
     /// Worker threads; results do not depend on it. Default: one per core.
     #[arg(long, value_name = "T", default_value_t = 0)]
     pub threads: usize,
-    /// Output folder (default under output/).
+    /// Output folder. Default: under output/, named after the scenario file
+    /// (run: output/<name>/; check: output/<name>/check/; sweep: output/<name>-sweep/).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Replace an earlier result in the output folder.
@@ -228,24 +212,18 @@ failed); 2 bad usage or a bad scenario.";
 pub struct CheckArgs {
     /// The scenario file (TOML), with [[claims]].
     pub scenario: PathBuf,
-    /// Trials per run (overrides the scenario's `trials`).
-    #[arg(long, value_name = "N")]
-    pub trials: Option<u64>,
-    /// Master seed (overrides the scenario's `seed`).
-    #[arg(long, value_name = "S")]
-    pub seed: Option<u64>,
-    /// Worker threads; results do not depend on it. Default: one per core.
-    #[arg(long, value_name = "T", default_value_t = 0)]
-    pub threads: usize,
-    /// Run folder. Default: output/<scenario file name without .toml>/check.
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    /// Replace an earlier result in the run folder.
-    #[arg(long)]
-    pub force: bool,
-    /// Override a scenario value for every run of the check; repeatable.
-    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
-    pub set: Vec<String>,
+    #[command(flatten)]
+    pub run: RunOptions,
+}
+
+/// `--trials`, if given, within the allowed range.
+pub(crate) fn checked_trials(trials: Option<u64>) -> Result<Option<u64>, CliError> {
+    match trials {
+        Some(t) if !(1..=MAX_TRIALS).contains(&t) => Err(CliError::Usage(format!(
+            "--trials must be between 1 and {MAX_TRIALS}, got {t}"
+        ))),
+        other => Ok(other),
+    }
 }
 
 /// Parses `--set` arguments.
@@ -381,20 +359,17 @@ fn finish_unless_stopped<T: Send + 'static>(
 }
 
 fn run_until_stopped(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
-    let overrides = parse_overrides(&args.set)?;
+    let options = &args.run;
+    let overrides = parse_overrides(&options.set)?;
+    let trials = checked_trials(options.trials)?;
     let mut scenario = scenario::from_path_with(&args.scenario, &overrides)?;
-    if let Some(trials) = args.trials {
-        if !(1..=MAX_TRIALS).contains(&trials) {
-            return Err(CliError::Usage(format!(
-                "--trials must be between 1 and {MAX_TRIALS}, got {trials}"
-            )));
-        }
+    if let Some(trials) = trials {
         scenario.trials = trials;
     }
-    if let Some(seed) = args.seed {
+    if let Some(seed) = options.seed {
         scenario.seed = seed;
     }
-    let destination = args
+    let destination = options
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(&scenario.name));
@@ -402,15 +377,11 @@ fn run_until_stopped(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliErr
         path: args.scenario.clone(),
         source,
     })?;
-    let threads = if args.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        args.threads
-    };
+    let threads = threads_of(options.threads);
     // Refuse a run too large to hold, and an existing result, before creating
     // anything or spending time on the simulation.
     engine::check_size(scenario.trials, scenario.strategies.len())?;
-    let staging = Staging::begin(&destination, args.force)?;
+    let staging = Staging::begin(&destination, options.force)?;
     let model = Model::new(&scenario);
     let plan = RunPlan {
         trials: scenario.trials,
@@ -637,14 +608,9 @@ fn decision_table(scenario: &Scenario, decisions: &[stats::decision::Decision]) 
 
 fn check(args: &CheckArgs, stop: &AtomicBool) -> Result<String, CliError> {
     use crate::check::{CheckError, CheckPlan};
-    let overrides = parse_overrides(&args.set)?;
-    if let Some(trials) = args.trials
-        && !(1..=MAX_TRIALS).contains(&trials)
-    {
-        return Err(CliError::Usage(format!(
-            "--trials must be between 1 and {MAX_TRIALS}, got {trials}"
-        )));
-    }
+    let options = &args.run;
+    let overrides = parse_overrides(&options.set)?;
+    let trials = checked_trials(options.trials)?;
     // Validate before touching the output folder.
     let scenario = scenario::from_path_with(&args.scenario, &overrides)?;
     if scenario.claims.is_empty() {
@@ -657,7 +623,7 @@ fn check(args: &CheckArgs, stop: &AtomicBool) -> Result<String, CliError> {
                 .map_or("backend_led", |s| s.id.as_str())
         )));
     }
-    let destination = args
+    let destination = options
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(&scenario.name).join("check"));
@@ -665,15 +631,11 @@ fn check(args: &CheckArgs, stop: &AtomicBool) -> Result<String, CliError> {
         path: args.scenario.clone(),
         source,
     })?;
-    let threads = if args.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        args.threads
-    };
-    let staging = Staging::begin(&destination, args.force)?;
+    let threads = threads_of(options.threads);
+    let staging = Staging::begin(&destination, options.force)?;
     let plan = CheckPlan {
-        trials: args.trials,
-        seed: args.seed,
+        trials,
+        seed: options.seed,
         threads,
     };
     let started = std::time::Instant::now();
@@ -871,7 +833,7 @@ fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
         scenario: &args.scenario,
         base: &base,
         params: &params,
-        trials: args.run.trials,
+        trials: checked_trials(args.run.trials)?,
         seed: args.run.seed,
         threads,
     };
@@ -1045,7 +1007,7 @@ fn compare(args: &CompareArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let runs = comparing::run(
         &args.scenarios,
         &overrides,
-        args.run.trials,
+        checked_trials(args.run.trials)?,
         args.run.seed,
         threads_of(args.run.threads),
         stop,

@@ -65,7 +65,7 @@ impl From<SensitivityError> for CliError {
 pub fn sensitivity(args: &SensitivityArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let (metric, stat) = metric_and_stat(&args.metric, &args.stat)?;
     let base = parse_overrides(&args.run.set)?;
-    let trials = args.run.trials.unwrap_or(DEFAULT_TRIALS);
+    let trials = super::checked_trials(args.run.trials)?.unwrap_or(DEFAULT_TRIALS);
     if !(1..=MAX_TRIALS).contains(&trials) {
         return Err(CliError::Usage(format!(
             "--trials must be between 1 and {MAX_TRIALS}, got {trials}"
