@@ -99,6 +99,12 @@ pub struct RunArgs {
     /// Also write trials.csv, one row per trial and strategy (large).
     #[arg(long)]
     pub trials_csv: bool,
+    /// Run until every headline statistic is known to this precision: the 95%
+    /// half-width of each strategy's API-failure probability, and of its P80 total
+    /// cost relative to its value, at most P (e.g. 0.005). Starts at 65,536 trials
+    /// and doubles; the same seed stops at the same count. Replaces --trials.
+    #[arg(long, value_name = "P", conflicts_with = "trials")]
+    pub precision: Option<f64>,
     /// Charts to draw into <run folder>/charts/: PNG (1920x1080) and SVG by default.
     #[arg(long, value_enum, default_value_t = Charts::Both)]
     pub charts: Charts,
@@ -214,6 +220,55 @@ pub struct CheckArgs {
     pub scenario: PathBuf,
     #[command(flatten)]
     pub run: RunOptions,
+}
+
+/// Where `run --precision` starts: 16 batches.
+const PRECISION_START_TRIALS: u64 = 16 * BATCH_TRIALS;
+
+/// Precision-targeted runs: how precise the headline statistics are.
+mod precision {
+    use std::io::IsTerminal;
+
+    use crate::engine::Samples;
+    use crate::model::Metric;
+    use crate::stats::{self, Z_975};
+
+    /// The largest 95% half-width over the headline statistics: each strategy's
+    /// API-failure probability (Wilson interval, absolute), and its P80 total cost
+    /// relative to its value (distribution-free order-statistic interval: the ranks
+    /// n 0.8 -+ 1.96 sqrt(n 0.8 0.2)).
+    pub fn worst_half_width(samples: &Samples) -> f64 {
+        let n = samples.trials() as f64;
+        let z = Z_975;
+        let mut worst = 0.0f64;
+        for s in 0..samples.strategies() {
+            let p = stats::mean(samples.column(s, Metric::ApiFailure));
+            let wilson = z / (1.0 + z * z / n) * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt();
+            worst = worst.max(wilson);
+            let cost = stats::sorted(samples.column(s, Metric::TotalCost));
+            let last = cost.len() - 1;
+            let spread = z * (n * 0.8 * 0.2).sqrt();
+            let rank = |r: f64| (r.max(0.0) as usize).min(last);
+            let lo = cost[rank((n * 0.8 - spread).floor() - 1.0)];
+            let hi = cost[rank((n * 0.8 + spread).ceil() - 1.0)];
+            let p80 = stats::quantile_sorted(&cost, 0.8);
+            if p80 > 0.0 {
+                worst = worst.max((hi - lo) / 2.0 / p80);
+            }
+        }
+        worst
+    }
+
+    /// One line on stderr per step, only when stderr is a terminal.
+    pub fn progress(trials: u64, worst: f64, target: f64) {
+        if std::io::stderr().is_terminal() {
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "precision: {trials} trials, largest 95% half-width {worst:.4} (target {target})"
+            );
+        }
+    }
 }
 
 /// `--trials`, if given, within the allowed range.
@@ -378,18 +433,41 @@ fn run_until_stopped(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliErr
         source,
     })?;
     let threads = threads_of(options.threads);
+    if let Some(p) = args.precision {
+        if !(p > 0.0 && p < 1.0) {
+            return Err(CliError::Usage(format!(
+                "--precision must be between 0 and 1 (e.g. 0.005), got {p}"
+            )));
+        }
+        scenario.trials = PRECISION_START_TRIALS;
+    }
     // Refuse a run too large to hold, and an existing result, before creating
     // anything or spending time on the simulation.
     engine::check_size(scenario.trials, scenario.strategies.len())?;
     let staging = Staging::begin(&destination, options.force)?;
     let model = Model::new(&scenario);
-    let plan = RunPlan {
-        trials: scenario.trials,
-        seed: scenario.seed,
-        threads,
-    };
     let started = std::time::Instant::now();
-    let samples = Arc::new(engine::simulate(&model, &plan, stop)?);
+    let mut reached = None;
+    let samples = loop {
+        let plan = RunPlan {
+            trials: scenario.trials,
+            seed: scenario.seed,
+            threads,
+        };
+        let samples = engine::simulate(&model, &plan, stop)?;
+        let Some(target) = args.precision else {
+            break samples;
+        };
+        let worst = precision::worst_half_width(&samples);
+        precision::progress(scenario.trials, worst, target);
+        let next = scenario.trials * 2;
+        if worst <= target || engine::check_size(next, scenario.strategies.len()).is_err() {
+            reached = Some((worst, target));
+            break samples;
+        }
+        scenario.trials = next;
+    };
+    let samples = Arc::new(samples);
     let elapsed = started.elapsed();
     let (
         stats::Analysis {
@@ -509,6 +587,17 @@ fn run_until_stopped(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliErr
         threads,
         scenario.seed
     ));
+    if let Some((worst, target)) = reached {
+        report.push_str(&format!(
+            "precision: largest 95% half-width {worst:.4} at {} trials ({}, target {target})\n",
+            group_thousands(scenario.trials as f64),
+            if worst <= target {
+                "reached"
+            } else {
+                "NOT reached: the next doubling would not fit in memory"
+            }
+        ));
+    }
     report.push_str(&format!("wrote {}:\n", folder.display()));
     for path in written {
         report.push_str(&format!("  {}\n", path.display()));

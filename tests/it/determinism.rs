@@ -127,3 +127,60 @@ fn changing_one_strategy_leaves_every_other_strategy_identical() {
     }
     assert_ne!(rows_of(&base, "hybrid"), rows_of(&changed, "hybrid"));
 }
+
+#[test]
+fn precision_run_stops_at_the_same_count_and_matches_a_plain_run_of_that_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = scenario("seed.toml");
+    let run = |name: &str, extra: &[&str]| {
+        let out = dir.path().join(name);
+        let mut args = vec![
+            "run",
+            seed.to_str().unwrap(),
+            "--charts",
+            "none",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let o = run_in(dir.path(), &args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        (out, crate::common::stdout(&o))
+    };
+    // 0.008 needs more than the first 65,536 trials on seed.toml, so it doubles.
+    let (a, text) = run("a", &["--precision", "0.008", "--threads", "1"]);
+    let (b, _) = run("b", &["--precision", "0.008", "--threads", "2"]);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("precision: "))
+        .expect("a precision line");
+    assert!(line.contains("reached"), "{line}");
+    let manifest = fs::read_to_string(a.join("manifest.json")).unwrap();
+    let trials: u64 = manifest
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("\"trials\": "))
+        .and_then(|v| v.trim_end_matches(',').parse().ok())
+        .expect("trials in the manifest");
+    assert!(trials > 65_536 && trials.is_multiple_of(65_536), "{trials}");
+    let (c, _) = run("c", &["--trials", &trials.to_string()]);
+    let summary = |d: &std::path::Path| fs::read(d.join("summary.csv")).unwrap();
+    assert_eq!(summary(&a), summary(&b));
+    assert_eq!(summary(&a), summary(&c));
+}
+
+#[test]
+fn precision_outside_zero_to_one_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run_in(
+        dir.path(),
+        &[
+            "run",
+            scenario("seed.toml").to_str().unwrap(),
+            "--precision",
+            "0",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--precision must be between 0 and 1"));
+    assert!(!dir.path().join("output").exists());
+}
