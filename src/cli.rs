@@ -79,6 +79,12 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Charts::Both)]
         charts: Charts,
     },
+    /// Join the partial results of `run --shard I/N` into one run folder, the same
+    /// as a single run with the same scenario, seed and trials.
+    #[command(
+        after_help = "Example:\n  tradeoff-sim run scenarios/seed.toml --trials 4000000 --shard 0/2\n  tradeoff-sim run scenarios/seed.toml --trials 4000000 --shard 1/2\n  tradeoff-sim merge output/seed-shard-0-of-2 output/seed-shard-1-of-2"
+    )]
+    Merge(MergeArgs),
     /// Check a scenario file and report every problem, without running it.
     #[command(after_help = "Example:\n  tradeoff-sim validate scenarios/seed.toml")]
     Validate {
@@ -105,6 +111,12 @@ pub struct RunArgs {
     /// and doubles; the same seed stops at the same count. Replaces --trials.
     #[arg(long, value_name = "P", conflicts_with = "trials")]
     pub precision: Option<f64>,
+    /// Compute only shard I of N (0-based) of the run's batches and write a partial
+    /// result (partial.bin, manifest.json); `tradeoff-sim merge` joins the N parts
+    /// into the output a single run would give. Default folder:
+    /// output/<name>-shard-I-of-N.
+    #[arg(long, value_name = "I/N", conflicts_with = "precision")]
+    pub shard: Option<String>,
     /// Charts to draw into <run folder>/charts/: PNG (1920x1080) and SVG by default.
     #[arg(long, value_enum, default_value_t = Charts::Both)]
     pub charts: Charts,
@@ -161,6 +173,28 @@ pub struct RunOptions {
     /// Override a scenario value, checked like a line of the file; repeatable.
     #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
     pub set: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    /// The shard folders, in any order (every shard of one run, each once).
+    #[arg(required = true)]
+    pub parts: Vec<PathBuf>,
+    /// Run folder. Default: output/<scenario name>.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace an earlier result in the run folder.
+    #[arg(long)]
+    pub force: bool,
+    /// Worker threads for the statistics; results do not depend on it.
+    #[arg(long, value_name = "T", default_value_t = 0)]
+    pub threads: usize,
+    /// Also write trials.csv.
+    #[arg(long)]
+    pub trials_csv: bool,
+    /// Charts to draw into <run folder>/charts/.
+    #[arg(long, value_enum, default_value_t = Charts::Both)]
+    pub charts: Charts,
 }
 
 #[derive(Args, Debug)]
@@ -334,6 +368,7 @@ impl CliError {
 pub fn execute(cli: Cli, stop: &AtomicBool) -> Result<String, CliError> {
     match cli.command {
         Command::Run(args) => run(&args, stop),
+        Command::Merge(args) => merge(&args, stop),
         Command::Check(args) => check(&args, stop),
         Command::Sweep(args) => sweep(&args, stop),
         Command::Compare(args) => compare(&args, stop),
@@ -441,6 +476,23 @@ fn run_until_stopped(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliErr
         }
         scenario.trials = PRECISION_START_TRIALS;
     }
+    if let Some(spec) = &args.shard {
+        let (index, count) = parse_shard(spec)?;
+        let destination = options.out.clone().unwrap_or_else(|| {
+            Path::new("output").join(format!("{}-shard-{index}-of-{count}", scenario.name))
+        });
+        return run_shard(
+            &scenario,
+            &args.scenario,
+            &bytes,
+            &overrides,
+            (index, count),
+            destination,
+            threads,
+            options.force,
+            stop,
+        );
+    }
     // Refuse a run too large to hold, and an existing result, before creating
     // anything or spending time on the simulation.
     engine::check_size(scenario.trials, scenario.strategies.len())?;
@@ -467,8 +519,250 @@ fn run_until_stopped(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliErr
         }
         scenario.trials = next;
     };
-    let samples = Arc::new(samples);
     let elapsed = started.elapsed();
+    let finish = FinishRun {
+        scenario,
+        scenario_file: args.scenario.display().to_string(),
+        scenario_bytes: bytes,
+        overrides,
+        threads,
+        destination,
+        staging,
+        trials_csv: args.trials_csv,
+        charts: args.charts,
+        elapsed,
+        reached,
+    };
+    finish_run(finish, samples, stop)
+}
+
+/// `I/N` with 0 <= I < N.
+fn parse_shard(spec: &str) -> Result<(u64, u64), CliError> {
+    let bad = || {
+        CliError::Usage(format!(
+            "--shard: expected I/N with 0 <= I < N, e.g. 0/4; got {spec:?}"
+        ))
+    };
+    let (i, n) = spec.split_once('/').ok_or_else(bad)?;
+    let (i, n): (u64, u64) = (
+        i.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
+    if n == 0 || i >= n || n > 100_000 {
+        return Err(bad());
+    }
+    Ok((i, n))
+}
+
+/// `run --shard I/N`: simulate this shard's batches and save them with everything
+/// `merge` needs.
+#[allow(clippy::too_many_arguments)]
+fn run_shard(
+    scenario: &Scenario,
+    file: &Path,
+    bytes: &[u8],
+    overrides: &[Override],
+    (index, count): (u64, u64),
+    destination: PathBuf,
+    threads: usize,
+    force: bool,
+    stop: &AtomicBool,
+) -> Result<String, CliError> {
+    use crate::output::shard::{self, ShardManifest};
+    let batches = engine::shard_batches(scenario.trials, index, count);
+    let shard_trials = (batches.end * BATCH_TRIALS).min(scenario.trials)
+        - (batches.start * BATCH_TRIALS).min(scenario.trials);
+    engine::check_size(shard_trials, scenario.strategies.len())?;
+    let staging = Staging::begin(&destination, force)?;
+    let model = Model::new(scenario);
+    let plan = RunPlan {
+        trials: scenario.trials,
+        seed: scenario.seed,
+        threads,
+    };
+    let started = std::time::Instant::now();
+    let samples = engine::simulate_batches(&model, &plan, batches.clone(), stop)?;
+    let elapsed = started.elapsed();
+    check_stop(stop)?;
+    let manifest = ShardManifest {
+        tool: env!("CARGO_PKG_NAME").into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        kind: "shard".into(),
+        shard: index,
+        shards: count,
+        first_batch: batches.start,
+        end_batch: batches.end,
+        scenario_name: scenario.name.clone(),
+        scenario_file: file.display().to_string(),
+        scenario_sha256: sha256_hex(bytes),
+        scenario_text: String::from_utf8_lossy(bytes).into_owned(),
+        overrides: overrides.iter().map(|o| o.to_string()).collect(),
+        seed: scenario.seed,
+        trials: scenario.trials,
+        strategies: scenario.strategies.len(),
+    };
+    let mut json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
+    json.push(b'\n');
+    let written = [
+        staging.write(shard::PARTIAL, &shard::encode(&samples))?,
+        staging.write("manifest.json", &json)?,
+    ];
+    check_stop(stop)?;
+    let folder = staging.commit()?;
+    let mut out = format!(
+        "shard {index} of {count}: batches {} to {} ({} of {} trials), seed {}, {:.2} s\nwrote {}:\n",
+        batches.start,
+        batches.end,
+        group_thousands(shard_trials as f64),
+        group_thousands(scenario.trials as f64),
+        scenario.seed,
+        elapsed.as_secs_f64(),
+        folder.display()
+    );
+    for p in written {
+        out.push_str(&format!("  {}\n", p.display()));
+    }
+    Ok(out)
+}
+
+/// `merge`: check that the parts are every shard of one run, join them in shard
+/// order, and finish the run exactly as a single machine would.
+fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
+    use crate::output::shard::{self, ShardManifest};
+    let bad = |path: &Path, why: String| CliError::Usage(format!("{}: {why}", path.display()));
+    let mut parts: Vec<(ShardManifest, PathBuf)> = Vec::new();
+    for dir in &args.parts {
+        let text = std::fs::read(dir.join("manifest.json")).map_err(|e| {
+            bad(
+                dir,
+                format!("cannot read manifest.json ({e}); give folders written by run --shard"),
+            )
+        })?;
+        let m: ShardManifest = serde_json::from_slice(&text)
+            .map_err(|e| bad(dir, format!("not a shard folder's manifest: {e}")))?;
+        if m.kind != "shard" {
+            return Err(bad(dir, format!("a {} folder, not a shard", m.kind)));
+        }
+        parts.push((m, dir.clone()));
+    }
+    parts.sort_by_key(|(m, _)| m.shard);
+    let (first, first_dir) = &parts[0];
+    for (m, dir) in &parts {
+        let same = m.shards == first.shards
+            && m.scenario_sha256 == first.scenario_sha256
+            && m.overrides == first.overrides
+            && m.seed == first.seed
+            && m.trials == first.trials;
+        if !same {
+            return Err(bad(
+                dir,
+                format!(
+                    "not a shard of the same run as {} (scenario, overrides, seed, trials and shard count must match)",
+                    first_dir.display()
+                ),
+            ));
+        }
+    }
+    let indexes: Vec<u64> = parts.iter().map(|(m, _)| m.shard).collect();
+    if indexes != (0..first.shards).collect::<Vec<_>>() {
+        return Err(CliError::Usage(format!(
+            "merge needs every shard 0 to {} exactly once; got shards {indexes:?}",
+            first.shards - 1
+        )));
+    }
+    let overrides = parse_overrides(&first.overrides)?;
+    let mut scenario =
+        scenario::from_str_with(&first.scenario_text, &first.scenario_name, &overrides).map_err(
+            |problems| ScenarioError::Invalid {
+                path: PathBuf::from(&first.scenario_file),
+                problems,
+            },
+        )?;
+    scenario.trials = first.trials;
+    scenario.seed = first.seed;
+    scenario.source = Some(PathBuf::from(&first.scenario_file));
+    let destination = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(&scenario.name));
+    engine::check_size(scenario.trials, scenario.strategies.len())?;
+    let staging = Staging::begin(&destination, args.force)?;
+    let started = std::time::Instant::now();
+    let mut samples = Vec::with_capacity(parts.len());
+    for (m, dir) in &parts {
+        let path = dir.join(shard::PARTIAL);
+        let bytes = std::fs::read(&path).map_err(|source| OutputError::Io {
+            path: path.clone(),
+            action: "cannot read",
+            source,
+        })?;
+        let part = shard::decode(&bytes).map_err(|why| bad(&path, why))?;
+        let expected = (m.end_batch * BATCH_TRIALS).min(m.trials)
+            - (m.first_batch * BATCH_TRIALS).min(m.trials);
+        if part.trials() as u64 != expected || part.strategies() != scenario.strategies.len() {
+            return Err(bad(
+                &path,
+                "does not hold the trials its manifest names".into(),
+            ));
+        }
+        samples.push(part);
+        check_stop(stop)?;
+    }
+    let samples = engine::Samples::concat(samples)
+        .ok_or_else(|| CliError::Usage("the parts do not fit together".into()))?;
+    let finish = FinishRun {
+        scenario,
+        scenario_file: first.scenario_file.clone(),
+        scenario_bytes: first.scenario_text.clone().into_bytes(),
+        overrides,
+        threads: threads_of(args.threads),
+        destination,
+        staging,
+        trials_csv: args.trials_csv,
+        charts: args.charts,
+        elapsed: started.elapsed(),
+        reached: None,
+    };
+    finish_run(finish, samples, stop)
+}
+
+/// Everything a run needs once its samples exist: shared by `run` and `merge`.
+struct FinishRun {
+    scenario: Scenario,
+    scenario_file: String,
+    scenario_bytes: Vec<u8>,
+    overrides: Vec<Override>,
+    threads: usize,
+    destination: PathBuf,
+    staging: Staging,
+    trials_csv: bool,
+    charts: Charts,
+    elapsed: std::time::Duration,
+    /// `--precision`: the largest half-width reached and the target.
+    reached: Option<(f64, f64)>,
+}
+
+/// Statistics, CSV files, manifest and charts of a finished simulation, written
+/// into the staging folder and swapped into place; returns the console report.
+fn finish_run(
+    run: FinishRun,
+    samples: engine::Samples,
+    stop: &AtomicBool,
+) -> Result<String, CliError> {
+    let FinishRun {
+        scenario,
+        scenario_file,
+        scenario_bytes: bytes,
+        overrides,
+        threads,
+        destination,
+        staging,
+        trials_csv,
+        charts,
+        elapsed,
+        reached,
+    } = run;
+    let samples = Arc::new(samples);
     let (
         stats::Analysis {
             summaries,
@@ -501,7 +795,7 @@ fn run_until_stopped(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliErr
         "histograms.csv",
         &csv_out::histograms_csv(&scenario, &histograms)?,
     )?);
-    if args.trials_csv {
+    if trials_csv {
         check_stop(stop)?;
         let path = staging.dir().join("trials.csv");
         let file = std::fs::File::create(&path).map_err(|source| OutputError::Io {
@@ -546,7 +840,7 @@ fn run_until_stopped(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliErr
         version: env!("CARGO_PKG_VERSION"),
         scenario_name: &scenario.name,
         scenario_title: &scenario.title,
-        scenario_file: Some(args.scenario.display().to_string()),
+        scenario_file: Some(scenario_file),
         scenario_sha256: Some(sha256_hex(&bytes)),
         currency: &scenario.currency,
         seed: scenario.seed,
@@ -562,7 +856,7 @@ fn run_until_stopped(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliErr
     };
     check_stop(stop)?;
     written.push(staging.write("manifest.json", &manifest.to_json())?);
-    if let Some(format) = args.charts.format() {
+    if let Some(format) = charts.format() {
         check_stop(stop)?;
         // Drawn from the files just written, exactly as `tradeoff-sim chart` would.
         for path in render_run_charts(staging.dir(), format)? {

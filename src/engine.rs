@@ -69,6 +69,65 @@ impl Samples {
     pub fn column(&self, strategy: usize, metric: Metric) -> &[f64] {
         &self.columns[strategy * METRIC_COUNT + metric as usize]
     }
+
+    /// Every column, strategy-major then metric (for saving a shard).
+    pub fn columns(&self) -> &[Vec<f64>] {
+        &self.columns
+    }
+
+    /// Samples from saved columns (strategy-major then metric, equal lengths).
+    pub fn from_columns(strategies: usize, columns: Vec<Vec<f64>>) -> Option<Samples> {
+        let trials = columns.first().map_or(0, Vec::len);
+        (columns.len() == strategies * METRIC_COUNT && columns.iter().all(|c| c.len() == trials))
+            .then_some(Samples {
+                strategies,
+                trials,
+                columns,
+            })
+    }
+
+    /// Shards' samples joined in the order given (their batches' order).
+    pub fn concat(parts: Vec<Samples>) -> Option<Samples> {
+        let first = parts.first()?;
+        let strategies = first.strategies;
+        if parts.iter().any(|p| p.strategies != strategies) {
+            return None;
+        }
+        let trials = parts.iter().map(|p| p.trials).sum();
+        let mut columns: Vec<Vec<f64>> = (0..strategies * METRIC_COUNT)
+            .map(|_| Vec::with_capacity(trials))
+            .collect();
+        for part in parts {
+            for (column, values) in columns.iter_mut().zip(part.columns) {
+                column.extend_from_slice(&values);
+            }
+        }
+        Some(Samples {
+            strategies,
+            trials,
+            columns,
+        })
+    }
+}
+
+/// The batches shard `index` of `count` runs: a contiguous share, so that the
+/// shards' samples joined in shard order are the whole run's, in trial order.
+pub fn shard_batches(trials: u64, index: u64, count: u64) -> std::ops::Range<u64> {
+    let batches = trials.div_ceil(BATCH_TRIALS);
+    let start = batches * index / count;
+    let end = batches * (index + 1) / count;
+    start..end
+}
+
+/// Simulates only `batches` of the run `plan` describes (a shard): the trials
+/// those batches hold in a whole run, with the same numbers.
+pub fn simulate_batches(
+    model: &Model,
+    plan: &RunPlan,
+    batches: std::ops::Range<u64>,
+    stop: &AtomicBool,
+) -> Result<Samples, EngineError> {
+    simulate_recording(model, plan, batches, stop, false).map(|(samples, _)| samples)
 }
 
 /// Derives batch `batch`'s generator seed from the run seed (SplitMix64 finaliser,
@@ -112,7 +171,8 @@ pub fn check_size(trials: u64, strategies: usize) -> Result<(), EngineError> {
 /// Simulates `plan.trials` trials of every strategy. `stop` is polled between
 /// batches; when it is set the run ends with [`EngineError::Interrupted`].
 pub fn simulate(model: &Model, plan: &RunPlan, stop: &AtomicBool) -> Result<Samples, EngineError> {
-    simulate_recording(model, plan, stop, false).map(|(samples, _)| samples)
+    let all = 0..plan.trials.div_ceil(BATCH_TRIALS);
+    simulate_recording(model, plan, all, stop, false).map(|(samples, _)| samples)
 }
 
 /// [`simulate`], also returning every trial's sampled drivers, trial-major in the
@@ -122,17 +182,21 @@ pub fn simulate_with_drivers(
     plan: &RunPlan,
     stop: &AtomicBool,
 ) -> Result<(Samples, Vec<f64>), EngineError> {
-    simulate_recording(model, plan, stop, true)
+    let all = 0..plan.trials.div_ceil(BATCH_TRIALS);
+    simulate_recording(model, plan, all, stop, true)
 }
 
 fn simulate_recording(
     model: &Model,
     plan: &RunPlan,
+    batch_range: std::ops::Range<u64>,
     stop: &AtomicBool,
     record: bool,
 ) -> Result<(Samples, Vec<f64>), EngineError> {
     let strategies = model.strategy_count();
-    check_size(plan.trials, strategies)?;
+    let first_trial = (batch_range.start * BATCH_TRIALS).min(plan.trials);
+    let end_trial = (batch_range.end * BATCH_TRIALS).min(plan.trials);
+    check_size(end_trial - first_trial, strategies)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(plan.threads)
         .build()
@@ -140,13 +204,13 @@ fn simulate_recording(
             threads: plan.threads,
             message: e.to_string(),
         })?;
-    let trials = plan.trials as usize;
+    let trials = (end_trial - first_trial) as usize;
     let column_count = strategies * METRIC_COUNT;
     // Zeroed columns of their final length (calloc: pages are touched by the
     // workers that fill them); every batch writes its own disjoint slice of each,
     // so no result is copied or reordered afterwards.
     let mut columns: Vec<Vec<f64>> = (0..column_count).map(|_| vec![0.0; trials]).collect();
-    let batches = plan.trials.div_ceil(BATCH_TRIALS) as usize;
+    let batches = (trials as u64).div_ceil(BATCH_TRIALS) as usize;
     let mut per_batch: Vec<Vec<&mut [f64]>> = (0..batches)
         .map(|_| Vec::with_capacity(column_count))
         .collect();
@@ -165,7 +229,13 @@ fn simulate_recording(
                 if stop.load(Ordering::Relaxed) {
                     return Err(EngineError::Interrupted);
                 }
-                run_batch(model, plan, b as u64, record, &mut slices)
+                run_batch(
+                    model,
+                    plan,
+                    batch_range.start + b as u64,
+                    record,
+                    &mut slices,
+                )
             })
             .collect()
     });

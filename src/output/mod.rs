@@ -10,6 +10,7 @@
 pub mod chart;
 pub mod csv;
 pub mod manifest;
+pub mod shard;
 
 use std::fs;
 use std::io::Write;

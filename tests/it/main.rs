@@ -20,4 +20,5 @@ mod properties;
 mod reliability;
 mod samplers;
 mod sensitivity;
+mod shards;
 mod sweep_charts;

@@ -1,0 +1,125 @@
+//! Runs bigger than one machine: `run --shard I/N` on N processes, then `merge`,
+//! gives the files a single run gives.
+
+use std::fs;
+use std::process::Command;
+
+use crate::common::{run_in, scenario, stderr};
+
+#[test]
+fn shards_run_as_separate_processes_merge_into_the_single_run_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = scenario("seed.toml");
+    let shards = 4;
+    // 50,000 trials: 13 batches, uneven shares, and a partial last batch.
+    let children: Vec<_> = (0..shards)
+        .map(|i| {
+            Command::new(env!("CARGO_BIN_EXE_tradeoff-sim"))
+                .args([
+                    "run",
+                    seed.to_str().unwrap(),
+                    "--trials",
+                    "50000",
+                    "--threads",
+                    "1",
+                    "--shard",
+                    &format!("{i}/{shards}"),
+                ])
+                .current_dir(dir.path())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("a shard process starts")
+        })
+        .collect();
+    // All N run at once, as on N machines.
+    let children: Vec<_> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().expect("a shard process ends"))
+        .collect();
+    for (i, o) in children.iter().enumerate() {
+        assert!(o.status.success(), "shard {i}: {}", stderr(o));
+    }
+    // Parts in any order.
+    let mut args = vec!["merge".to_string(), "--out".into(), "merged".into()];
+    for i in (0..shards).rev() {
+        args.push(format!("output/seed-shard-{i}-of-{shards}"));
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = run_in(dir.path(), &args);
+    assert!(o.status.success(), "merge: {}", stderr(&o));
+    let o = run_in(
+        dir.path(),
+        &[
+            "run",
+            seed.to_str().unwrap(),
+            "--trials",
+            "50000",
+            "--out",
+            "single",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    for file in [
+        "summary.csv",
+        "comparison.csv",
+        "histograms.csv",
+        "decision.csv",
+        "charts/total_cost.svg",
+        "charts/tradeoff.svg",
+    ] {
+        let merged = fs::read(dir.path().join("merged").join(file)).unwrap();
+        let single = fs::read(dir.path().join("single").join(file)).unwrap();
+        assert!(
+            merged == single,
+            "{file} differs between merge and a single run"
+        );
+    }
+}
+
+#[test]
+fn merge_refuses_a_missing_shard_or_parts_of_different_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = scenario("seed.toml");
+    let shard = |i: u32, n: u32, seed_value: &str, out: &str| {
+        let o = run_in(
+            dir.path(),
+            &[
+                "run",
+                seed.to_str().unwrap(),
+                "--trials",
+                "9000",
+                "--seed",
+                seed_value,
+                "--shard",
+                &format!("{i}/{n}"),
+                "--out",
+                out,
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    shard(0, 2, "1", "a0");
+    shard(1, 2, "1", "a1");
+    shard(1, 2, "2", "b1");
+    let o = run_in(dir.path(), &["merge", "a0"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("every shard 0 to 1 exactly once"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run_in(dir.path(), &["merge", "a0", "b1"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("not a shard of the same run"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.path().join("output").exists(), "nothing written");
+    let o = run_in(
+        dir.path(),
+        &["run", seed.to_str().unwrap(), "--shard", "2/2"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+}
