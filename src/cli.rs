@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{Args, Parser, Subcommand};
 
+mod progress;
 mod sensitivity;
 
 use crate::analysis::compare as comparing;
@@ -261,47 +262,53 @@ const PRECISION_START_TRIALS: u64 = 16 * BATCH_TRIALS;
 
 /// Precision-targeted runs: how precise the headline statistics are.
 mod precision {
-    use std::io::IsTerminal;
-
-    use crate::engine::Samples;
+    use crate::engine::BATCH_TRIALS;
     use crate::model::Metric;
-    use crate::stats::{self, Z_975};
+    use crate::scenario::MAX_TRIALS;
+    use crate::stats::{Partial, Z_975};
 
     /// The largest 95% half-width over the headline statistics: each strategy's
     /// API-failure probability (Wilson interval, absolute), and its P80 total cost
     /// relative to its value (distribution-free order-statistic interval: the ranks
-    /// n 0.8 -+ 1.96 sqrt(n 0.8 0.2)).
-    pub fn worst_half_width(samples: &Samples) -> f64 {
-        let n = samples.trials() as f64;
+    /// n 0.8 -+ 1.96 sqrt(n 0.8 0.2), read from the sketch).
+    pub fn worst_half_width(partial: &Partial) -> f64 {
+        let n = partial.trials() as f64;
         let z = Z_975;
         let mut worst = 0.0f64;
-        for s in 0..samples.strategies() {
-            let p = stats::mean(samples.column(s, Metric::ApiFailure));
+        for s in 0..partial.strategies() {
+            let p = partial.column(s, Metric::ApiFailure).mean();
             let wilson = z / (1.0 + z * z / n) * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt();
             worst = worst.max(wilson);
-            let cost = stats::sorted(samples.column(s, Metric::TotalCost));
-            let last = cost.len() - 1;
+            let cost = partial.column(s, Metric::TotalCost);
+            let last = partial.trials() - 1;
             let spread = z * (n * 0.8 * 0.2).sqrt();
-            let rank = |r: f64| (r.max(0.0) as usize).min(last);
-            let lo = cost[rank((n * 0.8 - spread).floor() - 1.0)];
-            let hi = cost[rank((n * 0.8 + spread).ceil() - 1.0)];
-            let p80 = stats::quantile_sorted(&cost, 0.8);
+            let rank = |r: f64| (r.max(0.0) as u64).min(last);
+            let h = (n - 1.0) * 0.8;
+            let at = cost.at_ranks(&[
+                rank((n * 0.8 - spread).floor() - 1.0),
+                rank((n * 0.8 + spread).ceil() - 1.0),
+                rank(h.floor()),
+                rank(h.floor() + 1.0),
+            ]);
+            let p80 = at[2] + (h - h.floor()) * (at[3] - at[2]);
             if p80 > 0.0 {
-                worst = worst.max((hi - lo) / 2.0 / p80);
+                worst = worst.max((at[1] - at[0]) / 2.0 / p80);
             }
         }
         worst
     }
 
-    /// One line on stderr per step, only when stderr is a terminal.
-    pub fn progress(trials: u64, worst: f64, target: f64) {
-        if std::io::stderr().is_terminal() {
-            use std::io::Write;
-            let _ = writeln!(
-                std::io::stderr(),
-                "precision: {trials} trials, largest 95% half-width {worst:.4} (target {target})"
-            );
-        }
+    /// The trial count to try next: enough for the target if the half-width
+    /// shrinks as 1 / sqrt(n) (plus 10%), at least one batch more and at most four
+    /// times as many, in whole batches. Depends only on the figures, so the same
+    /// seed stops at the same count.
+    pub fn next_trials(trials: u64, worst: f64, target: f64) -> u64 {
+        let wanted = (trials as f64 * (worst / target).powi(2) * 1.1).ceil();
+        let wanted = wanted.clamp((trials + BATCH_TRIALS) as f64, (4 * trials) as f64) as u64;
+        wanted
+            .div_ceil(BATCH_TRIALS)
+            .saturating_mul(BATCH_TRIALS)
+            .min(MAX_TRIALS / BATCH_TRIALS * BATCH_TRIALS)
     }
 }
 
@@ -495,30 +502,61 @@ fn run_until_stopped(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliErr
     }
     // Refuse a run too large to hold, and an existing result, before creating
     // anything or spending time on the simulation.
-    engine::check_size(scenario.trials, scenario.strategies.len())?;
+    let strategies = scenario.strategies.len();
+    let keep = |trials: u64| args.trials_csv || engine::keeps_samples(trials, strategies);
+    if keep(scenario.trials) {
+        engine::check_size(scenario.trials, strategies)?;
+    }
     let staging = Staging::begin(&destination, options.force)?;
     let model = Model::new(&scenario);
     let started = std::time::Instant::now();
     let mut reached = None;
-    let samples = loop {
+    let bar = progress::Bar::new(scenario.trials);
+    let mut simulated: Option<engine::Simulated> = None;
+    let simulated = loop {
         let plan = RunPlan {
             trials: scenario.trials,
             seed: scenario.seed,
             threads,
         };
-        let samples = engine::simulate(&model, &plan, stop)?;
-        let Some(target) = args.precision else {
-            break samples;
+        // Batches already summarised are kept; only the new ones are simulated.
+        let done = simulated.as_ref().map_or(0, |s| s.partial.trials());
+        let batches = done / BATCH_TRIALS..scenario.trials.div_ceil(BATCH_TRIALS);
+        let more = engine::summarise(&model, &plan, batches, keep(scenario.trials), stop, &|n| {
+            bar.advance(n)
+        });
+        let more = match more {
+            Ok(more) => more,
+            Err(e) => {
+                bar.clear();
+                return Err(e.into());
+            }
         };
-        let worst = precision::worst_half_width(&samples);
-        precision::progress(scenario.trials, worst, target);
-        let next = scenario.trials * 2;
-        if worst <= target || engine::check_size(next, scenario.strategies.len()).is_err() {
+        let whole = match simulated.take() {
+            Some(mut earlier) => {
+                earlier.extend(more);
+                earlier
+            }
+            None => more,
+        };
+        let Some(target) = args.precision else {
+            break whole;
+        };
+        let worst = precision::worst_half_width(&whole.partial);
+        bar.precision(worst, target);
+        let next = precision::next_trials(scenario.trials, worst, target);
+        if worst <= target || next <= scenario.trials {
             reached = Some((worst, target));
-            break samples;
+            break whole;
+        }
+        if args.trials_csv {
+            engine::check_size(next, strategies)?;
         }
         scenario.trials = next;
+        bar.extend_to(next);
+        simulated = Some(whole);
     };
+    bar.clear();
     let elapsed = started.elapsed();
     let finish = FinishRun {
         scenario,
@@ -533,7 +571,12 @@ fn run_until_stopped(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliErr
         elapsed,
         reached,
     };
-    finish_run(finish, samples, stop)
+    finish_run(finish, simulated, stop)
+}
+
+/// The most trials of `scenario` for which runs keep their samples.
+fn engine_exact(scenario: &Scenario) -> u64 {
+    stats::exact_trials(scenario.strategies.len())
 }
 
 /// `I/N` with 0 <= I < N.
@@ -572,7 +615,8 @@ fn run_shard(
     let batches = engine::shard_batches(scenario.trials, index, count);
     let shard_trials = (batches.end * BATCH_TRIALS).min(scenario.trials)
         - (batches.start * BATCH_TRIALS).min(scenario.trials);
-    engine::check_size(shard_trials, scenario.strategies.len())?;
+    // A shard keeps its samples only when the whole run would (exact quantiles).
+    let keep = engine::keeps_samples(scenario.trials, scenario.strategies.len());
     let staging = Staging::begin(&destination, force)?;
     let model = Model::new(scenario);
     let plan = RunPlan {
@@ -581,7 +625,12 @@ fn run_shard(
         threads,
     };
     let started = std::time::Instant::now();
-    let samples = engine::simulate_batches(&model, &plan, batches.clone(), stop)?;
+    let bar = progress::Bar::new(shard_trials);
+    let simulated = engine::summarise(&model, &plan, batches.clone(), keep, stop, &|n| {
+        bar.advance(n)
+    });
+    bar.clear();
+    let simulated = simulated?;
     let elapsed = started.elapsed();
     check_stop(stop)?;
     let manifest = ShardManifest {
@@ -604,7 +653,7 @@ fn run_shard(
     let mut json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
     json.push(b'\n');
     let written = [
-        staging.write(shard::PARTIAL, &shard::encode(&samples))?,
+        staging.write(shard::PARTIAL, &shard::encode(&simulated))?,
         staging.write("manifest.json", &json)?,
     ];
     check_stop(stop)?;
@@ -685,10 +734,16 @@ fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(&scenario.name));
-    engine::check_size(scenario.trials, scenario.strategies.len())?;
+    let keep = engine::keeps_samples(scenario.trials, scenario.strategies.len());
+    if args.trials_csv && !keep {
+        return Err(CliError::Usage(format!(
+            "merge --trials-csv: shards keep their trials only for runs of at most {} trials of this scenario; run the shards with --trials-csv folders merged by hand, or drop --trials-csv",
+            group_thousands(engine_exact(&scenario) as f64)
+        )));
+    }
     let staging = Staging::begin(&destination, args.force)?;
     let started = std::time::Instant::now();
-    let mut samples = Vec::with_capacity(parts.len());
+    let mut merged: Option<engine::Simulated> = None;
     for (m, dir) in &parts {
         let path = dir.join(shard::PARTIAL);
         let bytes = std::fs::read(&path).map_err(|source| OutputError::Io {
@@ -699,17 +754,25 @@ fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
         let part = shard::decode(&bytes).map_err(|why| bad(&path, why))?;
         let expected = (m.end_batch * BATCH_TRIALS).min(m.trials)
             - (m.first_batch * BATCH_TRIALS).min(m.trials);
-        if part.trials() as u64 != expected || part.strategies() != scenario.strategies.len() {
+        if part.partial.trials() != expected
+            || part.partial.strategies() != scenario.strategies.len()
+            || part.samples.is_some() != keep
+        {
             return Err(bad(
                 &path,
                 "does not hold the trials its manifest names".into(),
             ));
         }
-        samples.push(part);
+        merged = Some(match merged.take() {
+            Some(mut earlier) => {
+                earlier.extend(part);
+                earlier
+            }
+            None => part,
+        });
         check_stop(stop)?;
     }
-    let samples = engine::Samples::concat(samples)
-        .ok_or_else(|| CliError::Usage("the parts do not fit together".into()))?;
+    let merged = merged.ok_or_else(|| CliError::Usage("no parts to merge".into()))?;
     let finish = FinishRun {
         scenario,
         scenario_file: first.scenario_file.clone(),
@@ -723,7 +786,7 @@ fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
         elapsed: started.elapsed(),
         reached: None,
     };
-    finish_run(finish, samples, stop)
+    finish_run(finish, merged, stop)
 }
 
 /// Everything a run needs once its samples exist: shared by `run` and `merge`.
@@ -746,7 +809,7 @@ struct FinishRun {
 /// into the staging folder and swapped into place; returns the console report.
 fn finish_run(
     run: FinishRun,
-    samples: engine::Samples,
+    simulated: engine::Simulated,
     stop: &AtomicBool,
 ) -> Result<String, CliError> {
     let FinishRun {
@@ -762,7 +825,8 @@ fn finish_run(
         elapsed,
         reached,
     } = run;
-    let samples = Arc::new(samples);
+    let simulated = Arc::new(simulated);
+    let exact = engine::keeps_samples(scenario.trials, scenario.strategies.len());
     let (
         stats::Analysis {
             summaries,
@@ -771,12 +835,13 @@ fn finish_run(
         },
         decisions,
     ) = {
-        let samples = Arc::clone(&samples);
+        let simulated = Arc::clone(&simulated);
         finish_unless_stopped(stop, move || {
             engine::on_threads(threads, || {
+                let samples = simulated.samples.as_ref().filter(|_| exact);
                 (
-                    stats::analyse(&samples),
-                    stats::decision::decisions(&samples),
+                    stats::analyse_partial(&simulated.partial, samples),
+                    stats::decision::decisions_of(&simulated.partial),
                 )
             })
         })??
@@ -804,7 +869,10 @@ fn finish_run(
             source,
         })?;
         let mut buffered = std::io::BufWriter::new(StopWriter::new(file, stop));
-        csv_out::write_trials_csv(&scenario, &samples, &mut buffered)?;
+        let samples = simulated.samples.as_ref().ok_or_else(|| {
+            CliError::Usage("--trials-csv: the run did not keep its trials".into())
+        })?;
+        csv_out::write_trials_csv(&scenario, samples, &mut buffered)?;
         buffered
             .into_inner()
             .map(StopWriter::into_inner)
@@ -826,13 +894,13 @@ fn finish_run(
         "decision.csv",
         &csv_out::decision_csv(&scenario, &decisions)?,
     )?);
-    let tail_capped_trials = (0..samples.strategies())
+    let tail_capped_trials = (0..simulated.partial.strategies())
         .map(|s| {
-            samples
+            simulated
+                .partial
                 .column(s, Metric::TailCapped)
-                .iter()
-                .filter(|&&x| x > 0.0)
-                .count() as u64
+                .sketch
+                .count_positive()
         })
         .collect();
     let manifest = Manifest {

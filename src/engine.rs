@@ -14,6 +14,7 @@ use rand::rngs::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
 use crate::model::{METRIC_COUNT, Metric, Model, Outcome, Scratch};
+use crate::stats::{self, Partial};
 
 /// Trials per batch: one generator each. Fixed, so it never depends on the threads.
 pub const BATCH_TRIALS: u64 = 4096;
@@ -193,6 +194,17 @@ fn simulate_recording(
     stop: &AtomicBool,
     record: bool,
 ) -> Result<(Samples, Vec<f64>), EngineError> {
+    simulate_reporting(model, plan, batch_range, stop, record, &|_| {})
+}
+
+fn simulate_reporting(
+    model: &Model,
+    plan: &RunPlan,
+    batch_range: std::ops::Range<u64>,
+    stop: &AtomicBool,
+    record: bool,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(Samples, Vec<f64>), EngineError> {
     let strategies = model.strategy_count();
     let first_trial = (batch_range.start * BATCH_TRIALS).min(plan.trials);
     let end_trial = (batch_range.end * BATCH_TRIALS).min(plan.trials);
@@ -229,13 +241,15 @@ fn simulate_recording(
                 if stop.load(Ordering::Relaxed) {
                     return Err(EngineError::Interrupted);
                 }
-                run_batch(
+                let result = run_batch(
                     model,
                     plan,
                     batch_range.start + b as u64,
                     record,
                     &mut slices,
-                )
+                );
+                progress(slices.first().map_or(0, |s| s.len()) as u64);
+                result
             })
             .collect()
     });
@@ -255,6 +269,186 @@ fn simulate_recording(
         },
         drivers,
     ))
+}
+
+/// A simulated run, or a share of one: its mergeable summary, and its samples
+/// when it keeps them.
+#[derive(Clone, Debug)]
+pub struct Simulated {
+    pub partial: Partial,
+    pub samples: Option<Samples>,
+}
+
+impl Simulated {
+    /// Adds the batches that follow these ones (their samples are appended when
+    /// both kept theirs; otherwise none are kept).
+    pub fn extend(&mut self, later: Simulated) {
+        self.partial.merge(&later.partial);
+        self.samples = match (self.samples.take(), later.samples) {
+            (Some(a), Some(b)) => Samples::concat(vec![a, b]),
+            _ => None,
+        };
+    }
+}
+
+/// Whether a run of `trials` trials keeps its samples for exact quantiles and
+/// histogram bins (see [`stats::exact_trials`]).
+pub fn keeps_samples(trials: u64, strategies: usize) -> bool {
+    trials <= stats::exact_trials(strategies)
+}
+
+/// Simulates `batches` of the run `plan` describes and summarises them as they
+/// finish: memory stays bounded (a batch buffer and a [`Partial`] per thread)
+/// whatever the trial count. With `keep_samples` the samples are stored as well
+/// (for exact quantiles, or `trials.csv`); the partial is the same either way.
+/// `progress` is called with the trials of each batch as it finishes.
+pub fn summarise(
+    model: &Model,
+    plan: &RunPlan,
+    batches: std::ops::Range<u64>,
+    keep_samples: bool,
+    stop: &AtomicBool,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Simulated, EngineError> {
+    if keep_samples {
+        let (samples, _) = simulate_reporting(model, plan, batches, stop, false, progress)?;
+        let partial = on_threads(plan.threads, || Partial::of_samples(&samples))?;
+        return Ok(Simulated {
+            partial,
+            samples: Some(samples),
+        });
+    }
+    let strategies = model.strategy_count();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(plan.threads)
+        .build()
+        .map_err(|e| EngineError::Threads {
+            threads: plan.threads,
+            message: e.to_string(),
+        })?;
+    let batch_len =
+        |b: u64| (plan.trials.saturating_sub(b * BATCH_TRIALS)).min(BATCH_TRIALS) as usize;
+    // One worker state per thread: its batch buffer and its partial. Each thread
+    // only ever locks its own slot. Partials add up exactly, so which thread took
+    // which batch changes nothing.
+    let slots: Vec<std::sync::Mutex<Option<Worker>>> = (0..pool.current_num_threads())
+        .map(|_| std::sync::Mutex::new(None))
+        .collect();
+    let outcome: Result<(), EngineError> = pool.install(|| {
+        batches.clone().into_par_iter().try_for_each(|b| {
+            if stop.load(Ordering::Relaxed) {
+                return Err(EngineError::Interrupted);
+            }
+            let slot = &slots[rayon::current_thread_index().unwrap_or(0) % slots.len()];
+            let mut guard = slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let worker = guard.get_or_insert_with(|| Worker::new(strategies));
+            let len = batch_len(b);
+            worker.run(model, plan, b, len)?;
+            progress(len as u64);
+            Ok(())
+        })
+    });
+    match outcome {
+        Err(EngineError::NotFinite { .. }) => {
+            // Report the first failure in batch order, whichever thread met one.
+            let mut worker = Worker::new(strategies);
+            for b in batches {
+                worker.run(model, plan, b, batch_len(b))?;
+            }
+            unreachable!("a batch failed in parallel and passed in sequence")
+        }
+        Err(e) => return Err(e),
+        Ok(()) => {}
+    }
+    if stop.load(Ordering::Relaxed) {
+        return Err(EngineError::Interrupted);
+    }
+    let mut partial = Partial::new(strategies);
+    for slot in slots {
+        if let Some(mut worker) = slot.into_inner().unwrap_or_else(|p| p.into_inner()) {
+            worker.partial.settle();
+            partial.merge(&worker.partial);
+        }
+    }
+    Ok(Simulated {
+        partial,
+        samples: None,
+    })
+}
+
+/// [`summarise`] over a whole run, keeping the samples only when the run is small
+/// enough for exact quantiles; what `sweep` and `compare` need per run.
+pub fn summarise_run(
+    model: &Model,
+    plan: &RunPlan,
+    stop: &AtomicBool,
+) -> Result<Simulated, EngineError> {
+    let keep = keeps_samples(plan.trials, model.strategy_count());
+    summarise(
+        model,
+        plan,
+        0..plan.trials.div_ceil(BATCH_TRIALS),
+        keep,
+        stop,
+        &|_| {},
+    )
+}
+
+/// The summaries of a whole run (see [`summarise_run`]).
+pub fn run_summaries(
+    model: &Model,
+    plan: &RunPlan,
+    stop: &AtomicBool,
+) -> Result<Vec<stats::Summary>, EngineError> {
+    let run = summarise_run(model, plan, stop)?;
+    on_threads(plan.threads, || {
+        stats::summaries_of(&run.partial, run.samples.as_ref())
+    })
+}
+
+/// A worker thread's state in a streaming run.
+struct Worker {
+    /// Every column of one block of trials, strategy-major, each
+    /// [`stats::SUMMARY_BLOCK`] long: small enough to stay in the core's cache
+    /// between being written by the model and read by the summary.
+    buffer: Vec<f64>,
+    partial: Partial,
+}
+
+impl Worker {
+    fn new(strategies: usize) -> Worker {
+        Worker {
+            buffer: vec![0.0; strategies * METRIC_COUNT * stats::SUMMARY_BLOCK],
+            partial: Partial::new(strategies),
+        }
+    }
+
+    /// Simulates batch `batch` (`len` trials) and adds it to the partial, a
+    /// block at a time.
+    fn run(
+        &mut self,
+        model: &Model,
+        plan: &RunPlan,
+        batch: u64,
+        len: usize,
+    ) -> Result<(), EngineError> {
+        let width = stats::SUMMARY_BLOCK;
+        let mut run = BatchRun::new(model, plan, batch, false);
+        let mut start = 0;
+        while start < len {
+            let rows = (len - start).min(width);
+            let mut slices: Vec<&mut [f64]> = self
+                .buffer
+                .chunks_mut(width)
+                .map(|c| &mut c[..rows])
+                .collect();
+            run.fill(&mut slices)?;
+            let columns: Vec<&[f64]> = self.buffer.chunks(width).map(|c| &c[..rows]).collect();
+            self.partial.add_batch(&columns);
+            start += rows;
+        }
+        Ok(())
+    }
 }
 
 /// Runs `f` on a pool of `threads` workers (0: one per core), so that work after
@@ -281,33 +475,65 @@ fn run_batch(
     record: bool,
     slices: &mut [&mut [f64]],
 ) -> Result<Vec<f64>, EngineError> {
-    let strategies = model.strategy_count();
-    let seed = batch_seed(plan.seed, batch);
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-    let mut scratch = if record {
-        Scratch::recording(model, seed)
-    } else {
-        Scratch::new(model, seed)
-    };
-    let mut out: Vec<Outcome> = vec![[0.0; METRIC_COUNT]; strategies];
-    let len = slices.first().map_or(0, |s| s.len());
-    // `i` is the trial's row inside every column slice, not an index into `slices`.
-    #[allow(clippy::needless_range_loop)]
-    for i in 0..len {
-        model.trial(&mut rng, &mut scratch, &mut out);
-        for (s, outcome) in out.iter().enumerate() {
-            for (m, &value) in outcome.iter().enumerate() {
-                if !value.is_finite() {
-                    return Err(EngineError::NotFinite {
-                        strategy: model.scenario().strategies[s].id.clone(),
-                        metric: Metric::ALL[m].id(),
-                        trial: batch * BATCH_TRIALS + i as u64 + 1,
-                        value,
-                    });
-                }
-                slices[s * METRIC_COUNT + m][i] = value;
-            }
+    let mut run = BatchRun::new(model, plan, batch, record);
+    run.fill(slices)?;
+    Ok(run.scratch.take_drivers())
+}
+
+/// One batch's random streams and scratch space, part way through its trials:
+/// filling the batch in several pieces gives the same numbers as in one.
+struct BatchRun<'m> {
+    model: &'m Model,
+    batch: u64,
+    rng: Xoshiro256PlusPlus,
+    scratch: Scratch,
+    out: Vec<Outcome>,
+    /// Trials of the batch done so far.
+    done: usize,
+}
+
+impl<'m> BatchRun<'m> {
+    fn new(model: &'m Model, plan: &RunPlan, batch: u64, record: bool) -> BatchRun<'m> {
+        let seed = batch_seed(plan.seed, batch);
+        BatchRun {
+            model,
+            batch,
+            rng: Xoshiro256PlusPlus::seed_from_u64(seed),
+            scratch: if record {
+                Scratch::recording(model, seed)
+            } else {
+                Scratch::new(model, seed)
+            },
+            out: vec![[0.0; METRIC_COUNT]; model.strategy_count()],
+            done: 0,
         }
     }
-    Ok(scratch.take_drivers())
+
+    /// The batch's next trials, one per row of the slices: trial i writes
+    /// `slices[strategy * METRIC_COUNT + metric][i]`. Fails on the first value
+    /// that is not finite (in trial, strategy, metric order).
+    fn fill(&mut self, slices: &mut [&mut [f64]]) -> Result<(), EngineError> {
+        let len = slices.first().map_or(0, |s| s.len());
+        // `i` is the trial's row inside every column slice, not an index into `slices`.
+        #[allow(clippy::needless_range_loop)]
+        for i in 0..len {
+            self.model
+                .trial(&mut self.rng, &mut self.scratch, &mut self.out);
+            for (s, outcome) in self.out.iter().enumerate() {
+                for (m, &value) in outcome.iter().enumerate() {
+                    if !value.is_finite() {
+                        return Err(EngineError::NotFinite {
+                            strategy: self.model.scenario().strategies[s].id.clone(),
+                            metric: Metric::ALL[m].id(),
+                            trial: self.batch * BATCH_TRIALS + (self.done + i) as u64 + 1,
+                            value,
+                        });
+                    }
+                    slices[s * METRIC_COUNT + m][i] = value;
+                }
+            }
+        }
+        self.done += len;
+        Ok(())
+    }
 }

@@ -8,7 +8,7 @@ use std::sync::atomic::AtomicBool;
 use crate::engine::{self, RunPlan};
 use crate::model::Model;
 use crate::scenario::{self, Override, Scenario};
-use crate::stats::{self, Summary};
+use crate::stats::Summary;
 
 use super::sweep::SweepError;
 
@@ -83,9 +83,8 @@ pub fn run(
             seed: s.seed,
             threads,
         };
-        let samples = engine::simulate(&Model::new(&s), &plan, stop)?;
         runs.push(ScenarioRun {
-            summaries: stats::summaries(&samples),
+            summaries: engine::run_summaries(&Model::new(&s), &plan, stop)?,
             scenario: s,
         });
     }

@@ -12,7 +12,7 @@ use std::sync::atomic::AtomicBool;
 use crate::engine::{self, EngineError, RunPlan};
 use crate::model::{Metric, Model};
 use crate::scenario::{self, Override, Scenario, ScenarioError};
-use crate::stats::{self, QUANTILES, Summary};
+use crate::stats::{QUANTILES, Summary};
 
 /// One swept parameter and the values it takes, as TOML value text.
 #[derive(Clone, Debug, PartialEq)]
@@ -207,10 +207,9 @@ pub fn run(plan: &SweepPlan<'_>, stop: &AtomicBool) -> Result<Sweep, SweepError>
     };
     let mut points = Vec::with_capacity(grid.len());
     for (s, values) in scenarios.iter().zip(grid) {
-        let samples = engine::simulate(&Model::new(s), &run_plan, stop)?;
         points.push(Point {
             values,
-            summaries: stats::summaries(&samples),
+            summaries: engine::run_summaries(&Model::new(s), &run_plan, stop)?,
         });
     }
     Ok(Sweep {

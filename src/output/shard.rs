@@ -1,18 +1,22 @@
-//! A shard's partial result: its samples in a small binary file, and a manifest
+//! A shard's partial result: its summary in a small binary file, and a manifest
 //! that carries the scenario's text, seed and trial count, so that `merge` can
 //! rebuild exactly the run a single machine would have made.
 //!
-//! `partial.bin`: the 8 bytes `TSPART01`, then little-endian u32 strategies, u32
-//! metrics, u64 trials, then every column (strategy-major, then metric) as
-//! little-endian f64. Portable across machines of either byte order.
+//! `partial.bin`: the 8 bytes `TSPART02`, then little-endian u64 words: the count
+//! of words of the summary ([`Partial::to_words`]: moments as exact sums, extremes,
+//! sketch buckets, pair and decision tallies), those words, then 0, or 1 followed
+//! by strategies, trials and every column (strategy-major, then metric) as f64
+//! when the run is small enough to keep its samples. Portable across machines of
+//! either byte order.
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::Samples;
+use crate::engine::{Samples, Simulated};
 use crate::model::METRIC_COUNT;
+use crate::stats::Partial;
 
 pub const PARTIAL: &str = "partial.bin";
-const MAGIC: &[u8; 8] = b"TSPART01";
+const MAGIC: &[u8; 8] = b"TSPART02";
 
 /// What a shard folder's `manifest.json` says.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -37,61 +41,100 @@ pub struct ShardManifest {
 }
 
 /// The partial file's bytes.
-pub fn encode(samples: &Samples) -> Vec<u8> {
-    let columns = samples.columns();
-    let mut out = Vec::with_capacity(24 + columns.len() * samples.trials() * 8);
+pub fn encode(simulated: &Simulated) -> Vec<u8> {
+    let words = simulated.partial.to_words();
+    let mut out = Vec::with_capacity(32 + words.len() * 8);
     out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&(samples.strategies() as u32).to_le_bytes());
-    out.extend_from_slice(&(METRIC_COUNT as u32).to_le_bytes());
-    out.extend_from_slice(&(samples.trials() as u64).to_le_bytes());
-    for column in columns {
-        for value in column {
-            out.extend_from_slice(&value.to_le_bytes());
+    out.extend_from_slice(&(words.len() as u64).to_le_bytes());
+    for w in words {
+        out.extend_from_slice(&w.to_le_bytes());
+    }
+    match &simulated.samples {
+        None => out.extend_from_slice(&0u64.to_le_bytes()),
+        Some(samples) => {
+            out.extend_from_slice(&1u64.to_le_bytes());
+            out.extend_from_slice(&(samples.strategies() as u64).to_le_bytes());
+            out.extend_from_slice(&(samples.trials() as u64).to_le_bytes());
+            for column in samples.columns() {
+                for value in column {
+                    out.extend_from_slice(&value.to_le_bytes());
+                }
+            }
         }
     }
     out
 }
 
-/// Samples from a partial file's bytes, or why they are not one.
-pub fn decode(bytes: &[u8]) -> Result<Samples, String> {
-    let header = bytes.get(..24).ok_or("too short to be a partial result")?;
-    if &header[..8] != MAGIC {
-        return Err("not a tradeoff-sim partial result (wrong magic bytes)".into());
+/// Reads little-endian words off the front of a byte slice.
+struct Reader<'a>(&'a [u8]);
+
+impl Reader<'_> {
+    fn u64(&mut self) -> Result<u64, String> {
+        let (head, rest) = self
+            .0
+            .split_first_chunk::<8>()
+            .ok_or("truncated partial result")?;
+        self.0 = rest;
+        Ok(u64::from_le_bytes(*head))
     }
-    let word = |i: usize| u32::from_le_bytes(header[i..i + 4].try_into().unwrap_or([0; 4]));
-    let strategies = word(8) as usize;
-    let metrics = word(12) as usize;
-    let trials = u64::from_le_bytes(header[16..24].try_into().unwrap_or([0; 8])) as usize;
-    if metrics != METRIC_COUNT {
-        return Err(format!(
-            "written with {metrics} metrics per strategy, this version has {METRIC_COUNT}"
-        ));
-    }
-    let expected = (strategies * metrics)
-        .checked_mul(trials)
-        .and_then(|n| n.checked_mul(8))
-        .and_then(|n| n.checked_add(24))
-        .ok_or("header sizes overflow")?;
-    if bytes.len() != expected {
-        return Err(format!(
-            "truncated or padded: {} bytes, expected {expected}",
-            bytes.len()
-        ));
-    }
-    let columns = bytes[24..]
-        .chunks_exact(trials.max(1) * 8)
-        .take(strategies * metrics)
-        .map(|column| {
-            column
-                .chunks_exact(8)
-                .map(|b| f64::from_le_bytes(b.try_into().unwrap_or([0; 8])))
-                .collect()
-        })
-        .collect::<Vec<Vec<f64>>>();
-    let columns = if trials == 0 {
-        vec![Vec::new(); strategies * metrics]
-    } else {
-        columns
+}
+
+/// A shard's result from a partial file's bytes, or why they are not one.
+pub fn decode(bytes: &[u8]) -> Result<Simulated, String> {
+    let Some((magic, rest)) = bytes.split_first_chunk::<8>() else {
+        return Err("too short to be a partial result".into());
     };
-    Samples::from_columns(strategies, columns).ok_or_else(|| "inconsistent columns".into())
+    if magic != MAGIC {
+        return Err(
+            "not a partial result of this version of tradeoff-sim (wrong magic bytes)".into(),
+        );
+    }
+    let mut r = Reader(rest);
+    let count = usize::try_from(r.u64()?).map_err(|_| "header sizes overflow")?;
+    if count > r.0.len() / 8 {
+        return Err("truncated partial result".into());
+    }
+    let words: Vec<u64> = (0..count).map(|_| r.u64()).collect::<Result<_, _>>()?;
+    let partial = Partial::from_words(&words).ok_or("inconsistent partial result")?;
+    let samples = match r.u64()? {
+        0 => None,
+        1 => {
+            let strategies = r.u64()? as usize;
+            let trials = r.u64()? as usize;
+            let expected = (strategies * METRIC_COUNT)
+                .checked_mul(trials)
+                .and_then(|n| n.checked_mul(8))
+                .ok_or("header sizes overflow")?;
+            if r.0.len() != expected {
+                return Err(format!(
+                    "truncated or padded: {} bytes of samples, expected {expected}",
+                    r.0.len()
+                ));
+            }
+            let columns: Vec<Vec<f64>> = if trials == 0 {
+                vec![Vec::new(); strategies * METRIC_COUNT]
+            } else {
+                r.0.chunks_exact(trials * 8)
+                    .map(|column| {
+                        column
+                            .chunks_exact(8)
+                            .map(|b| f64::from_le_bytes(b.try_into().unwrap_or([0; 8])))
+                            .collect()
+                    })
+                    .collect()
+            };
+            r.0 = &[];
+            let samples =
+                Samples::from_columns(strategies, columns).ok_or("inconsistent columns")?;
+            if samples.trials() as u64 != partial.trials() || strategies != partial.strategies() {
+                return Err("the samples and the summary disagree".into());
+            }
+            Some(samples)
+        }
+        _ => return Err("inconsistent partial result".into()),
+    };
+    if !r.0.is_empty() {
+        return Err("padded: bytes after the partial result".into());
+    }
+    Ok(Simulated { partial, samples })
 }

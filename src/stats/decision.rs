@@ -18,10 +18,9 @@
 use crate::engine::Samples;
 use crate::model::Metric;
 
-use super::{mean, std_dev};
+use super::{Partial, mean, std_dev};
 
-/// The budget multiples whose overrun probability is reported.
-pub const BUDGET_MULTIPLES: [f64; 2] = [1.2, 1.5];
+pub use super::partial::BUDGET_MULTIPLES;
 
 /// One strategy's decision metrics.
 #[derive(Clone, Debug, PartialEq)]
@@ -81,14 +80,31 @@ pub fn decisions_from(total_cost: &[&[f64]], budget_overrun: &[&[f64]]) -> Vec<D
 
 /// Decision metrics of every strategy of a run.
 pub fn decisions(samples: &Samples) -> Vec<Decision> {
-    let k = samples.strategies();
-    let total: Vec<&[f64]> = (0..k)
-        .map(|s| samples.column(s, Metric::TotalCost))
-        .collect();
-    let overrun: Vec<&[f64]> = (0..k)
-        .map(|s| samples.column(s, Metric::BudgetOverrun))
-        .collect();
-    decisions_from(&total, &overrun)
+    decisions_of(&Partial::of_samples(samples))
+}
+
+/// Decision metrics from a run's partial.
+pub fn decisions_of(partial: &Partial) -> Vec<Decision> {
+    let n = partial.trials() as usize;
+    let nf = n.max(1) as f64;
+    let best = partial.p_best(Metric::TotalCost);
+    (0..partial.strategies())
+        .map(|s| {
+            let regret = partial.regret(s);
+            Decision {
+                strategy: s,
+                n,
+                p_lowest_total_cost: best[s],
+                expected_regret: regret.mean(),
+                expected_regret_std_err: if n > 0 {
+                    regret.std_dev() / nf.sqrt()
+                } else {
+                    0.0
+                },
+                p_build_cost_above_budget: partial.over_budget(s).map(|c| c as f64 / nf),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -17,7 +17,9 @@
 use crate::engine::Samples;
 use crate::model::Metric;
 
-use super::{ColumnStats, column_stats};
+#[cfg(test)]
+use super::column_stats;
+use super::{ColumnPartial, ColumnStats, Partial, Sketch};
 
 /// Metrics that get a histogram, with their scale.
 pub const HISTOGRAM_METRICS: [(Metric, Scale); 8] = [
@@ -162,38 +164,59 @@ fn edges_for(columns: &[&ColumnStats], scale: Scale) -> Edges {
     }
 }
 
-/// Counts `values` (any order) into the bins of `e`: bin i holds
-/// edges[i] <= x < edges[i + 1], the last bin is closed above, and values above the
-/// cut go to the overflow bin. Linear and integer edges are equally spaced, so the
-/// bin is guessed by arithmetic and then corrected against the edges themselves,
-/// which gives exactly the bin a search of the edges would give.
-fn count(values: &[f64], e: &Edges) -> Vec<Bin> {
-    let bins = e.edges.len() - 1;
-    let mut counts = vec![0u64; bins];
-    let mut overflow = 0u64;
-    let first = e.edges[0];
-    let width = if bins > 0 && e.scale != Scale::Log {
-        (e.edges[bins] - first) / bins as f64
-    } else {
-        0.0
-    };
-    let per_width = if width > 0.0 { 1.0 / width } else { 0.0 };
-    // Log edges: bin 0 is [edges[0], lo), then bins of equal width in log2, so
-    // a cheap log2 (exponent plus linear mantissa, off by < 0.09) guesses the bin.
-    let log_guess = (e.scale == Scale::Log && bins >= 2 && e.edges[1] > 0.0).then(|| {
-        let lo = e.edges[1].log2();
-        let per_step = (bins - 1) as f64 / (e.edges[bins].log2() - lo);
-        (lo, per_step)
-    });
-    let cut = e.cut.unwrap_or(f64::INFINITY);
-    for &x in values {
-        if x > cut {
-            overflow += 1;
-            continue;
+/// Finds bins for values: bin i holds edges[i] <= x < edges[i + 1], the last bin
+/// is closed above, and values above the cut go to the overflow bin. Linear and
+/// integer edges are equally spaced, so the bin is guessed by arithmetic and then
+/// corrected against the edges themselves, which gives exactly the bin a search of
+/// the edges would give.
+struct Binner<'e> {
+    e: &'e Edges,
+    bins: usize,
+    first: f64,
+    width: f64,
+    per_width: f64,
+    log_guess: Option<(f64, f64)>,
+    cut: f64,
+}
+
+impl<'e> Binner<'e> {
+    fn new(e: &'e Edges) -> Binner<'e> {
+        let bins = e.edges.len() - 1;
+        let first = e.edges[0];
+        let width = if bins > 0 && e.scale != Scale::Log {
+            (e.edges[bins] - first) / bins as f64
+        } else {
+            0.0
+        };
+        let per_width = if width > 0.0 { 1.0 / width } else { 0.0 };
+        // Log edges: bin 0 is [edges[0], lo), then bins of equal width in log2, so
+        // a cheap log2 (exponent plus linear mantissa, off by < 0.09) guesses the bin.
+        let log_guess = (e.scale == Scale::Log && bins >= 2 && e.edges[1] > 0.0).then(|| {
+            let lo = e.edges[1].log2();
+            let per_step = (bins - 1) as f64 / (e.edges[bins].log2() - lo);
+            (lo, per_step)
+        });
+        Binner {
+            e,
+            bins,
+            first,
+            width,
+            per_width,
+            log_guess,
+            cut: e.cut.unwrap_or(f64::INFINITY),
         }
-        let mut i = if width > 0.0 {
-            (((x - first) * per_width) as usize).min(bins - 1)
-        } else if let Some((lo, per_step)) = log_guess {
+    }
+
+    /// The bin of `x`, or None for the overflow bin.
+    #[inline]
+    fn bin_of(&self, x: f64) -> Option<usize> {
+        if x > self.cut {
+            return None;
+        }
+        let (bins, edges) = (self.bins, &self.e.edges);
+        let mut i = if self.width > 0.0 {
+            (((x - self.first) * self.per_width) as usize).min(bins - 1)
+        } else if let Some((lo, per_step)) = self.log_guess {
             if x > 0.0 {
                 (((rough_log2(x) - lo) * per_step + 1.0).max(0.0) as usize).min(bins - 1)
             } else {
@@ -201,38 +224,73 @@ fn count(values: &[f64], e: &Edges) -> Vec<Bin> {
             }
         } else {
             // First edge strictly above x, minus one.
-            e.edges
+            edges
                 .partition_point(|&edge| edge <= x)
                 .saturating_sub(1)
                 .min(bins - 1)
         };
-        while i > 0 && x < e.edges[i] {
+        while i > 0 && x < edges[i] {
             i -= 1;
         }
-        while i + 1 < bins && x >= e.edges[i + 1] {
+        while i + 1 < bins && x >= edges[i + 1] {
             i += 1;
         }
-        counts[i] += 1;
+        Some(i)
     }
-    let mut out: Vec<Bin> = counts
-        .iter()
-        .enumerate()
-        .map(|(i, &count)| Bin {
-            kind: BinKind::Bin,
-            low: e.edges[i],
-            high: e.edges[i + 1],
-            count,
-        })
-        .collect();
-    if let Some(cut) = e.cut {
-        out.push(Bin {
-            kind: BinKind::Overflow,
-            low: cut,
-            high: e.max,
-            count: overflow,
-        });
+
+    /// Bins with these counts (the overflow bin last, when there is a cut).
+    fn bins(&self, counts: Vec<u64>, overflow: u64) -> Vec<Bin> {
+        let e = self.e;
+        let mut out: Vec<Bin> = counts
+            .iter()
+            .enumerate()
+            .map(|(i, &count)| Bin {
+                kind: BinKind::Bin,
+                low: e.edges[i],
+                high: e.edges[i + 1],
+                count,
+            })
+            .collect();
+        if let Some(cut) = e.cut {
+            out.push(Bin {
+                kind: BinKind::Overflow,
+                low: cut,
+                high: e.max,
+                count: overflow,
+            });
+        }
+        out
     }
-    out
+}
+
+/// Counts `values` (any order) into the bins of `e` (see [`Binner`]).
+fn count(values: &[f64], e: &Edges) -> Vec<Bin> {
+    let binner = Binner::new(e);
+    let mut counts = vec![0u64; binner.bins];
+    let mut overflow = 0u64;
+    for &x in values {
+        match binner.bin_of(x) {
+            Some(i) => counts[i] += 1,
+            None => overflow += 1,
+        }
+    }
+    binner.bins(counts, overflow)
+}
+
+/// Counts a sketch's buckets into the bins of `e`: each bucket goes whole to the
+/// bin of the value that stands for it (inside [min, max]).
+fn count_sketch(column: &ColumnPartial, e: &Edges) -> Vec<Bin> {
+    let binner = Binner::new(e);
+    let mut counts = vec![0u64; binner.bins];
+    let mut overflow = 0u64;
+    let (min, max) = (column.min(), column.max());
+    for (bucket, n) in column.sketch.buckets() {
+        match binner.bin_of(Sketch::value_of(bucket).clamp(min, max)) {
+            Some(i) => counts[i] += n,
+            None => overflow += n,
+        }
+    }
+    binner.bins(counts, overflow)
 }
 
 /// log2 of a positive, finite x to within 0.09: the exponent plus the mantissa
@@ -247,32 +305,29 @@ fn rough_log2(x: f64) -> f64 {
 
 /// Histograms of [`HISTOGRAM_METRICS`], metric-major then strategy order.
 pub fn histograms(samples: &Samples) -> Vec<Histogram> {
-    use rayon::prelude::*;
-    let stats: Vec<Vec<ColumnStats>> = HISTOGRAM_METRICS
-        .par_iter()
-        .map(|&(metric, _)| {
-            (0..samples.strategies())
-                .map(|s| column_stats(samples.column(s, metric)))
-                .collect()
-        })
-        .collect();
-    histograms_from(samples, |s, m| {
-        let i = HISTOGRAM_METRICS
-            .iter()
-            .position(|&(hm, _)| hm == m)
-            .expect("a histogram metric");
-        &stats[i][s]
-    })
+    super::analyse(samples).histograms
+}
+
+/// Counts a column's values into the bins of `e`, from the values themselves when
+/// given (exact), else from the sketch: each sketch bucket goes whole to the bin of
+/// the value that stands for it, so a value within the sketch's relative error of
+/// an edge may land in the neighbouring bin (counts of integer metrics are exact).
+fn count_column(column: &ColumnPartial, values: Option<&[f64]>, e: &Edges) -> Vec<Bin> {
+    match values {
+        Some(values) => count(values, e),
+        None => count_sketch(column, e),
+    }
 }
 
 /// Histograms given every histogram column's statistics; bins are counted in
 /// parallel, one column per task (integer counts: the thread count changes nothing).
 pub(crate) fn histograms_from<'a>(
-    samples: &Samples,
+    partial: &Partial,
+    samples: Option<&Samples>,
     stats_of: impl Fn(usize, Metric) -> &'a ColumnStats + Sync,
 ) -> Vec<Histogram> {
     use rayon::prelude::*;
-    let k = samples.strategies();
+    let k = partial.strategies();
     let edges: Vec<Edges> = HISTOGRAM_METRICS
         .iter()
         .map(|&(metric, scale)| {
@@ -290,7 +345,11 @@ pub(crate) fn histograms_from<'a>(
                 strategy: s,
                 metric,
                 scale: e.scale,
-                bins: count(samples.column(s, metric), e),
+                bins: count_column(
+                    partial.column(s, metric),
+                    samples.map(|x| x.column(s, metric)),
+                    e,
+                ),
                 summary: stats_of(s, metric).summary(s, metric),
             }
         })

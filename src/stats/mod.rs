@@ -12,7 +12,15 @@
 
 pub mod claims;
 pub mod decision;
+mod exact_sum;
 mod histogram;
+mod partial;
+mod sketch;
+
+pub use exact_sum::ExactSum;
+pub use partial::{ColumnPartial, Moments, PairPartial, Partial, SUMMARY_BLOCK};
+pub use sketch::{RELATIVE_ERROR, Sketch};
+use sketch::{from_order_key, order_key};
 
 pub use histogram::{Bin, BinKind, HISTOGRAM_METRICS, Histogram, Scale, histograms};
 
@@ -301,27 +309,6 @@ pub(crate) struct ColumnStats {
 /// The quantile at which histograms cut a long tail (P99.5).
 pub(crate) const HISTOGRAM_CUT_QUANTILE: f64 = 0.995;
 
-/// A u64 whose unsigned order is `f64::total_cmp`'s order.
-#[inline]
-fn order_key(x: f64) -> u64 {
-    let bits = x.to_bits();
-    if bits >> 63 == 1 {
-        !bits
-    } else {
-        bits | 1 << 63
-    }
-}
-
-/// The inverse of [`order_key`].
-#[inline]
-fn from_order_key(key: u64) -> f64 {
-    f64::from_bits(if key >> 63 == 1 {
-        key & !(1 << 63)
-    } else {
-        !key
-    })
-}
-
 /// Bucket count of the selection histogram (a power of two).
 const SELECT_BUCKET_BITS: u32 = 16;
 
@@ -491,36 +478,81 @@ pub fn summarize(values: &[f64], strategy: usize, metric: Metric) -> Summary {
     column_stats(values).summary(strategy, metric)
 }
 
-/// Every column's [`ColumnStats`], strategy-major, computed in parallel (one column
-/// per task; each column's arithmetic is sequential, so the thread count changes
-/// nothing).
-fn all_column_stats(samples: &Samples) -> Vec<ColumnStats> {
+/// Every column's [`ColumnStats`], strategy-major: moments and extremes from the
+/// partial, quantiles from the stored samples when there are any (exact), from the
+/// partial's sketch otherwise. Computed in parallel, one column per task; each
+/// column's arithmetic is fixed, so the thread count changes nothing.
+fn all_column_stats(partial: &Partial, samples: Option<&Samples>) -> Vec<ColumnStats> {
     use rayon::prelude::*;
-    (0..samples.strategies() * Metric::ALL.len())
+    (0..partial.strategies() * Metric::ALL.len())
         .into_par_iter()
         .map(|i| {
             let (s, m) = (i / Metric::ALL.len(), Metric::ALL[i % Metric::ALL.len()]);
-            column_stats(samples.column(s, m))
+            column_stats_of(partial.column(s, m), samples.map(|x| x.column(s, m)))
         })
         .collect()
 }
 
-/// Summaries of every strategy and metric, strategy-major, metrics in [`Metric::ALL`] order.
-pub fn summaries(samples: &Samples) -> Vec<Summary> {
-    summaries_and_histograms(samples).0
+/// The probabilities whose quantiles a [`ColumnStats`] holds.
+fn stats_probabilities() -> [f64; 10] {
+    let mut ps = [HISTOGRAM_CUT_QUANTILE; 10];
+    for (p, (_, q)) in ps.iter_mut().zip(QUANTILES) {
+        *p = q;
+    }
+    ps
 }
 
-/// [`summaries`] and [`histograms`] together, each column read once for both.
-pub fn summaries_and_histograms(samples: &Samples) -> (Vec<Summary>, Vec<Histogram>) {
-    let stats = all_column_stats(samples);
-    let summaries = stats
+/// One column's statistics from its partial, with exact quantiles from `values`
+/// (the same trials, in trial order) when given.
+fn column_stats_of(column: &ColumnPartial, values: Option<&[f64]>) -> ColumnStats {
+    let n = column.moments.n() as usize;
+    let quantiles = match values {
+        Some(values) => column_stats(values).quantiles,
+        None if n == 0 => [0.0; 10],
+        None => {
+            let ps = stats_probabilities();
+            let ranks: Vec<u64> = ps
+                .iter()
+                .flat_map(|&p| type_7_ranks(n, p).map(|r| r as u64))
+                .collect();
+            let at = column.at_ranks(&ranks);
+            let mut q = [0.0; 10];
+            for (i, (&p, q)) in ps.iter().zip(q.iter_mut()).enumerate() {
+                let [lo, _] = type_7_ranks(n, p);
+                *q = type_7(n, p, |r| at[2 * i + usize::from(r != lo)]);
+            }
+            q
+        }
+    };
+    ColumnStats {
+        n,
+        mean: column.mean(),
+        std_dev: column.std_dev(),
+        min: column.min(),
+        max: column.max(),
+        min_positive: column.min_positive,
+        quantiles,
+    }
+}
+
+/// Summaries of every strategy and metric, strategy-major, metrics in [`Metric::ALL`] order.
+pub fn summaries(samples: &Samples) -> Vec<Summary> {
+    analyse(samples).summaries
+}
+
+/// [`summaries`] of a partial (quantiles exact when `samples`, the same trials, are given).
+pub fn summaries_of(partial: &Partial, samples: Option<&Samples>) -> Vec<Summary> {
+    all_column_stats(partial, samples)
         .iter()
         .enumerate()
         .map(|(i, c)| c.summary(i / Metric::ALL.len(), Metric::ALL[i % Metric::ALL.len()]))
-        .collect();
-    let histograms =
-        histogram::histograms_from(samples, |s, m| &stats[s * Metric::ALL.len() + m as usize]);
-    (summaries, histograms)
+        .collect()
+}
+
+/// [`summaries`] and [`histograms`] together.
+pub fn summaries_and_histograms(samples: &Samples) -> (Vec<Summary>, Vec<Histogram>) {
+    let a = analyse(samples);
+    (a.summaries, a.histograms)
 }
 
 /// Strategy `a` against strategy `b` on one metric, trial by trial (lower is better).
@@ -548,50 +580,7 @@ pub const Z_975: f64 = 1.959_963_984_540_054;
 /// Per metric, the probability that each strategy is the lowest of all strategies
 /// on the same trial; ties share the win equally, so the shares sum to 1.
 pub fn probability_best(samples: &Samples, metric: Metric) -> Vec<f64> {
-    compare_metric(samples, metric, &column_means(samples, metric)).1
-}
-
-fn column_means(samples: &Samples, metric: Metric) -> Vec<f64> {
-    (0..samples.strategies())
-        .map(|s| mean(samples.column(s, metric)))
-        .collect()
-}
-
-/// One pair's running figures over the blocks: how often a is lower, how often
-/// equal, and the sum of squared deviations of a - b from the mean difference.
-#[derive(Clone, Copy, Default)]
-struct PairTotals {
-    better: u64,
-    tie: u64,
-    squares: f64,
-}
-
-impl PairTotals {
-    /// Adds one block of both columns; `mean_diff` is mean(a) - mean(b).
-    fn add_block(&mut self, a: &[f64], b: &[f64], mean_diff: f64) {
-        let mut better = [0u64; LANES];
-        let mut tie = [0u64; LANES];
-        let mut squares = [0.0f64; LANES];
-        let (ca, cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
-        let (ra, rb) = (ca.remainder(), cb.remainder());
-        for (x, y) in ca.zip(cb) {
-            for l in 0..LANES {
-                better[l] += u64::from(x[l] < y[l]);
-                tie[l] += u64::from(x[l] == y[l]);
-                let d = (x[l] - y[l]) - mean_diff;
-                squares[l] += d * d;
-            }
-        }
-        for (l, (x, y)) in ra.iter().zip(rb).enumerate() {
-            better[l] += u64::from(x < y);
-            tie[l] += u64::from(x == y);
-            let d = (x - y) - mean_diff;
-            squares[l] += d * d;
-        }
-        self.better += better.iter().sum::<u64>();
-        self.tie += tie.iter().sum::<u64>();
-        self.squares += (squares[0] + squares[1]) + (squares[2] + squares[3]);
-    }
+    Partial::of_samples(samples).p_best(metric)
 }
 
 /// Probability-best tallies on one metric for trials `range`: per trial, the t
@@ -627,7 +616,11 @@ fn best_tally(
     // Each trial's weight, unit / ties, paid to every strategy at the minimum.
     if unit <= 1 << 40 {
         // A block's wins fit a u64 (4096 x 2^40 < 2^53): a loop that vectorizes.
-        let weight: Vec<u64> = ties.iter().map(|&t| (unit / t as u128) as u64).collect();
+        // unit / t, looked up rather than divided per trial.
+        let per_tie: Vec<u64> = (0..=columns.len() as u128)
+            .map(|t| (unit / t.max(1)) as u64)
+            .collect();
+        let weight: Vec<u64> = ties.iter().map(|&t| per_tie[t as usize]).collect();
         for (s, c) in columns.iter().enumerate() {
             let mut won = 0u64;
             for ((&b, &x), &w) in best.iter().zip(&c[range.clone()]).zip(&weight) {
@@ -655,59 +648,29 @@ fn share_unit(k: usize) -> u128 {
     (1..=k.max(1) as u128).fold(1, |l, t| l / gcd(l, t) * t)
 }
 
-/// Every pair of strategies on one metric, and the probability-best shares. The
-/// mean difference is mean(a) - mean(b) (each a compensated sum, see [`sum`]); its
-/// standard error comes from the squared deviations of a - b from that mean, in
-/// one pass over the columns, block by block, all pairs of a block together.
-fn compare_metric(samples: &Samples, metric: Metric, means: &[f64]) -> (Vec<Comparison>, Vec<f64>) {
-    let k = samples.strategies();
-    let mut scratch = (Vec::new(), Vec::new());
-    let n = samples.trials();
-    let columns: Vec<&[f64]> = (0..k).map(|s| samples.column(s, metric)).collect();
-    let unit = share_unit(k);
-    let mut wins = vec![0u128; k];
-    let pairs: Vec<(usize, usize)> = (0..k)
-        .flat_map(|a| (a + 1..k).map(move |b| (a, b)))
-        .collect();
-    // Block by block, so each block of the k columns is read from memory once for
-    // all pairs.
-    let mut totals = vec![PairTotals::default(); pairs.len()];
-    let mut start = 0;
-    while start < n {
-        let end = (start + BLOCK).min(n);
-        best_tally(&columns, start..end, unit, &mut wins, &mut scratch);
-        for (t, &(a, b)) in totals.iter_mut().zip(&pairs) {
-            t.add_block(
-                &columns[a][start..end],
-                &columns[b][start..end],
-                means[a] - means[b],
-            );
-        }
-        start = end;
-    }
-    let best: Vec<f64> = wins
-        .iter()
-        .map(|&w| {
-            if n == 0 {
-                0.0
-            } else {
-                (w as f64 / unit as f64) / n as f64
-            }
-        })
-        .collect();
+/// Every pair of strategies on one metric, from the partial. The mean difference
+/// is mean(a) - mean(b) as the summaries report them; its standard error comes
+/// from the spread of the per-trial differences a - b.
+fn compare_metric(partial: &Partial, metric: Metric) -> Vec<Comparison> {
+    let k = partial.strategies();
+    let n = partial.trials() as usize;
+    let best = partial.p_best(metric);
     let nf = n.max(1) as f64;
-    let mut comparisons = Vec::with_capacity(pairs.len());
-    for (t, &(a, b)) in totals.iter().zip(&pairs) {
-        {
-            let md = means[a] - means[b];
-            let sd = if n >= 2 {
-                (t.squares / (n - 1) as f64).sqrt()
+    let mut out = Vec::with_capacity(k * k.saturating_sub(1) / 2);
+    let mut pairs = partial.pairs(metric).iter();
+    for a in 0..k {
+        for b in a + 1..k {
+            let Some(t) = pairs.next() else {
+                break;
+            };
+            let md = partial.column(a, metric).mean() - partial.column(b, metric).mean();
+            let se = if n > 0 {
+                t.diff.std_dev() / (n as f64).sqrt()
             } else {
                 0.0
             };
-            let se = if n > 0 { sd / (n as f64).sqrt() } else { 0.0 };
             let (better, tie) = (t.better as usize, t.tie as usize);
-            comparisons.push(Comparison {
+            out.push(Comparison {
                 metric,
                 a,
                 b,
@@ -722,32 +685,23 @@ fn compare_metric(samples: &Samples, metric: Metric, means: &[f64]) -> (Vec<Comp
             });
         }
     }
-    (comparisons, best)
+    out
 }
 
-/// Every unordered pair of strategies on every metric, metric-major. Metrics are
-/// compared in parallel; each metric's arithmetic is fixed by the trial order.
+/// Every unordered pair of strategies on every metric, metric-major.
 pub fn comparisons(samples: &Samples) -> Vec<Comparison> {
     analyse(samples).comparisons
 }
 
-/// [`comparisons`], given each column's mean (strategy, metric) as its summary has it.
-fn comparisons_with(
-    samples: &Samples,
-    mean_of: impl Fn(usize, Metric) -> f64 + Sync,
-) -> Vec<Comparison> {
-    use rayon::prelude::*;
-    let per_metric: Vec<Vec<Comparison>> = Metric::ALL
-        .par_iter()
-        .map(|&m| {
-            let means: Vec<f64> = (0..samples.strategies()).map(|s| mean_of(s, m)).collect();
-            compare_metric(samples, m, &means).0
-        })
-        .collect();
-    per_metric.into_iter().flatten().collect()
+/// [`comparisons`] of a partial.
+pub fn comparisons_of(partial: &Partial) -> Vec<Comparison> {
+    Metric::ALL
+        .iter()
+        .flat_map(|&m| compare_metric(partial, m))
+        .collect()
 }
 
-/// Everything the output files need from the samples.
+/// Everything the output files need from a run.
 #[derive(Clone, Debug)]
 pub struct Analysis {
     /// As [`summaries`] returns them.
@@ -758,23 +712,40 @@ pub struct Analysis {
     pub histograms: Vec<Histogram>,
 }
 
-/// [`summaries`], [`comparisons`] and [`histograms`] at once, each column's
-/// moments and order statistics computed once for all three.
+/// [`summaries`], [`comparisons`] and [`histograms`] of stored samples, with exact
+/// quantiles and bins.
 pub fn analyse(samples: &Samples) -> Analysis {
-    let stats = all_column_stats(samples);
+    analyse_partial(&Partial::of_samples(samples), Some(samples))
+}
+
+/// [`summaries`], [`comparisons`] and [`histograms`] of a partial; quantiles and
+/// histogram bins are exact when `samples` (the same trials) are given, read from
+/// the partial's sketch otherwise (within [`RELATIVE_ERROR`]).
+pub fn analyse_partial(partial: &Partial, samples: Option<&Samples>) -> Analysis {
+    let stats = all_column_stats(partial, samples);
     let at = |s: usize, m: Metric| &stats[s * Metric::ALL.len() + m as usize];
     let summaries = stats
         .iter()
         .enumerate()
         .map(|(i, c)| c.summary(i / Metric::ALL.len(), Metric::ALL[i % Metric::ALL.len()]))
         .collect();
-    let histograms = histogram::histograms_from(samples, at);
-    let comparisons = comparisons_with(samples, |s, m| at(s, m).mean);
+    let histograms = histogram::histograms_from(partial, samples, at);
     Analysis {
         summaries,
-        comparisons,
+        comparisons: comparisons_of(partial),
         histograms,
     }
+}
+
+/// The most values (trials x strategies x metrics) a run stores to give exact
+/// quantiles and histogram bins: 32 MiB of `f64`. Larger runs read them from the
+/// sketch, so that memory stays bounded whatever the trial count.
+pub const EXACT_VALUES: u64 = 1 << 22;
+
+/// The most trials for which a run of `strategies` strategies keeps its samples
+/// (exact quantiles): 44,150 for five strategies, 73,584 for three.
+pub fn exact_trials(strategies: usize) -> u64 {
+    EXACT_VALUES / (strategies.max(1) * Metric::ALL.len()) as u64
 }
 
 #[cfg(test)]

@@ -147,9 +147,9 @@ fn precision_run_stops_at_the_same_count_and_matches_a_plain_run_of_that_count()
         assert!(o.status.success(), "{}", stderr(&o));
         (out, crate::common::stdout(&o))
     };
-    // 0.008 needs more than the first 65,536 trials on seed.toml, so it doubles.
-    let (a, text) = run("a", &["--precision", "0.008", "--threads", "1"]);
-    let (b, _) = run("b", &["--precision", "0.008", "--threads", "2"]);
+    // 0.006 needs more than the first 65,536 trials on seed.toml, so it adds batches.
+    let (a, text) = run("a", &["--precision", "0.006", "--threads", "1"]);
+    let (b, _) = run("b", &["--precision", "0.006", "--threads", "2"]);
     let line = text
         .lines()
         .find(|l| l.starts_with("precision: "))
@@ -161,7 +161,10 @@ fn precision_run_stops_at_the_same_count_and_matches_a_plain_run_of_that_count()
         .find_map(|l| l.trim().strip_prefix("\"trials\": "))
         .and_then(|v| v.trim_end_matches(',').parse().ok())
         .expect("trials in the manifest");
-    assert!(trials > 65_536 && trials.is_multiple_of(65_536), "{trials}");
+    assert!(
+        trials > 65_536 && trials.is_multiple_of(tradeoff_sim::engine::BATCH_TRIALS),
+        "{trials}"
+    );
     let (c, _) = run("c", &["--trials", &trials.to_string()]);
     let summary = |d: &std::path::Path| fs::read(d.join("summary.csv")).unwrap();
     assert_eq!(summary(&a), summary(&b));

@@ -21,4 +21,5 @@ mod reliability;
 mod samplers;
 mod sensitivity;
 mod shards;
+mod streaming;
 mod sweep_charts;

@@ -175,11 +175,15 @@ fn sigterm_late_in_a_run_with_trials_csv_exits_130_within_a_second_and_cleanly()
 }
 
 #[test]
-fn a_run_too_large_to_hold_is_refused_at_once_with_the_largest_trial_count_that_fits_and_creates_nothing()
+fn a_trials_csv_too_large_to_hold_is_refused_at_once_with_the_largest_trial_count_that_fits_and_creates_nothing()
  {
+    // Summaries stream, so only --trials-csv holds every trial in memory.
     let tmp = tempfile::tempdir().expect("a temporary folder");
     let start = Instant::now();
-    let o = run_in(tmp.path(), &["run", &seed(), "--trials", "100000000"]);
+    let o = run_in(
+        tmp.path(),
+        &["run", &seed(), "--trials", "100000000", "--trials-csv"],
+    );
     let elapsed = start.elapsed();
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "stderr:\n{err}");

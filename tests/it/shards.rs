@@ -8,10 +8,21 @@ use crate::common::{run_in, scenario, stderr};
 
 #[test]
 fn shards_run_as_separate_processes_merge_into_the_single_run_byte_for_byte() {
+    // 50,000 trials: 13 batches, uneven shares, and a partial last batch; above
+    // the exact limit of five strategies, so the parts carry summaries only.
+    shards_merge_like_a_single_run("50000");
+}
+
+#[test]
+fn shards_of_a_run_small_enough_for_exact_quantiles_carry_their_trials() {
+    let trials = tradeoff_sim::stats::exact_trials(5) - 1000;
+    shards_merge_like_a_single_run(&trials.to_string());
+}
+
+fn shards_merge_like_a_single_run(trials: &str) {
     let dir = tempfile::tempdir().unwrap();
     let seed = scenario("seed.toml");
     let shards = 4;
-    // 50,000 trials: 13 batches, uneven shares, and a partial last batch.
     let children: Vec<_> = (0..shards)
         .map(|i| {
             Command::new(env!("CARGO_BIN_EXE_tradeoff-sim"))
@@ -19,7 +30,7 @@ fn shards_run_as_separate_processes_merge_into_the_single_run_byte_for_byte() {
                     "run",
                     seed.to_str().unwrap(),
                     "--trials",
-                    "50000",
+                    trials,
                     "--threads",
                     "1",
                     "--shard",
@@ -54,7 +65,7 @@ fn shards_run_as_separate_processes_merge_into_the_single_run_byte_for_byte() {
             "run",
             seed.to_str().unwrap(),
             "--trials",
-            "50000",
+            trials,
             "--out",
             "single",
         ],

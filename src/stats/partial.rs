@@ -1,0 +1,617 @@
+//! What a run has learned so far, in a form that merges: a [`Partial`] per
+//! worker thread, per shard, or per step of a `--precision` run, added together
+//! in any order, gives the same figures bit for bit.
+//!
+//! Each batch of trials is summarised on its own (its sums and squared
+//! deviations in `f64`, fixed by the trial order inside the batch), and the batch
+//! figures are added exactly ([`ExactSum`]); extremes, counts and the quantile
+//! [`Sketch`] are integers or comparisons. Memory does not grow with the trials.
+//!
+//! The spread of a column comes from the batches' figures by the law of total
+//! variance: with batch b holding n_b values of sum S_b and squared deviations
+//! M_b about its own mean, the sum of squared deviations about the grand mean is
+//! sum(M_b) + (sum(S_b^2 / n_b) - S^2 / n). The second term is small (the batch
+//! means scatter little) and is computed from exact sums, so it loses nothing
+//! that matters unless a column's mean is a million times its spread.
+
+use crate::engine::Samples;
+use crate::model::{METRIC_COUNT, Metric};
+
+use super::exact_sum::ExactSum;
+use super::sketch::{Sketch, from_order_key, order_key};
+use super::{best_tally, share_unit};
+
+/// Trials summarised together: a batch is summarised in blocks of this many
+/// trials (a batch holds a whole number of them), so that a block of every column
+/// stays in cache from the model to the summary.
+pub const SUMMARY_BLOCK: usize = 1024;
+
+/// Count, sum and spread of a set of values, built block by block.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Moments {
+    n: u64,
+    sum: ExactSum,
+    /// Squared deviations of each batch about its own mean.
+    within: ExactSum,
+    /// Each batch's S_b^2 / n_b.
+    between: ExactSum,
+}
+
+impl Moments {
+    /// Adds one block of values (at most a few thousand, in trial order).
+    pub fn add_batch(&mut self, values: &[f64]) {
+        if let Some(&first) = values.first() {
+            let (sum, dev, squares) = block_figures(values, first);
+            self.add_figures(values.len(), sum, dev, squares);
+        }
+    }
+
+    /// Adds a block's figures: its `n` values' sum, and the sum and sum of squares
+    /// of their deviations from one of them (see [`block_figures`]).
+    fn add_figures(&mut self, n: usize, sum: f64, dev: f64, squares: f64) {
+        let nf = n as f64;
+        self.sum.add(sum);
+        self.within.add((squares - dev * dev / nf).max(0.0));
+        self.between.add(sum * (sum / nf));
+        self.n += n as u64;
+    }
+
+    pub fn merge(&mut self, other: &Moments) {
+        self.n += other.n;
+        self.sum.merge(&other.sum);
+        self.within.merge(&other.within);
+        self.between.merge(&other.between);
+    }
+
+    pub fn n(&self) -> u64 {
+        self.n
+    }
+
+    pub fn sum(&self) -> f64 {
+        self.sum.value()
+    }
+
+    /// The arithmetic mean (0 for no values).
+    pub fn mean(&self) -> f64 {
+        if self.n == 0 {
+            0.0
+        } else {
+            self.sum.value() / self.n as f64
+        }
+    }
+
+    /// Sample standard deviation (divisor n - 1; 0 for fewer than two values).
+    pub fn std_dev(&self) -> f64 {
+        if self.n < 2 {
+            return 0.0;
+        }
+        let s = self.sum.value();
+        let between = (self.between.value() - s * s / self.n as f64).max(0.0);
+        let m2 = (self.within.value() + between).max(0.0);
+        (m2 / (self.n - 1) as f64).sqrt()
+    }
+
+    fn to_words(&self, out: &mut Vec<u64>) {
+        out.push(self.n);
+        for s in [&self.sum, &self.within, &self.between] {
+            out.extend(s.to_digits().into_iter().map(|d| d as u64));
+        }
+    }
+
+    fn from_words(words: &mut Words<'_>) -> Option<Moments> {
+        let n = words.next()?;
+        let mut sums = Vec::with_capacity(3);
+        for _ in 0..3 {
+            let digits: Vec<i64> = words.take(ExactSum::default().to_digits().len())?;
+            sums.push(ExactSum::from_digits(&digits)?);
+        }
+        let between = sums.pop()?;
+        let within = sums.pop()?;
+        let sum = sums.pop()?;
+        Some(Moments {
+            n,
+            sum,
+            within,
+            between,
+        })
+    }
+}
+
+/// Values summed in parallel lanes (value i in lane i mod LANES, lanes added in
+/// order): independent lanes let the processor overlap the additions, and the
+/// result is fixed by the values' order.
+const LANES: usize = 4;
+
+/// A block's sum, and the sum and sum of squares of its deviations from `shift`
+/// (one of its values, so that the squares lose nothing to cancellation), in one
+/// pass. The block is short, so plain sums in lanes are accurate to a few ulps;
+/// blocks are added exactly.
+#[inline]
+fn block_figures(values: &[f64], shift: f64) -> (f64, f64, f64) {
+    let mut sum = [0.0f64; LANES];
+    let mut dev = [0.0f64; LANES];
+    let mut squares = [0.0f64; LANES];
+    let chunks = values.chunks_exact(LANES);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for l in 0..LANES {
+            let y = c[l] - shift;
+            sum[l] += c[l];
+            dev[l] += y;
+            squares[l] += y * y;
+        }
+    }
+    for (l, &x) in rest.iter().enumerate() {
+        let y = x - shift;
+        sum[l] += x;
+        dev[l] += y;
+        squares[l] += y * y;
+    }
+    let total = |v: [f64; LANES]| (v[0] + v[1]) + (v[2] + v[3]);
+    (total(sum), total(dev), total(squares))
+}
+
+/// One strategy's metric: moments, extremes and the quantile sketch.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ColumnPartial {
+    pub moments: Moments,
+    /// [`order_key`] of the smallest and largest values (so that -0.0 < 0.0).
+    min_key: u64,
+    max_key: u64,
+    /// The smallest value above zero (+inf when there is none).
+    pub min_positive: f64,
+    pub sketch: Sketch,
+}
+
+impl Default for ColumnPartial {
+    fn default() -> Self {
+        ColumnPartial {
+            moments: Moments::default(),
+            min_key: u64::MAX,
+            max_key: 0,
+            min_positive: f64::INFINITY,
+            sketch: Sketch::default(),
+        }
+    }
+}
+
+impl ColumnPartial {
+    fn add_batch(&mut self, values: &[f64]) {
+        self.moments.add_batch(values);
+        // In lanes, so that the comparisons of neighbouring values overlap.
+        let mut lo = [self.min_key; LANES];
+        let mut hi = [self.max_key; LANES];
+        let mut positive = [self.min_positive; LANES];
+        let chunks = values.chunks_exact(LANES);
+        let rest = chunks.remainder();
+        for c in chunks {
+            for l in 0..LANES {
+                let key = order_key(c[l]);
+                lo[l] = lo[l].min(key);
+                hi[l] = hi[l].max(key);
+                positive[l] = if c[l] > 0.0 && c[l] < positive[l] {
+                    c[l]
+                } else {
+                    positive[l]
+                };
+            }
+        }
+        for (l, &x) in rest.iter().enumerate() {
+            let key = order_key(x);
+            lo[l] = lo[l].min(key);
+            hi[l] = hi[l].max(key);
+            positive[l] = if x > 0.0 && x < positive[l] {
+                x
+            } else {
+                positive[l]
+            };
+        }
+        self.min_key = lo.into_iter().min().unwrap_or(self.min_key);
+        self.max_key = hi.into_iter().max().unwrap_or(self.max_key);
+        self.min_positive = positive.into_iter().fold(f64::INFINITY, f64::min);
+        self.sketch.add_all(values);
+    }
+
+    fn merge(&mut self, other: &ColumnPartial) {
+        self.sketch.settle();
+        self.moments.merge(&other.moments);
+        self.min_key = self.min_key.min(other.min_key);
+        self.max_key = self.max_key.max(other.max_key);
+        self.min_positive = self.min_positive.min(other.min_positive);
+        self.sketch.merge(&other.sketch);
+    }
+
+    /// The smallest value (0 when there are none).
+    pub fn min(&self) -> f64 {
+        if self.moments.n == 0 {
+            0.0
+        } else {
+            from_order_key(self.min_key)
+        }
+    }
+
+    /// The largest value (0 when there are none).
+    pub fn max(&self) -> f64 {
+        if self.moments.n == 0 {
+            0.0
+        } else {
+            from_order_key(self.max_key)
+        }
+    }
+
+    /// The mean, inside [min, max] (a rounded mean of equal values can land an
+    /// ulp outside; the true mean cannot).
+    pub fn mean(&self) -> f64 {
+        self.moments.mean().clamp(self.min(), self.max())
+    }
+
+    /// The sample standard deviation; exactly 0 when every value is equal.
+    pub fn std_dev(&self) -> f64 {
+        if self.min_key == self.max_key {
+            0.0
+        } else {
+            self.moments.std_dev()
+        }
+    }
+
+    /// Values at the given ranks (0-based, ascending), read from the sketch: the
+    /// smallest and largest ranks exactly, the others within the sketch's
+    /// relative error, always inside [min, max].
+    pub fn at_ranks(&self, ranks: &[u64]) -> Vec<f64> {
+        let n = self.moments.n;
+        let (min, max) = (self.min(), self.max());
+        self.sketch
+            .at_ranks(ranks)
+            .into_iter()
+            .zip(ranks)
+            .map(|(x, &r)| {
+                if r == 0 {
+                    min
+                } else if r + 1 == n {
+                    max
+                } else {
+                    x.clamp(min, max)
+                }
+            })
+            .collect()
+    }
+}
+
+/// Strategy `a` against strategy `b` on one metric, trial by trial.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PairPartial {
+    /// Trials where a's value is lower / equal.
+    pub better: u64,
+    pub tie: u64,
+    /// The differences a - b.
+    pub diff: Moments,
+}
+
+/// The mergeable summary of a set of whole batches of a run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Partial {
+    strategies: usize,
+    trials: u64,
+    /// Strategy-major, then metric in [`Metric::ALL`] order.
+    columns: Vec<ColumnPartial>,
+    /// Metric-major, then the pairs (a, b), a < b, in order.
+    pairs: Vec<PairPartial>,
+    /// Metric-major, then strategy: trials won as the lowest of all strategies,
+    /// in units of 1 / [`share_unit`] (ties share the win).
+    wins: Vec<u128>,
+    /// Per strategy: total cost minus the lowest total cost of the trial.
+    regret: Vec<Moments>,
+    /// Per strategy: trials with build cost above 1.2 and 1.5 x the budget.
+    over_budget: Vec<[u64; 2]>,
+}
+
+/// The budget multiples whose overrun probability is reported.
+pub const BUDGET_MULTIPLES: [f64; 2] = [1.2, 1.5];
+
+impl Partial {
+    /// Nothing yet, for `strategies` strategies.
+    pub fn new(strategies: usize) -> Partial {
+        let pairs = strategies * strategies.saturating_sub(1) / 2;
+        Partial {
+            strategies,
+            trials: 0,
+            columns: vec![ColumnPartial::default(); strategies * METRIC_COUNT],
+            pairs: vec![PairPartial::default(); pairs * METRIC_COUNT],
+            wins: vec![0; strategies * METRIC_COUNT],
+            regret: vec![Moments::default(); strategies],
+            over_budget: vec![[0; 2]; strategies],
+        }
+    }
+
+    /// The summary of stored samples, batch by batch, exactly as a streaming run
+    /// of the same trials would build it (samples start at a batch boundary).
+    pub fn of_samples(samples: &Samples) -> Partial {
+        use rayon::prelude::*;
+        let k = samples.strategies();
+        let n = samples.trials();
+        let blocks = n.div_ceil(SUMMARY_BLOCK);
+        (0..blocks)
+            .into_par_iter()
+            .fold(
+                || Partial::new(k),
+                |mut p, b| {
+                    let range = b * SUMMARY_BLOCK..((b + 1) * SUMMARY_BLOCK).min(n);
+                    let columns: Vec<&[f64]> = (0..k)
+                        .flat_map(|s| Metric::ALL.map(|m| &samples.column(s, m)[range.clone()]))
+                        .collect();
+                    p.add_batch(&columns);
+                    p
+                },
+            )
+            .map(|mut p| {
+                p.settle();
+                p
+            })
+            .reduce(
+                || Partial::new(k),
+                |mut a, b| {
+                    a.merge(&b);
+                    a
+                },
+            )
+    }
+
+    pub fn strategies(&self) -> usize {
+        self.strategies
+    }
+
+    pub fn trials(&self) -> u64 {
+        self.trials
+    }
+
+    pub fn column(&self, strategy: usize, metric: Metric) -> &ColumnPartial {
+        &self.columns[strategy * METRIC_COUNT + metric as usize]
+    }
+
+    /// The pairs of one metric, in the order (0, 1), (0, 2), ..., (1, 2), ...
+    pub fn pairs(&self, metric: Metric) -> &[PairPartial] {
+        let per = self.pairs.len() / METRIC_COUNT;
+        &self.pairs[metric as usize * per..(metric as usize + 1) * per]
+    }
+
+    /// Per strategy, the share of trials where it is the lowest on `metric`.
+    pub fn p_best(&self, metric: Metric) -> Vec<f64> {
+        let unit = share_unit(self.strategies) as f64;
+        let k = self.strategies;
+        self.wins[metric as usize * k..(metric as usize + 1) * k]
+            .iter()
+            .map(|&w| {
+                if self.trials == 0 {
+                    0.0
+                } else {
+                    (w as f64 / unit) / self.trials as f64
+                }
+            })
+            .collect()
+    }
+
+    pub fn regret(&self, strategy: usize) -> &Moments {
+        &self.regret[strategy]
+    }
+
+    pub fn over_budget(&self, strategy: usize) -> [u64; 2] {
+        self.over_budget[strategy]
+    }
+
+    /// Adds one batch: `columns[strategy * METRIC_COUNT + metric]` holds its
+    /// values in trial order, every column of the same length.
+    pub fn add_batch(&mut self, columns: &[&[f64]]) {
+        let k = self.strategies;
+        debug_assert_eq!(columns.len(), k * METRIC_COUNT);
+        let len = columns.first().map_or(0, |c| c.len());
+        for (partial, values) in self.columns.iter_mut().zip(columns) {
+            partial.add_batch(values);
+        }
+        let mut diff = vec![0.0f64; len];
+        let mut scratch = (Vec::new(), Vec::new());
+        let unit = share_unit(k);
+        let per = k * k.saturating_sub(1) / 2;
+        for m in Metric::ALL {
+            let of_metric: Vec<&[f64]> = (0..k)
+                .map(|s| columns[s * METRIC_COUNT + m as usize])
+                .collect();
+            best_tally(
+                &of_metric,
+                0..len,
+                unit,
+                &mut self.wins[m as usize * k..(m as usize + 1) * k],
+                &mut scratch,
+            );
+            let mut p = m as usize * per;
+            for a in 0..k {
+                for b in a + 1..k {
+                    self.pairs[p].add_batch(of_metric[a], of_metric[b]);
+                    p += 1;
+                }
+            }
+        }
+        // Regret against the lowest total cost of each trial.
+        let cost = |s: usize| columns[s * METRIC_COUNT + Metric::TotalCost as usize];
+        let mut lowest = vec![f64::INFINITY; len];
+        for s in 0..k {
+            for (l, &c) in lowest.iter_mut().zip(cost(s)) {
+                *l = if c < *l { c } else { *l };
+            }
+        }
+        for s in 0..k {
+            for ((d, &c), &l) in diff.iter_mut().zip(cost(s)).zip(&lowest) {
+                *d = c - l;
+            }
+            self.regret[s].add_batch(&diff);
+            let overrun = columns[s * METRIC_COUNT + Metric::BudgetOverrun as usize];
+            for (i, &multiple) in BUDGET_MULTIPLES.iter().enumerate() {
+                self.over_budget[s][i] += overrun.iter().filter(|&&x| x > multiple).count() as u64;
+            }
+        }
+        self.trials += len as u64;
+    }
+
+    /// Counts everything queued in the sketches: needed before a partial is
+    /// read or merged into another (the engine and [`Partial::of_samples`] do it).
+    pub fn settle(&mut self) {
+        for c in self.columns.iter_mut() {
+            c.sketch.settle();
+        }
+    }
+
+    /// Adds another partial (settled) of the same run's other batches.
+    pub fn merge(&mut self, other: &Partial) {
+        debug_assert_eq!(self.strategies, other.strategies);
+        self.trials += other.trials;
+        for (a, b) in self.columns.iter_mut().zip(&other.columns) {
+            a.merge(b);
+        }
+        for (a, b) in self.pairs.iter_mut().zip(&other.pairs) {
+            a.better += b.better;
+            a.tie += b.tie;
+            a.diff.merge(&b.diff);
+        }
+        for (a, b) in self.wins.iter_mut().zip(&other.wins) {
+            *a += b;
+        }
+        for (a, b) in self.regret.iter_mut().zip(&other.regret) {
+            a.merge(b);
+        }
+        for (a, b) in self.over_budget.iter_mut().zip(&other.over_budget) {
+            a[0] += b[0];
+            a[1] += b[1];
+        }
+    }
+
+    /// The partial as little-endian 64-bit words (see [`Partial::from_words`]).
+    pub fn to_words(&self) -> Vec<u64> {
+        let mut out = vec![self.strategies as u64, METRIC_COUNT as u64, self.trials];
+        for c in &self.columns {
+            c.moments.to_words(&mut out);
+            out.extend([c.min_key, c.max_key, c.min_positive.to_bits()]);
+            let buckets: Vec<(u64, u64)> = c.sketch.buckets().collect();
+            out.push(buckets.len() as u64);
+            for (b, n) in buckets {
+                out.extend([b, n]);
+            }
+        }
+        for p in &self.pairs {
+            out.extend([p.better, p.tie]);
+            p.diff.to_words(&mut out);
+        }
+        for &w in &self.wins {
+            out.extend([w as u64, (w >> 64) as u64]);
+        }
+        for r in &self.regret {
+            r.to_words(&mut out);
+        }
+        for o in &self.over_budget {
+            out.extend(*o);
+        }
+        out
+    }
+
+    /// A partial from [`Partial::to_words`]'s words, or None if they are not one.
+    pub fn from_words(words: &[u64]) -> Option<Partial> {
+        let mut w = Words { words, at: 0 };
+        let strategies = usize::try_from(w.next()?).ok().filter(|&k| k <= 1 << 16)?;
+        if w.next()? != METRIC_COUNT as u64 {
+            return None;
+        }
+        let mut p = Partial::new(strategies);
+        p.trials = w.next()?;
+        for c in p.columns.iter_mut() {
+            c.moments = Moments::from_words(&mut w)?;
+            c.min_key = w.next()?;
+            c.max_key = w.next()?;
+            c.min_positive = f64::from_bits(w.next()?);
+            let buckets = w.next()?;
+            for _ in 0..buckets {
+                let (b, n) = (w.next()?, w.next()?);
+                if b >> 22 != 0 {
+                    return None;
+                }
+                c.sketch.add_bucket(b, n);
+            }
+            if c.sketch.count() != c.moments.n() || c.moments.n() != p.trials {
+                return None;
+            }
+        }
+        for pair in p.pairs.iter_mut() {
+            pair.better = w.next()?;
+            pair.tie = w.next()?;
+            pair.diff = Moments::from_words(&mut w)?;
+        }
+        for win in p.wins.iter_mut() {
+            *win = w.next()? as u128 | (w.next()? as u128) << 64;
+        }
+        for r in p.regret.iter_mut() {
+            *r = Moments::from_words(&mut w)?;
+        }
+        for o in p.over_budget.iter_mut() {
+            *o = [w.next()?, w.next()?];
+        }
+        (w.at == words.len()).then_some(p)
+    }
+}
+
+impl PairPartial {
+    /// Adds a block of both strategies' values, in one pass.
+    fn add_batch(&mut self, a: &[f64], b: &[f64]) {
+        let Some(shift) = a.first().zip(b.first()).map(|(x, y)| x - y) else {
+            return;
+        };
+        let mut better = [0u64; LANES];
+        let mut tie = [0u64; LANES];
+        let mut sum = [0.0f64; LANES];
+        let mut dev = [0.0f64; LANES];
+        let mut squares = [0.0f64; LANES];
+        let (ca, cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
+        let (ra, rb) = (ca.remainder(), cb.remainder());
+        for (x, y) in ca.zip(cb) {
+            for l in 0..LANES {
+                better[l] += u64::from(x[l] < y[l]);
+                tie[l] += u64::from(x[l] == y[l]);
+                let d = x[l] - y[l];
+                let e = d - shift;
+                sum[l] += d;
+                dev[l] += e;
+                squares[l] += e * e;
+            }
+        }
+        for (l, (x, y)) in ra.iter().zip(rb).enumerate() {
+            better[l] += u64::from(x < y);
+            tie[l] += u64::from(x == y);
+            let d = x - y;
+            let e = d - shift;
+            sum[l] += d;
+            dev[l] += e;
+            squares[l] += e * e;
+        }
+        let total = |v: [f64; LANES]| (v[0] + v[1]) + (v[2] + v[3]);
+        self.better += better.iter().sum::<u64>();
+        self.tie += tie.iter().sum::<u64>();
+        self.diff
+            .add_figures(a.len(), total(sum), total(dev), total(squares));
+    }
+}
+
+/// A reader of saved words.
+struct Words<'a> {
+    words: &'a [u64],
+    at: usize,
+}
+
+impl Words<'_> {
+    fn next(&mut self) -> Option<u64> {
+        let w = *self.words.get(self.at)?;
+        self.at += 1;
+        Some(w)
+    }
+
+    fn take(&mut self, n: usize) -> Option<Vec<i64>> {
+        let slice = self.words.get(self.at..self.at + n)?;
+        self.at += n;
+        Some(slice.iter().map(|&w| w as i64).collect())
+    }
+}
