@@ -956,7 +956,7 @@ fn finish_run(
             if worst <= target {
                 "reached"
             } else {
-                "NOT reached: the next doubling would not fit in memory"
+                "NOT reached: the trial limit of 10^9 is reached"
             }
         ));
     }
