@@ -737,7 +737,7 @@ fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let keep = engine::keeps_samples(scenario.trials, scenario.strategies.len());
     if args.trials_csv && !keep {
         return Err(CliError::Usage(format!(
-            "merge --trials-csv: shards keep their trials only for runs of at most {} trials of this scenario; run the shards with --trials-csv folders merged by hand, or drop --trials-csv",
+            "merge --trials-csv: shards keep their trials only for runs of at most {} trials of this scenario; drop --trials-csv, or make the run on one machine with run --trials-csv",
             group_thousands(engine_exact(&scenario) as f64)
         )));
     }

@@ -134,3 +134,38 @@ fn merge_refuses_a_missing_shard_or_parts_of_different_runs() {
     );
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn merge_refuses_trials_csv_for_shards_that_kept_only_summaries_and_a_corrupt_part() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = scenario("seed.toml");
+    // Above the exact limit of five strategies: the parts hold summaries only.
+    let trials = (tradeoff_sim::stats::exact_trials(5) + 5000).to_string();
+    for i in 0..2 {
+        let o = run_in(
+            dir.path(),
+            &[
+                "run",
+                seed.to_str().unwrap(),
+                "--trials",
+                &trials,
+                "--shard",
+                &format!("{i}/2"),
+                "--out",
+                &format!("p{i}"),
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let o = run_in(dir.path(), &["merge", "p0", "p1", "--trials-csv"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--trials-csv"), "{}", stderr(&o));
+    // A part cut short is named, and nothing is written.
+    let part = dir.path().join("p1").join("partial.bin");
+    let bytes = fs::read(&part).unwrap();
+    fs::write(&part, &bytes[..bytes.len() / 2]).unwrap();
+    let o = run_in(dir.path(), &["merge", "p0", "p1"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("partial.bin"), "{}", stderr(&o));
+    assert!(!dir.path().join("output").exists(), "nothing written");
+}
