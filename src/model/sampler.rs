@@ -1,6 +1,7 @@
 //! A scenario distribution compiled for the hot path: the shapes a trial draws
-//! most (uniform, triangular) with their constants precomputed and the draw
-//! inlined at the call site; every other shape falls back to [`Dist::sample`].
+//! most (uniform, triangular) drawn inline at the call site (the uniform with its
+//! width precomputed), without `Dist::sample`'s out-of-line call and dispatch;
+//! every other shape falls back to [`Dist::sample`].
 //!
 //! A compiled draw consumes the same generator words and returns the same value
 //! as [`Dist::sample`] on the same distribution (same formulas, same constants), so
@@ -10,7 +11,7 @@ use rand::Rng;
 
 use super::census::DrawKind;
 use crate::scenario::Dist;
-use crate::scenario::dist::unit;
+use crate::scenario::dist::{triangular_inverse, unit};
 
 #[derive(Clone, Debug)]
 pub(crate) struct Sampler {
@@ -27,13 +28,11 @@ enum Shape {
         low: f64,
         width: f64,
     },
-    /// `dist::triangular_inverse` with its differences precomputed.
+    /// `dist::triangular_inverse`.
     Triangular {
         min: f64,
+        mode: f64,
         max: f64,
-        range: f64,
-        left: f64,
-        right: f64,
     },
     Other(Dist),
 }
@@ -46,13 +45,7 @@ impl Sampler {
                 low,
                 width: high - low,
             },
-            Dist::Triangular { min, mode, max } => Shape::Triangular {
-                min,
-                max,
-                range: max - min,
-                left: mode - min,
-                right: max - mode,
-            },
+            Dist::Triangular { min, mode, max } => Shape::Triangular { min, mode, max },
             ref other => Shape::Other(other.clone()),
         };
         Sampler {
@@ -67,20 +60,7 @@ impl Sampler {
         match self.shape {
             Shape::Constant(value) => value,
             Shape::Uniform { low, width } => low + width * unit(rng),
-            Shape::Triangular {
-                min,
-                max,
-                range,
-                left,
-                right,
-            } => {
-                let t = unit(rng) * range;
-                if t < left {
-                    min + (t * left).sqrt()
-                } else {
-                    max - ((range - t).max(0.0) * right).sqrt()
-                }
-            }
+            Shape::Triangular { min, mode, max } => triangular_inverse(min, mode, max, unit(rng)),
             Shape::Other(ref dist) => sample_other(dist, rng),
         }
     }

@@ -6,9 +6,9 @@
 //! location to any error.
 //!
 //! Samplers are chosen for exactness first and speed second. Triangular, uniform,
-//! Lomax and truncated normal use the inverse CDF (one uniform each; the
-//! triangular's without a division); PERT and beta use the ratio of two gamma
-//! draws, which is exact and about three times faster than `rand_distr::Pert`.
+//! Lomax and truncated normal use the inverse CDF (one uniform each); PERT and
+//! beta use the ratio of two gamma draws, which is exact and about three times
+//! faster than `rand_distr::Pert`.
 
 use rand::Rng;
 use rand_distr::{Distribution, Gamma, StandardNormal};
@@ -397,19 +397,20 @@ pub fn open_unit<R: Rng + ?Sized>(rng: &mut R) -> f64 {
     ((rng.next_u64() >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
 }
 
-/// The triangular's inverse CDF at u in [0, 1), without a division: with
-/// t = u (max - min), F^-1(u) = min + sqrt(t (mode - min)) while t < mode - min
-/// (u below F(mode)), else max - sqrt((max - min - t)(max - mode)). A zero range
-/// returns min (the second branch with both factors zero).
+/// The triangular's inverse CDF at u in [0, 1). (A division-free form, comparing
+/// u (max - min) with mode - min, measured slower: this one compiles without a
+/// mispredicted branch.)
 #[inline]
-fn triangular_inverse(min: f64, mode: f64, max: f64, u: f64) -> f64 {
+pub(crate) fn triangular_inverse(min: f64, mode: f64, max: f64, u: f64) -> f64 {
     let range = max - min;
-    let left = mode - min;
-    let t = u * range;
-    if t < left {
-        min + (t * left).sqrt()
+    if range <= 0.0 {
+        return min;
+    }
+    let split = (mode - min) / range;
+    if u < split {
+        min + (u * range * (mode - min)).sqrt()
     } else {
-        max - ((range - t).max(0.0) * (max - mode)).sqrt()
+        max - ((1.0 - u) * range * (max - mode)).sqrt()
     }
 }
 
