@@ -6,7 +6,9 @@
 //! not asked for. This module only counts: it never draws.
 
 use crate::scenario::Dist;
-use crate::scenario::dist::BINOMIAL_INVERSION_MAX_MEAN;
+use crate::scenario::dist::{
+    BINOMIAL_INVERSION_MAX_MEAN, BINOMIAL_INVERSION_MAX_N, POISSON_INVERSION_MAX_MEAN,
+};
 
 /// The kinds of draw a trial makes. Poisson and binomial draws are split by mean,
 /// because an inversion's cost grows with the mean.
@@ -114,10 +116,9 @@ pub trait Tally {
         if !mean.is_finite() || mean <= 0.0 {
             return;
         }
-        // Inversion below POISSON_INVERSION_MAX_MEAN (6), rand_distr above.
         self.draw(if mean < 2.0 {
             DrawKind::PoissonBelow2
-        } else if mean < 6.0 {
+        } else if mean < POISSON_INVERSION_MAX_MEAN {
             DrawKind::PoissonBelow6
         } else if mean < 12.0 {
             DrawKind::PoissonInversionHigh
@@ -133,13 +134,15 @@ pub trait Tally {
             return;
         }
         let mean = n as f64 * p.min(1.0 - p);
-        self.draw(if mean > BINOMIAL_INVERSION_MAX_MEAN {
-            DrawKind::BinomialRejection
-        } else if mean < 1.0 {
-            DrawKind::BinomialBelow1
-        } else {
-            DrawKind::BinomialInversionHigh
-        });
+        self.draw(
+            if mean > BINOMIAL_INVERSION_MAX_MEAN || n > BINOMIAL_INVERSION_MAX_N {
+                DrawKind::BinomialRejection
+            } else if mean < 1.0 {
+                DrawKind::BinomialBelow1
+            } else {
+                DrawKind::BinomialInversionHigh
+            },
+        );
     }
 }
 

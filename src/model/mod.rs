@@ -18,6 +18,10 @@ mod census;
 
 pub use census::{DrawCensus, DrawKind, Tally};
 
+mod sampler;
+
+use sampler::Sampler;
+
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Gamma};
@@ -53,7 +57,7 @@ struct StrategyParams {
     /// weekly burn x plan weeks.
     planned_budget: f64,
     unresolved_probability: f64,
-    degraded_weeks: Dist,
+    degraded_weeks: Sampler,
     war_room_weeks: f64,
     /// Per risk, the probability it occurs for this strategy.
     risk_probability: Vec<f64>,
@@ -64,12 +68,41 @@ struct StrategyParams {
 pub struct Model {
     scenario: Scenario,
     strategies: Vec<StrategyParams>,
+    samplers: Samplers,
+    /// Per risk of the scenario, its effects with compiled samplers.
+    risks: Vec<RiskDraws>,
     frailty_gamma: Gamma<f64>,
     /// Mean-one correction of exp(loading x Z): -loading^2 / 2.
     build_log_shift: f64,
     frailty_log_shift: f64,
     surge_events: f64,
     constants: Constants,
+}
+
+/// The scenario's distributions, compiled (see [`Sampler`]).
+#[derive(Clone, Debug)]
+struct Samplers {
+    estimate: Sampler,
+    surge_multiple: Sampler,
+    walk_away_week: Sampler,
+    walk_away_fraction: Sampler,
+    matrix_onboarding_weeks: Sampler,
+    surge_failure_hours: Sampler,
+    surge_impact_fraction: Sampler,
+    incident_impact_fraction: Sampler,
+    war_room_spread: Sampler,
+    fix_effort_hours: Sampler,
+}
+
+/// A risk's effects (`scenario::RiskEffects`) with compiled samplers.
+#[derive(Clone, Debug)]
+struct RiskDraws {
+    build_extra_share: Option<Sampler>,
+    delay_weeks: Option<Sampler>,
+    tail_extra_share: Option<Sampler>,
+    tail_multiplier_cap: f64,
+    api_failure_multiplier: f64,
+    walk_away: bool,
 }
 
 /// Products of scenario numbers the hot path would otherwise recompute per strategy.
@@ -215,7 +248,7 @@ impl Model {
                     seam_ttr_factor: s.incidents.seam_ttr_factor.at(g),
                     planned_budget: st.weekly_burn * plan_weeks,
                     unresolved_probability: st.walk_away_unresolved_probability.at(g),
-                    degraded_weeks: st.walk_away_degraded_weeks.clone(),
+                    degraded_weeks: Sampler::new(&st.walk_away_degraded_weeks),
                     war_room_weeks: if st.vendor_seam {
                         s.cost.war_room_weeks.at(g)
                     } else {
@@ -230,9 +263,38 @@ impl Model {
             })
             .collect();
         let shape = s.drivers.frailty_shape;
+        let samplers = Samplers {
+            estimate: Sampler::new(&s.build.estimate),
+            surge_multiple: Sampler::new(&s.surges.multiple),
+            walk_away_week: Sampler::new(&s.walk_away.at_week),
+            walk_away_fraction: Sampler::new(&s.walk_away.degraded_fraction),
+            matrix_onboarding_weeks: Sampler::new(&s.build.matrix_onboarding_weeks),
+            surge_failure_hours: Sampler::new(&s.surges.failure_hours),
+            surge_impact_fraction: Sampler::new(&s.surges.impact_fraction),
+            incident_impact_fraction: Sampler::new(&s.incidents.impact_fraction),
+            war_room_spread: Sampler::new(&s.cost.war_room_spread),
+            fix_effort_hours: Sampler::new(&s.cost.fix_effort_hours),
+        };
+        let risks = s
+            .risks
+            .iter()
+            .map(|r| {
+                let e = &r.effects;
+                RiskDraws {
+                    build_extra_share: e.build_extra_share.as_ref().map(Sampler::new),
+                    delay_weeks: e.delay_weeks.as_ref().map(Sampler::new),
+                    tail_extra_share: e.tail_extra_share.as_ref().map(Sampler::new),
+                    tail_multiplier_cap: e.tail_multiplier_cap,
+                    api_failure_multiplier: e.api_failure_multiplier,
+                    walk_away: e.walk_away,
+                }
+            })
+            .collect();
         Model {
             scenario: s.clone(),
             strategies,
+            samplers,
+            risks,
             frailty_gamma: Gamma::new(shape, 1.0 / shape).expect("frailty shape validated > 0"),
             build_log_shift: -0.5 * s.drivers.complexity_on_build.powi(2),
             frailty_log_shift: -0.5 * s.drivers.complexity_on_frailty.powi(2),
@@ -320,6 +382,7 @@ impl Model {
         let s = &self.scenario;
         let drivers = &s.drivers;
         let k = &self.constants;
+        let d = &self.samplers;
 
         // 1. Shared drivers.
         let z = standard_normal(rng);
@@ -328,12 +391,12 @@ impl Model {
             * (drivers.complexity_on_frailty * z + self.frailty_log_shift).exp();
         tally.draw(DrawKind::Gamma);
         let complexity = (drivers.complexity_on_build * z + self.build_log_shift).exp();
-        let estimate = s.build.estimate.sample(rng);
-        tally.dist(&s.build.estimate);
+        let estimate = d.estimate.sample(rng);
+        tally.draw(d.estimate.kind);
 
         let shared = rng;
         scratch.risk_uniforms.clear();
-        for _ in &s.risks {
+        for _ in &self.risks {
             scratch.risk_uniforms.push(unit(shared));
             tally.draw(DrawKind::Uniform);
         }
@@ -348,17 +411,17 @@ impl Model {
                     tally.draw(DrawKind::Normal);
                     median.ln() + sigma * standard_normal(shared)
                 }
-                ref d => {
-                    tally.dist(d);
-                    d.sample(shared).ln()
+                _ => {
+                    tally.draw(d.surge_multiple.kind);
+                    d.surge_multiple.sample(shared).ln()
                 }
             };
             scratch.surge_log_multiples.push(log_multiple);
         }
-        let walk_week = s.walk_away.at_week.sample(shared);
-        tally.dist(&s.walk_away.at_week);
-        let walk_fraction = s.walk_away.degraded_fraction.sample(shared);
-        tally.dist(&s.walk_away.degraded_fraction);
+        let walk_week = d.walk_away_week.sample(shared);
+        tally.draw(d.walk_away_week.kind);
+        let walk_fraction = d.walk_away_fraction.sample(shared);
+        tally.draw(d.walk_away_fraction.kind);
         if let Some(log) = scratch.drivers.as_mut() {
             let largest = scratch
                 .surge_log_multiples
@@ -396,7 +459,7 @@ impl Model {
             let mut tail_capped = false;
             let mut api_multiplier = 1.0;
             let mut walks = false;
-            for ((risk, &u), &prob) in s
+            for ((e, &u), &prob) in self
                 .risks
                 .iter()
                 .zip(risk_uniforms.iter())
@@ -405,18 +468,17 @@ impl Model {
                 if u >= prob {
                     continue;
                 }
-                let e = &risk.effects;
                 if let Some(d) = &e.build_extra_share {
                     multiplier *= 1.0 + d.sample(rng);
-                    tally.dist(d);
+                    tally.draw(d.kind);
                 }
                 if let Some(d) = &e.delay_weeks {
                     delay_weeks += d.sample(rng);
-                    tally.dist(d);
+                    tally.draw(d.kind);
                 }
                 if let Some(d) = &e.tail_extra_share {
                     let m = 1.0 + d.sample(rng);
-                    tally.dist(d);
+                    tally.draw(d.kind);
                     if m > e.tail_multiplier_cap {
                         tail_capped = true;
                         tail *= e.tail_multiplier_cap;
@@ -428,8 +490,8 @@ impl Model {
                 walks |= e.walk_away;
             }
             if p.matrix {
-                delay_weeks += s.build.matrix_onboarding_weeks.sample(rng);
-                tally.dist(&s.build.matrix_onboarding_weeks);
+                delay_weeks += d.matrix_onboarding_weeks.sample(rng);
+                tally.draw(d.matrix_onboarding_weeks.kind);
             }
             let build_weeks =
                 (p.build_base_weeks * estimate * complexity * multiplier + delay_weeks) * tail;
@@ -445,9 +507,9 @@ impl Model {
                 if log_multiple > log_headroom {
                     surge_failures += 1;
                     downtime_hours +=
-                        s.surges.failure_hours.sample(rng) * s.surges.impact_fraction.sample(rng);
-                    tally.dist(&s.surges.failure_hours);
-                    tally.dist(&s.surges.impact_fraction);
+                        d.surge_failure_hours.sample(rng) * d.surge_impact_fraction.sample(rng);
+                    tally.draw(d.surge_failure_hours.kind);
+                    tally.draw(d.surge_impact_fraction.kind);
                 }
             }
 
@@ -478,8 +540,8 @@ impl Model {
                     }
                 }
                 incident_hours += ttr;
-                downtime_hours += ttr * s.incidents.impact_fraction.sample(rng);
-                tally.dist(&s.incidents.impact_fraction);
+                downtime_hours += ttr * d.incident_impact_fraction.sample(rng);
+                tally.draw(d.incident_impact_fraction.kind);
             }
             if walks && walk_week < s.horizon.weeks {
                 tally.draw(DrawKind::Uniform);
@@ -488,23 +550,29 @@ impl Model {
                         .degraded_weeks
                         .sample(rng)
                         .min(s.horizon.weeks - walk_week);
-                    tally.dist(&p.degraded_weeks);
+                    tally.draw(p.degraded_weeks.kind);
                     downtime_hours += weeks * HOURS_PER_WEEK * walk_fraction;
                 }
             }
 
             // 7. Churn: failed checkouts per customer ~ Poisson(rate x outage weeks).
-            let churn_share = -(-k.churn_per_downtime_hour * downtime_hours).exp_m1();
-
-            // 8. Cost.
-            let war_room_weeks = if p.war_room_weeks > 0.0 {
-                tally.dist(&s.cost.war_room_spread);
-                p.war_room_weeks * s.cost.war_room_spread.sample(rng)
+            // (No downtime, the common case for a strategy with few incidents, is
+            // exactly 0 without the call.)
+            let churn_share = if downtime_hours > 0.0 {
+                -(-k.churn_per_downtime_hour * downtime_hours).exp_m1()
             } else {
                 0.0
             };
-            let fix_effort_hours = s.cost.fix_effort_hours.sample(rng);
-            tally.dist(&s.cost.fix_effort_hours);
+
+            // 8. Cost.
+            let war_room_weeks = if p.war_room_weeks > 0.0 {
+                tally.draw(d.war_room_spread.kind);
+                p.war_room_weeks * d.war_room_spread.sample(rng)
+            } else {
+                0.0
+            };
+            let fix_effort_hours = d.fix_effort_hours.sample(rng);
+            tally.draw(d.fix_effort_hours.kind);
             let build_cost = p.weekly_burn
                 * build_weeks
                 * (1.0 + s.cost.overrun_staffing_factor * (slip - 1.0).max(0.0));
