@@ -741,8 +741,8 @@ fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
             group_thousands(engine_exact(&scenario) as f64)
         )));
     }
-    let staging = Staging::begin(&destination, args.force)?;
     let started = std::time::Instant::now();
+    // Every part is read and checked before anything is created.
     let mut merged: Option<engine::Simulated> = None;
     for (m, dir) in &parts {
         let path = dir.join(shard::PARTIAL);
@@ -773,6 +773,7 @@ fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
         check_stop(stop)?;
     }
     let merged = merged.ok_or_else(|| CliError::Usage("no parts to merge".into()))?;
+    let staging = Staging::begin(&destination, args.force)?;
     let finish = FinishRun {
         scenario,
         scenario_file: first.scenario_file.clone(),
