@@ -67,7 +67,11 @@ fn samplers() -> Vec<(&'static str, Option<DrawKind>, Draw)> {
         move |r: &mut Xoshiro256PlusPlus| rand_distr::Binomial::new(n, p).unwrap().sample(r) as f64
     };
     vec![
-        ("xoshiro256++ u64", None, Box::new(|r| r.next_u64() as f64)),
+        (
+            "xoshiro256++ u64 (a Bernoulli trial)",
+            Some(DrawKind::Bernoulli),
+            Box::new(|r| r.next_u64() as f64),
+        ),
         ("uniform", Some(DrawKind::Uniform), Box::new(unit)),
         (
             "standard normal",

@@ -7,7 +7,8 @@
 
 use crate::scenario::Dist;
 use crate::scenario::dist::{
-    BINOMIAL_INVERSION_MAX_MEAN, BINOMIAL_INVERSION_MAX_N, POISSON_INVERSION_MAX_MEAN,
+    BINOMIAL_BERNOULLI_MAX_N, BINOMIAL_INVERSION_MAX_MEAN, BINOMIAL_INVERSION_MAX_N,
+    POISSON_INVERSION_MAX_MEAN,
 };
 
 /// The kinds of draw a trial makes. Poisson and binomial draws are split by mean,
@@ -36,6 +37,9 @@ pub enum DrawKind {
     PoissonInversionHigh,
     /// Poisson, mean 12 and above: rand_distr's rejection.
     PoissonRejection,
+    /// One Bernoulli trial of a binomial of few trials: a raw 64-bit draw compared
+    /// with a threshold.
+    Bernoulli,
     /// Binomial by inversion, n x min(p, 1 - p) below 1.
     BinomialBelow1,
     /// Binomial by inversion, n x min(p, 1 - p) at least 1.
@@ -45,7 +49,7 @@ pub enum DrawKind {
 }
 
 impl DrawKind {
-    pub const ALL: [DrawKind; 15] = [
+    pub const ALL: [DrawKind; 16] = [
         DrawKind::Uniform,
         DrawKind::Normal,
         DrawKind::Lognormal,
@@ -58,6 +62,7 @@ impl DrawKind {
         DrawKind::PoissonBelow6,
         DrawKind::PoissonInversionHigh,
         DrawKind::PoissonRejection,
+        DrawKind::Bernoulli,
         DrawKind::BinomialBelow1,
         DrawKind::BinomialInversionHigh,
         DrawKind::BinomialRejection,
@@ -77,6 +82,7 @@ impl DrawKind {
             DrawKind::PoissonBelow6 => "poisson_mean_2_to_6",
             DrawKind::PoissonInversionHigh => "poisson_mean_6_to_12",
             DrawKind::PoissonRejection => "poisson_mean_12_up",
+            DrawKind::Bernoulli => "bernoulli_trial",
             DrawKind::BinomialBelow1 => "binomial_mean_below_1",
             DrawKind::BinomialInversionHigh => "binomial_mean_1_to_10",
             DrawKind::BinomialRejection => "binomial_btpe",
@@ -131,6 +137,12 @@ pub trait Tally {
     #[inline(always)]
     fn binomial(&mut self, n: u64, p: f64) {
         if n == 0 || p.is_nan() || p <= 0.0 || p >= 1.0 {
+            return;
+        }
+        if n <= BINOMIAL_BERNOULLI_MAX_N {
+            for _ in 0..n {
+                self.draw(DrawKind::Bernoulli);
+            }
             return;
         }
         let mean = n as f64 * p.min(1.0 - p);

@@ -71,7 +71,8 @@ fn poisson_count_passes_chi_square_on_both_sides_of_the_inversion_limit() {
 /// The model's binomials: emergency fixes (p 0.9 of a few failures, drawn as
 /// n - Binomial(n, 0.1)) and customer-facing incidents (p 0.3 of other fixes, a
 /// dozen or so); plus p = 1/2, a small p, large n at a small mean (mirrored and
-/// not), and both sides of the switch to BTPE at n min(p, q) = 10.
+/// not), both sides of the switch from Bernoulli trials to inversion at n = 16,
+/// and both sides of the switch to BTPE at n min(p, q) = 10.
 #[test]
 fn binomial_count_passes_chi_square_on_both_sides_of_the_inversion_limit() {
     assert_eq!(BINOMIAL_INVERSION_MAX_MEAN, 10.0);
@@ -87,6 +88,9 @@ fn binomial_count_passes_chi_square_on_both_sides_of_the_inversion_limit() {
         (101, 0.9),
         (400, 0.3),
         (16, 0.02),
+        (16, 0.7),
+        (17, 0.3),
+        (17, 0.9),
         (90, 0.1),
         (300, 0.99),
     ]
