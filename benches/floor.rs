@@ -16,11 +16,11 @@ use std::time::Instant;
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Gamma};
-use tradeoff_sim::engine::{RunPlan, simulate};
+use tradeoff_sim::engine::{BATCH_TRIALS, RunPlan, summarise};
 use tradeoff_sim::model::{DrawCensus, DrawKind, METRIC_COUNT, Model, Scratch};
 use tradeoff_sim::scenario::dist::{binomial_count, poisson_count, standard_normal, unit};
 use tradeoff_sim::scenario::{Dist, from_path};
-use tradeoff_sim::stats;
+use tradeoff_sim::stats::{Partial, SUMMARY_BLOCK};
 
 fn seed_model() -> Model {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/seed.toml");
@@ -187,15 +187,14 @@ fn main() {
     let mut draw_ns: Vec<Vec<f64>> = vec![Vec::new(); draws.len()];
     let mut trial_ns = Vec::new();
     let (mut one_thread, mut two_threads) = (Vec::new(), Vec::new());
-    let (mut sim_1m, mut stats_1m) = (Vec::new(), Vec::new());
-    let (mut summaries_1m, mut comparisons_1m) = (Vec::new(), Vec::new());
+    let (mut sampling, mut summary) = (Vec::new(), Vec::new());
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(5);
     let plan = |trials, threads| RunPlan {
         trials,
         seed: 1,
         threads,
     };
-    for round in 0..rounds {
+    for _ in 0..rounds {
         for (i, (_, _, f)) in draws.iter_mut().enumerate() {
             draw_ns[i].push(per_call(2_000_000, || f(&mut rng)));
         }
@@ -204,26 +203,26 @@ fn main() {
             model.trial(&mut rng, &mut scratch, &mut out);
             out[0][0]
         }));
-        let t = Instant::now();
-        black_box(simulate(&model, &plan(200_000, 1), &stop).unwrap());
-        one_thread.push(t.elapsed().as_secs_f64());
-        let t = Instant::now();
-        black_box(simulate(&model, &plan(200_000, 2), &stop).unwrap());
-        two_threads.push(t.elapsed().as_secs_f64());
-        if round < 5 {
+        let whole = |trials: u64, threads| {
             let t = Instant::now();
-            let samples = simulate(&model, &plan(1_000_000, 2), &stop).unwrap();
-            sim_1m.push(t.elapsed().as_secs_f64());
-            let t = Instant::now();
-            black_box(stats::analyse(&samples));
-            stats_1m.push(t.elapsed().as_secs_f64());
-            let t = Instant::now();
-            black_box(stats::summaries_and_histograms(&samples));
-            summaries_1m.push(t.elapsed().as_secs_f64());
-            let t = Instant::now();
-            black_box(stats::comparisons(&samples));
-            comparisons_1m.push(t.elapsed().as_secs_f64());
-        }
+            black_box(
+                summarise(
+                    &model,
+                    &plan(trials, threads),
+                    0..trials.div_ceil(BATCH_TRIALS),
+                    false,
+                    &stop,
+                    &|_| {},
+                )
+                .unwrap(),
+            );
+            t.elapsed().as_secs_f64()
+        };
+        one_thread.push(whole(200_000, 1));
+        two_threads.push(whole(200_000, 2));
+        let (sample_s, summary_s) = sampling_and_summary(&model, 100_000);
+        sampling.push(sample_s);
+        summary.push(summary_s);
     }
 
     println!("Per-draw cost, median of {rounds} interleaved rounds of 2e6 draws (one core):");
@@ -276,7 +275,7 @@ fn main() {
     );
     let (t1, t2) = (median(one_thread), median(two_threads));
     println!(
-        "\nsimulate 2e5 trials: 1 thread {:.3} s, 2 threads {:.3} s: speed-up {:.2} x",
+        "\nsummarise (sampling and streaming summaries) 2e5 trials: 1 thread {:.3} s, 2 threads {:.3} s: speed-up {:.2} x",
         t1,
         t2,
         t1 / t2
@@ -286,17 +285,46 @@ fn main() {
         t1 * 1e9 / 200_000.0 / k as f64,
         t1 * 1e9 / 200_000.0 / floor
     );
-    let (s, st) = (median(sim_1m), median(stats_1m));
+    let (sa, su) = (median(sampling), median(summary));
     println!(
-        "\n1e6 trials, 2 threads: simulate {s:.3} s, statistics {st:.3} s: statistics / sampling = {:.2}",
-        st / s
+        "\n1e5 trials on one thread, block by block: sampling {sa:.3} s, summaries (stats::Partial::add_batch) {su:.3} s: summaries / sampling = {:.2}",
+        su / sa
     );
-    let (su, co) = (median(summaries_1m), median(comparisons_1m));
-    println!(
-        "  measured apart: summaries and histograms {su:.3} s ({:.2} of sampling); comparisons() alone, which computes the column statistics too, {co:.3} s ({:.2})",
-        su / s,
-        co / s
-    );
+}
+
+/// Seconds spent sampling and summarising `trials` trials on this thread, in
+/// blocks of [`SUMMARY_BLOCK`] as the engine works: the model fills a block of
+/// every column, then the block is added to a partial, each part timed apart.
+fn sampling_and_summary(model: &Model, trials: usize) -> (f64, f64) {
+    let k = model.strategy_count();
+    let width = SUMMARY_BLOCK;
+    let mut buffer = vec![0.0f64; k * METRIC_COUNT * width];
+    let mut partial = Partial::new(k);
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
+    let mut scratch = Scratch::new(model, 3);
+    let mut out = vec![[0.0; METRIC_COUNT]; k];
+    let (mut sampling, mut summary) = (0.0, 0.0);
+    for _ in 0..trials / width {
+        let t = Instant::now();
+        for i in 0..width {
+            model.trial(&mut rng, &mut scratch, &mut out);
+            for (s, outcome) in out.iter().enumerate() {
+                for (m, &value) in outcome.iter().enumerate() {
+                    buffer[(s * METRIC_COUNT + m) * width + i] = value;
+                }
+            }
+        }
+        sampling += t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        let columns: Vec<&[f64]> = buffer.chunks(width).collect();
+        partial.add_batch(&columns);
+        summary += t.elapsed().as_secs_f64();
+    }
+    let t = Instant::now();
+    partial.settle();
+    black_box(&partial);
+    summary += t.elapsed().as_secs_f64();
+    (sampling, summary)
 }
 
 /// Counts the generator words a trial consumes.

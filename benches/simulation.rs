@@ -10,12 +10,15 @@ use std::hint::black_box;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
+use clap::Parser;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Exp1, Gamma};
-use tradeoff_sim::engine::{RunPlan, simulate};
+use tradeoff_sim::cli::{Cli, execute};
+use tradeoff_sim::engine::{RunPlan, simulate, summarise_run};
 use tradeoff_sim::model::{METRIC_COUNT, Metric, Model, Scratch};
+use tradeoff_sim::output::chart::{ChartFormat, render_run_charts};
 use tradeoff_sim::scenario::dist::{binomial_count, poisson_count, standard_normal, unit};
 use tradeoff_sim::scenario::{Dist, from_path};
 use tradeoff_sim::stats;
@@ -113,6 +116,21 @@ fn statistics(c: &mut Criterion) {
     group.bench_function("analyse_1e6_trials_5_strategies", |b| {
         b.iter(|| stats::analyse(black_box(&samples)))
     });
+    // The streaming summary of 10^6 values of one column, block by block as the
+    // engine adds them (moments, extremes and the quantile sketch).
+    let column = samples.column(0, Metric::TotalCost);
+    group.bench_function("sketch_and_moments_1e6_values", |b| {
+        b.iter(|| {
+            let mut moments = stats::Moments::default();
+            let mut sketch = stats::Sketch::default();
+            for block in column.chunks(stats::SUMMARY_BLOCK) {
+                moments.add_batch(block);
+                sketch.add_all(block);
+            }
+            sketch.settle();
+            black_box((moments, sketch))
+        })
+    });
     group.finish();
 }
 
@@ -129,15 +147,17 @@ fn whole_runs(c: &mut Criterion) {
                 seed: 1,
                 threads,
             };
-            group.bench_function(format!("simulate_{trials}_trials_{threads}_threads"), |b| {
-                b.iter(|| black_box(simulate(&model, &plan, &stop).expect("run")))
-            });
+            // What `run` does before writing files: sampling with streaming
+            // summaries, then the figures of every output file.
             group.bench_function(
-                format!("simulate_and_stats_{trials}_trials_{threads}_threads"),
+                format!("summarise_and_analyse_{trials}_trials_{threads}_threads"),
                 |b| {
                     b.iter(|| {
-                        let samples = simulate(&model, &plan, &stop).expect("run");
-                        black_box(stats::analyse(&samples))
+                        let run = summarise_run(&model, &plan, &stop).expect("run");
+                        black_box((
+                            stats::analyse_partial(&run.partial, run.samples.as_ref()),
+                            stats::decision::decisions_of(&run.partial),
+                        ))
                     })
                 },
             );
@@ -146,5 +166,35 @@ fn whole_runs(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, draws, one_trial, statistics, whole_runs);
+/// Drawing every chart of a run from its saved files, as `tradeoff-sim chart` does.
+fn charts(c: &mut Criterion) {
+    let dir = std::env::temp_dir().join(format!("tradeoff-sim-bench-{}", std::process::id()));
+    // The run's files come from the library, as the binary would write them.
+    let _ = std::fs::remove_dir_all(&dir);
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/seed.toml");
+    let args = [
+        "tradeoff-sim".as_ref(),
+        "run".as_ref(),
+        scenario.as_os_str(),
+        "--trials".as_ref(),
+        "100000".as_ref(),
+        "--charts".as_ref(),
+        "none".as_ref(),
+        "--out".as_ref(),
+        dir.as_os_str(),
+    ];
+    let cli = Cli::try_parse_from(args).expect("valid arguments");
+    execute(cli, &AtomicBool::new(false)).expect("a run to draw");
+    let mut group = c.benchmark_group("charts");
+    group.sample_size(10);
+    for format in [ChartFormat::Png, ChartFormat::Svg] {
+        group.bench_function(format!("all_charts_{format:?}"), |b| {
+            b.iter(|| black_box(render_run_charts(&dir, format).expect("charts")))
+        });
+    }
+    group.finish();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+criterion_group!(benches, draws, one_trial, statistics, whole_runs, charts);
 criterion_main!(benches);
