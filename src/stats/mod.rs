@@ -665,7 +665,10 @@ fn compare_metric(partial: &Partial, metric: Metric) -> Vec<Comparison> {
             };
             let md = partial.column(a, metric).mean() - partial.column(b, metric).mean();
             let se = if n > 0 {
-                t.diff.std_dev() / (n as f64).sqrt()
+                t.std_dev_of_difference(
+                    &partial.column(a, metric).moments,
+                    &partial.column(b, metric).moments,
+                ) / (n as f64).sqrt()
             } else {
                 0.0
             };

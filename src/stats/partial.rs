@@ -85,10 +85,17 @@ impl Moments {
         if self.n < 2 {
             return 0.0;
         }
+        (self.m2() / (self.n - 1) as f64).sqrt()
+    }
+
+    /// The sum of squared deviations from the mean.
+    pub fn m2(&self) -> f64 {
+        if self.n == 0 {
+            return 0.0;
+        }
         let s = self.sum.value();
         let between = (self.between.value() - s * s / self.n as f64).max(0.0);
-        let m2 = (self.within.value() + between).max(0.0);
-        (m2 / (self.n - 1) as f64).sqrt()
+        (self.within.value() + between).max(0.0)
     }
 
     fn to_words(&self, out: &mut Vec<u64>) {
@@ -151,6 +158,17 @@ fn block_figures(values: &[f64], shift: f64) -> (f64, f64, f64) {
     (total(sum), total(dev), total(squares))
 }
 
+/// [`block_figures`] with the shift taken from the first value, also writing
+/// each value's deviation from it into `centered`.
+#[inline]
+fn centered_figures(values: &[f64], centered: &mut [f64]) -> (f64, f64, f64) {
+    let shift = values.first().copied().unwrap_or(0.0);
+    for (c, &x) in centered.iter_mut().zip(values) {
+        *c = x - shift;
+    }
+    block_figures(values, shift)
+}
+
 /// One strategy's metric: moments, extremes and the quantile sketch.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ColumnPartial {
@@ -176,39 +194,54 @@ impl Default for ColumnPartial {
 }
 
 impl ColumnPartial {
-    fn add_batch(&mut self, values: &[f64]) {
-        self.moments.add_batch(values);
-        // In lanes, so that the comparisons of neighbouring values overlap.
-        let mut lo = [self.min_key; LANES];
-        let mut hi = [self.max_key; LANES];
-        let mut positive = [self.min_positive; LANES];
+    /// Adds a block; `figures` are its [`block_figures`] from its first value.
+    fn add_batch(&mut self, values: &[f64], figures: (f64, f64, f64)) {
+        self.moments
+            .add_figures(values.len(), figures.0, figures.1, figures.2);
+        // Extremes in f64 lanes, which vectorize; the sign of a zero extreme is
+        // settled apart, so that -0.0 < +0.0 as in `f64::total_cmp`.
+        let mut lo = [f64::INFINITY; LANES];
+        let mut hi = [f64::NEG_INFINITY; LANES];
+        let mut positive = [f64::INFINITY; LANES];
         let chunks = values.chunks_exact(LANES);
         let rest = chunks.remainder();
         for c in chunks {
             for l in 0..LANES {
-                let key = order_key(c[l]);
-                lo[l] = lo[l].min(key);
-                hi[l] = hi[l].max(key);
-                positive[l] = if c[l] > 0.0 && c[l] < positive[l] {
-                    c[l]
-                } else {
-                    positive[l]
-                };
+                let x = c[l];
+                lo[l] = if x < lo[l] { x } else { lo[l] };
+                hi[l] = if x > hi[l] { x } else { hi[l] };
+                // Two selects rather than one on a conjunction: both vectorize.
+                let p = if x > 0.0 { x } else { f64::INFINITY };
+                positive[l] = if p < positive[l] { p } else { positive[l] };
             }
         }
         for (l, &x) in rest.iter().enumerate() {
-            let key = order_key(x);
-            lo[l] = lo[l].min(key);
-            hi[l] = hi[l].max(key);
+            lo[l] = if x < lo[l] { x } else { lo[l] };
+            hi[l] = if x > hi[l] { x } else { hi[l] };
             positive[l] = if x > 0.0 && x < positive[l] {
                 x
             } else {
                 positive[l]
             };
         }
-        self.min_key = lo.into_iter().min().unwrap_or(self.min_key);
-        self.max_key = hi.into_iter().max().unwrap_or(self.max_key);
-        self.min_positive = positive.into_iter().fold(f64::INFINITY, f64::min);
+        let mut low = lo
+            .into_iter()
+            .fold(f64::INFINITY, |a, b| if b < a { b } else { a });
+        let mut high = hi
+            .into_iter()
+            .fold(f64::NEG_INFINITY, |a, b| if b > a { b } else { a });
+        let has = |bits: u64| values.iter().any(|x| x.to_bits() == bits);
+        if low == 0.0 {
+            low = if has((-0.0f64).to_bits()) { -0.0 } else { 0.0 };
+        }
+        if high == 0.0 {
+            high = if has(0.0f64.to_bits()) { 0.0 } else { -0.0 };
+        }
+        if !values.is_empty() {
+            self.min_key = self.min_key.min(order_key(low));
+            self.max_key = self.max_key.max(order_key(high));
+        }
+        self.min_positive = positive.into_iter().fold(self.min_positive, f64::min);
         self.sketch.add_all(values);
     }
 
@@ -283,8 +316,25 @@ pub struct PairPartial {
     /// Trials where a's value is lower / equal.
     pub better: u64,
     pub tie: u64,
-    /// The differences a - b.
-    pub diff: Moments,
+    /// Co-moment of a and b, as [`Moments`] keeps the squares: per block the
+    /// products of deviations about the block means, and S_a S_b / n_b.
+    within: ExactSum,
+    between: ExactSum,
+}
+
+impl PairPartial {
+    /// The sample standard deviation of the differences a - b, from the two
+    /// columns' spreads and the co-moment: var(a - b) = var a + var b - 2 cov.
+    /// Exactly 0 when a equals b on every trial.
+    pub fn std_dev_of_difference(&self, a: &Moments, b: &Moments) -> f64 {
+        let n = a.n();
+        if n < 2 || self.tie == n {
+            return 0.0;
+        }
+        let nf = n as f64;
+        let co = self.within.value() + (self.between.value() - a.sum() * b.sum() / nf);
+        ((a.m2() + b.m2() - 2.0 * co).max(0.0) / (nf - 1.0)).sqrt()
+    }
 }
 
 /// The mergeable summary of a set of whole batches of a run.
@@ -404,13 +454,42 @@ impl Partial {
         let k = self.strategies;
         debug_assert_eq!(columns.len(), k * METRIC_COUNT);
         let len = columns.first().map_or(0, |c| c.len());
-        for (partial, values) in self.columns.iter_mut().zip(columns) {
-            partial.add_batch(values);
-        }
-        let mut diff = vec![0.0f64; len];
+        CENTERED.with_borrow_mut(|centered| {
+            centered.clear();
+            centered.resize(columns.len() * len, 0.0);
+            let mut sums = Vec::with_capacity(columns.len());
+            for ((partial, values), centered) in self
+                .columns
+                .iter_mut()
+                .zip(columns)
+                .zip(centered.chunks_mut(len.max(1)))
+            {
+                let figures = centered_figures(values, centered);
+                partial.add_batch(values, figures);
+                sums.push((figures.0, figures.1));
+            }
+            let per = k * k.saturating_sub(1) / 2;
+            for m in Metric::ALL {
+                let at = |s: usize| s * METRIC_COUNT + m as usize;
+                let mut p = m as usize * per;
+                for a in 0..k {
+                    for b in a + 1..k {
+                        let (ia, ib) = (at(a), at(b));
+                        self.pairs[p].add_batch(
+                            [columns[ia], columns[ib]],
+                            [
+                                &centered[ia * len..(ia + 1) * len],
+                                &centered[ib * len..(ib + 1) * len],
+                            ],
+                            [sums[ia], sums[ib]],
+                        );
+                        p += 1;
+                    }
+                }
+            }
+        });
         let mut scratch = (Vec::new(), Vec::new());
         let unit = share_unit(k);
-        let per = k * k.saturating_sub(1) / 2;
         for m in Metric::ALL {
             let of_metric: Vec<&[f64]> = (0..k)
                 .map(|s| columns[s * METRIC_COUNT + m as usize])
@@ -422,15 +501,8 @@ impl Partial {
                 &mut self.wins[m as usize * k..(m as usize + 1) * k],
                 &mut scratch,
             );
-            let mut p = m as usize * per;
-            for a in 0..k {
-                for b in a + 1..k {
-                    self.pairs[p].add_batch(of_metric[a], of_metric[b]);
-                    p += 1;
-                }
-            }
         }
-        // Regret against the lowest total cost of each trial.
+        let mut diff = vec![0.0f64; len]; // Regret against the lowest total cost of each trial.
         let cost = |s: usize| columns[s * METRIC_COUNT + Metric::TotalCost as usize];
         let mut lowest = vec![f64::INFINITY; len];
         for s in 0..k {
@@ -469,7 +541,8 @@ impl Partial {
         for (a, b) in self.pairs.iter_mut().zip(&other.pairs) {
             a.better += b.better;
             a.tie += b.tie;
-            a.diff.merge(&b.diff);
+            a.within.merge(&b.within);
+            a.between.merge(&b.between);
         }
         for (a, b) in self.wins.iter_mut().zip(&other.wins) {
             *a += b;
@@ -497,7 +570,9 @@ impl Partial {
         }
         for p in &self.pairs {
             out.extend([p.better, p.tie]);
-            p.diff.to_words(&mut out);
+            for sum in [&p.within, &p.between] {
+                out.extend(sum.to_digits().into_iter().map(|d| d as u64));
+            }
         }
         for &w in &self.wins {
             out.extend([w as u64, (w >> 64) as u64]);
@@ -540,7 +615,9 @@ impl Partial {
         for pair in p.pairs.iter_mut() {
             pair.better = w.next()?;
             pair.tie = w.next()?;
-            pair.diff = Moments::from_words(&mut w)?;
+            let digits = ExactSum::default().to_digits().len();
+            pair.within = ExactSum::from_digits(&w.take(digits)?)?;
+            pair.between = ExactSum::from_digits(&w.take(digits)?)?;
         }
         for win in p.wins.iter_mut() {
             *win = w.next()? as u128 | (w.next()? as u128) << 64;
@@ -556,44 +633,52 @@ impl Partial {
 }
 
 impl PairPartial {
-    /// Adds a block of both strategies' values, in one pass.
-    fn add_batch(&mut self, a: &[f64], b: &[f64]) {
-        let Some(shift) = a.first().zip(b.first()).map(|(x, y)| x - y) else {
+    /// Adds a block of both strategies' values: `values` as they are,
+    /// `centered` less each column's first value, and each column's block sum and
+    /// sum of centered values.
+    fn add_batch(&mut self, values: [&[f64]; 2], centered: [&[f64]; 2], sums: [(f64, f64); 2]) {
+        let [a, b] = values;
+        let n = a.len();
+        if n == 0 {
             return;
-        };
-        let mut better = [0u64; LANES];
-        let mut tie = [0u64; LANES];
-        let mut sum = [0.0f64; LANES];
-        let mut dev = [0.0f64; LANES];
-        let mut squares = [0.0f64; LANES];
-        let (ca, cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
-        let (ra, rb) = (ca.remainder(), cb.remainder());
-        for (x, y) in ca.zip(cb) {
+        }
+        // Counts in f64 (exact far beyond a block's length): a comparison then
+        // becomes a mask and an addition, and the loop vectorizes.
+        let mut better = [0.0f64; LANES];
+        let mut tie = [0.0f64; LANES];
+        let mut cross = [0.0f64; LANES];
+        let chunks = a.chunks_exact(LANES).zip(b.chunks_exact(LANES)).zip(
+            centered[0]
+                .chunks_exact(LANES)
+                .zip(centered[1].chunks_exact(LANES)),
+        );
+        for ((x, y), (u, v)) in chunks {
             for l in 0..LANES {
-                better[l] += u64::from(x[l] < y[l]);
-                tie[l] += u64::from(x[l] == y[l]);
-                let d = x[l] - y[l];
-                let e = d - shift;
-                sum[l] += d;
-                dev[l] += e;
-                squares[l] += e * e;
+                better[l] += if x[l] < y[l] { 1.0 } else { 0.0 };
+                tie[l] += if x[l] == y[l] { 1.0 } else { 0.0 };
+                cross[l] += u[l] * v[l];
             }
         }
-        for (l, (x, y)) in ra.iter().zip(rb).enumerate() {
-            better[l] += u64::from(x < y);
-            tie[l] += u64::from(x == y);
-            let d = x - y;
-            let e = d - shift;
-            sum[l] += d;
-            dev[l] += e;
-            squares[l] += e * e;
+        let tail = n - n % LANES;
+        for (l, i) in (tail..n).enumerate() {
+            better[l] += if a[i] < b[i] { 1.0 } else { 0.0 };
+            tie[l] += if a[i] == b[i] { 1.0 } else { 0.0 };
+            cross[l] += centered[0][i] * centered[1][i];
         }
         let total = |v: [f64; LANES]| (v[0] + v[1]) + (v[2] + v[3]);
-        self.better += better.iter().sum::<u64>();
-        self.tie += tie.iter().sum::<u64>();
-        self.diff
-            .add_figures(a.len(), total(sum), total(dev), total(squares));
+        self.better += total(better) as u64;
+        self.tie += total(tie) as u64;
+        let nf = n as f64;
+        let [(sum_a, dev_a), (sum_b, dev_b)] = sums;
+        self.within.add(total(cross) - dev_a * dev_b / nf);
+        self.between.add(sum_a * (sum_b / nf));
     }
+}
+
+thread_local! {
+    /// Every column of a block less its first value: scratch space of
+    /// [`Partial::add_batch`], kept per thread so that no block allocates it.
+    static CENTERED: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// A reader of saved words.

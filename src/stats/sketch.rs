@@ -20,8 +20,6 @@ const DROPPED_BITS: u32 = 52 - MANTISSA_BITS;
 const PAGE_SLOTS: usize = 1 << MANTISSA_BITS;
 /// Values queued before they are counted: 64 KiB of bucket numbers.
 const QUEUE: usize = 1 << 14;
-/// Small integers counted apart before they reach the pages (see [`Sketch::add_all`]).
-const SMALL: usize = 64;
 
 /// The largest relative error of a value read back from the sketch.
 pub const RELATIVE_ERROR: f64 = 1.0 / (1u64 << MANTISSA_BITS) as f64;
@@ -82,37 +80,16 @@ impl PartialEq for Sketch {
 }
 
 impl Sketch {
-    /// Counts every value of `values`. Small integers are counted at once;
-    /// the other values' buckets are queued and counted in bulk by
-    /// [`Sketch::settle`] (called here when the queue is full): counting is a
-    /// random access into the window, and a long queue per visit keeps the
+    /// Counts every value of `values`: their buckets are queued, and counted in
+    /// bulk by [`Sketch::settle`] (called here when the queue is full): counting
+    /// is a random access into the window, and a long queue per visit keeps the
     /// window in the core's cache while it is worked on.
     pub fn add_all(&mut self, values: &[f64]) {
-        // Counts, indicators and the zeros of many metrics repeat a few small
-        // integers, and incrementing one counter over and over makes each
-        // increment wait for the previous one. They are counted in four
-        // interleaved sets of counters (value i in set i mod 4), so that
-        // neighbouring increments are independent, then added as whole buckets.
-        let mut small = [[0u32; SMALL]; 4];
-        let mut any_small = false;
-        for (i, &x) in values.iter().enumerate() {
-            let k = x as i32;
-            // `+0.0` and the integers 1..SMALL (not -0.0, whose bucket differs).
-            if (k as u32) < SMALL as u32 && f64::from(k) == x && x.to_bits() >> 63 == 0 {
-                small[i % 4][k as usize] += 1;
-                any_small = true;
-            } else {
-                self.queue.push((order_key(x) >> DROPPED_BITS) as u32);
-            }
-        }
-        if any_small {
-            for k in 0..SMALL {
-                let n: u64 = small.iter().map(|set| u64::from(set[k])).sum();
-                if n > 0 {
-                    self.add_to_bucket(order_key(k as f64) >> DROPPED_BITS, n);
-                }
-            }
-        }
+        self.queue.extend(
+            values
+                .iter()
+                .map(|&x| (order_key(x) >> DROPPED_BITS) as u32),
+        );
         self.count += values.len() as u64;
         if self.queue.len() >= QUEUE {
             self.settle();
@@ -125,15 +102,22 @@ impl Sketch {
         let queue = std::mem::take(&mut self.queue);
         let mut rest = &queue[..];
         let (mut run_bucket, mut run) = (u64::MAX, 0u32);
+        let mut zeros = 0u64;
         while !rest.is_empty() {
             let (base, window) = (self.base, &mut self.window[..]);
             let mut beyond = None;
             for (i, &bucket) in rest.iter().enumerate() {
                 // A run of values in one bucket (a constant that many trials
-                // share) is counted in a register and added once it ends.
+                // share, the zeros of a count) is counted in a register and
+                // added once it ends: incrementing one counter over and over
+                // would make each increment wait for the previous one.
                 let bucket = u64::from(bucket);
                 if bucket == run_bucket {
                     run += 1;
+                    continue;
+                }
+                if bucket == ZERO_BUCKET {
+                    zeros += 1;
                     continue;
                 }
                 let at = bucket.wrapping_sub(base);
@@ -160,6 +144,7 @@ impl Sketch {
                 }
             }
         }
+        self.zeros += zeros;
         self.queue = queue;
         self.queue.clear();
     }
