@@ -2,10 +2,12 @@
 //!
 //! Trials are cut into fixed batches of [`BATCH_TRIALS`]; batch `b` gets its own
 //! `Xoshiro256PlusPlus` seeded from (seed, b) for the shared drivers, plus one per
-//! strategy seeded from (seed, b, strategy id), and results are stored in trial
-//! order. The thread count therefore changes how fast batches finish, never which
-//! numbers they hold. This module owns scheduling only; the trial itself is
-//! `model`, the statistics are `stats`.
+//! strategy seeded from (seed, b, strategy id). Each worker thread summarises the
+//! batches it runs into its own [`Partial`], and partials add up exactly, so the
+//! thread count changes how fast batches finish, never the figures. Trials are
+//! stored (in trial order) only when asked: small runs for exact quantiles,
+//! `--trials-csv`, and the analyses that need every trial. This module owns
+//! scheduling only; the trial itself is `model`, the statistics are `stats`.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 

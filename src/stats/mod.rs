@@ -1,9 +1,15 @@
-//! Summaries of simulated samples: moments, quantiles, paired comparisons between
+//! Summaries of simulated trials: moments, quantiles, paired comparisons between
 //! strategies and histograms. Numbers only: no files, no drawing.
 //!
+//! A run is summarised as it goes, block by block, into a [`Partial`] that merges
+//! exactly (see `partial`); the figures below are read from it, with quantiles and
+//! histogram bins exact when the run kept its trials ([`exact_trials`]) and read
+//! from the [`Sketch`] otherwise.
+//!
 //! Definitions, stated once:
-//! - `mean` is the arithmetic mean, a compensated sum in four interleaved lanes
-//!   (trial i in lane i mod 4) combined in lane order: fixed by the trial order;
+//! - `mean` is the arithmetic mean: the exact sum of the blocks' sums (each block
+//!   summed in four interleaved lanes), divided by n; the same bits whatever the
+//!   threads, shards or steps that produced the blocks;
 //! - `std_dev` is the sample standard deviation (divisor n - 1; 0 when n = 1);
 //! - `std_err` = std_dev / sqrt(n);
 //! - quantiles are Hyndman-Fan type 7 (linear interpolation between order

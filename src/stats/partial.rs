@@ -163,10 +163,31 @@ fn block_figures(values: &[f64], shift: f64) -> (f64, f64, f64) {
 #[inline]
 fn centered_figures(values: &[f64], centered: &mut [f64]) -> (f64, f64, f64) {
     let shift = values.first().copied().unwrap_or(0.0);
-    for (c, &x) in centered.iter_mut().zip(values) {
-        *c = x - shift;
+    let mut sum = [0.0f64; LANES];
+    let mut dev = [0.0f64; LANES];
+    let mut squares = [0.0f64; LANES];
+    let tail = values.len() - values.len() % LANES;
+    for (c, out) in values[..tail]
+        .chunks_exact(LANES)
+        .zip(centered[..tail].chunks_exact_mut(LANES))
+    {
+        for l in 0..LANES {
+            let y = c[l] - shift;
+            out[l] = y;
+            sum[l] += c[l];
+            dev[l] += y;
+            squares[l] += y * y;
+        }
     }
-    block_figures(values, shift)
+    for (l, i) in (tail..values.len()).enumerate() {
+        let y = values[i] - shift;
+        centered[i] = y;
+        sum[l] += values[i];
+        dev[l] += y;
+        squares[l] += y * y;
+    }
+    let total = |v: [f64; LANES]| (v[0] + v[1]) + (v[2] + v[3]);
+    (total(sum), total(dev), total(squares))
 }
 
 /// One strategy's metric: moments, extremes and the quantile sketch.
