@@ -14,9 +14,14 @@ impl Bar {
     pub fn new(trials: u64) -> Bar {
         let bar = ProgressBar::with_draw_target(Some(trials), ProgressDrawTarget::stderr());
         if let Ok(style) = ProgressStyle::with_template(
-            "{bar:30} {human_pos}/{human_len} trials  {per_sec}  {eta} left  {msg}",
+            "{bar:30} {human_pos}/{human_len} trials  {rate}  {eta} left  {msg}",
         ) {
-            bar.set_style(style);
+            bar.set_style(style.with_key(
+                "rate",
+                |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.0} trials/s", state.per_sec());
+                },
+            ));
         }
         Bar { bar }
     }

@@ -25,6 +25,10 @@ pub struct ExactSum {
     /// can be carried later; the value is sum(digit[i] 2^(32 i)) 2^-1074.
     digits: [i64; DIGITS],
     pending: u32,
+    /// The sum of any infinite or NaN terms (0 when there are none): a sum that
+    /// overflowed, e.g. the squares of values near 1e160, reads as infinite
+    /// rather than as a wrong finite number.
+    special: f64,
 }
 
 impl Default for ExactSum {
@@ -32,6 +36,7 @@ impl Default for ExactSum {
         ExactSum {
             digits: [0; DIGITS],
             pending: 0,
+            special: 0.0,
         }
     }
 }
@@ -44,9 +49,12 @@ impl PartialEq for ExactSum {
 }
 
 impl ExactSum {
-    /// Adds `x` exactly. `x` must be finite.
+    /// Adds `x` exactly (an infinite or NaN `x` makes the sum so).
     pub fn add(&mut self, x: f64) {
-        debug_assert!(x.is_finite());
+        if !x.is_finite() {
+            self.special += x;
+            return;
+        }
         let bits = x.to_bits();
         let exponent = ((bits >> 52) & 0x7ff) as i32;
         let fraction = bits & ((1 << 52) - 1);
@@ -84,6 +92,7 @@ impl ExactSum {
         for (d, o) in self.digits.iter_mut().zip(other.digits) {
             *d += o;
         }
+        self.special += other.special;
         self.carry();
     }
 
@@ -101,6 +110,9 @@ impl ExactSum {
     /// The sum rounded to an `f64` (within an ulp or two; the same bits for the
     /// same exact sum, whatever the order of the additions).
     pub fn value(&self) -> f64 {
+        if self.special != 0.0 || self.special.is_nan() {
+            return self.special;
+        }
         let mut d = self.clone();
         d.carry();
         let negative = d.digits[DIGITS - 1] < 0;
@@ -119,18 +131,23 @@ impl ExactSum {
         if negative { -total } else { total }
     }
 
-    /// The digits, for saving a partial result (carried, so canonical).
+    /// The digits, for saving a partial result (carried, so canonical), then
+    /// the bits of the sum of non-finite terms.
     pub fn to_digits(&self) -> Vec<i64> {
         let mut d = self.clone();
         d.carry();
-        d.digits.to_vec()
+        let mut out = d.digits.to_vec();
+        out.push(self.special.to_bits() as i64);
+        out
     }
 
     /// An exact sum from saved digits, if there are the right number of them.
     pub fn from_digits(digits: &[i64]) -> Option<ExactSum> {
+        let (special, digits) = digits.split_last()?;
         let mut s = ExactSum {
             digits: digits.try_into().ok()?,
             pending: 0,
+            special: f64::from_bits(*special as u64),
         };
         s.carry();
         Some(s)
@@ -212,6 +229,20 @@ mod tests {
         }
         let want = total + carry;
         assert!((forward.value() - want).abs() <= 2.0 * f64::EPSILON * want.abs());
+    }
+
+    #[test]
+    fn an_overflowing_term_makes_the_sum_infinite_not_wrong() {
+        let mut s = sum_of(&[1.0, 2.0]);
+        s.add(f64::MAX * 2.0);
+        assert_eq!(s.value(), f64::INFINITY);
+        let mut t = sum_of(&[3.0]);
+        t.merge(&s);
+        assert_eq!(t.value(), f64::INFINITY);
+        assert_eq!(
+            ExactSum::from_digits(&t.to_digits()).map(|x| x.value()),
+            Some(f64::INFINITY)
+        );
     }
 
     #[test]
