@@ -610,7 +610,11 @@ impl Partial {
     /// A partial from [`Partial::to_words`]'s words, or None if they are not one.
     pub fn from_words(words: &[u64]) -> Option<Partial> {
         let mut w = Words { words, at: 0 };
-        let strategies = usize::try_from(w.next()?).ok().filter(|&k| k <= 1 << 16)?;
+        // At most a scenario's largest strategy count, checked before anything
+        // is allocated for them (the words may come from a damaged file).
+        let strategies = usize::try_from(w.next()?)
+            .ok()
+            .filter(|&k| (1..=crate::scenario::MAX_STRATEGIES).contains(&k))?;
         if w.next()? != METRIC_COUNT as u64 {
             return None;
         }

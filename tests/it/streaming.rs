@@ -202,3 +202,37 @@ fn peak_memory_stays_under_64_mib_and_does_not_grow_with_the_trials() {
         "{small} KiB at 2e5 trials, {large} KiB at 2e6"
     );
 }
+
+#[test]
+fn damaged_partial_words_are_refused_without_panicking() {
+    let model = seed_model();
+    let trials = 2 * BATCH_TRIALS;
+    let words = summarise(&model, trials, 0..2, false, 1).partial.to_words();
+    assert!(Partial::from_words(&words).is_some());
+    for cut in [0, 1, 2, 3, 10, words.len() / 2, words.len() - 1] {
+        assert!(Partial::from_words(&words[..cut]).is_none(), "cut at {cut}");
+    }
+    let mut longer = words.clone();
+    longer.push(0);
+    assert!(Partial::from_words(&longer).is_none(), "a word too many");
+    // A strategy count no scenario can have is refused before it is allocated.
+    for strategies in [0u64, 65, 1 << 40, u64::MAX] {
+        let mut bad = words.clone();
+        bad[0] = strategies;
+        assert!(
+            Partial::from_words(&bad).is_none(),
+            "{strategies} strategies"
+        );
+    }
+    // Every single word flipped: refused or read, never a panic.
+    let mut state = 0x853c_49e6_748f_ea9bu64;
+    for _ in 0..2000 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let mut bad = words.clone();
+        let at = (state % bad.len() as u64) as usize;
+        bad[at] ^= state.rotate_left(17) | 1;
+        let _ = Partial::from_words(&bad);
+    }
+}
