@@ -51,8 +51,6 @@ pub(crate) fn from_order_key(key: u64) -> f64 {
 /// more values than a run has trials, at most 10^9.
 #[derive(Clone, Debug, Default)]
 pub struct Sketch {
-    /// debug
-    pub window_len_debug: usize,
     /// The bucket of `window[0]`.
     base: u64,
     window: Vec<u32>,
