@@ -122,17 +122,6 @@ pub fn shard_batches(trials: u64, index: u64, count: u64) -> std::ops::Range<u64
     start..end
 }
 
-/// Simulates only `batches` of the run `plan` describes (a shard): the trials
-/// those batches hold in a whole run, with the same numbers.
-pub fn simulate_batches(
-    model: &Model,
-    plan: &RunPlan,
-    batches: std::ops::Range<u64>,
-    stop: &AtomicBool,
-) -> Result<Samples, EngineError> {
-    simulate_recording(model, plan, batches, stop, false).map(|(samples, _)| samples)
-}
-
 /// Derives batch `batch`'s generator seed from the run seed (SplitMix64 finaliser,
 /// so neighbouring batches get unrelated streams).
 pub fn batch_seed(seed: u64, batch: u64) -> u64 {
