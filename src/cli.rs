@@ -574,11 +574,6 @@ fn run_until_stopped(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliErr
     finish_run(finish, simulated, stop)
 }
 
-/// The most trials of `scenario` for which runs keep their samples.
-fn engine_exact(scenario: &Scenario) -> u64 {
-    stats::exact_trials(scenario.strategies.len())
-}
-
 /// `I/N` with 0 <= I < N.
 fn parse_shard(spec: &str) -> Result<(u64, u64), CliError> {
     let bad = || {
@@ -738,7 +733,7 @@ fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
     if args.trials_csv && !keep {
         return Err(CliError::Usage(format!(
             "merge --trials-csv: shards keep their trials only for runs of at most {} trials of this scenario; drop --trials-csv, or make the run on one machine with run --trials-csv",
-            group_thousands(engine_exact(&scenario) as f64)
+            group_thousands(stats::exact_trials(scenario.strategies.len()) as f64)
         )));
     }
     let started = std::time::Instant::now();

@@ -18,7 +18,7 @@
 use crate::engine::Samples;
 use crate::model::Metric;
 
-use super::{Partial, mean, std_dev};
+use super::Partial;
 
 pub use super::partial::BUDGET_MULTIPLES;
 
@@ -32,50 +32,6 @@ pub struct Decision {
     pub expected_regret_std_err: f64,
     /// In the order of [`BUDGET_MULTIPLES`].
     pub p_build_cost_above_budget: [f64; 2],
-}
-
-/// Decision metrics from per-strategy columns of total cost and of build cost /
-/// planned budget, all of the same length.
-pub fn decisions_from(total_cost: &[&[f64]], budget_overrun: &[&[f64]]) -> Vec<Decision> {
-    let k = total_cost.len();
-    let n = total_cost.first().map_or(0, |c| c.len());
-    let mut wins = vec![0.0f64; k];
-    let mut regrets: Vec<Vec<f64>> = vec![Vec::with_capacity(n); k];
-    let mut lowest = Vec::with_capacity(k);
-    for t in 0..n {
-        let best = total_cost
-            .iter()
-            .map(|c| c[t])
-            .fold(f64::INFINITY, f64::min);
-        lowest.clear();
-        lowest.extend((0..k).filter(|&s| total_cost[s][t] == best));
-        let share = 1.0 / lowest.len() as f64;
-        for &s in &lowest {
-            wins[s] += share;
-        }
-        for (s, r) in regrets.iter_mut().enumerate() {
-            r.push(total_cost[s][t] - best);
-        }
-    }
-    let nf = n.max(1) as f64;
-    (0..k)
-        .map(|s| {
-            let m = mean(&regrets[s]);
-            let over = |x: f64| budget_overrun[s].iter().filter(|&&v| v > x).count() as f64 / nf;
-            Decision {
-                strategy: s,
-                n,
-                p_lowest_total_cost: wins[s] / nf,
-                expected_regret: m,
-                expected_regret_std_err: if n > 0 {
-                    std_dev(&regrets[s], m) / nf.sqrt()
-                } else {
-                    0.0
-                },
-                p_build_cost_above_budget: BUDGET_MULTIPLES.map(over),
-            }
-        })
-        .collect()
 }
 
 /// Decision metrics of every strategy of a run.
@@ -118,7 +74,21 @@ mod tests {
         let b = [12.0, 20.0, 25.0];
         let over_a = [1.0, 1.3, 1.6];
         let over_b = [1.1, 1.2, 1.5];
-        let d = decisions_from(&[&a, &b], &[&over_a, &over_b]);
+        // Every other metric is 0; the decision reads only these two.
+        let column = |s: usize, m: Metric| -> Vec<f64> {
+            match (s, m) {
+                (0, Metric::TotalCost) => a.to_vec(),
+                (1, Metric::TotalCost) => b.to_vec(),
+                (0, Metric::BudgetOverrun) => over_a.to_vec(),
+                (1, Metric::BudgetOverrun) => over_b.to_vec(),
+                _ => vec![0.0; 3],
+            }
+        };
+        let columns = (0..2)
+            .flat_map(|s| Metric::ALL.map(|m| column(s, m)))
+            .collect();
+        let samples = Samples::from_columns(2, columns).expect("equal columns");
+        let d = decisions(&samples);
         // a lowest on trial 0, tie on 1 (half each), b lowest on 2.
         assert!((d[0].p_lowest_total_cost - 1.5 / 3.0).abs() < 1e-12);
         assert!((d[1].p_lowest_total_cost - 1.5 / 3.0).abs() < 1e-12);

@@ -41,6 +41,11 @@ impl Default for ExactSum {
     }
 }
 
+impl ExactSum {
+    /// Words of [`ExactSum::to_digits`]: the digits, then the non-finite terms.
+    pub const WORDS: usize = DIGITS + 1;
+}
+
 /// Equal when the sums are equal, however they were reached.
 impl PartialEq for ExactSum {
     fn eq(&self, other: &Self) -> bool {

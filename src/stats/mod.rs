@@ -398,7 +398,6 @@ fn type_7_ranks(n: usize, p: f64) -> [usize; 2] {
 /// Moments, extremes and quantiles of one column (see [`ColumnStats`]).
 pub(crate) fn column_stats(values: &[f64]) -> ColumnStats {
     let n = values.len();
-    let mut quantiles = [0.0; 10];
     if n == 0 {
         return ColumnStats {
             n,
@@ -407,7 +406,7 @@ pub(crate) fn column_stats(values: &[f64]) -> ColumnStats {
             min: 0.0,
             max: 0.0,
             min_positive: f64::INFINITY,
-            quantiles,
+            quantiles: [0.0; 10],
         };
     }
     // One read of the column: sum, spread and extremes, block by block (each block
@@ -435,17 +434,7 @@ pub(crate) fn column_stats(values: &[f64]) -> ColumnStats {
         (spread.total.value() / n as f64).clamp(min, max),
         spread.std_dev(),
     );
-    let ps: Vec<f64> = QUANTILES
-        .iter()
-        .map(|&(_, p)| p)
-        .chain([HISTOGRAM_CUT_QUANTILE])
-        .collect();
-    let ranks: Vec<usize> = ps.iter().flat_map(|&p| type_7_ranks(n, p)).collect();
-    let values_at = order_statistics(values, min, max, &ranks);
-    for (i, (&p, q)) in ps.iter().zip(quantiles.iter_mut()).enumerate() {
-        let [lo, _] = type_7_ranks(n, p);
-        *q = type_7(n, p, |r| values_at[2 * i + usize::from(r != lo)]);
-    }
+    let quantiles = quantiles_from(n, |ranks| order_statistics(values, min, max, ranks));
     ColumnStats {
         n,
         mean: m,
@@ -499,43 +488,42 @@ fn all_column_stats(partial: &Partial, samples: Option<&Samples>) -> Vec<ColumnS
         .collect()
 }
 
-/// The probabilities whose quantiles a [`ColumnStats`] holds.
-fn stats_probabilities() -> [f64; 10] {
+/// Type 7 quantiles at [`QUANTILES`] then at [`HISTOGRAM_CUT_QUANTILE`] of `n`
+/// values (n > 0), given the values at the ranks they read (`at_ranks`, ranks in
+/// pairs: the two order statistics each quantile interpolates between).
+fn quantiles_from(n: usize, at_ranks: impl FnOnce(&[usize]) -> Vec<f64>) -> [f64; 10] {
     let mut ps = [HISTOGRAM_CUT_QUANTILE; 10];
     for (p, (_, q)) in ps.iter_mut().zip(QUANTILES) {
         *p = q;
     }
-    ps
+    let ranks: Vec<usize> = ps.iter().flat_map(|&p| type_7_ranks(n, p)).collect();
+    let at = at_ranks(&ranks);
+    let mut quantiles = [0.0; 10];
+    for (i, (&p, q)) in ps.iter().zip(quantiles.iter_mut()).enumerate() {
+        let [lo, _] = type_7_ranks(n, p);
+        *q = type_7(n, p, |r| at[2 * i + usize::from(r != lo)]);
+    }
+    quantiles
 }
 
 /// One column's statistics from its partial, with exact quantiles from `values`
-/// (the same trials, in trial order) when given.
+/// (the same trials, in trial order) when given, from the sketch otherwise.
 fn column_stats_of(column: &ColumnPartial, values: Option<&[f64]>) -> ColumnStats {
     let n = column.moments.n() as usize;
+    let (min, max) = (column.min(), column.max());
     let quantiles = match values {
-        Some(values) => column_stats(values).quantiles,
-        None if n == 0 => [0.0; 10],
-        None => {
-            let ps = stats_probabilities();
-            let ranks: Vec<u64> = ps
-                .iter()
-                .flat_map(|&p| type_7_ranks(n, p).map(|r| r as u64))
-                .collect();
-            let at = column.at_ranks(&ranks);
-            let mut q = [0.0; 10];
-            for (i, (&p, q)) in ps.iter().zip(q.iter_mut()).enumerate() {
-                let [lo, _] = type_7_ranks(n, p);
-                *q = type_7(n, p, |r| at[2 * i + usize::from(r != lo)]);
-            }
-            q
-        }
+        _ if n == 0 => [0.0; 10],
+        Some(values) => quantiles_from(n, |ranks| order_statistics(values, min, max, ranks)),
+        None => quantiles_from(n, |ranks| {
+            column.at_ranks(&ranks.iter().map(|&r| r as u64).collect::<Vec<_>>())
+        }),
     };
     ColumnStats {
         n,
         mean: column.mean(),
         std_dev: column.std_dev(),
-        min: column.min(),
-        max: column.max(),
+        min,
+        max,
         min_positive: column.min_positive,
         quantiles,
     }

@@ -40,8 +40,8 @@ pub struct Moments {
 impl Moments {
     /// Adds one block of values (at most a few thousand, in trial order).
     pub fn add_batch(&mut self, values: &[f64]) {
-        if let Some(&first) = values.first() {
-            let (sum, dev, squares) = block_figures(values, first);
+        if !values.is_empty() {
+            let (sum, dev, squares) = block_figures::<false>(values, &mut []);
             self.add_figures(values.len(), sum, dev, squares);
         }
     }
@@ -109,7 +109,7 @@ impl Moments {
         let n = words.next()?;
         let mut sums = Vec::with_capacity(3);
         for _ in 0..3 {
-            let digits: Vec<i64> = words.take(ExactSum::default().to_digits().len())?;
+            let digits: Vec<i64> = words.take(ExactSum::WORDS)?;
             sums.push(ExactSum::from_digits(&digits)?);
         }
         let between = sums.pop()?;
@@ -129,51 +129,23 @@ impl Moments {
 /// result is fixed by the values' order.
 const LANES: usize = 4;
 
-/// A block's sum, and the sum and sum of squares of its deviations from `shift`
-/// (one of its values, so that the squares lose nothing to cancellation), in one
-/// pass. The block is short, so plain sums in lanes are accurate to a few ulps;
-/// blocks are added exactly.
+/// A block's sum, and the sum and sum of squares of its deviations from its first
+/// value (so that the squares lose nothing to cancellation), in one pass; with
+/// `CENTER`, each deviation is also written into `centered`. The block is short,
+/// so plain sums in lanes are accurate to a few ulps; blocks are added exactly.
 #[inline]
-fn block_figures(values: &[f64], shift: f64) -> (f64, f64, f64) {
-    let mut sum = [0.0f64; LANES];
-    let mut dev = [0.0f64; LANES];
-    let mut squares = [0.0f64; LANES];
-    let chunks = values.chunks_exact(LANES);
-    let rest = chunks.remainder();
-    for c in chunks {
-        for l in 0..LANES {
-            let y = c[l] - shift;
-            sum[l] += c[l];
-            dev[l] += y;
-            squares[l] += y * y;
-        }
-    }
-    for (l, &x) in rest.iter().enumerate() {
-        let y = x - shift;
-        sum[l] += x;
-        dev[l] += y;
-        squares[l] += y * y;
-    }
-    let total = |v: [f64; LANES]| (v[0] + v[1]) + (v[2] + v[3]);
-    (total(sum), total(dev), total(squares))
-}
-
-/// [`block_figures`] with the shift taken from the first value, also writing
-/// each value's deviation from it into `centered`.
-#[inline]
-fn centered_figures(values: &[f64], centered: &mut [f64]) -> (f64, f64, f64) {
+fn block_figures<const CENTER: bool>(values: &[f64], centered: &mut [f64]) -> (f64, f64, f64) {
     let shift = values.first().copied().unwrap_or(0.0);
     let mut sum = [0.0f64; LANES];
     let mut dev = [0.0f64; LANES];
     let mut squares = [0.0f64; LANES];
     let tail = values.len() - values.len() % LANES;
-    for (c, out) in values[..tail]
-        .chunks_exact(LANES)
-        .zip(centered[..tail].chunks_exact_mut(LANES))
-    {
+    for (j, c) in values[..tail].chunks_exact(LANES).enumerate() {
         for l in 0..LANES {
             let y = c[l] - shift;
-            out[l] = y;
+            if CENTER {
+                centered[j * LANES + l] = y;
+            }
             sum[l] += c[l];
             dev[l] += y;
             squares[l] += y * y;
@@ -181,7 +153,9 @@ fn centered_figures(values: &[f64], centered: &mut [f64]) -> (f64, f64, f64) {
     }
     for (l, i) in (tail..values.len()).enumerate() {
         let y = values[i] - shift;
-        centered[i] = y;
+        if CENTER {
+            centered[i] = y;
+        }
         sum[l] += values[i];
         dev[l] += y;
         squares[l] += y * y;
@@ -215,7 +189,7 @@ impl Default for ColumnPartial {
 }
 
 impl ColumnPartial {
-    /// Adds a block; `figures` are its [`block_figures`] from its first value.
+    /// Adds a block; `figures` are its [`block_figures`].
     fn add_batch(&mut self, values: &[f64], figures: (f64, f64, f64)) {
         self.moments
             .add_figures(values.len(), figures.0, figures.1, figures.2);
@@ -485,7 +459,7 @@ impl Partial {
                 .zip(columns)
                 .zip(centered.chunks_mut(len.max(1)))
             {
-                let figures = centered_figures(values, centered);
+                let figures = block_figures::<true>(values, centered);
                 partial.add_batch(values, figures);
                 sums.push((figures.0, figures.1));
             }
@@ -640,7 +614,7 @@ impl Partial {
         for pair in p.pairs.iter_mut() {
             pair.better = w.next()?;
             pair.tie = w.next()?;
-            let digits = ExactSum::default().to_digits().len();
+            let digits = ExactSum::WORDS;
             pair.within = ExactSum::from_digits(&w.take(digits)?)?;
             pair.between = ExactSum::from_digits(&w.take(digits)?)?;
         }
