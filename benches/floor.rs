@@ -72,6 +72,16 @@ fn samplers() -> Vec<(&'static str, Option<DrawKind>, Draw)> {
             Some(DrawKind::Bernoulli),
             Box::new(|r| r.next_u64() as f64),
         ),
+        (
+            "xoshiro256++ u64 (a risk's effect seed)",
+            Some(DrawKind::Word),
+            Box::new(|r| r.next_u64() as f64),
+        ),
+        (
+            "xoshiro256++ seeded from a u64, and one u64",
+            Some(DrawKind::Seed),
+            Box::new(|r| Xoshiro256PlusPlus::seed_from_u64(r.next_u64()).next_u64() as f64),
+        ),
         ("uniform", Some(DrawKind::Uniform), Box::new(unit)),
         (
             "standard normal",

@@ -46,10 +46,14 @@ pub enum DrawKind {
     BinomialInversionHigh,
     /// Binomial by BTPE.
     BinomialRejection,
+    /// One raw 64-bit word: the seed of a risk's effects in a trial.
+    Word,
+    /// A risk's effect stream seeded from its word (SplitMix64 fills the state).
+    Seed,
 }
 
 impl DrawKind {
-    pub const ALL: [DrawKind; 16] = [
+    pub const ALL: [DrawKind; 18] = [
         DrawKind::Uniform,
         DrawKind::Normal,
         DrawKind::Lognormal,
@@ -66,6 +70,8 @@ impl DrawKind {
         DrawKind::BinomialBelow1,
         DrawKind::BinomialInversionHigh,
         DrawKind::BinomialRejection,
+        DrawKind::Word,
+        DrawKind::Seed,
     ];
 
     pub fn id(self) -> &'static str {
@@ -86,6 +92,8 @@ impl DrawKind {
             DrawKind::BinomialBelow1 => "binomial_mean_below_1",
             DrawKind::BinomialInversionHigh => "binomial_mean_1_to_10",
             DrawKind::BinomialRejection => "binomial_btpe",
+            DrawKind::Word => "raw_word",
+            DrawKind::Seed => "stream_seeding",
         }
     }
 

@@ -6,9 +6,11 @@
 //! [`Model`] is built, so the hot path reads plain numbers.
 //!
 //! Common random numbers: the latent complexity, the incident frailty, the estimate
-//! error, each risk's uniform, the traffic surges and the walk-away timing are
-//! drawn once per trial and shared by every strategy, so a difference between
-//! strategies on the same trial is the strategy's doing, not luck.
+//! error, each risk's uniform and the size of its effects, the traffic surges and
+//! the walk-away timing are drawn once per trial and shared by every strategy, so
+//! a difference between strategies on the same trial is the strategy's doing, not
+//! luck. (A black swan that hits two strategies of one trial multiplies both
+//! builds by the same factor.)
 
 mod metric;
 
@@ -126,6 +128,9 @@ struct Constants {
 /// new order) leaves them identical.
 pub struct Scratch {
     risk_uniforms: Vec<f64>,
+    /// Per risk, the seed of the stream its effects are drawn from in this trial:
+    /// every strategy the risk hits draws the same effects.
+    risk_effect_seeds: Vec<u64>,
     surge_log_multiples: Vec<f64>,
     strategy_rngs: Vec<Xoshiro256PlusPlus>,
     /// When set, each trial appends its sampled drivers (see [`Model::drivers`]).
@@ -139,6 +144,7 @@ impl Scratch {
     pub fn new(model: &Model, batch_seed: u64) -> Scratch {
         Scratch {
             risk_uniforms: Vec::with_capacity(model.scenario.risks.len()),
+            risk_effect_seeds: Vec::with_capacity(model.scenario.risks.len()),
             surge_log_multiples: Vec::new(),
             strategy_rngs: model
                 .scenario
@@ -396,9 +402,14 @@ impl Model {
 
         let shared = rng;
         scratch.risk_uniforms.clear();
+        scratch.risk_effect_seeds.clear();
         for _ in &self.risks {
             scratch.risk_uniforms.push(unit(shared));
             tally.draw(DrawKind::Uniform);
+            // One word whether or not any strategy meets the risk, so that the
+            // shared stream never depends on the strategies' parameters.
+            scratch.risk_effect_seeds.push(shared.next_u64());
+            tally.draw(DrawKind::Word);
         }
         let surges = poisson_count(shared, self.surge_events);
         tally.poisson(self.surge_events);
@@ -441,6 +452,7 @@ impl Model {
 
         let Scratch {
             risk_uniforms,
+            risk_effect_seeds,
             surge_log_multiples,
             strategy_rngs,
             drivers,
@@ -459,25 +471,29 @@ impl Model {
             let mut tail_capped = false;
             let mut api_multiplier = 1.0;
             let mut walks = false;
-            for ((e, &u), &prob) in self
+            for (((e, &u), &seed), &prob) in self
                 .risks
                 .iter()
                 .zip(risk_uniforms.iter())
+                .zip(risk_effect_seeds.iter())
                 .zip(&p.risk_probability)
             {
                 if u >= prob {
                     continue;
                 }
+                // The risk's effects, the same for every strategy it hits.
+                let effects = &mut Xoshiro256PlusPlus::seed_from_u64(seed);
+                tally.draw(DrawKind::Seed);
                 if let Some(d) = &e.build_extra_share {
-                    multiplier *= 1.0 + d.sample(rng);
+                    multiplier *= 1.0 + d.sample(effects);
                     tally.draw(d.kind);
                 }
                 if let Some(d) = &e.delay_weeks {
-                    delay_weeks += d.sample(rng);
+                    delay_weeks += d.sample(effects);
                     tally.draw(d.kind);
                 }
                 if let Some(d) = &e.tail_extra_share {
-                    let m = 1.0 + d.sample(rng);
+                    let m = 1.0 + d.sample(effects);
                     tally.draw(d.kind);
                     if m > e.tail_multiplier_cap {
                         tail_capped = true;
