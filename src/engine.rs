@@ -397,6 +397,13 @@ pub fn run_summaries(
     })
 }
 
+/// The distance between two columns of a [`Worker`]'s buffer: a block and one
+/// cache line more. A trial writes one value into every column; were the columns
+/// a power of two apart (8 KiB), all of a trial's writes would fall into the same
+/// set of the core's first-level cache, which holds only a dozen lines of a set,
+/// and nearly every write would miss. One line more spreads them over the sets.
+const COLUMN_STRIDE: usize = stats::SUMMARY_BLOCK + 8;
+
 /// A worker thread's state in a streaming run.
 struct Worker {
     /// Every column of one block of trials, strategy-major, each
@@ -409,7 +416,7 @@ struct Worker {
 impl Worker {
     fn new(strategies: usize) -> Worker {
         Worker {
-            buffer: vec![0.0; strategies * METRIC_COUNT * stats::SUMMARY_BLOCK],
+            buffer: vec![0.0; strategies * METRIC_COUNT * COLUMN_STRIDE],
             partial: Partial::new(strategies),
         }
     }
@@ -430,11 +437,15 @@ impl Worker {
             let rows = (len - start).min(width);
             let mut slices: Vec<&mut [f64]> = self
                 .buffer
-                .chunks_mut(width)
+                .chunks_mut(COLUMN_STRIDE)
                 .map(|c| &mut c[..rows])
                 .collect();
             run.fill(&mut slices)?;
-            let columns: Vec<&[f64]> = self.buffer.chunks(width).map(|c| &c[..rows]).collect();
+            let columns: Vec<&[f64]> = self
+                .buffer
+                .chunks(COLUMN_STRIDE)
+                .map(|c| &c[..rows])
+                .collect();
             self.partial.add_batch(&columns);
             start += rows;
         }
@@ -506,25 +517,39 @@ impl<'m> BatchRun<'m> {
     fn fill(&mut self, slices: &mut [&mut [f64]]) -> Result<(), EngineError> {
         let len = slices.first().map_or(0, |s| s.len());
         // `i` is the trial's row inside every column slice, not an index into `slices`.
-        #[allow(clippy::needless_range_loop)]
         for i in 0..len {
             self.model
                 .trial(&mut self.rng, &mut self.scratch, &mut self.out);
-            for (s, outcome) in self.out.iter().enumerate() {
-                for (m, &value) in outcome.iter().enumerate() {
-                    if !value.is_finite() {
-                        return Err(EngineError::NotFinite {
-                            strategy: self.model.scenario().strategies[s].id.clone(),
-                            metric: Metric::ALL[m].id(),
-                            trial: self.batch * BATCH_TRIALS + (self.done + i) as u64 + 1,
-                            value,
-                        });
-                    }
-                    slices[s * METRIC_COUNT + m][i] = value;
-                }
+            // One test per trial rather than a branch per value.
+            let mut finite = true;
+            for (column, &value) in slices.iter_mut().zip(self.out.iter().flatten()) {
+                column[i] = value;
+                finite &= value.is_finite();
+            }
+            if !finite {
+                return Err(self.not_finite(i));
             }
         }
         self.done += len;
         Ok(())
+    }
+
+    /// The error for the first value of trial `i` (of this fill) that is not
+    /// finite, in strategy and metric order.
+    #[cold]
+    fn not_finite(&self, i: usize) -> EngineError {
+        let (s, m, value) = self
+            .out
+            .iter()
+            .enumerate()
+            .flat_map(|(s, outcome)| outcome.iter().enumerate().map(move |(m, &v)| (s, m, v)))
+            .find(|&(_, _, v)| !v.is_finite())
+            .expect("a trial with a value that is not finite");
+        EngineError::NotFinite {
+            strategy: self.model.scenario().strategies[s].id.clone(),
+            metric: Metric::ALL[m].id(),
+            trial: self.batch * BATCH_TRIALS + (self.done + i) as u64 + 1,
+            value,
+        }
     }
 }

@@ -582,6 +582,7 @@ pub fn probability_best(samples: &Samples, metric: Metric) -> Vec<f64> {
 /// integers in units of 1 / `unit` (`unit` a multiple of every t up to the
 /// strategy count), so the tally is exact and its order irrelevant. Worked column
 /// by column over the block: the loops have no unpredictable branches.
+#[inline(always)]
 fn best_tally(
     columns: &[&[f64]],
     range: std::ops::Range<usize>,

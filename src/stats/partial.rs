@@ -39,6 +39,7 @@ pub struct Moments {
 
 impl Moments {
     /// Adds one block of values (at most a few thousand, in trial order).
+    #[inline(always)]
     pub fn add_batch(&mut self, values: &[f64]) {
         if !values.is_empty() {
             let (sum, dev, squares) = block_figures::<false>(values, &mut []);
@@ -133,7 +134,7 @@ const LANES: usize = 4;
 /// value (so that the squares lose nothing to cancellation), in one pass; with
 /// `CENTER`, each deviation is also written into `centered`. The block is short,
 /// so plain sums in lanes are accurate to a few ulps; blocks are added exactly.
-#[inline]
+#[inline(always)]
 fn block_figures<const CENTER: bool>(values: &[f64], centered: &mut [f64]) -> (f64, f64, f64) {
     let shift = values.first().copied().unwrap_or(0.0);
     let mut sum = [0.0f64; LANES];
@@ -190,6 +191,7 @@ impl Default for ColumnPartial {
 
 impl ColumnPartial {
     /// Adds a block; `figures` are its [`block_figures`].
+    #[inline(always)]
     fn add_batch(&mut self, values: &[f64], figures: (f64, f64, f64)) {
         self.moments
             .add_figures(values.len(), figures.0, figures.1, figures.2);
@@ -446,43 +448,67 @@ impl Partial {
     /// Adds one batch: `columns[strategy * METRIC_COUNT + metric]` holds its
     /// values in trial order, every column of the same length.
     pub fn add_batch(&mut self, columns: &[&[f64]]) {
+        let mut centered = CENTERED.take();
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has just been found to support AVX2.
+            unsafe { self.add_batch_avx2(columns, &mut centered) };
+            CENTERED.set(centered);
+            return;
+        }
+        self.add_batch_portable(columns, &mut centered);
+        CENTERED.set(centered);
+    }
+
+    /// [`Partial::add_batch`] compiled for AVX2: its loops are written in lanes of
+    /// four f64, which AVX2 works in one instruction rather than SSE2's two.
+    /// The arithmetic is the same IEEE operations in the same order (Rust never
+    /// fuses a multiply and an add on its own), so the results are bit for bit
+    /// those of the portable build: a run gives the same output on any x86-64.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn add_batch_avx2(&mut self, columns: &[&[f64]], centered: &mut Vec<f64>) {
+        self.add_batch_portable(columns, centered);
+    }
+
+    /// `centered` is scratch space, kept by the caller so that no block allocates it.
+    #[inline(always)]
+    fn add_batch_portable(&mut self, columns: &[&[f64]], centered: &mut Vec<f64>) {
         let k = self.strategies;
         debug_assert_eq!(columns.len(), k * METRIC_COUNT);
         let len = columns.first().map_or(0, |c| c.len());
-        CENTERED.with_borrow_mut(|centered| {
-            centered.clear();
-            centered.resize(columns.len() * len, 0.0);
-            let mut sums = Vec::with_capacity(columns.len());
-            for ((partial, values), centered) in self
-                .columns
-                .iter_mut()
-                .zip(columns)
-                .zip(centered.chunks_mut(len.max(1)))
-            {
-                let figures = block_figures::<true>(values, centered);
-                partial.add_batch(values, figures);
-                sums.push((figures.0, figures.1));
-            }
-            let per = k * k.saturating_sub(1) / 2;
-            for m in Metric::ALL {
-                let at = |s: usize| s * METRIC_COUNT + m as usize;
-                let mut p = m as usize * per;
-                for a in 0..k {
-                    for b in a + 1..k {
-                        let (ia, ib) = (at(a), at(b));
-                        self.pairs[p].add_batch(
-                            [columns[ia], columns[ib]],
-                            [
-                                &centered[ia * len..(ia + 1) * len],
-                                &centered[ib * len..(ib + 1) * len],
-                            ],
-                            [sums[ia], sums[ib]],
-                        );
-                        p += 1;
-                    }
+        centered.clear();
+        centered.resize(columns.len() * len, 0.0);
+        let mut sums = Vec::with_capacity(columns.len());
+        for ((partial, values), centered) in self
+            .columns
+            .iter_mut()
+            .zip(columns)
+            .zip(centered.chunks_mut(len.max(1)))
+        {
+            let figures = block_figures::<true>(values, centered);
+            partial.add_batch(values, figures);
+            sums.push((figures.0, figures.1));
+        }
+        let per = k * k.saturating_sub(1) / 2;
+        for m in Metric::ALL {
+            let at = |s: usize| s * METRIC_COUNT + m as usize;
+            let mut p = m as usize * per;
+            for a in 0..k {
+                for b in a + 1..k {
+                    let (ia, ib) = (at(a), at(b));
+                    self.pairs[p].add_batch(
+                        [columns[ia], columns[ib]],
+                        [
+                            &centered[ia * len..(ia + 1) * len],
+                            &centered[ib * len..(ib + 1) * len],
+                        ],
+                        [sums[ia], sums[ib]],
+                    );
+                    p += 1;
                 }
             }
-        });
+        }
         let mut scratch = (Vec::new(), Vec::new());
         let unit = share_unit(k);
         for m in Metric::ALL {
@@ -635,6 +661,7 @@ impl PairPartial {
     /// Adds a block of both strategies' values: `values` as they are,
     /// `centered` less each column's first value, and each column's block sum and
     /// sum of centered values.
+    #[inline(always)]
     fn add_batch(&mut self, values: [&[f64]; 2], centered: [&[f64]; 2], sums: [(f64, f64); 2]) {
         let [a, b] = values;
         let n = a.len();

@@ -82,6 +82,7 @@ impl Sketch {
     /// bulk by [`Sketch::settle`] (called here when the queue is full): counting
     /// is a random access into the window, and a long queue per visit keeps the
     /// window in the core's cache while it is worked on.
+    #[inline(always)]
     pub fn add_all(&mut self, values: &[f64]) {
         self.queue.extend(
             values
