@@ -209,7 +209,7 @@ fn a_risk_that_hits_two_strategies_has_the_same_effects_on_both() {
     twin.id = "hybrid_twin".into();
     s.strategies.push(twin);
     for risk in &mut s.risks {
-        let p = risk.probability[hybrid].clone();
+        let p = risk.probability[hybrid];
         risk.probability.push(p);
     }
     let model = Model::new(&s);
