@@ -42,7 +42,7 @@ impl Moments {
     #[inline(always)]
     pub fn add_batch(&mut self, values: &[f64]) {
         if !values.is_empty() {
-            let (sum, dev, squares) = block_figures::<false>(values, &mut []);
+            let (sum, dev, squares) = block_figures(values);
             self.add_figures(values.len(), sum, dev, squares);
         }
     }
@@ -131,33 +131,28 @@ impl Moments {
 const LANES: usize = 4;
 
 /// A block's sum, and the sum and sum of squares of its deviations from its first
-/// value (so that the squares lose nothing to cancellation), in one pass; with
-/// `CENTER`, each deviation is also written into `centered`. The block is short,
-/// so plain sums in lanes are accurate to a few ulps; blocks are added exactly.
+/// value (so that the squares lose nothing to cancellation), in one pass. The
+/// block is short, so plain sums in lanes are accurate to a few ulps; blocks are
+/// added exactly.
 #[inline(always)]
-fn block_figures<const CENTER: bool>(values: &[f64], centered: &mut [f64]) -> (f64, f64, f64) {
+fn block_figures(values: &[f64]) -> (f64, f64, f64) {
     let shift = values.first().copied().unwrap_or(0.0);
     let mut sum = [0.0f64; LANES];
     let mut dev = [0.0f64; LANES];
     let mut squares = [0.0f64; LANES];
-    let tail = values.len() - values.len() % LANES;
-    for (j, c) in values[..tail].chunks_exact(LANES).enumerate() {
+    let chunks = values.chunks_exact(LANES);
+    let rest = chunks.remainder();
+    for c in chunks {
         for l in 0..LANES {
             let y = c[l] - shift;
-            if CENTER {
-                centered[j * LANES + l] = y;
-            }
             sum[l] += c[l];
             dev[l] += y;
             squares[l] += y * y;
         }
     }
-    for (l, i) in (tail..values.len()).enumerate() {
-        let y = values[i] - shift;
-        if CENTER {
-            centered[i] = y;
-        }
-        sum[l] += values[i];
+    for (l, &x) in rest.iter().enumerate() {
+        let y = x - shift;
+        sum[l] += x;
         dev[l] += y;
         squares[l] += y * y;
     }
@@ -448,16 +443,13 @@ impl Partial {
     /// Adds one batch: `columns[strategy * METRIC_COUNT + metric]` holds its
     /// values in trial order, every column of the same length.
     pub fn add_batch(&mut self, columns: &[&[f64]]) {
-        let mut centered = CENTERED.take();
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU has just been found to support AVX2.
-            unsafe { self.add_batch_avx2(columns, &mut centered) };
-            CENTERED.set(centered);
+            unsafe { self.add_batch_avx2(columns) };
             return;
         }
-        self.add_batch_portable(columns, &mut centered);
-        CENTERED.set(centered);
+        self.add_batch_portable(columns);
     }
 
     /// [`Partial::add_batch`] compiled for AVX2: its loops are written in lanes of
@@ -467,26 +459,18 @@ impl Partial {
     /// those of the portable build: a run gives the same output on any x86-64.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    fn add_batch_avx2(&mut self, columns: &[&[f64]], centered: &mut Vec<f64>) {
-        self.add_batch_portable(columns, centered);
+    fn add_batch_avx2(&mut self, columns: &[&[f64]]) {
+        self.add_batch_portable(columns);
     }
 
-    /// `centered` is scratch space, kept by the caller so that no block allocates it.
     #[inline(always)]
-    fn add_batch_portable(&mut self, columns: &[&[f64]], centered: &mut Vec<f64>) {
+    fn add_batch_portable(&mut self, columns: &[&[f64]]) {
         let k = self.strategies;
         debug_assert_eq!(columns.len(), k * METRIC_COUNT);
         let len = columns.first().map_or(0, |c| c.len());
-        centered.clear();
-        centered.resize(columns.len() * len, 0.0);
         let mut sums = Vec::with_capacity(columns.len());
-        for ((partial, values), centered) in self
-            .columns
-            .iter_mut()
-            .zip(columns)
-            .zip(centered.chunks_mut(len.max(1)))
-        {
-            let figures = block_figures::<true>(values, centered);
+        for (partial, values) in self.columns.iter_mut().zip(columns) {
+            let figures = block_figures(values);
             partial.add_batch(values, figures);
             sums.push((figures.0, figures.1));
         }
@@ -497,14 +481,7 @@ impl Partial {
             for a in 0..k {
                 for b in a + 1..k {
                     let (ia, ib) = (at(a), at(b));
-                    self.pairs[p].add_batch(
-                        [columns[ia], columns[ib]],
-                        [
-                            &centered[ia * len..(ia + 1) * len],
-                            &centered[ib * len..(ib + 1) * len],
-                        ],
-                        [sums[ia], sums[ib]],
-                    );
+                    self.pairs[p].add_batch([columns[ia], columns[ib]], [sums[ia], sums[ib]]);
                     p += 1;
                 }
             }
@@ -658,38 +635,35 @@ impl Partial {
 }
 
 impl PairPartial {
-    /// Adds a block of both strategies' values: `values` as they are,
-    /// `centered` less each column's first value, and each column's block sum and
-    /// sum of centered values.
+    /// Adds a block of both strategies' values, with each column's block sum and
+    /// sum of deviations from its first value (see [`block_figures`]).
     #[inline(always)]
-    fn add_batch(&mut self, values: [&[f64]; 2], centered: [&[f64]; 2], sums: [(f64, f64); 2]) {
+    fn add_batch(&mut self, values: [&[f64]; 2], sums: [(f64, f64); 2]) {
         let [a, b] = values;
         let n = a.len();
         if n == 0 {
             return;
         }
+        // Deviations from each column's first value, as in `block_figures`, so
+        // that the co-moment loses nothing to cancellation.
+        let (shift_a, shift_b) = (a[0], b[0]);
         // Counts in f64 (exact far beyond a block's length): a comparison then
         // becomes a mask and an addition, and the loop vectorizes.
         let mut better = [0.0f64; LANES];
         let mut tie = [0.0f64; LANES];
         let mut cross = [0.0f64; LANES];
-        let chunks = a.chunks_exact(LANES).zip(b.chunks_exact(LANES)).zip(
-            centered[0]
-                .chunks_exact(LANES)
-                .zip(centered[1].chunks_exact(LANES)),
-        );
-        for ((x, y), (u, v)) in chunks {
+        for (x, y) in a.chunks_exact(LANES).zip(b.chunks_exact(LANES)) {
             for l in 0..LANES {
                 better[l] += if x[l] < y[l] { 1.0 } else { 0.0 };
                 tie[l] += if x[l] == y[l] { 1.0 } else { 0.0 };
-                cross[l] += u[l] * v[l];
+                cross[l] += (x[l] - shift_a) * (y[l] - shift_b);
             }
         }
         let tail = n - n % LANES;
         for (l, i) in (tail..n).enumerate() {
             better[l] += if a[i] < b[i] { 1.0 } else { 0.0 };
             tie[l] += if a[i] == b[i] { 1.0 } else { 0.0 };
-            cross[l] += centered[0][i] * centered[1][i];
+            cross[l] += (a[i] - shift_a) * (b[i] - shift_b);
         }
         let total = |v: [f64; LANES]| (v[0] + v[1]) + (v[2] + v[3]);
         self.better += total(better) as u64;
@@ -699,12 +673,6 @@ impl PairPartial {
         self.within.add(total(cross) - dev_a * dev_b / nf);
         self.between.add(sum_a * (sum_b / nf));
     }
-}
-
-thread_local! {
-    /// Every column of a block less its first value: scratch space of
-    /// [`Partial::add_batch`], kept per thread so that no block allocates it.
-    static CENTERED: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// A reader of saved words.
