@@ -28,6 +28,7 @@ use rand::rngs::Xoshiro256PlusPlus;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Gamma};
 
+use crate::math;
 use crate::scenario::dist::{binomial_count, poisson_count, standard_normal, unit};
 use crate::scenario::{Dist, Scenario};
 
@@ -394,9 +395,9 @@ impl Model {
         let z = standard_normal(rng);
         tally.draw(DrawKind::Normal);
         let frailty = self.frailty_gamma.sample(rng)
-            * (drivers.complexity_on_frailty * z + self.frailty_log_shift).exp();
+            * math::exp(drivers.complexity_on_frailty * z + self.frailty_log_shift);
         tally.draw(DrawKind::Gamma);
-        let complexity = (drivers.complexity_on_build * z + self.build_log_shift).exp();
+        let complexity = math::exp(drivers.complexity_on_build * z + self.build_log_shift);
         let estimate = d.estimate.sample(rng);
         tally.draw(d.estimate.kind);
 
@@ -547,7 +548,7 @@ impl Model {
             let mut incident_hours = 0.0;
             for _ in 0..incidents {
                 let mut ttr =
-                    p.ttr_base_hours * (s.incidents.ttr_sigma * standard_normal(rng)).exp();
+                    p.ttr_base_hours * math::exp(s.incidents.ttr_sigma * standard_normal(rng));
                 tally.draw(DrawKind::Lognormal);
                 if p.seam {
                     tally.draw(DrawKind::Uniform);

@@ -337,7 +337,7 @@ impl Dist {
             Dist::Pert { min, max, beta, .. } => min + (max - min) * beta.sample(rng),
             Dist::Lognormal { median, sigma } => {
                 let z: f64 = StandardNormal.sample(rng);
-                median * (sigma * z).exp()
+                median * crate::math::exp(sigma * z)
             }
             Dist::Normal {
                 mean,
@@ -474,7 +474,7 @@ const RECIPROCALS: [f64; 64] = {
 /// (probability about 1e-16) returns a count far in the tail instead of looping.
 #[inline(always)]
 fn poisson_search(u: f64, mean: f64) -> u64 {
-    let mut term = (-mean).exp();
+    let mut term = crate::math::exp(-mean);
     let mut sum = term;
     let mut k = 0usize;
     while u >= sum && term > sum * (1.0 / (1u64 << 60) as f64) {
