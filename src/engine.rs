@@ -402,7 +402,7 @@ pub fn run_summaries(
 /// a power of two apart (8 KiB), all of a trial's writes would fall into the same
 /// set of the core's first-level cache, which holds only a dozen lines of a set,
 /// and nearly every write would miss. One line more spreads them over the sets.
-const COLUMN_STRIDE: usize = stats::SUMMARY_BLOCK + 8;
+pub const COLUMN_STRIDE: usize = stats::SUMMARY_BLOCK + 8;
 
 /// A worker thread's state in a streaming run.
 struct Worker {
