@@ -20,6 +20,7 @@ pub mod claims;
 pub mod decision;
 mod exact_sum;
 mod histogram;
+mod kernels;
 mod partial;
 mod sketch;
 

@@ -18,6 +18,7 @@ use crate::engine::Samples;
 use crate::model::{METRIC_COUNT, Metric};
 
 use super::exact_sum::ExactSum;
+use super::kernels::{ColumnLanes, Kernels, LANES};
 use super::sketch::{Sketch, from_order_key, order_key};
 use super::{best_tally, share_unit};
 
@@ -42,8 +43,13 @@ impl Moments {
     #[inline(always)]
     pub fn add_batch(&mut self, values: &[f64]) {
         if !values.is_empty() {
-            let (sum, dev, squares) = block_figures(values);
-            self.add_figures(values.len(), sum, dev, squares);
+            let lanes = block_lanes(Kernels::detect(), values);
+            self.add_figures(
+                values.len(),
+                lanes_total(lanes.sum),
+                lanes_total(lanes.dev),
+                lanes_total(lanes.squares),
+            );
         }
     }
 
@@ -125,39 +131,26 @@ impl Moments {
     }
 }
 
-/// Values summed in parallel lanes (value i in lane i mod LANES, lanes added in
-/// order): independent lanes let the processor overlap the additions, and the
-/// result is fixed by the values' order.
-const LANES: usize = 4;
-
-/// A block's sum, and the sum and sum of squares of its deviations from its first
-/// value (so that the squares lose nothing to cancellation), in one pass. The
-/// block is short, so plain sums in lanes are accurate to a few ulps; blocks are
-/// added exactly.
+/// The lanes added pairwise, in a fixed order.
 #[inline(always)]
-fn block_figures(values: &[f64]) -> (f64, f64, f64) {
+fn lanes_total(v: [f64; LANES]) -> f64 {
+    ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]))
+}
+
+/// A block's running figures (see [`kernels`]), the values after its last whole
+/// chunk included: its sum and the sum and squares of deviations from its first
+/// value (so that the squares lose nothing to cancellation), its extremes and its
+/// smallest value above zero. The block is short, so plain sums in lanes are
+/// accurate to a few ulps; blocks are added exactly.
+#[inline(always)]
+fn block_lanes(kernels: Kernels, values: &[f64]) -> ColumnLanes {
     let shift = values.first().copied().unwrap_or(0.0);
-    let mut sum = [0.0f64; LANES];
-    let mut dev = [0.0f64; LANES];
-    let mut squares = [0.0f64; LANES];
-    let chunks = values.chunks_exact(LANES);
-    let rest = chunks.remainder();
-    for c in chunks {
-        for l in 0..LANES {
-            let y = c[l] - shift;
-            sum[l] += c[l];
-            dev[l] += y;
-            squares[l] += y * y;
-        }
-    }
+    let mut lanes = kernels.column(values, shift);
+    let rest = &values[values.len() - values.len() % LANES..];
     for (l, &x) in rest.iter().enumerate() {
-        let y = x - shift;
-        sum[l] += x;
-        dev[l] += y;
-        squares[l] += y * y;
+        lanes.add(l, x, shift);
     }
-    let total = |v: [f64; LANES]| (v[0] + v[1]) + (v[2] + v[3]);
-    (total(sum), total(dev), total(squares))
+    lanes
 }
 
 /// One strategy's metric: moments, extremes and the quantile sketch.
@@ -185,41 +178,23 @@ impl Default for ColumnPartial {
 }
 
 impl ColumnPartial {
-    /// Adds a block; `figures` are its [`block_figures`].
+    /// Adds a block; `lanes` are its [`block_lanes`].
     #[inline(always)]
-    fn add_batch(&mut self, values: &[f64], figures: (f64, f64, f64)) {
-        self.moments
-            .add_figures(values.len(), figures.0, figures.1, figures.2);
-        // Extremes in f64 lanes, which vectorize; the sign of a zero extreme is
-        // settled apart, so that -0.0 < +0.0 as in `f64::total_cmp`.
-        let mut lo = [f64::INFINITY; LANES];
-        let mut hi = [f64::NEG_INFINITY; LANES];
-        let mut positive = [f64::INFINITY; LANES];
-        let chunks = values.chunks_exact(LANES);
-        let rest = chunks.remainder();
-        for c in chunks {
-            for l in 0..LANES {
-                let x = c[l];
-                lo[l] = if x < lo[l] { x } else { lo[l] };
-                hi[l] = if x > hi[l] { x } else { hi[l] };
-                // Two selects rather than one on a conjunction: both vectorize.
-                let p = if x > 0.0 { x } else { f64::INFINITY };
-                positive[l] = if p < positive[l] { p } else { positive[l] };
-            }
-        }
-        for (l, &x) in rest.iter().enumerate() {
-            lo[l] = if x < lo[l] { x } else { lo[l] };
-            hi[l] = if x > hi[l] { x } else { hi[l] };
-            positive[l] = if x > 0.0 && x < positive[l] {
-                x
-            } else {
-                positive[l]
-            };
-        }
-        let mut low = lo
+    fn add_batch(&mut self, values: &[f64], lanes: &ColumnLanes) {
+        self.moments.add_figures(
+            values.len(),
+            lanes_total(lanes.sum),
+            lanes_total(lanes.dev),
+            lanes_total(lanes.squares),
+        );
+        // The sign of a zero extreme is settled apart, so that -0.0 < +0.0 as in
+        // `f64::total_cmp`.
+        let mut low = lanes
+            .lo
             .into_iter()
             .fold(f64::INFINITY, |a, b| if b < a { b } else { a });
-        let mut high = hi
+        let mut high = lanes
+            .hi
             .into_iter()
             .fold(f64::NEG_INFINITY, |a, b| if b > a { b } else { a });
         let has = |bits: u64| values.iter().any(|x| x.to_bits() == bits);
@@ -233,7 +208,7 @@ impl ColumnPartial {
             self.min_key = self.min_key.min(order_key(low));
             self.max_key = self.max_key.max(order_key(high));
         }
-        self.min_positive = positive.into_iter().fold(self.min_positive, f64::min);
+        self.min_positive = lanes.positive.into_iter().fold(self.min_positive, f64::min);
         self.sketch.add_all(values);
     }
 
@@ -443,36 +418,35 @@ impl Partial {
     /// Adds one batch: `columns[strategy * METRIC_COUNT + metric]` holds its
     /// values in trial order, every column of the same length.
     pub fn add_batch(&mut self, columns: &[&[f64]]) {
+        let kernels = Kernels::detect();
         #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU has just been found to support AVX2.
-            unsafe { self.add_batch_avx2(columns) };
+        if kernels == Kernels::Avx2 {
+            // SAFETY: the processor has AVX2 (that is when `detect` chooses it).
+            unsafe { self.add_batch_avx2(kernels, columns) };
             return;
         }
-        self.add_batch_portable(columns);
+        self.add_batch_with(kernels, columns);
     }
 
-    /// [`Partial::add_batch`] compiled for AVX2: its loops are written in lanes of
-    /// four f64, which AVX2 works in one instruction rather than SSE2's two.
-    /// The arithmetic is the same IEEE operations in the same order (Rust never
-    /// fuses a multiply and an add on its own), so the results are bit for bit
-    /// those of the portable build: a run gives the same output on any x86-64.
+    /// [`Partial::add_batch`] compiled for AVX2 throughout, for the loops outside
+    /// the [`kernels`] (the lowest strategy per trial, regret) too. The results
+    /// are bit for bit those of the portable build.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    fn add_batch_avx2(&mut self, columns: &[&[f64]]) {
-        self.add_batch_portable(columns);
+    fn add_batch_avx2(&mut self, kernels: Kernels, columns: &[&[f64]]) {
+        self.add_batch_with(kernels, columns);
     }
 
     #[inline(always)]
-    fn add_batch_portable(&mut self, columns: &[&[f64]]) {
+    fn add_batch_with(&mut self, kernels: Kernels, columns: &[&[f64]]) {
         let k = self.strategies;
         debug_assert_eq!(columns.len(), k * METRIC_COUNT);
         let len = columns.first().map_or(0, |c| c.len());
         let mut sums = Vec::with_capacity(columns.len());
         for (partial, values) in self.columns.iter_mut().zip(columns) {
-            let figures = block_figures(values);
-            partial.add_batch(values, figures);
-            sums.push((figures.0, figures.1));
+            let lanes = block_lanes(kernels, values);
+            partial.add_batch(values, &lanes);
+            sums.push((lanes_total(lanes.sum), lanes_total(lanes.dev)));
         }
         let per = k * k.saturating_sub(1) / 2;
         for m in Metric::ALL {
@@ -481,7 +455,11 @@ impl Partial {
             for a in 0..k {
                 for b in a + 1..k {
                     let (ia, ib) = (at(a), at(b));
-                    self.pairs[p].add_batch([columns[ia], columns[ib]], [sums[ia], sums[ib]]);
+                    self.pairs[p].add_batch(
+                        kernels,
+                        [columns[ia], columns[ib]],
+                        [sums[ia], sums[ib]],
+                    );
                     p += 1;
                 }
             }
@@ -636,42 +614,27 @@ impl Partial {
 
 impl PairPartial {
     /// Adds a block of both strategies' values, with each column's block sum and
-    /// sum of deviations from its first value (see [`block_figures`]).
+    /// sum of deviations from its first value (see [`block_lanes`]).
     #[inline(always)]
-    fn add_batch(&mut self, values: [&[f64]; 2], sums: [(f64, f64); 2]) {
+    fn add_batch(&mut self, kernels: Kernels, values: [&[f64]; 2], sums: [(f64, f64); 2]) {
         let [a, b] = values;
         let n = a.len();
         if n == 0 {
             return;
         }
-        // Deviations from each column's first value, as in `block_figures`, so
+        // Deviations from each column's first value, as in `block_lanes`, so
         // that the co-moment loses nothing to cancellation.
-        let (shift_a, shift_b) = (a[0], b[0]);
-        // Counts in f64 (exact far beyond a block's length): a comparison then
-        // becomes a mask and an addition, and the loop vectorizes.
-        let mut better = [0.0f64; LANES];
-        let mut tie = [0.0f64; LANES];
-        let mut cross = [0.0f64; LANES];
-        for (x, y) in a.chunks_exact(LANES).zip(b.chunks_exact(LANES)) {
-            for l in 0..LANES {
-                better[l] += if x[l] < y[l] { 1.0 } else { 0.0 };
-                tie[l] += if x[l] == y[l] { 1.0 } else { 0.0 };
-                cross[l] += (x[l] - shift_a) * (y[l] - shift_b);
-            }
-        }
+        let shifts = (a[0], b[0]);
+        let mut lanes = kernels.pair(a, b, shifts);
         let tail = n - n % LANES;
         for (l, i) in (tail..n).enumerate() {
-            better[l] += if a[i] < b[i] { 1.0 } else { 0.0 };
-            tie[l] += if a[i] == b[i] { 1.0 } else { 0.0 };
-            cross[l] += (a[i] - shift_a) * (b[i] - shift_b);
+            lanes.add(l, a[i], b[i], shifts);
         }
-        let total = |v: [f64; LANES]| (v[0] + v[1]) + (v[2] + v[3]);
-        self.better += total(better) as u64;
-        self.tie += total(tie) as u64;
-        let nf = n as f64;
-        let [(sum_a, dev_a), (sum_b, dev_b)] = sums;
-        self.within.add(total(cross) - dev_a * dev_b / nf);
-        self.between.add(sum_a * (sum_b / nf));
+        self.better += lanes.better.iter().sum::<u64>();
+        self.tie += lanes.tie.iter().sum::<u64>();
+        self.within
+            .add(lanes_total(lanes.cross) - sums[0].1 * sums[1].1 / n as f64);
+        self.between.add(sums[0].0 * (sums[1].0 / n as f64));
     }
 }
 
