@@ -161,8 +161,8 @@ pub struct RunOptions {
     /// Master seed (overrides the scenario's `seed`).
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
-    /// Worker threads; results do not depend on it. Default: one per core.
-    #[arg(long, value_name = "T", default_value_t = 0)]
+    /// Worker threads, 1 to 1024; results do not depend on it. Default: one per core.
+    #[arg(long, value_name = "T", default_value_t = 0, value_parser = threads_parser())]
     pub threads: usize,
     /// Output folder. Default: under output/, named after the scenario file
     /// (run: output/<name>/; check: output/<name>/check/; sweep: output/<name>-sweep/).
@@ -187,8 +187,8 @@ pub struct MergeArgs {
     /// Replace an earlier result in the run folder.
     #[arg(long)]
     pub force: bool,
-    /// Worker threads for the statistics; results do not depend on it.
-    #[arg(long, value_name = "T", default_value_t = 0)]
+    /// Worker threads for the statistics, 1 to 1024; results do not depend on it.
+    #[arg(long, value_name = "T", default_value_t = 0, value_parser = threads_parser())]
     pub threads: usize,
     /// Also write trials.csv.
     #[arg(long)]
@@ -1261,6 +1261,16 @@ fn metric_and_stat(metric: &str, stat: &str) -> Result<(Metric, String), CliErro
         )));
     }
     Ok((m, stat.to_string()))
+}
+
+/// Most worker threads `--threads` accepts: far above any machine's cores, far
+/// below the count at which creating the threads alone takes minutes (and cannot
+/// be interrupted).
+pub const MAX_THREADS: usize = 1024;
+
+/// `--threads`: 0 (the default: one per core) to [`MAX_THREADS`].
+fn threads_parser() -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::<usize>::new().range(0..=MAX_THREADS as u64)
 }
 
 fn threads_of(requested: usize) -> usize {

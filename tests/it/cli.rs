@@ -824,3 +824,62 @@ fn chart_on_a_folder_that_is_not_a_run_folder_fails_clearly() {
     assert_eq!(o.status.code(), Some(1));
     assert!(!stderr(&o).is_empty());
 }
+
+/// Runs the binary in `dir`, killing it (and failing) after `limit`.
+fn run_with_limit(dir: &Path, args: &[&str], limit: std::time::Duration) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tradeoff-sim"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the tradeoff-sim binary starts");
+    let started = std::time::Instant::now();
+    while child.try_wait().expect("waits on the child").is_none() {
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("tradeoff-sim {args:?} still ran after {limit:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("collects the output")
+}
+
+#[test]
+fn an_absurd_thread_count_is_refused_at_once_with_the_allowed_range() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let seed = seed_path();
+    for args in [
+        vec![
+            "run",
+            seed.as_str(),
+            "--trials",
+            "100",
+            "--threads",
+            "100000",
+        ],
+        vec![
+            "check",
+            seed.as_str(),
+            "--trials",
+            "100",
+            "--threads",
+            "100000",
+        ],
+        vec!["merge", "nowhere", "--threads", "100000"],
+    ] {
+        let o = run_with_limit(tmp.path(), &args, std::time::Duration::from_secs(10));
+        assert_eq!(o.status.code(), Some(2), "{args:?} stderr:\n{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("--threads") && stderr(&o).contains("1024"),
+            "{args:?}: names the option and the most it allows:\n{}",
+            stderr(&o)
+        );
+        assert!(
+            listing(tmp.path()).is_empty(),
+            "{args:?} wrote {:?}",
+            listing(tmp.path())
+        );
+    }
+}
