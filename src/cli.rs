@@ -46,6 +46,41 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// Parses the process's command line like [`Parser::parse`] (printing the error
+    /// and exiting on bad usage), and also records the order of sweep's `--values`
+    /// and `--range`, so that each goes with its own `--param`.
+    pub fn parse_ordered() -> Cli {
+        Self::try_parse_ordered_from(std::env::args_os()).unwrap_or_else(|e| e.exit())
+    }
+
+    /// [`Cli::parse_ordered`] on the given arguments (the first is the program name).
+    pub fn try_parse_ordered_from<I, T>(args: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        use clap::{CommandFactory, FromArgMatches};
+        let mut command = Cli::command();
+        let matches = command.try_get_matches_from_mut(args)?;
+        let mut cli = Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))?;
+        if let (Command::Sweep(sweep), Some(("sweep", m))) =
+            (&mut cli.command, matches.subcommand())
+        {
+            let mut lists: Vec<(usize, bool, String)> = Vec::new();
+            for (id, is_range) in [("values", false), ("range", true)] {
+                if let (Some(indices), Some(values)) = (m.indices_of(id), m.get_many::<String>(id))
+                {
+                    lists.extend(indices.zip(values).map(|(i, v)| (i, is_range, v.clone())));
+                }
+            }
+            lists.sort_by_key(|(i, _, _)| *i);
+            sweep.lists_in_order = lists.into_iter().map(|(_, r, v)| (r, v)).collect();
+        }
+        Ok(cli)
+    }
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Simulate a scenario and write summary.csv, comparison.csv, histograms.csv and
@@ -211,6 +246,11 @@ pub struct SweepArgs {
     /// Values for a --param: lo:hi:steps, evenly spaced, both ends included.
     #[arg(long, value_name = "LO:HI:STEPS")]
     pub range: Vec<String>,
+    /// Every --values and --range in command-line order (`true` for a range), which
+    /// the two fields above lose; filled by [`Cli::parse_ordered`]. When empty (the
+    /// arguments were built in code), the lists may not mix the two kinds.
+    #[arg(skip)]
+    pub lists_in_order: Vec<(bool, String)>,
     /// The metric the table and crossovers use.
     #[arg(long, default_value = "total_cost")]
     pub metric: String,
@@ -1208,11 +1248,26 @@ fn sweep_params(args: &SweepArgs) -> Result<Vec<SweepParam>, CliError> {
             "a sweep takes one or two --param".to_string(),
         ));
     }
-    let mut lists = args
-        .values
-        .iter()
-        .map(|v| sweeping::parse_values(v))
-        .chain(args.range.iter().map(|r| sweeping::parse_range(r)));
+    let in_order: Vec<(bool, String)> = if args.lists_in_order.is_empty() {
+        if !args.values.is_empty() && !args.range.is_empty() {
+            return Err(CliError::Usage(
+                "cannot tell which of --values and --range goes with which --param; write them inline: --param KEY=a,b,c --param KEY=lo:hi:steps".to_string(),
+            ));
+        }
+        let values = args.values.iter().map(|v| (false, v.clone()));
+        values
+            .chain(args.range.iter().map(|r| (true, r.clone())))
+            .collect()
+    } else {
+        args.lists_in_order.clone()
+    };
+    let mut lists = in_order.iter().map(|(is_range, list)| {
+        if *is_range {
+            sweeping::parse_range(list)
+        } else {
+            sweeping::parse_values(list)
+        }
+    });
     let mut params = Vec::new();
     for p in &args.param {
         let (key, values) = match p.split_once('=') {

@@ -149,3 +149,39 @@ fn compare_puts_each_scenario_beside_its_own_run() {
         "{text}"
     );
 }
+
+#[test]
+fn sweep_pairs_each_range_and_value_list_with_its_own_param_in_command_line_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sweep");
+    // A range first and a value list second: the governance gets the range and
+    // the hourly rate the values, not the other way round.
+    let o = run_in(
+        dir.path(),
+        &[
+            "sweep",
+            scenario("seed.toml").to_str().unwrap(),
+            "--param",
+            "strategies.hybrid.governance",
+            "--range",
+            "0.2:0.8:2",
+            "--param",
+            "cost.hourly_rate",
+            "--values",
+            "100,200",
+            "--trials",
+            "200",
+            "--charts",
+            "none",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = fs::read_to_string(out.join("sweep.csv")).unwrap();
+    let row = csv.lines().nth(1).unwrap();
+    assert!(
+        row.contains(",strategies.hybrid.governance,0.2,cost.hourly_rate,100,"),
+        "{row}"
+    );
+}
