@@ -1300,6 +1300,52 @@ fn sweep_params(args: &SweepArgs) -> Result<Vec<SweepParam>, CliError> {
     Ok(params)
 }
 
+/// Refuses a sweep that would silently not vary what it names: `trials` or `seed`
+/// (every point runs on the same ones), a key swept twice or overlapping the other
+/// parameter, a key also fixed by `--set` (the sweep would override it), and a
+/// value listed twice.
+fn check_sweep_keys(params: &[SweepParam], base: &[Override]) -> Result<(), CliError> {
+    // `a` is `b`, or a table or array element that holds `b`.
+    let covers = |a: &str, b: &str| {
+        b.strip_prefix(a)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+    };
+    let overlap = |a: &str, b: &str| covers(a, b) || covers(b, a);
+    for (i, p) in params.iter().enumerate() {
+        if p.key == "trials" || p.key == "seed" {
+            return Err(CliError::Usage(format!(
+                "--param {}: every point of a sweep runs on the same trials and seed (common random numbers); set them with --{} instead",
+                p.key, p.key
+            )));
+        }
+        if let Some(q) = params[..i].iter().find(|q| overlap(&q.key, &p.key)) {
+            return Err(CliError::Usage(format!(
+                "--param {}: overlaps --param {}; a sweep's two parameters must be different keys",
+                p.key, q.key
+            )));
+        }
+        if let Some(o) = base.iter().find(|o| overlap(&o.key, &p.key)) {
+            return Err(CliError::Usage(format!(
+                "--set {o}: fixes what --param {} sweeps; drop one of them",
+                p.key
+            )));
+        }
+        let same = |a: &str, b: &str| match (a.parse::<f64>(), b.parse::<f64>()) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => a == b,
+        };
+        for (j, v) in p.values.iter().enumerate() {
+            if let Some(w) = p.values[..j].iter().find(|w| same(w, v)) {
+                return Err(CliError::Usage(format!(
+                    "--param {}: the value {v} is listed twice ({w} and {v}); list each value once",
+                    p.key
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn metric_and_stat(metric: &str, stat: &str) -> Result<(Metric, String), CliError> {
     let m = Metric::from_id(metric).ok_or_else(|| {
         let ids: Vec<&str> = Metric::ALL.iter().map(|m| m.id()).collect();
@@ -1340,6 +1386,7 @@ fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let params = sweep_params(args)?;
     let (metric, stat) = metric_and_stat(&args.metric, &args.stat)?;
     let base = parse_overrides(&args.run.set)?;
+    check_sweep_keys(&params, &base)?;
     let threads = threads_of(args.run.threads);
     let plan = SweepPlan {
         scenario: &args.scenario,

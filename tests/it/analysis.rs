@@ -185,3 +185,58 @@ fn sweep_pairs_each_range_and_value_list_with_its_own_param_in_command_line_orde
         "{row}"
     );
 }
+
+/// A sweep whose points would not differ in what it names is refused before any
+/// run, with exit 2, saying why and what to do instead.
+#[test]
+fn sweep_refuses_params_it_would_not_really_vary() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = scenario("seed.toml");
+    let seed = seed.to_str().unwrap();
+    let cases: [(&[&str], &str); 6] = [
+        (&["--param", "trials", "--values", "1000,2000"], "--trials"),
+        (&["--param", "seed", "--values", "1,2"], "--seed"),
+        (
+            &[
+                "--param",
+                "strategies.hybrid.governance=0.2,0.5",
+                "--param",
+                "strategies.hybrid.governance=0.3,0.4",
+            ],
+            "overlaps",
+        ),
+        (
+            &[
+                "--param",
+                "strategies.hybrid=0.2,0.5",
+                "--param",
+                "strategies.hybrid.governance=0.3,0.4",
+            ],
+            "overlaps",
+        ),
+        (
+            &[
+                "--param",
+                "strategies.hybrid.governance=0.2,0.5",
+                "--set",
+                "strategies.hybrid.governance=0.9",
+            ],
+            "--set strategies.hybrid.governance=0.9: fixes what --param",
+        ),
+        (
+            &["--param", "strategies.hybrid.governance=0.2,0.20,0.5"],
+            "listed twice",
+        ),
+    ];
+    for (extra, expected) in cases {
+        let mut args = vec!["sweep", seed, "--trials", "100", "--charts", "none"];
+        args.extend_from_slice(extra);
+        let o = run_in(dir.path(), &args);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(expected), "{extra:?}: {}", stderr(&o));
+        assert!(
+            !dir.path().join("output").exists(),
+            "{extra:?} wrote output/"
+        );
+    }
+}
