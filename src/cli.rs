@@ -668,6 +668,7 @@ fn run_shard(
     let simulated = simulated?;
     let elapsed = started.elapsed();
     check_stop(stop)?;
+    let partial = shard::encode(&simulated);
     let manifest = ShardManifest {
         tool: env!("CARGO_PKG_NAME").into(),
         version: env!("CARGO_PKG_VERSION").into(),
@@ -684,11 +685,12 @@ fn run_shard(
         seed: scenario.seed,
         trials: scenario.trials,
         strategies: scenario.strategies.len(),
+        partial_sha256: sha256_hex(&partial),
     };
     let mut json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
     json.push(b'\n');
     let written = [
-        staging.write(shard::PARTIAL, &shard::encode(&simulated))?,
+        staging.write(shard::PARTIAL, &partial)?,
         staging.write("manifest.json", &json)?,
     ];
     check_stop(stop)?;
@@ -709,6 +711,14 @@ fn run_shard(
     Ok(out)
 }
 
+/// Whether two paths name the same folder (both canonicalised when they exist).
+fn same_folder(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
 /// `merge`: check that the parts are every shard of one run, join them in shard
 /// order, and finish the run exactly as a single machine would.
 fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
@@ -722,13 +732,44 @@ fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
                 format!("cannot read manifest.json ({e}); give folders written by run --shard"),
             )
         })?;
-        let m: ShardManifest = serde_json::from_slice(&text)
-            .map_err(|e| bad(dir, format!("not a shard folder's manifest: {e}")))?;
-        if m.kind != "shard" {
-            return Err(bad(dir, format!("a {} folder, not a shard", m.kind)));
+        // The kind first: a run, sweep or compare folder is named as such, not by
+        // the first field a shard manifest would need that it lacks.
+        // A run folder's manifest has no `kind`.
+        let kind = serde_json::from_slice::<serde_json::Value>(&text)
+            .ok()
+            .filter(|v| v.get("tool").and_then(|t| t.as_str()) == Some(env!("CARGO_PKG_NAME")))
+            .map(|v| {
+                v.get("kind")
+                    .and_then(|k| k.as_str())
+                    .unwrap_or("run")
+                    .to_string()
+            });
+        match kind.as_deref() {
+            Some("shard") => {}
+            Some(kind) => {
+                return Err(bad(
+                    dir,
+                    format!(
+                        "a {kind} folder, not a shard; give the folders written by run --shard I/N"
+                    ),
+                ));
+            }
+            None => {
+                return Err(bad(
+                    dir,
+                    "manifest.json is not a tradeoff-sim manifest; give the folders written by run --shard I/N".into(),
+                ));
+            }
         }
+        let m: ShardManifest = serde_json::from_slice(&text).map_err(|e| {
+            bad(
+                dir,
+                format!("damaged shard manifest ({e}); run this shard again"),
+            )
+        })?;
         parts.push((m, dir.clone()));
     }
+
     parts.sort_by_key(|(m, _)| m.shard);
     let (first, first_dir) = &parts[0];
     for (m, dir) in &parts {
@@ -769,6 +810,12 @@ fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(&scenario.name));
+    if let Some(dir) = args.parts.iter().find(|dir| same_folder(&destination, dir)) {
+        return Err(bad(
+            dir,
+            "is one of the parts being merged, and the run folder would replace it; give --out another folder".into(),
+        ));
+    }
     let keep = engine::keeps_samples(scenario.trials, scenario.strategies.len());
     if args.trials_csv && !keep {
         return Err(CliError::Usage(format!(
@@ -781,11 +828,18 @@ fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let mut merged: Option<engine::Simulated> = None;
     for (m, dir) in &parts {
         let path = dir.join(shard::PARTIAL);
-        let bytes = std::fs::read(&path).map_err(|source| OutputError::Io {
-            path: path.clone(),
-            action: "cannot read",
-            source,
+        let bytes = std::fs::read(&path).map_err(|e| {
+            bad(
+                &path,
+                format!("cannot read ({e}); a shard folder holds partial.bin and manifest.json"),
+            )
         })?;
+        if sha256_hex(&bytes) != m.partial_sha256 {
+            return Err(bad(
+                &path,
+                "does not match the checksum its manifest.json records (damaged, or copied from another shard or run); run this shard again".into(),
+            ));
+        }
         let part = shard::decode(&bytes).map_err(|why| bad(&path, why))?;
         let expected = (m.end_batch * BATCH_TRIALS).min(m.trials)
             - (m.first_batch * BATCH_TRIALS).min(m.trials);
