@@ -965,6 +965,47 @@ impl Reader<'_> {
         }
     }
 
+    /// A name shown on tables and charts (`title`, a strategy's `label`, a risk's
+    /// `name`): a string that is not blank and holds no control character (a
+    /// newline or tab would break the console tables and chart labels).
+    fn display_name(
+        &mut self,
+        t: &mut Tbl<'_, '_>,
+        key: &'static str,
+        default: Option<&str>,
+    ) -> String {
+        let text = self.string(t, key, default);
+        let path = t.key_path(key);
+        if let Some(v) = t.get(key)
+            && matches!(v.get_ref(), DeValue::String(_))
+        {
+            if text.trim().is_empty() {
+                self.problem(
+                    v.span(),
+                    &path,
+                    format!(
+                        "must not be blank, got {text:?}; it names this on tables and charts{}",
+                        if default.is_some() {
+                            " (leave the key out for the default)"
+                        } else {
+                            ""
+                        }
+                    ),
+                );
+            } else if let Some(c) = text.chars().find(|c| c.is_control()) {
+                self.problem(
+                    v.span(),
+                    &path,
+                    format!(
+                        "must be one line of printable text, got {text:?} with the control character {:?}",
+                        c
+                    ),
+                );
+            }
+        }
+        text
+    }
+
     /// A number, or `{ g0 = .., g1 = .., k = 1 }` for a value that depends on
     /// governance. Both ends must satisfy `check`; the curve lies between them.
     fn curve_value(&mut self, v: &Value<'_>, path: &str, check: Check) -> GovernanceCurve {
@@ -1262,7 +1303,7 @@ impl Reader<'_> {
     }
 
     fn scenario(&mut self, mut root: Tbl<'_, '_>, name: &str) -> Scenario {
-        let title = self.string(&mut root, "title", Some(name));
+        let title = self.display_name(&mut root, "title", Some(name));
         let description = self.string(&mut root, "description", Some(""));
         let currency = self.string(&mut root, "currency", Some("USD"));
         if let Some(v) = root.get("currency")
@@ -1626,7 +1667,18 @@ impl Reader<'_> {
                 continue;
             };
             let mut t = Tbl::new(path, Some(st), value.span());
-            let label = self.string(&mut t, "label", Some(id));
+            let label = self.display_name(&mut t, "label", Some(id));
+            if let Some(earlier) = out.iter().find(|s: &&Strategy| s.label == label) {
+                let span = t.get("label").map_or(key.span(), |v| v.span());
+                self.problem(
+                    span,
+                    &format!("{}.label", t.path),
+                    format!(
+                        "{label:?} is already the label of strategies.{}; each strategy needs its own label to be told apart on tables and charts",
+                        earlier.id
+                    ),
+                );
+            }
             let governance = self.number(&mut t, "governance", None, Check::Probability);
             let s = Strategy {
                 id: id.to_string(),
@@ -1729,7 +1781,7 @@ impl Reader<'_> {
                 continue;
             };
             let mut t = Tbl::new(path.clone(), Some(rt), item.span());
-            let name = self.string(&mut t, "name", None);
+            let name = self.display_name(&mut t, "name", None);
             if !name.is_empty() && out.iter().any(|r| r.name == name) {
                 let span = t.get("name").map_or(item.span(), |v| v.span());
                 self.problem(

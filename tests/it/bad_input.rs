@@ -530,6 +530,21 @@ bad_scenarios! {
     rejects_a_file_of_comments_only:
         "only_comments.toml", line 1, key Some("build.plan_weeks"), hints ["missing"], problems 7;
 
+    // Names shown on tables and charts.
+    rejects_a_blank_strategy_label:
+        "label_blank.toml", line 29, key Some("strategies.ux_led.label"),
+            hints ["must not be blank", "leave the key out"];
+    rejects_a_strategy_label_with_a_newline:
+        "label_control_character.toml", line 29, key Some("strategies.ux_led.label"),
+            hints ["one line of printable text", "'\\n'"];
+    rejects_a_strategy_label_that_another_strategy_already_has:
+        "label_duplicate.toml", line 29, key Some("strategies.ux_led.label"),
+            hints ["already the label of strategies.backend_led", "its own label"];
+    rejects_an_empty_risk_name:
+        "risk_name_empty.toml", line 40, key Some("risks[0].name"), hints ["must not be blank"];
+    rejects_a_title_with_a_tab:
+        "title_tab.toml", line 4, key Some("title"), hints ["one line of printable text"];
+
     // Several problems: each has its own test below; this one checks the first.
     rejects_several_problems_starting_with_the_first:
         "several_problems.toml", line 6, key Some("build.plan_weeks"),
