@@ -1608,8 +1608,22 @@ fn compare(args: &CompareArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let overrides = parse_overrides(&args.run.set)?;
     // Check every file before creating anything.
     let mut names = Vec::new();
+    let mut first_currency: Option<(String, &Path)> = None;
     for p in &args.scenarios {
-        names.push(scenario::from_path_with(p, &overrides)?.name);
+        let s = scenario::from_path_with(p, &overrides)?;
+        match &first_currency {
+            None => first_currency = Some((s.currency.clone(), p)),
+            Some((currency, first)) if *currency != s.currency => {
+                return Err(CliError::Usage(format!(
+                    "{}: costs in {}, but {} has them in {currency}; compare puts costs on one axis, so every scenario needs the same currency",
+                    p.display(),
+                    s.currency,
+                    first.display()
+                )));
+            }
+            Some(_) => {}
+        }
+        names.push(s.name);
     }
     let destination = args
         .run

@@ -240,3 +240,34 @@ fn sweep_refuses_params_it_would_not_really_vary() {
         );
     }
 }
+
+#[test]
+fn compare_refuses_scenarios_in_different_currencies_before_running() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = scenario("seed.toml");
+    let text = fs::read_to_string(&seed).unwrap();
+    let euro = dir.path().join("seed-eur.toml");
+    assert!(text.contains("currency = \"USD\""));
+    fs::write(
+        &euro,
+        text.replace("currency = \"USD\"", "currency = \"EUR\""),
+    )
+    .unwrap();
+    let o = run_in(
+        dir.path(),
+        &[
+            "compare",
+            seed.to_str().unwrap(),
+            euro.to_str().unwrap(),
+            "--trials",
+            "200",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("seed-eur.toml: costs in EUR") && err.contains("seed.toml has them in USD"),
+        "{err}"
+    );
+    assert!(!dir.path().join("output").exists(), "nothing written");
+}
