@@ -614,11 +614,14 @@ fn run_until_stopped(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliErr
     finish_run(finish, simulated, stop)
 }
 
-/// `I/N` with 0 <= I < N.
+/// Most shards a run may be cut into.
+pub const MAX_SHARDS: u64 = 100_000;
+
+/// `I/N` with 0 <= I < N <= [`MAX_SHARDS`].
 fn parse_shard(spec: &str) -> Result<(u64, u64), CliError> {
     let bad = || {
         CliError::Usage(format!(
-            "--shard: expected I/N with 0 <= I < N, e.g. 0/4; got {spec:?}"
+            "--shard: expected I/N with 0 <= I < N <= {MAX_SHARDS}, e.g. 0/4; got {spec:?}"
         ))
     };
     let (i, n) = spec.split_once('/').ok_or_else(bad)?;
@@ -626,7 +629,7 @@ fn parse_shard(spec: &str) -> Result<(u64, u64), CliError> {
         i.trim().parse().map_err(|_| bad())?,
         n.trim().parse().map_err(|_| bad())?,
     );
-    if n == 0 || i >= n || n > 100_000 {
+    if n == 0 || i >= n || n > MAX_SHARDS {
         return Err(bad());
     }
     Ok((i, n))

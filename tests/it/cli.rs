@@ -883,3 +883,39 @@ fn an_absurd_thread_count_is_refused_at_once_with_the_allowed_range() {
         );
     }
 }
+
+#[test]
+fn a_shard_count_or_sweep_range_over_its_limit_is_refused_naming_the_limit() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let seed = seed_path();
+    for (args, limit) in [
+        (
+            vec!["run", seed.as_str(), "--shard", "0/1000000"],
+            "N <= 100000",
+        ),
+        (
+            vec![
+                "sweep",
+                seed.as_str(),
+                "--param",
+                "cost.hourly_rate",
+                "--range",
+                "100:200:100000",
+            ],
+            "from 2 to 400",
+        ),
+    ] {
+        let o = run_in(tmp.path(), &args);
+        assert_eq!(o.status.code(), Some(2), "{args:?} stderr:\n{}", stderr(&o));
+        assert!(
+            stderr(&o).contains(limit),
+            "{args:?}: says {limit:?}:\n{}",
+            stderr(&o)
+        );
+        assert!(
+            listing(tmp.path()).is_empty(),
+            "{args:?} wrote {:?}",
+            listing(tmp.path())
+        );
+    }
+}
