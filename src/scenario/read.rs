@@ -538,6 +538,16 @@ impl Check {
     }
 }
 
+/// A number as a reader would write it: plain where that is short, else in
+/// exponent form (`1e308`, not three hundred digits; `1e-300`, not as many zeros).
+fn readable(x: f64) -> String {
+    if x != 0.0 && x.is_finite() && !(1e-6..1e15).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
 /// Where a distribution's draws must fall.
 #[derive(Clone, Copy, Debug)]
 enum Support {
@@ -843,7 +853,7 @@ impl Reader<'_> {
             self.problem(
                 v.span(),
                 path,
-                format!("must be {}, got {value}", check.describe()),
+                format!("must be {}, got {}", check.describe(), readable(value)),
             );
             return None;
         }

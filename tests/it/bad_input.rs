@@ -530,6 +530,10 @@ bad_scenarios! {
     rejects_a_file_of_comments_only:
         "only_comments.toml", line 1, key Some("build.plan_weeks"), hints ["missing"], problems 7;
 
+    rejects_a_huge_float_writing_it_short:
+        "number_huge_float.toml", line 6, key Some("build.plan_weeks"),
+            hints ["between 0.1 and 1040, got 1e308"];
+
     // Names shown on tables and charts.
     rejects_a_blank_strategy_label:
         "label_blank.toml", line 29, key Some("strategies.ux_led.label"),
