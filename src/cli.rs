@@ -412,14 +412,27 @@ impl CliError {
 }
 
 /// Runs the parsed command; returns the text for stdout.
+/// A draw that overflowed to infinity comes from the scenario's values: name the
+/// file first, as every other problem with the scenario does.
+fn in_scenario(path: &Path, result: Result<String, CliError>) -> Result<String, CliError> {
+    match result {
+        Err(CliError::Engine(e @ EngineError::NotFinite { .. })) => {
+            Err(CliError::Usage(format!("{}: {e}", path.display())))
+        }
+        other => other,
+    }
+}
+
 pub fn execute(cli: Cli, stop: &AtomicBool) -> Result<String, CliError> {
     match cli.command {
-        Command::Run(args) => run(&args, stop),
+        Command::Run(args) => in_scenario(&args.scenario, run(&args, stop)),
         Command::Merge(args) => merge(&args, stop),
-        Command::Check(args) => check(&args, stop),
-        Command::Sweep(args) => sweep(&args, stop),
+        Command::Check(args) => in_scenario(&args.scenario, check(&args, stop)),
+        Command::Sweep(args) => in_scenario(&args.scenario, sweep(&args, stop)),
         Command::Compare(args) => compare(&args, stop),
-        Command::Sensitivity(args) => sensitivity::sensitivity(&args, stop),
+        Command::Sensitivity(args) => {
+            in_scenario(&args.scenario, sensitivity::sensitivity(&args, stop))
+        }
         Command::Chart { run_folder, charts } => {
             let Some(format) = charts.format() else {
                 return Ok("--charts none: nothing to draw\n".to_string());

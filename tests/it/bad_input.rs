@@ -800,3 +800,48 @@ fn listing(dir: &Path) -> Vec<std::ffi::OsString> {
     names.sort();
     names
 }
+
+/// A scenario whose values are each allowed but whose draws overflow a double is
+/// only found by running it: the run still names the file first, then the
+/// strategy and metric, and says how to fix it; exit 2 and nothing written.
+#[test]
+fn a_draw_that_overflows_names_the_file_strategy_and_metric() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let scenario = tmp.path().join("overflow.toml");
+    let text = MINIMAL
+        .replace("backend_led = 0.05", "backend_led = 1")
+        .replace(
+            "delay_weeks = { lognormal = { median = 3, sigma = 0.5 } }",
+            "delay_weeks = { lognormal = { median = 1e300, sigma = 50 } }",
+        );
+    assert_ne!(text, MINIMAL);
+    std::fs::write(&scenario, text).expect("write the scenario");
+    let path = scenario.display().to_string();
+    for args in [
+        vec!["run", path.as_str(), "--out", "{out}", "--charts", "none"],
+        vec![
+            "sweep",
+            path.as_str(),
+            "--param",
+            "cost.hourly_rate=100,200",
+            "--out",
+            "{out}",
+            "--charts",
+            "none",
+        ],
+    ] {
+        let refusal = refuse_in(tmp.path(), "overflowing draw", &args);
+        refusal.assert_usage_error();
+        let err = refusal.stderr();
+        assert!(
+            err.starts_with(&format!("error: {path}: strategies.backend_led: ")),
+            "{}: names the file first; stderr:\n{err}",
+            refusal.label
+        );
+        assert!(
+            err.contains("bound the heavy tails"),
+            "{}: says how to fix it; stderr:\n{err}",
+            refusal.label
+        );
+    }
+}
