@@ -193,8 +193,9 @@ pub struct RunOptions {
     /// Number of trials (overrides the scenario's `trials`).
     #[arg(long, value_name = "N")]
     pub trials: Option<u64>,
-    /// Master seed (overrides the scenario's `seed`).
-    #[arg(long, value_name = "S")]
+    /// Master seed, 0 to 9223372036854775807 like the scenario's `seed` (which it
+    /// overrides), so that any run can be written down as a scenario file.
+    #[arg(long, value_name = "S", value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     pub seed: Option<u64>,
     /// Worker threads, 1 to 1024; results do not depend on it. Default: one per core.
     #[arg(long, value_name = "T", default_value_t = 0, value_parser = threads_parser())]

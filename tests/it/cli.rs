@@ -919,3 +919,21 @@ fn a_shard_count_or_sweep_range_over_its_limit_is_refused_naming_the_limit() {
         );
     }
 }
+
+/// The file's `seed` is a TOML integer (at most 2^63 - 1); `--seed` takes the same
+/// range, so a run's seed from its manifest can always be put back in the file.
+#[test]
+fn seed_on_the_command_line_has_the_range_of_the_file() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let out = tmp.path().join("run");
+    let o = run_seed(tmp.path(), 100, &out, &["--seed", "18446744073709551615"]);
+    assert_eq!(o.status.code(), Some(2), "stderr:\n{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--seed") && stderr(&o).contains("9223372036854775807"),
+        "names the option and its range:\n{}",
+        stderr(&o)
+    );
+    assert!(!out.exists());
+    let o = run_seed(tmp.path(), 100, &out, &["--seed", "9223372036854775807"]);
+    assert!(o.status.success(), "stderr:\n{}", stderr(&o));
+}
