@@ -413,6 +413,15 @@ impl CliError {
 }
 
 /// Runs the parsed command; returns the text for stdout.
+/// The command line for a manifest. `std::env::args` panics on an argument that
+/// is not valid UTF-8 (a file or folder name in another encoding); such bytes are
+/// recorded as U+FFFD instead.
+pub(crate) fn command_line() -> Vec<String> {
+    std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect()
+}
+
 /// A draw that overflowed to infinity comes from the scenario's values: name the
 /// file first, as every other problem with the scenario does.
 fn in_scenario(path: &Path, result: Result<String, CliError>) -> Result<String, CliError> {
@@ -1022,7 +1031,7 @@ fn finish_run(
         trials: scenario.trials,
         batch_trials: BATCH_TRIALS,
         threads,
-        command_line: std::env::args().collect(),
+        command_line: command_line(),
         overrides: overrides.iter().map(|o| o.to_string()).collect(),
         target_build_weeks: scenario.build.target_weeks,
         strategies: Manifest::strategies_of(&scenario),
@@ -1217,7 +1226,7 @@ fn check(args: &CheckArgs, stop: &AtomicBool) -> Result<String, CliError> {
         trials: s.trials,
         batch_trials: BATCH_TRIALS,
         threads,
-        command_line: std::env::args().collect(),
+        command_line: command_line(),
         overrides: overrides.iter().map(|o| o.to_string()).collect(),
         target_build_weeks: s.build.target_weeks,
         strategies: Manifest::strategies_of(s),
@@ -1513,7 +1522,7 @@ fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
         "statistic": stat,
         "params": params.iter().map(|p| serde_json::json!({"key": p.key, "values": p.values})).collect::<Vec<_>>(),
         "overrides": base.iter().map(|o| o.to_string()).collect::<Vec<_>>(),
-        "command_line": std::env::args().collect::<Vec<_>>(),
+        "command_line": command_line(),
         "strategies": Manifest::strategies_of(&result.scenario),
     });
     let mut json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
@@ -1674,7 +1683,7 @@ fn compare(args: &CompareArgs, stop: &AtomicBool) -> Result<String, CliError> {
         "currency": runs[0].scenario.currency,
         "strategies": strategies.iter().map(|(id, label)| serde_json::json!({"id": id, "label": label})).collect::<Vec<_>>(),
         "overrides": overrides.iter().map(|o| o.to_string()).collect::<Vec<_>>(),
-        "command_line": std::env::args().collect::<Vec<_>>(),
+        "command_line": command_line(),
     });
     let mut json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
     json.push(b'\n');

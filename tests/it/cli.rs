@@ -937,3 +937,73 @@ fn seed_on_the_command_line_has_the_range_of_the_file() {
     let o = run_seed(tmp.path(), 100, &out, &["--seed", "9223372036854775807"]);
     assert!(o.status.success(), "stderr:\n{}", stderr(&o));
 }
+
+/// File and folder names need not be UTF-8 on Unix. A scenario or --out whose name
+/// is not runs like any other (the manifest records the bytes as U+FFFD), rather
+/// than panicking while recording the command line.
+#[test]
+fn a_scenario_and_out_folder_with_names_that_are_not_utf8_run_without_panicking() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let name = OsStr::from_bytes(b"caf\xe9.toml");
+    std::fs::copy(scenario("seed.toml"), tmp.path().join(name)).expect("copy the scenario");
+    let out = OsStr::from_bytes(b"r\xe9sultat");
+    let commands: [&[&OsStr]; 5] = [
+        &[OsStr::new("run"), name, OsStr::new("--out"), out],
+        &[OsStr::new("check"), name, OsStr::new("--out"), out],
+        &[
+            OsStr::new("sweep"),
+            name,
+            OsStr::new("--param"),
+            OsStr::new("cost.hourly_rate=100,200"),
+            OsStr::new("--out"),
+            out,
+        ],
+        &[
+            OsStr::new("compare"),
+            name,
+            &scenario("reference.toml").into_os_string(),
+            OsStr::new("--out"),
+            out,
+        ],
+        &[
+            OsStr::new("sensitivity"),
+            name,
+            OsStr::new("--strategy"),
+            OsStr::new("ux_led"),
+            OsStr::new("--out"),
+            out,
+        ],
+    ];
+    for args in commands {
+        let _ = std::fs::remove_dir_all(tmp.path().join(out));
+        let o = Command::new(env!("CARGO_BIN_EXE_tradeoff-sim"))
+            .args(args)
+            .args(["--trials", "300"])
+            .args(if args[0] == "check" {
+                &[][..]
+            } else {
+                &["--charts", "none"][..]
+            })
+            .current_dir(tmp.path())
+            .output()
+            .expect("the tradeoff-sim binary runs");
+        let what = format!("{:?}", args[0]);
+        assert!(
+            !stderr(&o).contains("panicked"),
+            "{what} panicked:\n{}",
+            stderr(&o)
+        );
+        // check exits 1 on 300 trials (claims undecided); the others succeed.
+        assert!(
+            matches!(o.status.code(), Some(0 | 1)),
+            "{what}: exit {:?}\n{}",
+            o.status.code(),
+            stderr(&o)
+        );
+        let manifest = std::fs::read_to_string(tmp.path().join(out).join("manifest.json"))
+            .unwrap_or_else(|e| panic!("{what}: no manifest ({e}):\n{}", stderr(&o)));
+        assert!(manifest.contains("r\u{fffd}sultat"), "{what}: {manifest}");
+    }
+}
