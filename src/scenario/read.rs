@@ -1822,15 +1822,16 @@ impl Reader<'_> {
             let has_effect = build_extra_share.is_some()
                 || delay_weeks.is_some()
                 || tail_extra_share.is_some()
-                || t.get("api_failure_multiplier").is_some()
+                || (t.get("api_failure_multiplier").is_some() && api_failure_multiplier != 1.0)
                 || walk_away;
             if !has_effect {
                 self.problem(
                     item.span(),
                     &path,
-                    "a risk needs at least one effect: build_extra_share, delay_weeks, tail_extra_share, api_failure_multiplier or walk_away = true".to_string(),
+                    "a risk needs at least one effect: build_extra_share, delay_weeks, tail_extra_share, api_failure_multiplier other than 1, or walk_away = true".to_string(),
                 );
             }
+
             self.finish(t);
             out.push(Risk {
                 name,

@@ -480,6 +480,9 @@ bad_scenarios! {
     rejects_a_risk_without_an_effect:
         "risk_without_effect.toml", line 39, key Some("risks[0]"),
             hints ["at least one effect", "delay_weeks", "walk_away = true"];
+    rejects_a_risk_whose_only_effect_is_a_multiplier_of_one:
+        "risk_only_effect_is_a_multiplier_of_one.toml", line 39, key Some("risks[0]"),
+            hints ["at least one effect", "api_failure_multiplier other than 1"];
     rejects_a_risk_probability_missing_a_strategy:
         "risk_probability_missing_strategy.toml", line 41, key Some("risks[0].probability.ux_led"),
             hints ["missing the probability for strategy `ux_led`"];
