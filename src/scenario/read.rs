@@ -363,6 +363,18 @@ fn apply_override<'i>(
             if index.is_some() {
                 return Err(format!("`{}` does not exist, so it has no [index]", name));
             }
+            // `strategies.hybird.governance=0.3`: a typo would otherwise make a new,
+            // incomplete strategy, reported as a list of its missing keys.
+            if i == 1 && steps[0] == "strategies" && !last {
+                let ids: Vec<&str> = table.iter().map(|(k, _)| k.get_ref().as_ref()).collect();
+                let hint = closest(name, &ids)
+                    .map(|c| format!(" (did you mean `{c}`?)"))
+                    .unwrap_or_default();
+                return Err(format!(
+                    "no strategy `{name}` in this scenario{hint}; strategies: {}. A --set changes a value of a strategy; to add one, write its [strategies.{name}] table in the file",
+                    ids.join(", ")
+                ));
+            }
             let fresh = if last {
                 value.clone()
             } else {
