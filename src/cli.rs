@@ -46,6 +46,41 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// Parses the process's command line like [`Parser::parse`] (printing the error
+    /// and exiting on bad usage), and also records the order of sweep's `--values`
+    /// and `--range`, so that each goes with its own `--param`.
+    pub fn parse_ordered() -> Cli {
+        Self::try_parse_ordered_from(std::env::args_os()).unwrap_or_else(|e| e.exit())
+    }
+
+    /// [`Cli::parse_ordered`] on the given arguments (the first is the program name).
+    pub fn try_parse_ordered_from<I, T>(args: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        use clap::{CommandFactory, FromArgMatches};
+        let mut command = Cli::command();
+        let matches = command.try_get_matches_from_mut(args)?;
+        let mut cli = Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))?;
+        if let (Command::Sweep(sweep), Some(("sweep", m))) =
+            (&mut cli.command, matches.subcommand())
+        {
+            let mut lists: Vec<(usize, bool, String)> = Vec::new();
+            for (id, is_range) in [("values", false), ("range", true)] {
+                if let (Some(indices), Some(values)) = (m.indices_of(id), m.get_many::<String>(id))
+                {
+                    lists.extend(indices.zip(values).map(|(i, v)| (i, is_range, v.clone())));
+                }
+            }
+            lists.sort_by_key(|(i, _, _)| *i);
+            sweep.lists_in_order = lists.into_iter().map(|(_, r, v)| (r, v)).collect();
+        }
+        Ok(cli)
+    }
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Simulate a scenario and write summary.csv, comparison.csv, histograms.csv and
@@ -158,11 +193,12 @@ pub struct RunOptions {
     /// Number of trials (overrides the scenario's `trials`).
     #[arg(long, value_name = "N")]
     pub trials: Option<u64>,
-    /// Master seed (overrides the scenario's `seed`).
-    #[arg(long, value_name = "S")]
+    /// Master seed, 0 to 9223372036854775807 like the scenario's `seed` (which it
+    /// overrides), so that any run can be written down as a scenario file.
+    #[arg(long, value_name = "S", value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     pub seed: Option<u64>,
-    /// Worker threads; results do not depend on it. Default: one per core.
-    #[arg(long, value_name = "T", default_value_t = 0)]
+    /// Worker threads, 1 to 1024; results do not depend on it. Default: one per core.
+    #[arg(long, value_name = "T", default_value_t = 0, value_parser = threads_parser())]
     pub threads: usize,
     /// Output folder. Default: under output/, named after the scenario file
     /// (run: output/<name>/; check: output/<name>/check/; sweep: output/<name>-sweep/).
@@ -187,8 +223,8 @@ pub struct MergeArgs {
     /// Replace an earlier result in the run folder.
     #[arg(long)]
     pub force: bool,
-    /// Worker threads for the statistics; results do not depend on it.
-    #[arg(long, value_name = "T", default_value_t = 0)]
+    /// Worker threads for the statistics, 1 to 1024; results do not depend on it.
+    #[arg(long, value_name = "T", default_value_t = 0, value_parser = threads_parser())]
     pub threads: usize,
     /// Also write trials.csv.
     #[arg(long)]
@@ -211,6 +247,11 @@ pub struct SweepArgs {
     /// Values for a --param: lo:hi:steps, evenly spaced, both ends included.
     #[arg(long, value_name = "LO:HI:STEPS")]
     pub range: Vec<String>,
+    /// Every --values and --range in command-line order (`true` for a range), which
+    /// the two fields above lose; filled by [`Cli::parse_ordered`]. When empty (the
+    /// arguments were built in code), the lists may not mix the two kinds.
+    #[arg(skip)]
+    pub lists_in_order: Vec<(bool, String)>,
     /// The metric the table and crossovers use.
     #[arg(long, default_value = "total_cost")]
     pub metric: String,
@@ -372,14 +413,36 @@ impl CliError {
 }
 
 /// Runs the parsed command; returns the text for stdout.
+/// The command line for a manifest. `std::env::args` panics on an argument that
+/// is not valid UTF-8 (a file or folder name in another encoding); such bytes are
+/// recorded as U+FFFD instead.
+pub(crate) fn command_line() -> Vec<String> {
+    std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect()
+}
+
+/// A draw that overflowed to infinity comes from the scenario's values: name the
+/// file first, as every other problem with the scenario does.
+fn in_scenario(path: &Path, result: Result<String, CliError>) -> Result<String, CliError> {
+    match result {
+        Err(CliError::Engine(e @ EngineError::NotFinite { .. })) => {
+            Err(CliError::Usage(format!("{}: {e}", path.display())))
+        }
+        other => other,
+    }
+}
+
 pub fn execute(cli: Cli, stop: &AtomicBool) -> Result<String, CliError> {
     match cli.command {
-        Command::Run(args) => run(&args, stop),
+        Command::Run(args) => in_scenario(&args.scenario, run(&args, stop)),
         Command::Merge(args) => merge(&args, stop),
-        Command::Check(args) => check(&args, stop),
-        Command::Sweep(args) => sweep(&args, stop),
+        Command::Check(args) => in_scenario(&args.scenario, check(&args, stop)),
+        Command::Sweep(args) => in_scenario(&args.scenario, sweep(&args, stop)),
         Command::Compare(args) => compare(&args, stop),
-        Command::Sensitivity(args) => sensitivity::sensitivity(&args, stop),
+        Command::Sensitivity(args) => {
+            in_scenario(&args.scenario, sensitivity::sensitivity(&args, stop))
+        }
         Command::Chart { run_folder, charts } => {
             let Some(format) = charts.format() else {
                 return Ok("--charts none: nothing to draw\n".to_string());
@@ -574,11 +637,14 @@ fn run_until_stopped(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliErr
     finish_run(finish, simulated, stop)
 }
 
-/// `I/N` with 0 <= I < N.
+/// Most shards a run may be cut into.
+pub const MAX_SHARDS: u64 = 100_000;
+
+/// `I/N` with 0 <= I < N <= [`MAX_SHARDS`].
 fn parse_shard(spec: &str) -> Result<(u64, u64), CliError> {
     let bad = || {
         CliError::Usage(format!(
-            "--shard: expected I/N with 0 <= I < N, e.g. 0/4; got {spec:?}"
+            "--shard: expected I/N with 0 <= I < N <= {MAX_SHARDS}, e.g. 0/4; got {spec:?}"
         ))
     };
     let (i, n) = spec.split_once('/').ok_or_else(bad)?;
@@ -586,7 +652,7 @@ fn parse_shard(spec: &str) -> Result<(u64, u64), CliError> {
         i.trim().parse().map_err(|_| bad())?,
         n.trim().parse().map_err(|_| bad())?,
     );
-    if n == 0 || i >= n || n > 100_000 {
+    if n == 0 || i >= n || n > MAX_SHARDS {
         return Err(bad());
     }
     Ok((i, n))
@@ -628,6 +694,7 @@ fn run_shard(
     let simulated = simulated?;
     let elapsed = started.elapsed();
     check_stop(stop)?;
+    let partial = shard::encode(&simulated);
     let manifest = ShardManifest {
         tool: env!("CARGO_PKG_NAME").into(),
         version: env!("CARGO_PKG_VERSION").into(),
@@ -644,11 +711,12 @@ fn run_shard(
         seed: scenario.seed,
         trials: scenario.trials,
         strategies: scenario.strategies.len(),
+        partial_sha256: sha256_hex(&partial),
     };
     let mut json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
     json.push(b'\n');
     let written = [
-        staging.write(shard::PARTIAL, &shard::encode(&simulated))?,
+        staging.write(shard::PARTIAL, &partial)?,
         staging.write("manifest.json", &json)?,
     ];
     check_stop(stop)?;
@@ -669,6 +737,14 @@ fn run_shard(
     Ok(out)
 }
 
+/// Whether two paths name the same folder (both canonicalised when they exist).
+fn same_folder(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
 /// `merge`: check that the parts are every shard of one run, join them in shard
 /// order, and finish the run exactly as a single machine would.
 fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
@@ -682,13 +758,44 @@ fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
                 format!("cannot read manifest.json ({e}); give folders written by run --shard"),
             )
         })?;
-        let m: ShardManifest = serde_json::from_slice(&text)
-            .map_err(|e| bad(dir, format!("not a shard folder's manifest: {e}")))?;
-        if m.kind != "shard" {
-            return Err(bad(dir, format!("a {} folder, not a shard", m.kind)));
+        // The kind first: a run, sweep or compare folder is named as such, not by
+        // the first field a shard manifest would need that it lacks.
+        // A run folder's manifest has no `kind`.
+        let kind = serde_json::from_slice::<serde_json::Value>(&text)
+            .ok()
+            .filter(|v| v.get("tool").and_then(|t| t.as_str()) == Some(env!("CARGO_PKG_NAME")))
+            .map(|v| {
+                v.get("kind")
+                    .and_then(|k| k.as_str())
+                    .unwrap_or("run")
+                    .to_string()
+            });
+        match kind.as_deref() {
+            Some("shard") => {}
+            Some(kind) => {
+                return Err(bad(
+                    dir,
+                    format!(
+                        "a {kind} folder, not a shard; give the folders written by run --shard I/N"
+                    ),
+                ));
+            }
+            None => {
+                return Err(bad(
+                    dir,
+                    "manifest.json is not a tradeoff-sim manifest; give the folders written by run --shard I/N".into(),
+                ));
+            }
         }
+        let m: ShardManifest = serde_json::from_slice(&text).map_err(|e| {
+            bad(
+                dir,
+                format!("damaged shard manifest ({e}); run this shard again"),
+            )
+        })?;
         parts.push((m, dir.clone()));
     }
+
     parts.sort_by_key(|(m, _)| m.shard);
     let (first, first_dir) = &parts[0];
     for (m, dir) in &parts {
@@ -729,6 +836,12 @@ fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(&scenario.name));
+    if let Some(dir) = args.parts.iter().find(|dir| same_folder(&destination, dir)) {
+        return Err(bad(
+            dir,
+            "is one of the parts being merged, and the run folder would replace it; give --out another folder".into(),
+        ));
+    }
     let keep = engine::keeps_samples(scenario.trials, scenario.strategies.len());
     if args.trials_csv && !keep {
         return Err(CliError::Usage(format!(
@@ -741,11 +854,18 @@ fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let mut merged: Option<engine::Simulated> = None;
     for (m, dir) in &parts {
         let path = dir.join(shard::PARTIAL);
-        let bytes = std::fs::read(&path).map_err(|source| OutputError::Io {
-            path: path.clone(),
-            action: "cannot read",
-            source,
+        let bytes = std::fs::read(&path).map_err(|e| {
+            bad(
+                &path,
+                format!("cannot read ({e}); a shard folder holds partial.bin and manifest.json"),
+            )
         })?;
+        if sha256_hex(&bytes) != m.partial_sha256 {
+            return Err(bad(
+                &path,
+                "does not match the checksum its manifest.json records (damaged, or copied from another shard or run); run this shard again".into(),
+            ));
+        }
         let part = shard::decode(&bytes).map_err(|why| bad(&path, why))?;
         let expected = (m.end_batch * BATCH_TRIALS).min(m.trials)
             - (m.first_batch * BATCH_TRIALS).min(m.trials);
@@ -911,7 +1031,7 @@ fn finish_run(
         trials: scenario.trials,
         batch_trials: BATCH_TRIALS,
         threads,
-        command_line: std::env::args().collect(),
+        command_line: command_line(),
         overrides: overrides.iter().map(|o| o.to_string()).collect(),
         target_build_weeks: scenario.build.target_weeks,
         strategies: Manifest::strategies_of(&scenario),
@@ -1106,7 +1226,7 @@ fn check(args: &CheckArgs, stop: &AtomicBool) -> Result<String, CliError> {
         trials: s.trials,
         batch_trials: BATCH_TRIALS,
         threads,
-        command_line: std::env::args().collect(),
+        command_line: command_line(),
         overrides: overrides.iter().map(|o| o.to_string()).collect(),
         target_build_weeks: s.build.target_weeks,
         strategies: Manifest::strategies_of(s),
@@ -1208,11 +1328,26 @@ fn sweep_params(args: &SweepArgs) -> Result<Vec<SweepParam>, CliError> {
             "a sweep takes one or two --param".to_string(),
         ));
     }
-    let mut lists = args
-        .values
-        .iter()
-        .map(|v| sweeping::parse_values(v))
-        .chain(args.range.iter().map(|r| sweeping::parse_range(r)));
+    let in_order: Vec<(bool, String)> = if args.lists_in_order.is_empty() {
+        if !args.values.is_empty() && !args.range.is_empty() {
+            return Err(CliError::Usage(
+                "cannot tell which of --values and --range goes with which --param; write them inline: --param KEY=a,b,c --param KEY=lo:hi:steps".to_string(),
+            ));
+        }
+        let values = args.values.iter().map(|v| (false, v.clone()));
+        values
+            .chain(args.range.iter().map(|r| (true, r.clone())))
+            .collect()
+    } else {
+        args.lists_in_order.clone()
+    };
+    let mut lists = in_order.iter().map(|(is_range, list)| {
+        if *is_range {
+            sweeping::parse_range(list)
+        } else {
+            sweeping::parse_values(list)
+        }
+    });
     let mut params = Vec::new();
     for p in &args.param {
         let (key, values) = match p.split_once('=') {
@@ -1245,6 +1380,52 @@ fn sweep_params(args: &SweepArgs) -> Result<Vec<SweepParam>, CliError> {
     Ok(params)
 }
 
+/// Refuses a sweep that would silently not vary what it names: `trials` or `seed`
+/// (every point runs on the same ones), a key swept twice or overlapping the other
+/// parameter, a key also fixed by `--set` (the sweep would override it), and a
+/// value listed twice.
+fn check_sweep_keys(params: &[SweepParam], base: &[Override]) -> Result<(), CliError> {
+    // `a` is `b`, or a table or array element that holds `b`.
+    let covers = |a: &str, b: &str| {
+        b.strip_prefix(a)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+    };
+    let overlap = |a: &str, b: &str| covers(a, b) || covers(b, a);
+    for (i, p) in params.iter().enumerate() {
+        if p.key == "trials" || p.key == "seed" {
+            return Err(CliError::Usage(format!(
+                "--param {}: every point of a sweep runs on the same trials and seed (common random numbers); set them with --{} instead",
+                p.key, p.key
+            )));
+        }
+        if let Some(q) = params[..i].iter().find(|q| overlap(&q.key, &p.key)) {
+            return Err(CliError::Usage(format!(
+                "--param {}: overlaps --param {}; a sweep's two parameters must be different keys",
+                p.key, q.key
+            )));
+        }
+        if let Some(o) = base.iter().find(|o| overlap(&o.key, &p.key)) {
+            return Err(CliError::Usage(format!(
+                "--set {o}: fixes what --param {} sweeps; drop one of them",
+                p.key
+            )));
+        }
+        let same = |a: &str, b: &str| match (a.parse::<f64>(), b.parse::<f64>()) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => a == b,
+        };
+        for (j, v) in p.values.iter().enumerate() {
+            if let Some(w) = p.values[..j].iter().find(|w| same(w, v)) {
+                return Err(CliError::Usage(format!(
+                    "--param {}: the value {v} is listed twice ({w} and {v}); list each value once",
+                    p.key
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn metric_and_stat(metric: &str, stat: &str) -> Result<(Metric, String), CliError> {
     let m = Metric::from_id(metric).ok_or_else(|| {
         let ids: Vec<&str> = Metric::ALL.iter().map(|m| m.id()).collect();
@@ -1263,6 +1444,16 @@ fn metric_and_stat(metric: &str, stat: &str) -> Result<(Metric, String), CliErro
     Ok((m, stat.to_string()))
 }
 
+/// Most worker threads `--threads` accepts: far above any machine's cores, far
+/// below the count at which creating the threads alone takes minutes (and cannot
+/// be interrupted).
+pub const MAX_THREADS: usize = 1024;
+
+/// `--threads`: 0 (the default: one per core) to [`MAX_THREADS`].
+fn threads_parser() -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::<usize>::new().range(0..=MAX_THREADS as u64)
+}
+
 fn threads_of(requested: usize) -> usize {
     if requested == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -1275,6 +1466,7 @@ fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let params = sweep_params(args)?;
     let (metric, stat) = metric_and_stat(&args.metric, &args.stat)?;
     let base = parse_overrides(&args.run.set)?;
+    check_sweep_keys(&params, &base)?;
     let threads = threads_of(args.run.threads);
     let plan = SweepPlan {
         scenario: &args.scenario,
@@ -1330,7 +1522,7 @@ fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
         "statistic": stat,
         "params": params.iter().map(|p| serde_json::json!({"key": p.key, "values": p.values})).collect::<Vec<_>>(),
         "overrides": base.iter().map(|o| o.to_string()).collect::<Vec<_>>(),
-        "command_line": std::env::args().collect::<Vec<_>>(),
+        "command_line": command_line(),
         "strategies": Manifest::strategies_of(&result.scenario),
     });
     let mut json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
@@ -1442,8 +1634,22 @@ fn compare(args: &CompareArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let overrides = parse_overrides(&args.run.set)?;
     // Check every file before creating anything.
     let mut names = Vec::new();
+    let mut first_currency: Option<(String, &Path)> = None;
     for p in &args.scenarios {
-        names.push(scenario::from_path_with(p, &overrides)?.name);
+        let s = scenario::from_path_with(p, &overrides)?;
+        match &first_currency {
+            None => first_currency = Some((s.currency.clone(), p)),
+            Some((currency, first)) if *currency != s.currency => {
+                return Err(CliError::Usage(format!(
+                    "{}: costs in {}, but {} has them in {currency}; compare puts costs on one axis, so every scenario needs the same currency",
+                    p.display(),
+                    s.currency,
+                    first.display()
+                )));
+            }
+            Some(_) => {}
+        }
+        names.push(s.name);
     }
     let destination = args
         .run
@@ -1477,7 +1683,7 @@ fn compare(args: &CompareArgs, stop: &AtomicBool) -> Result<String, CliError> {
         "currency": runs[0].scenario.currency,
         "strategies": strategies.iter().map(|(id, label)| serde_json::json!({"id": id, "label": label})).collect::<Vec<_>>(),
         "overrides": overrides.iter().map(|o| o.to_string()).collect::<Vec<_>>(),
-        "command_line": std::env::args().collect::<Vec<_>>(),
+        "command_line": command_line(),
     });
     let mut json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
     json.push(b'\n');

@@ -8,13 +8,12 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use clap::Parser;
 use tradeoff_sim::cli::{self, Cli};
 
 static STOP: AtomicBool = AtomicBool::new(false);
 
 fn main() -> ExitCode {
-    let args = Cli::parse();
+    let args = Cli::parse_ordered();
     // `ctrlc` with the `termination` feature handles SIGINT, SIGTERM and SIGHUP on a
     // thread of its own, so the handler may do anything; it only raises the flag.
     if let Err(e) = ctrlc::set_handler(|| STOP.store(true, Ordering::SeqCst)) {

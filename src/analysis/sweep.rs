@@ -65,7 +65,7 @@ pub fn parse_values(list: &str) -> Result<Vec<String>, String> {
 pub fn parse_range(spec: &str) -> Result<Vec<String>, String> {
     let bad = || {
         format!(
-            "--range: expected lo:hi:steps with numbers lo, hi and a whole number of steps >= 2, e.g. 0.2:0.9:8; got {spec:?}"
+            "--range: expected lo:hi:steps with finite numbers lo, hi and a whole number of steps from 2 to {MAX_POINTS}, e.g. 0.2:0.9:8; got {spec:?}"
         )
     };
     let parts: Vec<&str> = spec.split(':').collect();

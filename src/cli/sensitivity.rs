@@ -126,7 +126,7 @@ pub fn sensitivity(args: &SensitivityArgs, stop: &AtomicBool) -> Result<String, 
         "ranges": s.sensitivity.ranges,
         "runs": { "full": runs.full, "single_strategy": runs.single, "strategy_runs": runs.strategy_runs },
         "overrides": base.iter().map(|o| o.to_string()).collect::<Vec<_>>(),
-        "command_line": std::env::args().collect::<Vec<_>>(),
+        "command_line": super::command_line(),
         "strategies": Manifest::strategies_of(s),
     });
     let mut json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();

@@ -32,6 +32,11 @@ pub enum OutputError {
         path.display()
     )]
     NotARunFolder { path: PathBuf },
+    #[error(
+        "{}: another result appeared there while this one was computed, and is kept; this one was not written: run again with --force to replace it, or --out to write elsewhere",
+        path.display()
+    )]
+    AppearedMeanwhile { path: PathBuf },
     #[error("{}: is a file, not a folder; give --out a folder path", path.display())]
     NotAFolder { path: PathBuf },
     #[error(
@@ -129,6 +134,9 @@ pub struct Staging {
     destination: PathBuf,
     dir: PathBuf,
     committed: bool,
+    force: bool,
+    /// Whether the destination existed when the staging began.
+    existed: bool,
 }
 
 impl Staging {
@@ -168,6 +176,8 @@ impl Staging {
             destination: destination.to_path_buf(),
             dir,
             committed: false,
+            force,
+            existed: destination.exists(),
         })
     }
 
@@ -189,8 +199,24 @@ impl Staging {
 
     /// Moves the finished run into place; an earlier result (allowed by `force`
     /// when the staging began) is replaced only now.
+    ///
+    /// The destination is checked again first: a run takes minutes, and another
+    /// run's result (or a folder of the user's) may have appeared there since the
+    /// staging began. Without `force` that result is never replaced, and a folder
+    /// that is not a run folder never is.
     pub fn commit(mut self) -> Result<PathBuf, OutputError> {
         let dest = self.destination.clone();
+        // Checked once: when it is absent now, nothing is moved aside below, and the
+        // rename fails rather than replace a result that appears in between.
+        let present = dest.exists();
+        if let Err(e) = check_destination(&dest, self.force) {
+            return Err(match e {
+                OutputError::AlreadyExists { path } if !self.existed => {
+                    OutputError::AppearedMeanwhile { path }
+                }
+                other => other,
+            });
+        }
         let old = self.dir.with_file_name(format!(
             ".{}.old-{}",
             dest.file_name()
@@ -198,7 +224,7 @@ impl Staging {
                 .unwrap_or_default(),
             std::process::id()
         ));
-        let replaced = if dest.exists() {
+        let replaced = if present {
             fs::rename(&dest, &old).map_err(io(&dest, "cannot move the earlier result aside"))?;
             true
         } else {

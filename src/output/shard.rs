@@ -38,6 +38,9 @@ pub struct ShardManifest {
     /// Trials of the whole run, not of this shard.
     pub trials: u64,
     pub strategies: usize,
+    /// SHA-256 of `partial.bin`, so that `merge` refuses a damaged part, or the
+    /// `partial.bin` of another shard or run copied into this folder.
+    pub partial_sha256: String,
 }
 
 /// The partial file's bytes.

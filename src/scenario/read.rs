@@ -363,6 +363,18 @@ fn apply_override<'i>(
             if index.is_some() {
                 return Err(format!("`{}` does not exist, so it has no [index]", name));
             }
+            // `strategies.hybird.governance=0.3`: a typo would otherwise make a new,
+            // incomplete strategy, reported as a list of its missing keys.
+            if i == 1 && steps[0] == "strategies" && !last {
+                let ids: Vec<&str> = table.iter().map(|(k, _)| k.get_ref().as_ref()).collect();
+                let hint = closest(name, &ids)
+                    .map(|c| format!(" (did you mean `{c}`?)"))
+                    .unwrap_or_default();
+                return Err(format!(
+                    "no strategy `{name}` in this scenario{hint}; strategies: {}. A --set changes a value of a strategy; to add one, write its [strategies.{name}] table in the file",
+                    ids.join(", ")
+                ));
+            }
             let fresh = if last {
                 value.clone()
             } else {
@@ -535,6 +547,16 @@ impl Check {
             Check::Positive => "> 0".to_string(),
             Check::Between(lo, hi) => format!("between {lo} and {hi}"),
         }
+    }
+}
+
+/// A number as a reader would write it: plain where that is short, else in
+/// exponent form (`1e308`, not three hundred digits; `1e-300`, not as many zeros).
+fn readable(x: f64) -> String {
+    if x != 0.0 && x.is_finite() && !(1e-6..1e15).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
     }
 }
 
@@ -843,7 +865,7 @@ impl Reader<'_> {
             self.problem(
                 v.span(),
                 path,
-                format!("must be {}, got {value}", check.describe()),
+                format!("must be {}, got {}", check.describe(), readable(value)),
             );
             return None;
         }
@@ -963,6 +985,47 @@ impl Reader<'_> {
                 }
             },
         }
+    }
+
+    /// A name shown on tables and charts (`title`, a strategy's `label`, a risk's
+    /// `name`): a string that is not blank and holds no control character (a
+    /// newline or tab would break the console tables and chart labels).
+    fn display_name(
+        &mut self,
+        t: &mut Tbl<'_, '_>,
+        key: &'static str,
+        default: Option<&str>,
+    ) -> String {
+        let text = self.string(t, key, default);
+        let path = t.key_path(key);
+        if let Some(v) = t.get(key)
+            && matches!(v.get_ref(), DeValue::String(_))
+        {
+            if text.trim().is_empty() {
+                self.problem(
+                    v.span(),
+                    &path,
+                    format!(
+                        "must not be blank, got {text:?}; it names this on tables and charts{}",
+                        if default.is_some() {
+                            " (leave the key out for the default)"
+                        } else {
+                            ""
+                        }
+                    ),
+                );
+            } else if let Some(c) = text.chars().find(|c| c.is_control()) {
+                self.problem(
+                    v.span(),
+                    &path,
+                    format!(
+                        "must be one line of printable text, got {text:?} with the control character {:?}",
+                        c
+                    ),
+                );
+            }
+        }
+        text
     }
 
     /// A number, or `{ g0 = .., g1 = .., k = 1 }` for a value that depends on
@@ -1262,7 +1325,7 @@ impl Reader<'_> {
     }
 
     fn scenario(&mut self, mut root: Tbl<'_, '_>, name: &str) -> Scenario {
-        let title = self.string(&mut root, "title", Some(name));
+        let title = self.display_name(&mut root, "title", Some(name));
         let description = self.string(&mut root, "description", Some(""));
         let currency = self.string(&mut root, "currency", Some("USD"));
         if let Some(v) = root.get("currency")
@@ -1626,7 +1689,18 @@ impl Reader<'_> {
                 continue;
             };
             let mut t = Tbl::new(path, Some(st), value.span());
-            let label = self.string(&mut t, "label", Some(id));
+            let label = self.display_name(&mut t, "label", Some(id));
+            if let Some(earlier) = out.iter().find(|s: &&Strategy| s.label == label) {
+                let span = t.get("label").map_or(key.span(), |v| v.span());
+                self.problem(
+                    span,
+                    &format!("{}.label", t.path),
+                    format!(
+                        "{label:?} is already the label of strategies.{}; each strategy needs its own label to be told apart on tables and charts",
+                        earlier.id
+                    ),
+                );
+            }
             let governance = self.number(&mut t, "governance", None, Check::Probability);
             let s = Strategy {
                 id: id.to_string(),
@@ -1729,7 +1803,7 @@ impl Reader<'_> {
                 continue;
             };
             let mut t = Tbl::new(path.clone(), Some(rt), item.span());
-            let name = self.string(&mut t, "name", None);
+            let name = self.display_name(&mut t, "name", None);
             if !name.is_empty() && out.iter().any(|r| r.name == name) {
                 let span = t.get("name").map_or(item.span(), |v| v.span());
                 self.problem(
@@ -1760,15 +1834,16 @@ impl Reader<'_> {
             let has_effect = build_extra_share.is_some()
                 || delay_weeks.is_some()
                 || tail_extra_share.is_some()
-                || t.get("api_failure_multiplier").is_some()
+                || (t.get("api_failure_multiplier").is_some() && api_failure_multiplier != 1.0)
                 || walk_away;
             if !has_effect {
                 self.problem(
                     item.span(),
                     &path,
-                    "a risk needs at least one effect: build_extra_share, delay_weeks, tail_extra_share, api_failure_multiplier or walk_away = true".to_string(),
+                    "a risk needs at least one effect: build_extra_share, delay_weeks, tail_extra_share, api_failure_multiplier other than 1, or walk_away = true".to_string(),
                 );
             }
+
             self.finish(t);
             out.push(Risk {
                 name,

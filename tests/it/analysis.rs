@@ -149,3 +149,125 @@ fn compare_puts_each_scenario_beside_its_own_run() {
         "{text}"
     );
 }
+
+#[test]
+fn sweep_pairs_each_range_and_value_list_with_its_own_param_in_command_line_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sweep");
+    // A range first and a value list second: the governance gets the range and
+    // the hourly rate the values, not the other way round.
+    let o = run_in(
+        dir.path(),
+        &[
+            "sweep",
+            scenario("seed.toml").to_str().unwrap(),
+            "--param",
+            "strategies.hybrid.governance",
+            "--range",
+            "0.2:0.8:2",
+            "--param",
+            "cost.hourly_rate",
+            "--values",
+            "100,200",
+            "--trials",
+            "200",
+            "--charts",
+            "none",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = fs::read_to_string(out.join("sweep.csv")).unwrap();
+    let row = csv.lines().nth(1).unwrap();
+    assert!(
+        row.contains(",strategies.hybrid.governance,0.2,cost.hourly_rate,100,"),
+        "{row}"
+    );
+}
+
+/// A sweep whose points would not differ in what it names is refused before any
+/// run, with exit 2, saying why and what to do instead.
+#[test]
+fn sweep_refuses_params_it_would_not_really_vary() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = scenario("seed.toml");
+    let seed = seed.to_str().unwrap();
+    let cases: [(&[&str], &str); 6] = [
+        (&["--param", "trials", "--values", "1000,2000"], "--trials"),
+        (&["--param", "seed", "--values", "1,2"], "--seed"),
+        (
+            &[
+                "--param",
+                "strategies.hybrid.governance=0.2,0.5",
+                "--param",
+                "strategies.hybrid.governance=0.3,0.4",
+            ],
+            "overlaps",
+        ),
+        (
+            &[
+                "--param",
+                "strategies.hybrid=0.2,0.5",
+                "--param",
+                "strategies.hybrid.governance=0.3,0.4",
+            ],
+            "overlaps",
+        ),
+        (
+            &[
+                "--param",
+                "strategies.hybrid.governance=0.2,0.5",
+                "--set",
+                "strategies.hybrid.governance=0.9",
+            ],
+            "--set strategies.hybrid.governance=0.9: fixes what --param",
+        ),
+        (
+            &["--param", "strategies.hybrid.governance=0.2,0.20,0.5"],
+            "listed twice",
+        ),
+    ];
+    for (extra, expected) in cases {
+        let mut args = vec!["sweep", seed, "--trials", "100", "--charts", "none"];
+        args.extend_from_slice(extra);
+        let o = run_in(dir.path(), &args);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(expected), "{extra:?}: {}", stderr(&o));
+        assert!(
+            !dir.path().join("output").exists(),
+            "{extra:?} wrote output/"
+        );
+    }
+}
+
+#[test]
+fn compare_refuses_scenarios_in_different_currencies_before_running() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = scenario("seed.toml");
+    let text = fs::read_to_string(&seed).unwrap();
+    let euro = dir.path().join("seed-eur.toml");
+    assert!(text.contains("currency = \"USD\""));
+    fs::write(
+        &euro,
+        text.replace("currency = \"USD\"", "currency = \"EUR\""),
+    )
+    .unwrap();
+    let o = run_in(
+        dir.path(),
+        &[
+            "compare",
+            seed.to_str().unwrap(),
+            euro.to_str().unwrap(),
+            "--trials",
+            "200",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("seed-eur.toml: costs in EUR") && err.contains("seed.toml has them in USD"),
+        "{err}"
+    );
+    assert!(!dir.path().join("output").exists(), "nothing written");
+}

@@ -480,6 +480,9 @@ bad_scenarios! {
     rejects_a_risk_without_an_effect:
         "risk_without_effect.toml", line 39, key Some("risks[0]"),
             hints ["at least one effect", "delay_weeks", "walk_away = true"];
+    rejects_a_risk_whose_only_effect_is_a_multiplier_of_one:
+        "risk_only_effect_is_a_multiplier_of_one.toml", line 39, key Some("risks[0]"),
+            hints ["at least one effect", "api_failure_multiplier other than 1"];
     rejects_a_risk_probability_missing_a_strategy:
         "risk_probability_missing_strategy.toml", line 41, key Some("risks[0].probability.ux_led"),
             hints ["missing the probability for strategy `ux_led`"];
@@ -529,6 +532,25 @@ bad_scenarios! {
         "empty_file.toml", line 1, key Some("strategies"), hints ["missing"], problems 7;
     rejects_a_file_of_comments_only:
         "only_comments.toml", line 1, key Some("build.plan_weeks"), hints ["missing"], problems 7;
+
+    rejects_a_huge_float_writing_it_short:
+        "number_huge_float.toml", line 6, key Some("build.plan_weeks"),
+            hints ["between 0.1 and 1040, got 1e308"];
+
+    // Names shown on tables and charts.
+    rejects_a_blank_strategy_label:
+        "label_blank.toml", line 29, key Some("strategies.ux_led.label"),
+            hints ["must not be blank", "leave the key out"];
+    rejects_a_strategy_label_with_a_newline:
+        "label_control_character.toml", line 29, key Some("strategies.ux_led.label"),
+            hints ["one line of printable text", "'\\n'"];
+    rejects_a_strategy_label_that_another_strategy_already_has:
+        "label_duplicate.toml", line 29, key Some("strategies.ux_led.label"),
+            hints ["already the label of strategies.backend_led", "its own label"];
+    rejects_an_empty_risk_name:
+        "risk_name_empty.toml", line 40, key Some("risks[0].name"), hints ["must not be blank"];
+    rejects_a_title_with_a_tab:
+        "title_tab.toml", line 4, key Some("title"), hints ["one line of printable text"];
 
     // Several problems: each has its own test below; this one checks the first.
     rejects_several_problems_starting_with_the_first:
@@ -780,4 +802,49 @@ fn listing(dir: &Path) -> Vec<std::ffi::OsString> {
         .collect();
     names.sort();
     names
+}
+
+/// A scenario whose values are each allowed but whose draws overflow a double is
+/// only found by running it: the run still names the file first, then the
+/// strategy and metric, and says how to fix it; exit 2 and nothing written.
+#[test]
+fn a_draw_that_overflows_names_the_file_strategy_and_metric() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let scenario = tmp.path().join("overflow.toml");
+    let text = MINIMAL
+        .replace("backend_led = 0.05", "backend_led = 1")
+        .replace(
+            "delay_weeks = { lognormal = { median = 3, sigma = 0.5 } }",
+            "delay_weeks = { lognormal = { median = 1e300, sigma = 50 } }",
+        );
+    assert_ne!(text, MINIMAL);
+    std::fs::write(&scenario, text).expect("write the scenario");
+    let path = scenario.display().to_string();
+    for args in [
+        vec!["run", path.as_str(), "--out", "{out}", "--charts", "none"],
+        vec![
+            "sweep",
+            path.as_str(),
+            "--param",
+            "cost.hourly_rate=100,200",
+            "--out",
+            "{out}",
+            "--charts",
+            "none",
+        ],
+    ] {
+        let refusal = refuse_in(tmp.path(), "overflowing draw", &args);
+        refusal.assert_usage_error();
+        let err = refusal.stderr();
+        assert!(
+            err.starts_with(&format!("error: {path}: strategies.backend_led: ")),
+            "{}: names the file first; stderr:\n{err}",
+            refusal.label
+        );
+        assert!(
+            err.contains("bound the heavy tails"),
+            "{}: says how to fix it; stderr:\n{err}",
+            refusal.label
+        );
+    }
 }

@@ -261,3 +261,27 @@ fn check_results_do_not_depend_on_the_thread_count() {
         std::fs::read(eight.join("claims.csv")).unwrap()
     );
 }
+
+/// Claims that parse but could only ever give one verdict are refused where they
+/// are written: a share bound written as a percent, a strategy compared with
+/// itself under the same settings, and a claim trying to change the trial count.
+#[test]
+fn claims_whose_verdict_is_known_before_the_run_are_refused_at_their_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = fixture("pointless_claims.toml");
+    let o = run_in(tmp.path(), &["validate", &file]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    for expected in [
+        "pointless_claims.toml:111:7: claims[0].min: a share is between 0 and 1 (0.5 for 50%), got 50",
+        "pointless_claims.toml:119:7: claims[1].max: a share is between 0 and 1 (0.5 for 50%), got 30",
+        "pointless_claims.toml:124:14: claims[2].strategies: compares `ux_led` with itself under the same settings",
+        "pointless_claims.toml:135:8: claims[3].set[0]: `trials=100`: every run of a check uses the same trials and seed",
+        "4 problems in",
+    ] {
+        assert!(err.contains(expected), "missing {expected:?} in:\n{err}");
+    }
+    let (o, out) = check(tmp.path(), &file, &["--trials", "200"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!out.exists());
+}

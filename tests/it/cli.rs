@@ -824,3 +824,186 @@ fn chart_on_a_folder_that_is_not_a_run_folder_fails_clearly() {
     assert_eq!(o.status.code(), Some(1));
     assert!(!stderr(&o).is_empty());
 }
+
+/// Runs the binary in `dir`, killing it (and failing) after `limit`.
+fn run_with_limit(dir: &Path, args: &[&str], limit: std::time::Duration) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tradeoff-sim"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the tradeoff-sim binary starts");
+    let started = std::time::Instant::now();
+    while child.try_wait().expect("waits on the child").is_none() {
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("tradeoff-sim {args:?} still ran after {limit:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("collects the output")
+}
+
+#[test]
+fn an_absurd_thread_count_is_refused_at_once_with_the_allowed_range() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let seed = seed_path();
+    for args in [
+        vec![
+            "run",
+            seed.as_str(),
+            "--trials",
+            "100",
+            "--threads",
+            "100000",
+        ],
+        vec![
+            "check",
+            seed.as_str(),
+            "--trials",
+            "100",
+            "--threads",
+            "100000",
+        ],
+        vec!["merge", "nowhere", "--threads", "100000"],
+    ] {
+        let o = run_with_limit(tmp.path(), &args, std::time::Duration::from_secs(10));
+        assert_eq!(o.status.code(), Some(2), "{args:?} stderr:\n{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("--threads") && stderr(&o).contains("1024"),
+            "{args:?}: names the option and the most it allows:\n{}",
+            stderr(&o)
+        );
+        assert!(
+            listing(tmp.path()).is_empty(),
+            "{args:?} wrote {:?}",
+            listing(tmp.path())
+        );
+    }
+}
+
+#[test]
+fn a_shard_count_or_sweep_range_over_its_limit_is_refused_naming_the_limit() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let seed = seed_path();
+    for (args, limit) in [
+        (
+            vec!["run", seed.as_str(), "--shard", "0/1000000"],
+            "N <= 100000",
+        ),
+        (
+            vec![
+                "sweep",
+                seed.as_str(),
+                "--param",
+                "cost.hourly_rate",
+                "--range",
+                "100:200:100000",
+            ],
+            "from 2 to 400",
+        ),
+    ] {
+        let o = run_in(tmp.path(), &args);
+        assert_eq!(o.status.code(), Some(2), "{args:?} stderr:\n{}", stderr(&o));
+        assert!(
+            stderr(&o).contains(limit),
+            "{args:?}: says {limit:?}:\n{}",
+            stderr(&o)
+        );
+        assert!(
+            listing(tmp.path()).is_empty(),
+            "{args:?} wrote {:?}",
+            listing(tmp.path())
+        );
+    }
+}
+
+/// The file's `seed` is a TOML integer (at most 2^63 - 1); `--seed` takes the same
+/// range, so a run's seed from its manifest can always be put back in the file.
+#[test]
+fn seed_on_the_command_line_has_the_range_of_the_file() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let out = tmp.path().join("run");
+    let o = run_seed(tmp.path(), 100, &out, &["--seed", "18446744073709551615"]);
+    assert_eq!(o.status.code(), Some(2), "stderr:\n{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--seed") && stderr(&o).contains("9223372036854775807"),
+        "names the option and its range:\n{}",
+        stderr(&o)
+    );
+    assert!(!out.exists());
+    let o = run_seed(tmp.path(), 100, &out, &["--seed", "9223372036854775807"]);
+    assert!(o.status.success(), "stderr:\n{}", stderr(&o));
+}
+
+/// File and folder names need not be UTF-8 on Unix. A scenario or --out whose name
+/// is not runs like any other (the manifest records the bytes as U+FFFD), rather
+/// than panicking while recording the command line.
+#[test]
+fn a_scenario_and_out_folder_with_names_that_are_not_utf8_run_without_panicking() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let name = OsStr::from_bytes(b"caf\xe9.toml");
+    std::fs::copy(scenario("seed.toml"), tmp.path().join(name)).expect("copy the scenario");
+    let out = OsStr::from_bytes(b"r\xe9sultat");
+    let commands: [&[&OsStr]; 5] = [
+        &[OsStr::new("run"), name, OsStr::new("--out"), out],
+        &[OsStr::new("check"), name, OsStr::new("--out"), out],
+        &[
+            OsStr::new("sweep"),
+            name,
+            OsStr::new("--param"),
+            OsStr::new("cost.hourly_rate=100,200"),
+            OsStr::new("--out"),
+            out,
+        ],
+        &[
+            OsStr::new("compare"),
+            name,
+            &scenario("reference.toml").into_os_string(),
+            OsStr::new("--out"),
+            out,
+        ],
+        &[
+            OsStr::new("sensitivity"),
+            name,
+            OsStr::new("--strategy"),
+            OsStr::new("ux_led"),
+            OsStr::new("--out"),
+            out,
+        ],
+    ];
+    for args in commands {
+        let _ = std::fs::remove_dir_all(tmp.path().join(out));
+        let o = Command::new(env!("CARGO_BIN_EXE_tradeoff-sim"))
+            .args(args)
+            .args(["--trials", "300"])
+            .args(if args[0] == "check" {
+                &[][..]
+            } else {
+                &["--charts", "none"][..]
+            })
+            .current_dir(tmp.path())
+            .output()
+            .expect("the tradeoff-sim binary runs");
+        let what = format!("{:?}", args[0]);
+        assert!(
+            !stderr(&o).contains("panicked"),
+            "{what} panicked:\n{}",
+            stderr(&o)
+        );
+        // check exits 1 on 300 trials (claims undecided); the others succeed.
+        assert!(
+            matches!(o.status.code(), Some(0 | 1)),
+            "{what}: exit {:?}\n{}",
+            o.status.code(),
+            stderr(&o)
+        );
+        let manifest = std::fs::read_to_string(tmp.path().join(out).join("manifest.json"))
+            .unwrap_or_else(|e| panic!("{what}: no manifest ({e}):\n{}", stderr(&o)));
+        assert!(manifest.contains("r\u{fffd}sultat"), "{what}: {manifest}");
+    }
+}

@@ -129,7 +129,15 @@ impl Spec {
                 tail_extra_share: (i % 5 == 0)
                     .then(|| "{ lomax = { shape = 2, scale = 0.5 } }".into()),
                 tail_multiplier_cap: 10.0,
-                api_failure_multiplier: if i % 4 == 0 { 1.3 } else { 1.0 },
+                // A risk with no other effect gets a small one (a multiplier of 1
+                // is no effect, and the reader refuses a risk without one).
+                api_failure_multiplier: if i % 4 == 0 {
+                    1.3
+                } else if i % 2 != 0 && i % 3 != 0 && i % 5 != 0 && i % 9 != 0 {
+                    1.1
+                } else {
+                    1.0
+                },
                 walk_away: i % 9 == 0,
             })
             .collect();

@@ -122,3 +122,28 @@ fn overrides_are_recorded_in_the_manifest_and_change_the_result() {
         fs::read(changed.join("summary.csv")).unwrap()
     );
 }
+
+#[test]
+fn override_of_a_strategy_that_does_not_exist_suggests_the_nearest_instead_of_listing_missing_keys()
+{
+    let dir = tempfile::tempdir().unwrap();
+    let o = run_in(
+        dir.path(),
+        &[
+            "validate",
+            scenario("seed.toml").to_str().unwrap(),
+            "--set",
+            "strategies.hybird.governance=0.3",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("--set strategies.hybird.governance=0.3: strategies.hybird.governance: no strategy `hybird` in this scenario (did you mean `hybrid`?); strategies: backend_led, ux_led, hybrid,"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 problem"),
+        "one problem, not a list of missing keys:\n{err}"
+    );
+}

@@ -687,3 +687,86 @@ fn fifty_strategies_and_two_hundred_risks_run_with_every_pair_compared() {
     );
     assert_eq!(s.len(), 50 * 19, "one summary row per strategy and metric");
 }
+
+/// A run takes minutes; in that time another run may finish into the same folder,
+/// or the user may create it. The check made when the run began is made again
+/// before the swap: without --force a result that appeared is kept (and this run
+/// says it was not written), and a folder that is not a run folder is never
+/// replaced, even with --force.
+#[test]
+fn a_result_or_folder_that_appears_at_the_destination_during_a_run_is_never_replaced() {
+    // Without --force: another run's result appeared.
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let dest = tmp.path().join("run");
+    let staging = Staging::begin(&dest, false).expect("staging");
+    staging
+        .write("summary.csv", b"a,b\n1,2\n")
+        .expect("a write");
+    let before = earlier_result(tmp.path());
+    let err = staging.commit().expect_err("a result appeared");
+    assert!(
+        err.to_string().contains("another result appeared there"),
+        "{err}"
+    );
+    assert!(snapshot(&dest) == before, "the other result changed");
+    assert_eq!(leftovers(tmp.path()), Vec::<String>::new());
+
+    // With --force: an earlier result was there, and the user replaced it with a
+    // folder of their own while the run worked.
+    let staging = Staging::begin(&dest, true).expect("staging");
+    staging
+        .write("summary.csv", b"a,b\n1,2\n")
+        .expect("a write");
+    std::fs::remove_dir_all(&dest).expect("remove the earlier result");
+    std::fs::create_dir(&dest).expect("a folder of the user's");
+    std::fs::write(dest.join("notes.txt"), b"precious").expect("a file of the user's");
+    let err = staging.commit().expect_err("not a run folder");
+    assert!(
+        err.to_string().contains("not a tradeoff-sim run folder"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(dest.join("notes.txt")).expect("the user's file"),
+        b"precious"
+    );
+    assert_eq!(leftovers(tmp.path()), Vec::<String>::new());
+}
+
+/// Two runs started at once into the same new folder: one writes its result, the
+/// other fails with exit 1 and leaves it alone; neither leaves a temporary file.
+#[test]
+fn two_runs_into_the_same_new_folder_do_not_overwrite_each_other() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let start = |seed_value: &str| {
+        binary()
+            .args(["run", &seed(), "--trials", "20000", "--charts", "none"])
+            .args(["--seed", seed_value, "--out", "run"])
+            .current_dir(tmp.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary starts")
+    };
+    let (a, b) = (start("1"), start("2"));
+    let (a, b) = (
+        a.wait_with_output().expect("a ends"),
+        b.wait_with_output().expect("b ends"),
+    );
+    let mut codes = [a.status.code(), b.status.code()];
+    codes.sort();
+    assert_eq!(
+        codes,
+        [Some(0), Some(1)],
+        "stderr a:\n{}\nstderr b:\n{}",
+        stderr(&a),
+        stderr(&b)
+    );
+    let winner = if a.status.success() { "1" } else { "2" };
+    let manifest = std::fs::read_to_string(tmp.path().join("run").join("manifest.json"))
+        .expect("the winner's manifest");
+    assert!(
+        manifest.contains(&format!("\"seed\": {winner},")),
+        "the result is the run that reported success"
+    );
+    assert_eq!(leftovers(tmp.path()), Vec::<String>::new());
+}

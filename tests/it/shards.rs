@@ -169,3 +169,98 @@ fn merge_refuses_trials_csv_for_shards_that_kept_only_summaries_and_a_corrupt_pa
     assert!(stderr(&o).contains("partial.bin"), "{}", stderr(&o));
     assert!(!dir.path().join("output").exists(), "nothing written");
 }
+
+/// Two shards of a small run (9,000 trials of seed.toml) in `dir`, as `a0` and `a1`.
+fn two_shards(dir: &std::path::Path) {
+    let seed = scenario("seed.toml");
+    for i in 0..2 {
+        let o = run_in(
+            dir,
+            &[
+                "run",
+                seed.to_str().unwrap(),
+                "--trials",
+                "9000",
+                "--charts",
+                "none",
+                "--shard",
+                &format!("{i}/2"),
+                "--out",
+                &format!("a{i}"),
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+}
+
+#[test]
+fn merge_refuses_a_part_whose_partial_bin_was_damaged_or_swapped() {
+    let dir = tempfile::tempdir().unwrap();
+    two_shards(dir.path());
+    let part = dir.path().join("a1").join("partial.bin");
+    let good = fs::read(&part).unwrap();
+    // One flipped bit in the middle: the file still decodes.
+    let mut flipped = good.clone();
+    let middle = flipped.len() / 2;
+    flipped[middle] ^= 0x10;
+    // Shard 0's bytes in shard 1's folder: the same shape, the wrong trials.
+    let swapped = fs::read(dir.path().join("a0").join("partial.bin")).unwrap();
+    for bad in [flipped, swapped] {
+        fs::write(&part, &bad).unwrap();
+        let o = run_in(dir.path(), &["merge", "a0", "a1", "--charts", "none"]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("a1/partial.bin") && stderr(&o).contains("checksum"),
+            "{}",
+            stderr(&o)
+        );
+        assert!(!dir.path().join("output").exists(), "nothing written");
+    }
+    fs::write(&part, &good).unwrap();
+    let o = run_in(dir.path(), &["merge", "a0", "a1", "--charts", "none"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn merge_names_a_run_folder_given_as_a_part_and_refuses_to_write_over_a_part() {
+    let dir = tempfile::tempdir().unwrap();
+    two_shards(dir.path());
+    let o = run_in(
+        dir.path(),
+        &["merge", "a0", "a1", "--charts", "none", "--out", "run"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    // A run folder where a shard folder belongs.
+    let o = run_in(dir.path(), &["merge", "a0", "run"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("run: a run folder, not a shard"),
+        "{}",
+        stderr(&o)
+    );
+    // --out naming one of the parts, even with --force: the part would be lost.
+    let before = fs::read(dir.path().join("a0").join("partial.bin")).unwrap();
+    for out in ["a0", "./a1"] {
+        let o = run_in(
+            dir.path(),
+            &[
+                "merge", "a0", "a1", "--charts", "none", "--force", "--out", out,
+            ],
+        );
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("is one of the parts being merged"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    assert_eq!(
+        fs::read(dir.path().join("a0").join("partial.bin")).unwrap(),
+        before
+    );
+    // A part without its partial.bin is bad input too (exit 2), named.
+    fs::remove_file(dir.path().join("a1").join("partial.bin")).unwrap();
+    let o = run_in(dir.path(), &["merge", "a0", "a1", "--out", "again"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("a1/partial.bin"), "{}", stderr(&o));
+}

@@ -158,9 +158,40 @@ impl Reader<'_> {
             );
         }
         let (min, max) = self.bounds(t);
+        if let Some(Statistic::One(Stat::ShareAbove { .. } | Stat::ShareBelow { .. })) = statistic {
+            // A share is 0 to 1: `min = 50` or `max = 30` read as percent would
+            // make the claim fail, or hold, whatever the run.
+            let target = min.zip(max).map(|(lo, hi)| 0.5 * (lo + hi));
+            for (key, value) in [("min", min), ("max", max), ("target", target)] {
+                if let (Some(v), Some(x)) = (t.get(key), value)
+                    && !(0.0..=1.0).contains(&x)
+                {
+                    self.problem(
+                        v.span(),
+                        &t.key_path(key),
+                        format!(
+                            "a share is between 0 and 1 (0.5 for 50%), got {x}; the claim would fail or hold whatever the run"
+                        ),
+                    );
+                }
+            }
+        }
         let set = self.overrides(t, "set");
         let set_a = self.overrides(t, "set_a");
         let set_b = self.overrides(t, "set_b");
+        if let Some([a, b]) = ids.as_deref()
+            && a == b
+            && set_a == set_b
+        {
+            let span = t.get("strategies").map_or(t.span.clone(), |v| v.span());
+            self.problem(
+                span,
+                &t.key_path("strategies"),
+                format!(
+                    "compares `{a}` with itself under the same settings, so the ratio is 1 and the difference 0 whatever the run; give set_a or set_b (the variant to compare), or two strategies"
+                ),
+            );
+        }
         if statistic.is_some_and(|s| !s.is_pair()) {
             for key in ["set_a", "set_b"] {
                 if let Some(v) = t.get(key) {
@@ -513,6 +544,14 @@ impl Reader<'_> {
                 continue;
             };
             match Override::parse(s) {
+                Ok(o) if o.key == "trials" || o.key == "seed" => self.problem(
+                    item.span(),
+                    &item_path,
+                    format!(
+                        "`{o}`: every run of a check uses the same trials and seed, so a claim cannot change `{}`; use check --{} instead",
+                        o.key, o.key
+                    ),
+                ),
                 Ok(o) => {
                     self.claim_overrides.push(OverrideSite {
                         spec: format!("--set {o}"),
