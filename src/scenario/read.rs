@@ -7,6 +7,7 @@
 //! fall back to a default).
 
 use std::fmt;
+use std::io::Read;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -79,6 +80,12 @@ pub enum ScenarioError {
     },
     #[error("{}: is a folder; give the path of a .toml scenario file", path.display())]
     IsFolder { path: PathBuf },
+    #[error(
+        "{}: is larger than {} MiB; a scenario file is a few kilobytes (is this the right file?)",
+        path.display(),
+        MAX_SCENARIO_BYTES >> 20
+    )]
+    TooLarge { path: PathBuf },
     #[error("{}", render_problems(path, problems))]
     Invalid {
         path: PathBuf,
@@ -140,6 +147,10 @@ impl fmt::Display for Override {
     }
 }
 
+/// The largest scenario file read: the largest scenario allowed (64 strategies,
+/// a long risk register and claims) is well under a megabyte.
+pub const MAX_SCENARIO_BYTES: u64 = 16 << 20;
+
 /// Reads and validates the scenario at `path`. The scenario's name is the file stem.
 pub fn from_path(path: &Path) -> Result<Scenario, ScenarioError> {
     from_path_with(path, &[])
@@ -152,13 +163,28 @@ pub fn from_path_with(path: &Path, overrides: &[Override]) -> Result<Scenario, S
             path: path.to_path_buf(),
         });
     }
-    let bytes = std::fs::read(path).map_err(|source| ScenarioError::Read {
+    let read_error = |source| ScenarioError::Read {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    // Read at most one byte past the limit, so that a device or a huge file
+    // (`/dev/zero`, a log given by mistake) is refused rather than read until
+    // memory runs out.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_SCENARIO_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(read_error)?;
+    if bytes.len() as u64 > MAX_SCENARIO_BYTES {
+        return Err(ScenarioError::TooLarge {
+            path: path.to_path_buf(),
+        });
+    }
+    // The name becomes the default output folder, so a stem of only dots
+    // (`..toml`) would name the folder itself or its parent.
     let name = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
+        .filter(|s| !s.chars().all(|c| c == '.'))
         .unwrap_or_else(|| "scenario".to_string());
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,

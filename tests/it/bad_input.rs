@@ -728,6 +728,33 @@ fn rejects_a_folder_passed_as_the_scenario_naming_it() {
 }
 
 #[test]
+fn refuses_a_file_too_large_to_be_a_scenario_without_reading_it_all() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    // A sparse file far past the limit: reading it all would take gigabytes, and
+    // an endless device (/dev/zero) would never end.
+    let path = tmp.path().join("huge.toml");
+    let file = std::fs::File::create(&path).expect("create the file");
+    file.set_len(4 << 30).expect("a sparse 4 GiB file");
+    let path = path.display().to_string();
+    let mut refusals = vec![
+        refuse_in(tmp.path(), "huge", &["validate", &path]),
+        refuse_in(tmp.path(), "huge", &["run", &path, "--out", "{out}"]),
+    ];
+    if std::path::Path::new("/dev/zero").exists() {
+        refusals.push(refuse_in(tmp.path(), "zero", &["validate", "/dev/zero"]));
+    }
+    for refusal in refusals {
+        refusal.assert_usage_error();
+        let err = refusal.stderr();
+        assert!(
+            err.contains(": is larger than 16 MiB") && err.contains("a few kilobytes"),
+            "{}: expected the size limit named; stderr:\n{err}",
+            refusal.label
+        );
+    }
+}
+
+#[test]
 fn rejects_a_missing_scenario_file_naming_it() {
     let tmp = tempfile::tempdir().expect("a temporary folder");
     let path = tmp

@@ -1007,3 +1007,23 @@ fn a_scenario_and_out_folder_with_names_that_are_not_utf8_run_without_panicking(
         assert!(manifest.contains("r\u{fffd}sultat"), "{what}: {manifest}");
     }
 }
+
+/// The default output folder is named after the scenario file; a name of only
+/// dots (`..toml`) would make it `output/.` or `output/..`, so such a run writes
+/// `output/scenario/` instead.
+#[test]
+fn a_scenario_file_named_only_dots_gets_a_default_folder_of_its_own() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    std::fs::copy(scenario("seed.toml"), tmp.path().join("..toml")).expect("copy");
+    let o = run_in(
+        tmp.path(),
+        &["run", "..toml", "--trials", "500", "--charts", "none"],
+    );
+    assert_success(&o, "run ..toml");
+    assert!(tmp.path().join("output/scenario/summary.csv").is_file());
+    let entries: Vec<_> = std::fs::read_dir(tmp.path().join("output"))
+        .expect("output/ exists")
+        .map(|e| e.expect("an entry").file_name())
+        .collect();
+    assert_eq!(entries, ["scenario"], "only output/scenario/ was written");
+}
