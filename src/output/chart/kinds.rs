@@ -30,11 +30,17 @@ const PALETTE: [RGBColor; 8] = [
 ];
 
 /// The colour of the strategy at `index` in manifest order. Past eight strategies the palette
-/// repeats, darkened per round, so colours stay distinct as long as they can.
+/// repeats, darkened per round (black, which cannot darken, turns to greys), so the first
+/// 32 colours are all distinct; later ones repeat the fourth round.
 pub fn strategy_colour(index: usize) -> RGBColor {
-    let RGBColor(r, g, b) = PALETTE[index % PALETTE.len()];
-    let round = (index / PALETTE.len()).min(3) as f64;
-    let k = 1.0 - 0.22 * round;
+    let base = PALETTE[index % PALETTE.len()];
+    let round = (index / PALETTE.len()).min(3);
+    if base == RGBColor(0, 0, 0) {
+        let grey = [0x00, 0x55, 0x7A, 0x9C][round];
+        return RGBColor(grey, grey, grey);
+    }
+    let RGBColor(r, g, b) = base;
+    let k = 1.0 - 0.22 * round as f64;
     RGBColor(
         (r as f64 * k) as u8,
         (g as f64 * k) as u8,
@@ -1577,4 +1583,25 @@ fn probability_best<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> Chart
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_32_strategies_get_32_different_colours() {
+        let colours: std::collections::BTreeSet<(u8, u8, u8)> = (0..32)
+            .map(|i| {
+                let RGBColor(r, g, b) = strategy_colour(i);
+                (r, g, b)
+            })
+            .collect();
+        assert_eq!(colours.len(), 32);
+        assert_eq!(
+            strategy_colour(0),
+            PALETTE[0],
+            "the first eight are Okabe-Ito"
+        );
+    }
 }
