@@ -121,7 +121,8 @@ pub enum Command {
         after_help = "Example:\n  tradeoff-sim run scenarios/seed.toml --trials 4000000 --shard 0/2\n  tradeoff-sim run scenarios/seed.toml --trials 4000000 --shard 1/2\n  tradeoff-sim merge output/seed-shard-0-of-2 output/seed-shard-1-of-2"
     )]
     Merge(MergeArgs),
-    /// Check a scenario file and report every problem, without running it.
+    /// Check a scenario file and report every problem, then run its first batch of
+    /// trials to catch draws that overflow; writes nothing.
     #[command(after_help = "Example:\n  tradeoff-sim validate scenarios/seed.toml")]
     Validate {
         /// The scenario file (TOML).
@@ -144,7 +145,8 @@ pub struct RunArgs {
     /// Run until every headline statistic is known to this precision: the 95%
     /// half-width of each strategy's API-failure probability, and of its P80 total
     /// cost relative to its value, at most P (e.g. 0.005). Starts at 65,536 trials
-    /// and doubles; the same seed stops at the same count. Replaces --trials.
+    /// and adds batches, to the count the half-widths predict plus 10%; the same seed
+    /// stops at the same count. Replaces --trials.
     #[arg(long, value_name = "P", conflicts_with = "trials")]
     pub precision: Option<f64>,
     /// Compute only shard I of N (0-based) of the run's batches and write a partial
@@ -460,6 +462,21 @@ pub fn execute(cli: Cli, stop: &AtomicBool) -> Result<String, CliError> {
         }
         Command::Validate { scenario, set } => {
             let s = scenario::from_path_with(&scenario, &parse_overrides(&set)?)?;
+            // A smoke run of the first batch on the scenario's seed: a scenario
+            // whose draws overflow double precision is refused here, in a
+            // fraction of a second, rather than minutes into a long run. (Rarer
+            // overflows can still surface later; `run` checks every trial.)
+            let plan = RunPlan {
+                trials: s.trials.min(BATCH_TRIALS),
+                seed: s.seed,
+                threads: 1,
+            };
+            in_scenario(
+                &scenario,
+                engine::summarise_run(&Model::new(&s), &plan, stop)
+                    .map(|_| String::new())
+                    .map_err(CliError::from),
+            )?;
             let plural = |n: usize, one: &str, many: &str| {
                 format!("{n} {}", if n == 1 { one } else { many })
             };
