@@ -200,13 +200,7 @@ fn simulate_reporting(
     let first_trial = (batch_range.start * BATCH_TRIALS).min(plan.trials);
     let end_trial = (batch_range.end * BATCH_TRIALS).min(plan.trials);
     check_size(end_trial - first_trial, strategies)?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(plan.threads)
-        .build()
-        .map_err(|e| EngineError::Threads {
-            threads: plan.threads,
-            message: e.to_string(),
-        })?;
+    let pool = thread_pool(plan.threads)?;
     let trials = (end_trial - first_trial) as usize;
     let column_count = strategies * METRIC_COUNT;
     // Zeroed columns of their final length (calloc: pages are touched by the
@@ -310,13 +304,7 @@ pub fn summarise(
         });
     }
     let strategies = model.strategy_count();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(plan.threads)
-        .build()
-        .map_err(|e| EngineError::Threads {
-            threads: plan.threads,
-            message: e.to_string(),
-        })?;
+    let pool = thread_pool(plan.threads)?;
     let batch_len =
         |b: u64| (plan.trials.saturating_sub(b * BATCH_TRIALS)).min(BATCH_TRIALS) as usize;
     // One worker state per thread: its batch buffer and its partial. Each thread
@@ -457,14 +445,18 @@ impl Worker {
 /// the simulation (the statistics) uses the threads the run asked for. What `f`
 /// computes must not depend on the thread count.
 pub fn on_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> Result<T, EngineError> {
-    let pool = rayon::ThreadPoolBuilder::new()
+    Ok(thread_pool(threads)?.install(f))
+}
+
+/// A pool of `threads` workers (0: one per core).
+fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, EngineError> {
+    rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .map_err(|e| EngineError::Threads {
             threads,
             message: e.to_string(),
-        })?;
-    Ok(pool.install(f))
+        })
 }
 
 /// One batch: trial i of the batch writes `slices[strategy * METRIC_COUNT + metric][i]`;

@@ -108,6 +108,50 @@ struct RiskDraws {
     walk_away: bool,
 }
 
+/// A risk's effects in one trial, the same for every strategy it hits.
+#[derive(Clone, Copy, Debug)]
+struct RiskEffects {
+    /// 1 + the build's extra share.
+    build_multiplier: Option<f64>,
+    delay_weeks: Option<f64>,
+    /// 1 + the tail's extra share, before the cap.
+    tail_multiplier: Option<f64>,
+}
+
+/// A risk's effects in the trial under way: the seed they are drawn from until a
+/// strategy meets the risk, then the draws.
+#[derive(Clone, Copy, Debug)]
+enum TrialEffects {
+    Seed(u64),
+    Drawn(RiskEffects),
+}
+
+impl TrialEffects {
+    /// The effects of `risk`, drawn on the first call of the trial.
+    #[inline]
+    fn get<T: Tally>(&mut self, risk: &RiskDraws, tally: &mut T) -> RiskEffects {
+        let seed = match *self {
+            TrialEffects::Drawn(effects) => return effects,
+            TrialEffects::Seed(seed) => seed,
+        };
+        let rng = &mut Xoshiro256PlusPlus::seed_from_u64(seed);
+        tally.draw(DrawKind::Seed);
+        let mut draw = |d: &Option<Sampler>| {
+            d.as_ref().map(|d| {
+                tally.draw(d.kind);
+                d.sample(rng)
+            })
+        };
+        let effects = RiskEffects {
+            build_multiplier: draw(&risk.build_extra_share).map(|x| 1.0 + x),
+            delay_weeks: draw(&risk.delay_weeks),
+            tail_multiplier: draw(&risk.tail_extra_share).map(|x| 1.0 + x),
+        };
+        *self = TrialEffects::Drawn(effects);
+        effects
+    }
+}
+
 /// Products of scenario numbers the hot path would otherwise recompute per strategy.
 #[derive(Clone, Debug)]
 struct Constants {
@@ -129,9 +173,10 @@ struct Constants {
 /// new order) leaves them identical.
 pub struct Scratch {
     risk_uniforms: Vec<f64>,
-    /// Per risk, the seed of the stream its effects are drawn from in this trial:
-    /// every strategy the risk hits draws the same effects.
-    risk_effect_seeds: Vec<u64>,
+    /// Per risk, its effects in this trial: drawn, from a stream seeded by a word
+    /// of the shared stream, when the first strategy meets the risk, and reused by
+    /// every other strategy it hits.
+    risk_effects: Vec<TrialEffects>,
     surge_log_multiples: Vec<f64>,
     strategy_rngs: Vec<Xoshiro256PlusPlus>,
     /// When set, each trial appends its sampled drivers (see [`Model::drivers`]).
@@ -145,7 +190,7 @@ impl Scratch {
     pub fn new(model: &Model, batch_seed: u64) -> Scratch {
         Scratch {
             risk_uniforms: Vec::with_capacity(model.scenario.risks.len()),
-            risk_effect_seeds: Vec::with_capacity(model.scenario.risks.len()),
+            risk_effects: Vec::with_capacity(model.scenario.risks.len()),
             surge_log_multiples: Vec::new(),
             strategy_rngs: model
                 .scenario
@@ -403,13 +448,15 @@ impl Model {
 
         let shared = rng;
         scratch.risk_uniforms.clear();
-        scratch.risk_effect_seeds.clear();
+        scratch.risk_effects.clear();
         for _ in &self.risks {
             scratch.risk_uniforms.push(unit(shared));
             tally.draw(DrawKind::Uniform);
             // One word whether or not any strategy meets the risk, so that the
             // shared stream never depends on the strategies' parameters.
-            scratch.risk_effect_seeds.push(shared.next_u64());
+            scratch
+                .risk_effects
+                .push(TrialEffects::Seed(shared.next_u64()));
             tally.draw(DrawKind::Word);
         }
         let surges = poisson_count(shared, self.surge_events);
@@ -453,7 +500,7 @@ impl Model {
 
         let Scratch {
             risk_uniforms,
-            risk_effect_seeds,
+            risk_effects,
             surge_log_multiples,
             strategy_rngs,
             drivers,
@@ -472,30 +519,24 @@ impl Model {
             let mut tail_capped = false;
             let mut api_multiplier = 1.0;
             let mut walks = false;
-            for (((e, &u), &seed), &prob) in self
+            for (((e, &u), effects), &prob) in self
                 .risks
                 .iter()
                 .zip(risk_uniforms.iter())
-                .zip(risk_effect_seeds.iter())
+                .zip(risk_effects.iter_mut())
                 .zip(&p.risk_probability)
             {
                 if u >= prob {
                     continue;
                 }
-                // The risk's effects, the same for every strategy it hits.
-                let effects = &mut Xoshiro256PlusPlus::seed_from_u64(seed);
-                tally.draw(DrawKind::Seed);
-                if let Some(d) = &e.build_extra_share {
-                    multiplier *= 1.0 + d.sample(effects);
-                    tally.draw(d.kind);
+                let drawn = effects.get(e, tally);
+                if let Some(m) = drawn.build_multiplier {
+                    multiplier *= m;
                 }
-                if let Some(d) = &e.delay_weeks {
-                    delay_weeks += d.sample(effects);
-                    tally.draw(d.kind);
+                if let Some(w) = drawn.delay_weeks {
+                    delay_weeks += w;
                 }
-                if let Some(d) = &e.tail_extra_share {
-                    let m = 1.0 + d.sample(effects);
-                    tally.draw(d.kind);
+                if let Some(m) = drawn.tail_multiplier {
                     if m > e.tail_multiplier_cap {
                         tail_capped = true;
                         tail *= e.tail_multiplier_cap;

@@ -8,16 +8,22 @@
 //! quarters of the sampling time. The AVX2 versions say what to do directly.
 //!
 //! Both versions keep [`LANES`] running figures, value i of a block in lane
-//! i mod 8, and work whole chunks of eight values only; the caller adds the few
-//! values left over and reduces the lanes, in one place for both. Each lane sees
-//! the same IEEE operations in the same order (a multiply and an add are never
-//! fused), so the choice of version, made at run time from what the processor
-//! offers, never changes an output. A unit test holds them to that.
+//! i mod 8, and work whole chunks of eight values only; the few values left over
+//! are added by one shared path, and the lanes reduced by [`total`]. Each lane
+//! sees the same IEEE operations in the same order (a multiply and an add are
+//! never fused), so the choice of version, made at run time from what the
+//! processor offers, never changes an output. A unit test holds them to that.
 
 /// Running figures per statistic: value i of a block goes to lane i mod LANES.
 pub(super) const LANES: usize = 8;
 
-/// A column's running figures over whole chunks: sums, and the sums and squares
+/// The lanes added pairwise, in a fixed order.
+#[inline(always)]
+pub(super) fn total(v: [f64; LANES]) -> f64 {
+    ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]))
+}
+
+/// A column's running figures: sums, and the sums and squares
 /// of deviations from `shift`; extremes, and the smallest value above zero.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(super) struct ColumnLanes {
@@ -43,7 +49,7 @@ impl ColumnLanes {
 
     /// Adds one value to lane `l`: what either version does per value.
     #[inline(always)]
-    pub fn add(&mut self, l: usize, x: f64, shift: f64) {
+    fn add(&mut self, l: usize, x: f64, shift: f64) {
         let y = x - shift;
         self.sum[l] += x;
         self.dev[l] += y;
@@ -61,7 +67,7 @@ impl ColumnLanes {
     }
 }
 
-/// A pair of columns' running figures over whole chunks: how often a < b and
+/// A pair of columns' running figures: how often a < b and
 /// a == b, and the sum of products of their deviations from their shifts.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(super) struct PairLanes {
@@ -81,7 +87,7 @@ impl PairLanes {
 
     /// Adds one pair of values to lane `l`.
     #[inline(always)]
-    pub fn add(&mut self, l: usize, x: f64, y: f64, shifts: (f64, f64)) {
+    fn add(&mut self, l: usize, x: f64, y: f64, shifts: (f64, f64)) {
         self.better[l] += u64::from(x < y);
         self.tie[l] += u64::from(x == y);
         self.cross[l] += (x - shifts.0) * (y - shifts.1);
@@ -106,31 +112,42 @@ impl Kernels {
         Kernels::Portable
     }
 
-    /// The running figures of `values`' whole chunks of [`LANES`].
+    /// The running figures of `values`, deviations taken from `shift`.
     #[inline]
     pub fn column(self, values: &[f64], shift: f64) -> ColumnLanes {
-        match self {
+        let mut lanes = match self {
             Kernels::Portable => portable_column(values, shift),
             // SAFETY: `Avx2` is only chosen when the processor has AVX2.
             #[cfg(target_arch = "x86_64")]
             Kernels::Avx2 => unsafe { avx2::column(values, shift) },
+        };
+        let rest = &values[values.len() - values.len() % LANES..];
+        for (l, &x) in rest.iter().enumerate() {
+            lanes.add(l, x, shift);
         }
+        lanes
     }
 
-    /// The running figures of the whole chunks of [`LANES`] of two columns of
-    /// equal length.
+    /// The running figures of two columns of equal length, deviations taken from
+    /// `shifts`.
     #[inline]
     pub fn pair(self, a: &[f64], b: &[f64], shifts: (f64, f64)) -> PairLanes {
         debug_assert_eq!(a.len(), b.len());
-        match self {
+        let mut lanes = match self {
             Kernels::Portable => portable_pair(a, b, shifts),
             // SAFETY: as in `column`.
             #[cfg(target_arch = "x86_64")]
             Kernels::Avx2 => unsafe { avx2::pair(a, b, shifts) },
+        };
+        let tail = a.len() - a.len() % LANES;
+        for (l, i) in (tail..a.len()).enumerate() {
+            lanes.add(l, a[i], b[i], shifts);
         }
+        lanes
     }
 }
 
+/// The whole chunks of [`LANES`] (and so for the pair below).
 fn portable_column(values: &[f64], shift: f64) -> ColumnLanes {
     let mut lanes = ColumnLanes::new();
     for c in values.chunks_exact(LANES) {

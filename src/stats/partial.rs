@@ -18,7 +18,7 @@ use crate::engine::Samples;
 use crate::model::{METRIC_COUNT, Metric};
 
 use super::exact_sum::ExactSum;
-use super::kernels::{ColumnLanes, Kernels, LANES};
+use super::kernels::{ColumnLanes, Kernels, total};
 use super::sketch::{Sketch, from_order_key, order_key};
 use super::{best_tally, share_unit};
 
@@ -46,9 +46,9 @@ impl Moments {
             let lanes = block_lanes(Kernels::detect(), values);
             self.add_figures(
                 values.len(),
-                lanes_total(lanes.sum),
-                lanes_total(lanes.dev),
-                lanes_total(lanes.squares),
+                total(lanes.sum),
+                total(lanes.dev),
+                total(lanes.squares),
             );
         }
     }
@@ -131,26 +131,14 @@ impl Moments {
     }
 }
 
-/// The lanes added pairwise, in a fixed order.
-#[inline(always)]
-fn lanes_total(v: [f64; LANES]) -> f64 {
-    ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]))
-}
-
-/// A block's running figures (see [`kernels`]), the values after its last whole
-/// chunk included: its sum and the sum and squares of deviations from its first
-/// value (so that the squares lose nothing to cancellation), its extremes and its
-/// smallest value above zero. The block is short, so plain sums in lanes are
-/// accurate to a few ulps; blocks are added exactly.
+/// A block's running figures (see [`kernels`]): its sum and the sum and squares
+/// of deviations from its first value (so that the squares lose nothing to
+/// cancellation), its extremes and its smallest value above zero. The block is
+/// short, so plain sums in lanes are accurate to a few ulps; blocks are added
+/// exactly.
 #[inline(always)]
 fn block_lanes(kernels: Kernels, values: &[f64]) -> ColumnLanes {
-    let shift = values.first().copied().unwrap_or(0.0);
-    let mut lanes = kernels.column(values, shift);
-    let rest = &values[values.len() - values.len() % LANES..];
-    for (l, &x) in rest.iter().enumerate() {
-        lanes.add(l, x, shift);
-    }
-    lanes
+    kernels.column(values, values.first().copied().unwrap_or(0.0))
 }
 
 /// One strategy's metric: moments, extremes and the quantile sketch.
@@ -183,9 +171,9 @@ impl ColumnPartial {
     fn add_batch(&mut self, values: &[f64], lanes: &ColumnLanes) {
         self.moments.add_figures(
             values.len(),
-            lanes_total(lanes.sum),
-            lanes_total(lanes.dev),
-            lanes_total(lanes.squares),
+            total(lanes.sum),
+            total(lanes.dev),
+            total(lanes.squares),
         );
         // The sign of a zero extreme is settled apart, so that -0.0 < +0.0 as in
         // `f64::total_cmp`.
@@ -446,7 +434,7 @@ impl Partial {
         for (partial, values) in self.columns.iter_mut().zip(columns) {
             let lanes = block_lanes(kernels, values);
             partial.add_batch(values, &lanes);
-            sums.push((lanes_total(lanes.sum), lanes_total(lanes.dev)));
+            sums.push((total(lanes.sum), total(lanes.dev)));
         }
         let per = k * k.saturating_sub(1) / 2;
         for m in Metric::ALL {
@@ -624,16 +612,11 @@ impl PairPartial {
         }
         // Deviations from each column's first value, as in `block_lanes`, so
         // that the co-moment loses nothing to cancellation.
-        let shifts = (a[0], b[0]);
-        let mut lanes = kernels.pair(a, b, shifts);
-        let tail = n - n % LANES;
-        for (l, i) in (tail..n).enumerate() {
-            lanes.add(l, a[i], b[i], shifts);
-        }
+        let lanes = kernels.pair(a, b, (a[0], b[0]));
         self.better += lanes.better.iter().sum::<u64>();
         self.tie += lanes.tie.iter().sum::<u64>();
         self.within
-            .add(lanes_total(lanes.cross) - sums[0].1 * sums[1].1 / n as f64);
+            .add(total(lanes.cross) - sums[0].1 * sums[1].1 / n as f64);
         self.between.add(sums[0].0 * (sums[1].0 / n as f64));
     }
 }
