@@ -38,6 +38,24 @@ fn per_call(n: u64, mut f: impl FnMut() -> f64) -> f64 {
     start.elapsed().as_secs_f64() * 1e9 / n as f64
 }
 
+/// Nanoseconds per draw of `draw`, over `n` draws on `rng`. Results are folded by
+/// an exclusive or of their bits (one cycle), not summed: a chain of additions
+/// (four cycles each) would hold back the cheapest draws.
+#[inline(never)]
+fn per_draw(
+    rng: &mut Xoshiro256PlusPlus,
+    n: u64,
+    mut draw: impl FnMut(&mut Xoshiro256PlusPlus) -> f64,
+) -> f64 {
+    let start = Instant::now();
+    let mut acc = 0u64;
+    for _ in 0..n {
+        acc ^= draw(rng).to_bits();
+    }
+    black_box(acc);
+    start.elapsed().as_secs_f64() * 1e9 / n as f64
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     let n = v.len();
@@ -48,10 +66,15 @@ fn median(mut v: Vec<f64>) -> f64 {
     }
 }
 
-/// A sampler benchmark: the kind it stands for and one draw.
-type Draw = Box<dyn FnMut(&mut Xoshiro256PlusPlus) -> f64>;
-
-fn samplers() -> Vec<(&'static str, Option<DrawKind>, Draw)> {
+/// One round of the sampler benchmarks: `record(name, kind, ns)` for each, where
+/// `kind` is the draw kind it stands for in the census and `ns` the cost per draw
+/// over `n` draws. Each draw is a closure the compiler inlines into its own loop,
+/// as draws inline into a trial: no call through a pointer is counted.
+fn sampler_round(
+    rng: &mut Xoshiro256PlusPlus,
+    n: u64,
+    record: &mut impl FnMut(&'static str, Option<DrawKind>, f64),
+) {
     let pert = Dist::pert(0.90, 1.00, 1.35).unwrap();
     let tri = Dist::triangular(2.0, 6.0, 12.0).unwrap();
     let lomax = Dist::lomax(3.0, 1.4).unwrap();
@@ -66,109 +89,112 @@ fn samplers() -> Vec<(&'static str, Option<DrawKind>, Draw)> {
     let rd_binomial = |n: u64, p: f64| {
         move |r: &mut Xoshiro256PlusPlus| rand_distr::Binomial::new(n, p).unwrap().sample(r) as f64
     };
-    vec![
-        (
-            "xoshiro256++ u64 (a Bernoulli trial)",
-            Some(DrawKind::Bernoulli),
-            Box::new(|r| r.next_u64() as f64),
-        ),
-        (
-            "xoshiro256++ u64 (a risk's effect seed)",
-            Some(DrawKind::Word),
-            Box::new(|r| r.next_u64() as f64),
-        ),
-        (
-            "xoshiro256++ seeded from a u64, and one u64",
-            Some(DrawKind::Seed),
-            Box::new(|r| Xoshiro256PlusPlus::seed_from_u64(r.next_u64()).next_u64() as f64),
-        ),
-        ("uniform", Some(DrawKind::Uniform), Box::new(unit)),
-        (
-            "standard normal",
-            Some(DrawKind::Normal),
-            Box::new(standard_normal),
-        ),
-        (
-            "exp (rand_distr Exp1)",
-            None,
-            Box::new(move |r| exp1.sample(r)),
-        ),
-        (
-            "lognormal (median x exp(sigma z))",
-            Some(DrawKind::Lognormal),
-            Box::new(|r| 1.5 * (1.2 * standard_normal(r)).exp()),
-        ),
-        (
-            "gamma(1.5)",
-            Some(DrawKind::Gamma),
-            Box::new(move |r| gamma.sample(r)),
-        ),
-        (
-            "pert(0.90, 1.00, 1.35)",
-            Some(DrawKind::Pert),
-            Box::new(move |r| pert.sample(r)),
-        ),
-        (
-            "triangular(2, 6, 12)",
-            Some(DrawKind::Triangular),
-            Box::new(move |r| tri.sample(r)),
-        ),
-        (
-            "lomax(3, 1.4)",
-            Some(DrawKind::Lomax),
-            Box::new(move |r| lomax.sample(r)),
-        ),
-        (
-            "poisson(1) inversion",
-            Some(DrawKind::PoissonBelow2),
-            Box::new(|r| poisson_count(r, 1.0) as f64),
-        ),
-        (
-            "poisson(4) inversion",
-            Some(DrawKind::PoissonBelow6),
-            Box::new(|r| poisson_count(r, 4.0) as f64),
-        ),
-        (
-            "poisson(9) rand_distr (Knuth, product of uniforms)",
-            Some(DrawKind::PoissonInversionHigh),
-            Box::new(|r| poisson_count(r, 9.0) as f64),
-        ),
-        (
-            "poisson(20) rejection",
-            Some(DrawKind::PoissonRejection),
-            Box::new(|r| poisson_count(r, 20.0) as f64),
-        ),
-        (
-            "rand_distr poisson(1), built per draw",
-            None,
-            Box::new(rd_poisson(1.0)),
-        ),
-        (
-            "rand_distr poisson(9), built per draw",
-            None,
-            Box::new(rd_poisson(9.0)),
-        ),
-        (
-            "binomial(2, 0.9) inversion",
-            Some(DrawKind::BinomialBelow1),
-            Box::new(|r| binomial_count(r, 2, 0.9) as f64),
-        ),
-        (
-            "binomial(8, 0.3) inversion",
-            Some(DrawKind::BinomialInversionHigh),
-            Box::new(|r| binomial_count(r, 8, 0.3) as f64),
-        ),
-        (
-            "binomial(100, 0.3) BTPE",
-            Some(DrawKind::BinomialRejection),
-            Box::new(|r| binomial_count(r, 100, 0.3) as f64),
-        ),
-        (
-            "rand_distr binomial(8, 0.3), built per draw",
-            None,
-            Box::new(rd_binomial(8, 0.3)),
-        ),
-    ]
+
+    record(
+        "xoshiro256++ u64 (a Bernoulli trial)",
+        Some(DrawKind::Bernoulli),
+        per_draw(rng, n, |r| r.next_u64() as f64),
+    );
+    record(
+        "xoshiro256++ u64 (a risk's effect seed)",
+        Some(DrawKind::Word),
+        per_draw(rng, n, |r| r.next_u64() as f64),
+    );
+    record(
+        "xoshiro256++ seeded from a u64, and one u64",
+        Some(DrawKind::Seed),
+        per_draw(rng, n, |r| {
+            Xoshiro256PlusPlus::seed_from_u64(r.next_u64()).next_u64() as f64
+        }),
+    );
+    record("uniform", Some(DrawKind::Uniform), per_draw(rng, n, unit));
+    record(
+        "standard normal",
+        Some(DrawKind::Normal),
+        per_draw(rng, n, standard_normal),
+    );
+    record(
+        "exp (rand_distr Exp1)",
+        None,
+        per_draw(rng, n, move |r| exp1.sample(r)),
+    );
+    record(
+        "lognormal (median x math::exp(sigma z))",
+        Some(DrawKind::Lognormal),
+        per_draw(rng, n, |r| {
+            1.5 * tradeoff_sim::math::exp(1.2 * standard_normal(r))
+        }),
+    );
+    record(
+        "gamma(1.5)",
+        Some(DrawKind::Gamma),
+        per_draw(rng, n, move |r| gamma.sample(r)),
+    );
+    record(
+        "pert(0.90, 1.00, 1.35)",
+        Some(DrawKind::Pert),
+        per_draw(rng, n, move |r| pert.sample(r)),
+    );
+    record(
+        "triangular(2, 6, 12)",
+        Some(DrawKind::Triangular),
+        per_draw(rng, n, move |r| tri.sample(r)),
+    );
+    record(
+        "lomax(3, 1.4)",
+        Some(DrawKind::Lomax),
+        per_draw(rng, n, move |r| lomax.sample(r)),
+    );
+    record(
+        "poisson(1) inversion",
+        Some(DrawKind::PoissonBelow2),
+        per_draw(rng, n, |r| poisson_count(r, 1.0) as f64),
+    );
+    record(
+        "poisson(4) inversion",
+        Some(DrawKind::PoissonBelow6),
+        per_draw(rng, n, |r| poisson_count(r, 4.0) as f64),
+    );
+    record(
+        "poisson(9) rand_distr (Knuth, product of uniforms)",
+        Some(DrawKind::PoissonInversionHigh),
+        per_draw(rng, n, |r| poisson_count(r, 9.0) as f64),
+    );
+    record(
+        "poisson(20) rejection",
+        Some(DrawKind::PoissonRejection),
+        per_draw(rng, n, |r| poisson_count(r, 20.0) as f64),
+    );
+    record(
+        "rand_distr poisson(1), built per draw",
+        None,
+        per_draw(rng, n, rd_poisson(1.0)),
+    );
+    record(
+        "rand_distr poisson(9), built per draw",
+        None,
+        per_draw(rng, n, rd_poisson(9.0)),
+    );
+    record(
+        "binomial(2, 0.9) inversion",
+        Some(DrawKind::BinomialBelow1),
+        per_draw(rng, n, |r| binomial_count(r, 2, 0.9) as f64),
+    );
+    record(
+        "binomial(8, 0.3) inversion",
+        Some(DrawKind::BinomialInversionHigh),
+        per_draw(rng, n, |r| binomial_count(r, 8, 0.3) as f64),
+    );
+    record(
+        "binomial(100, 0.3) BTPE",
+        Some(DrawKind::BinomialRejection),
+        per_draw(rng, n, |r| binomial_count(r, 100, 0.3) as f64),
+    );
+    record(
+        "rand_distr binomial(8, 0.3), built per draw",
+        None,
+        per_draw(rng, n, rd_binomial(8, 0.3)),
+    );
 }
 
 fn main() {
@@ -193,8 +219,8 @@ fn main() {
     let per_trial = |c: u64| c as f64 / census_trials as f64;
 
     // Interleaved rounds.
-    let mut draws = samplers();
-    let mut draw_ns: Vec<Vec<f64>> = vec![Vec::new(); draws.len()];
+    let mut draws: Vec<(&'static str, Option<DrawKind>)> = Vec::new();
+    let mut draw_ns: Vec<Vec<f64>> = Vec::new();
     let mut trial_ns = Vec::new();
     let (mut one_thread, mut two_threads) = (Vec::new(), Vec::new());
     let (mut sampling, mut summary) = (Vec::new(), Vec::new());
@@ -205,9 +231,15 @@ fn main() {
         threads,
     };
     for _ in 0..rounds {
-        for (i, (_, _, f)) in draws.iter_mut().enumerate() {
-            draw_ns[i].push(per_call(2_000_000, || f(&mut rng)));
-        }
+        let mut i = 0;
+        sampler_round(&mut rng, 2_000_000, &mut |name, kind, ns| {
+            if draws.len() == i {
+                draws.push((name, kind));
+                draw_ns.push(Vec::new());
+            }
+            draw_ns[i].push(ns);
+            i += 1;
+        });
         let n = 100_000;
         trial_ns.push(per_call(n, || {
             model.trial(&mut rng, &mut scratch, &mut out);
@@ -238,7 +270,7 @@ fn main() {
     println!("Per-draw cost, median of {rounds} interleaved rounds of 2e6 draws (one core):");
     let mut cost = [f64::NAN; DrawKind::ALL.len()];
     let base = median(draw_ns[0].clone());
-    for ((name, kind, _), ns) in draws.iter().zip(&draw_ns) {
+    for ((name, kind), ns) in draws.iter().zip(&draw_ns) {
         let m = median(ns.clone());
         println!("  {name:<45} {m:7.2} ns  ({:5.2} x u64)", m / base);
         if let Some(kind) = kind {
