@@ -11,7 +11,7 @@ use rand::Rng;
 
 use super::census::DrawKind;
 use crate::scenario::Dist;
-use crate::scenario::dist::{triangular_inverse, unit};
+use crate::scenario::dist::{TriangularInverse, unit};
 
 #[derive(Clone, Debug)]
 pub(crate) struct Sampler {
@@ -28,12 +28,8 @@ enum Shape {
         low: f64,
         width: f64,
     },
-    /// `dist::triangular_inverse`.
-    Triangular {
-        min: f64,
-        mode: f64,
-        max: f64,
-    },
+    /// `dist::triangular_inverse`, prepared.
+    Triangular(TriangularInverse),
     Other(Dist),
 }
 
@@ -45,7 +41,9 @@ impl Sampler {
                 low,
                 width: high - low,
             },
-            Dist::Triangular { min, mode, max } => Shape::Triangular { min, mode, max },
+            Dist::Triangular { min, mode, max } => {
+                Shape::Triangular(TriangularInverse::new(min, mode, max))
+            }
             ref other => Shape::Other(other.clone()),
         };
         Sampler {
@@ -60,7 +58,7 @@ impl Sampler {
         match self.shape {
             Shape::Constant(value) => value,
             Shape::Uniform { low, width } => low + width * unit(rng),
-            Shape::Triangular { min, mode, max } => triangular_inverse(min, mode, max, unit(rng)),
+            Shape::Triangular(ref inverse) => inverse.at(unit(rng)),
             Shape::Other(ref dist) => sample_other(dist, rng),
         }
     }
