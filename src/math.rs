@@ -304,8 +304,36 @@ pub fn exp(x: f64) -> f64 {
     }
 }
 
+/// e^x - 1, within two ulps; exact at 0 and -0. Outside |x| < 708 (and for NaN)
+/// it is std's.
+///
+/// The churn share, 1 - e^(-x) for small x, needs it: exp(x) - 1 would lose the
+/// leading digits to cancellation. libm's `expm1` profiled at 3% of a run.
+#[inline(always)]
+pub fn exp_m1(x: f64) -> f64 {
+    if x == 0.0 {
+        // Keeps the sign of zero, as std does.
+        x
+    } else if x.abs() < FAST_RANGE {
+        let (scale, p) = reduce(x);
+        // scale - 1 is exact (Sterbenz) wherever it cancels, |x| < ln 2, and
+        // scale x p is small beside it or carries all of it (k = 0, scale = 1).
+        (scale - 1.0) + scale * p
+    } else {
+        x.exp_m1()
+    }
+}
+
 #[inline(always)]
 fn fast(x: f64) -> f64 {
+    let (scale, p) = reduce(x);
+    scale + scale * p
+}
+
+/// e^x = scale (1 + p): scale = 2^(k / 128) rounded, and p = e^r - 1 plus the
+/// relative rounding error of scale.
+#[inline(always)]
+fn reduce(x: f64) -> (f64, f64) {
     let shifted = x * INV_LN2_N + SHIFT;
     let k_bits = shifted.to_bits();
     let k = shifted - SHIFT;
@@ -315,7 +343,7 @@ fn fast(x: f64) -> f64 {
     let p = f64::from_bits(TAIL[j])
         + r
         + r * r * (0.5 + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0))));
-    scale + scale * p
+    (scale, p)
 }
 
 #[cfg(test)]
@@ -347,6 +375,28 @@ mod tests {
         // Both are within an ulp of the truth, so they differ rarely (0.12% of
         // these points when it was written).
         assert!(differ < n / 250, "{differ} of {n} differ from std");
+    }
+
+    #[test]
+    fn exp_m1_is_within_two_ulps_of_std_and_keeps_small_arguments_precise() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(2);
+        let n = 2_000_000;
+        for i in 0..n {
+            // Tiny, small (the churn share's arguments), moderate and any.
+            let width = [1e-12, 1e-3, 4.0, 2.0 * FAST_RANGE][i % 4];
+            let x = (unit(&mut rng) - 0.5) * width;
+            let (ours, std) = (exp_m1(x), x.exp_m1());
+            assert_eq!(ours.is_sign_negative(), std.is_sign_negative(), "expm1({x:e})");
+            assert!(
+                ulps(ours.abs(), std.abs()) <= 2,
+                "expm1({x:e}) = {ours:e}, std {std:e}"
+            );
+        }
+        assert_eq!(exp_m1(0.0).to_bits(), 0.0f64.to_bits());
+        assert_eq!(exp_m1(-0.0).to_bits(), (-0.0f64).to_bits());
+        assert_eq!(exp_m1(-800.0), -1.0);
+        assert_eq!(exp_m1(f64::INFINITY), f64::INFINITY);
+        assert!(exp_m1(f64::NAN).is_nan());
     }
 
     #[test]

@@ -617,7 +617,7 @@ impl Model {
             // (No downtime, the common case for a strategy with few incidents, is
             // exactly 0 without the call.)
             let churn_share = if downtime_hours > 0.0 {
-                -(-k.churn_per_downtime_hour * downtime_hours).exp_m1()
+                -math::exp_m1(-k.churn_per_downtime_hour * downtime_hours)
             } else {
                 0.0
             };
