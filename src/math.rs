@@ -386,7 +386,11 @@ mod tests {
             let width = [1e-12, 1e-3, 4.0, 2.0 * FAST_RANGE][i % 4];
             let x = (unit(&mut rng) - 0.5) * width;
             let (ours, std) = (exp_m1(x), x.exp_m1());
-            assert_eq!(ours.is_sign_negative(), std.is_sign_negative(), "expm1({x:e})");
+            assert_eq!(
+                ours.is_sign_negative(),
+                std.is_sign_negative(),
+                "expm1({x:e})"
+            );
             assert!(
                 ulps(ours.abs(), std.abs()) <= 2,
                 "expm1({x:e}) = {ours:e}, std {std:e}"
