@@ -737,12 +737,14 @@ pub fn analyse_partial(partial: &Partial, samples: Option<&Samples>) -> Analysis
 }
 
 /// The most values (trials x strategies x metrics) a run stores to give exact
-/// quantiles and histogram bins: 32 MiB of `f64`. Larger runs read them from the
-/// sketch, so that memory stays bounded whatever the trial count.
-pub const EXACT_VALUES: u64 = 1 << 22;
+/// quantiles and histogram bins: 16 MiB of `f64`. Larger runs read them from the
+/// sketch, so that memory stays bounded whatever the trial count. (At 32 MiB, a
+/// five-strategy run just under the limit peaked at 80 MiB: the samples come on
+/// top of the summaries' own 30-35 MiB.)
+pub const EXACT_VALUES: u64 = 1 << 21;
 
 /// The most trials for which a run of `strategies` strategies keeps its samples
-/// (exact quantiles): 44,150 for five strategies, 73,584 for three.
+/// (exact quantiles): 22,075 for five strategies, 36,792 for three.
 pub fn exact_trials(strategies: usize) -> u64 {
     EXACT_VALUES / (strategies.max(1) * Metric::ALL.len()) as u64
 }

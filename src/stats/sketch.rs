@@ -110,6 +110,10 @@ impl Sketch {
         let mut rest = &queue[..];
         while !rest.is_empty() {
             let span = self.window.len();
+            // Exactly: a window's capacity is its span plus the sinks (see
+            // `add_to_bucket`), and the amortised growth of `extend` alone would
+            // double it.
+            self.window.reserve_exact(SINKS);
             self.window.extend([0; SINKS]);
             let base = self.base;
             let window = &mut self.window[..];
@@ -176,7 +180,8 @@ impl Sketch {
         };
         let (low, high) = (low / page * page, high.div_ceil(page) * page);
         if high - low <= MAX_WINDOW {
-            let mut window = vec![0u32; (high - low) as usize];
+            let mut window = Vec::with_capacity((high - low) as usize + SINKS);
+            window.resize((high - low) as usize, 0u32);
             let from = if self.window.is_empty() {
                 0
             } else {

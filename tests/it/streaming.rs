@@ -195,6 +195,21 @@ fn peak_memory_stays_under_64_mib_and_does_not_grow_with_the_trials() {
     let small = run("200000");
     let large = run("2000000");
     assert!(large < 64 * 1024, "2,000,000 trials peaked at {large} KiB");
+    // The largest run that keeps its trials for exact quantiles, with charts:
+    // its samples come on top of the summaries.
+    let limit = tradeoff_sim::stats::exact_trials(5).to_string();
+    let exact = peak_kib_of(
+        dir.path(),
+        &[
+            "run",
+            seed.to_str().unwrap(),
+            "--trials",
+            &limit,
+            "--out",
+            "out-exact",
+        ],
+    );
+    assert!(exact < 64 * 1024, "{limit} trials peaked at {exact} KiB");
     // Ten times the trials, and at most a few MiB more (sketch windows filling
     // in the tails), not ten times the memory.
     assert!(
