@@ -1850,6 +1850,15 @@ impl Reader<'_> {
                 Some(10.0),
                 Check::Between(1.0, 1e6),
             );
+            // A cap on a tail the risk does not have would do nothing: the consultant
+            // meant to give tail_extra_share, or left a line behind.
+            if let (Some(cap), None) = (t.get("tail_multiplier_cap"), t.get("tail_extra_share")) {
+                self.problem(
+                    cap.span(),
+                    &format!("{path}.tail_multiplier_cap"),
+                    "caps the fat tail of tail_extra_share, which this risk does not set, so it would do nothing; add tail_extra_share, or remove tail_multiplier_cap".to_string(),
+                );
+            }
             let api_failure_multiplier = self.number(
                 &mut t,
                 "api_failure_multiplier",
