@@ -539,7 +539,8 @@ fn run_until_stopped(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliErr
     let options = &args.run;
     let overrides = parse_overrides(&options.set)?;
     let trials = checked_trials(options.trials)?;
-    let mut scenario = scenario::from_path_with(&args.scenario, &overrides)?;
+    // One read: the manifest hashes and carries the bytes that were validated.
+    let (mut scenario, bytes) = scenario::from_path_keeping_bytes(&args.scenario, &overrides)?;
     if let Some(trials) = trials {
         scenario.trials = trials;
     }
@@ -550,10 +551,6 @@ fn run_until_stopped(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliErr
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(&scenario.name));
-    let bytes = std::fs::read(&args.scenario).map_err(|source| ScenarioError::Read {
-        path: args.scenario.clone(),
-        source,
-    })?;
     let threads = threads_of(options.threads);
     if let Some(p) = args.precision {
         if !(p > 0.0 && p < 1.0) {

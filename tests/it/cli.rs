@@ -1027,3 +1027,49 @@ fn a_scenario_file_named_only_dots_gets_a_default_folder_of_its_own() {
         .collect();
     assert_eq!(entries, ["scenario"], "only output/scenario/ was written");
 }
+
+/// Makes a named pipe at `path` and writes `text` into it once, from a thread: a
+/// scenario given as `<(generate-scenario)` or a FIFO can be read only once.
+fn pipe_once(path: &Path, text: String) -> std::thread::JoinHandle<()> {
+    let c_path = std::ffi::CString::new(path.to_str().expect("utf-8 path")).expect("no NUL");
+    // SAFETY: a valid NUL-terminated path and a plain mode.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0, "mkfifo");
+    let path = path.to_path_buf();
+    std::thread::spawn(move || {
+        // Blocks until the binary opens the pipe to read, then closes it.
+        let _ = std::fs::write(&path, text);
+    })
+}
+
+#[test]
+fn run_reads_the_scenario_once_so_a_named_pipe_works_and_the_manifest_hashes_what_ran() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let text = std::fs::read_to_string(scenario("seed.toml")).expect("seed.toml");
+    let fifo = tmp.path().join("seed.toml");
+    let writer = pipe_once(&fifo, text.clone());
+    let o = run_with_limit(
+        tmp.path(),
+        &[
+            "run",
+            "seed.toml",
+            "--trials",
+            "1000",
+            "--charts",
+            "none",
+            "--out",
+            "out",
+        ],
+        std::time::Duration::from_secs(20),
+    );
+    writer.join().expect("the writer ends");
+    assert_success(&o, "run from a named pipe");
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(tmp.path().join("out").join("manifest.json")).expect("manifest.json"),
+    )
+    .expect("JSON");
+    assert_eq!(
+        manifest["scenario_sha256"].as_str(),
+        Some(tradeoff_sim::output::manifest::sha256_hex(text.as_bytes()).as_str()),
+        "the manifest hashes the scenario that ran"
+    );
+}
