@@ -712,6 +712,7 @@ fn run_shard(
     let manifest = ShardManifest {
         tool: env!("CARGO_PKG_NAME").into(),
         version: env!("CARGO_PKG_VERSION").into(),
+        build: crate::output::manifest::BUILD.into(),
         kind: "shard".into(),
         shard: index,
         shards: count,
@@ -762,6 +763,7 @@ fn same_folder(a: &Path, b: &Path) -> bool {
 /// `merge`: check that the parts are every shard of one run, join them in shard
 /// order, and finish the run exactly as a single machine would.
 fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
+    use crate::output::manifest::BUILD;
     use crate::output::shard::{self, ShardManifest};
     let bad = |path: &Path, why: String| CliError::Usage(format!("{}: {why}", path.display()));
     let mut parts: Vec<(ShardManifest, PathBuf)> = Vec::new();
@@ -807,6 +809,21 @@ fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
                 format!("damaged shard manifest ({e}); run this shard again"),
             )
         })?;
+        // Another build may simulate other trials from the same seed, and the
+        // merge finishes the run with this build's statistics: one build for all.
+        if m.version != env!("CARGO_PKG_VERSION") || m.build != BUILD {
+            let theirs = if m.build.is_empty() {
+                format!("{}, build not recorded", m.version)
+            } else {
+                m.build.clone()
+            };
+            return Err(bad(
+                dir,
+                format!(
+                    "a shard written by tradeoff-sim {theirs}, but this is tradeoff-sim {BUILD}; every shard and the merge must run the same build: run the shards again with this binary, or merge with the binary that wrote them"
+                ),
+            ));
+        }
         parts.push((m, dir.clone()));
     }
 
