@@ -390,6 +390,9 @@ pub enum CliError {
     ClaimsNotHeld { report: String, summary: String },
     #[error(transparent)]
     Chart(#[from] ChartError),
+    /// `chart` on a folder tradeoff-sim did not write, or whose files are damaged.
+    #[error(transparent)]
+    ChartInput(ChartError),
 }
 
 impl From<SweepError> for CliError {
@@ -406,7 +409,7 @@ impl CliError {
     /// 2 for bad usage or a bad scenario, 130 for an interrupt, 1 for a failed run.
     pub fn exit_code(&self) -> i32 {
         match self {
-            CliError::Scenario(_) | CliError::Usage(_) => 2,
+            CliError::Scenario(_) | CliError::Usage(_) | CliError::ChartInput(_) => 2,
             CliError::Engine(EngineError::TooLarge { .. } | EngineError::NotFinite { .. }) => 2,
             CliError::Engine(EngineError::Interrupted) => 130,
             _ => 1,
@@ -449,7 +452,15 @@ pub fn execute(cli: Cli, stop: &AtomicBool) -> Result<String, CliError> {
             let Some(format) = charts.format() else {
                 return Ok("--charts none: nothing to draw\n".to_string());
             };
-            let paths = render_folder_charts(&run_folder, format)?;
+            // A folder that is not one tradeoff-sim wrote, or whose files do not
+            // hold what it wrote, is bad usage: exit 2, and nothing is drawn.
+            let paths = render_folder_charts(&run_folder, format).map_err(|e| {
+                if e.is_bad_input() {
+                    CliError::ChartInput(e)
+                } else {
+                    CliError::Chart(e)
+                }
+            })?;
             let mut out = format!(
                 "drew {} charts from {}:\n",
                 paths.len(),

@@ -127,6 +127,24 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// Every path under `dir`, relative to it, sorted (folders included).
+fn tree(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut todo = vec![PathBuf::new()];
+    while let Some(rel) = todo.pop() {
+        for entry in std::fs::read_dir(dir.join(&rel)).expect("a readable folder") {
+            let entry = entry.expect("a folder entry");
+            let path = rel.join(entry.file_name());
+            if entry.file_type().expect("a file type").is_dir() {
+                todo.push(path.clone());
+            }
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
 /// Temporary files a run might leave: `.x.partial-PID`, `.x.tmp-PID`, `.x.old-PID`.
 fn leftovers(dir: &Path) -> Vec<String> {
     listing(dir)
@@ -815,14 +833,34 @@ fn charts_png_draws_png_only_and_none_draws_nothing() {
 }
 
 #[test]
-fn chart_on_a_folder_that_is_not_a_run_folder_fails_clearly() {
+fn chart_on_a_folder_that_is_not_a_run_folder_is_bad_usage_saying_what_a_run_folder_holds() {
     let tmp = tempfile::tempdir().expect("a temporary folder");
-    let o = run_in(
-        tmp.path(),
-        &["chart", tmp.path().to_str().expect("utf-8 path")],
-    );
-    assert_eq!(o.status.code(), Some(1));
-    assert!(!stderr(&o).is_empty());
+    std::fs::create_dir(tmp.path().join("empty")).expect("a folder");
+    std::fs::write(tmp.path().join("notes.txt"), "not a folder").expect("a file");
+    // Someone else's manifest.json (a web app's), without tradeoff-sim's `tool`.
+    std::fs::create_dir(tmp.path().join("webapp")).expect("a folder");
+    std::fs::write(
+        tmp.path().join("webapp").join("manifest.json"),
+        r#"{"name": "shop", "start_url": "/"}"#,
+    )
+    .expect("a manifest");
+    for folder in ["empty", "missing", "notes.txt", "webapp"] {
+        let before = tree(tmp.path());
+        let o = run_in(tmp.path(), &["chart", folder]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{folder}: {err}");
+        assert!(stdout(&o).is_empty(), "{folder}: {}", stdout(&o));
+        assert!(
+            err.starts_with(&format!("error: {folder}")),
+            "{folder}: {err}"
+        );
+        assert!(
+            err.contains("manifest.json, summary.csv, histograms.csv and comparison.csv"),
+            "{folder}: says what a run folder holds: {err}"
+        );
+        assert!(!err.contains("panicked"), "{err}");
+        assert_eq!(tree(tmp.path()), before, "{folder}: nothing written");
+    }
 }
 
 /// Runs the binary in `dir`, killing it (and failing) after `limit`.
