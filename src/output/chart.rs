@@ -123,6 +123,18 @@ pub enum ChartError {
     Csv { path: PathBuf, source: csv::Error },
     #[error("{path}: {message}; rerun `tradeoff-sim run` to rewrite it", path = path.display())]
     Invalid { path: PathBuf, message: String },
+    #[error(
+        "{path}:{line}: {column}: {message}; restore the value tradeoff-sim wrote, or rerun `tradeoff-sim {command}` to write the folder again",
+        path = path.display()
+    )]
+    Value {
+        path: PathBuf,
+        line: u64,
+        column: &'static str,
+        message: String,
+        /// The command that writes the file.
+        command: &'static str,
+    },
     #[error("{path}: no rows for {what}; rerun `tradeoff-sim run` with this version of tradeoff-sim to write them", path = path.display())]
     Missing { path: PathBuf, what: String },
     #[error(
@@ -157,6 +169,7 @@ impl ChartError {
             | ChartError::Manifest { .. }
             | ChartError::Csv { .. }
             | ChartError::Invalid { .. }
+            | ChartError::Value { .. }
             | ChartError::Missing { .. }
             | ChartError::Folder { .. }
             | ChartError::NotOurFolder { .. } => true,
