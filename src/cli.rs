@@ -390,6 +390,9 @@ pub enum CliError {
     ClaimsNotHeld { report: String, summary: String },
     #[error(transparent)]
     Chart(#[from] ChartError),
+    /// `chart` on a folder tradeoff-sim did not write, or whose files are damaged.
+    #[error(transparent)]
+    ChartInput(ChartError),
 }
 
 impl From<SweepError> for CliError {
@@ -406,7 +409,7 @@ impl CliError {
     /// 2 for bad usage or a bad scenario, 130 for an interrupt, 1 for a failed run.
     pub fn exit_code(&self) -> i32 {
         match self {
-            CliError::Scenario(_) | CliError::Usage(_) => 2,
+            CliError::Scenario(_) | CliError::Usage(_) | CliError::ChartInput(_) => 2,
             CliError::Engine(EngineError::TooLarge { .. } | EngineError::NotFinite { .. }) => 2,
             CliError::Engine(EngineError::Interrupted) => 130,
             _ => 1,
@@ -449,7 +452,15 @@ pub fn execute(cli: Cli, stop: &AtomicBool) -> Result<String, CliError> {
             let Some(format) = charts.format() else {
                 return Ok("--charts none: nothing to draw\n".to_string());
             };
-            let paths = render_folder_charts(&run_folder, format)?;
+            // A folder that is not one tradeoff-sim wrote, or whose files do not
+            // hold what it wrote, is bad usage: exit 2, and nothing is drawn.
+            let paths = render_folder_charts(&run_folder, format).map_err(|e| {
+                if e.is_bad_input() {
+                    CliError::ChartInput(e)
+                } else {
+                    CliError::Chart(e)
+                }
+            })?;
             let mut out = format!(
                 "drew {} charts from {}:\n",
                 paths.len(),
@@ -539,7 +550,8 @@ fn run_until_stopped(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliErr
     let options = &args.run;
     let overrides = parse_overrides(&options.set)?;
     let trials = checked_trials(options.trials)?;
-    let mut scenario = scenario::from_path_with(&args.scenario, &overrides)?;
+    // One read: the manifest hashes and carries the bytes that were validated.
+    let (mut scenario, bytes) = scenario::from_path_keeping_bytes(&args.scenario, &overrides)?;
     if let Some(trials) = trials {
         scenario.trials = trials;
     }
@@ -550,10 +562,6 @@ fn run_until_stopped(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliErr
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(&scenario.name));
-    let bytes = std::fs::read(&args.scenario).map_err(|source| ScenarioError::Read {
-        path: args.scenario.clone(),
-        source,
-    })?;
     let threads = threads_of(options.threads);
     if let Some(p) = args.precision {
         if !(p > 0.0 && p < 1.0) {
@@ -715,6 +723,7 @@ fn run_shard(
     let manifest = ShardManifest {
         tool: env!("CARGO_PKG_NAME").into(),
         version: env!("CARGO_PKG_VERSION").into(),
+        build: crate::output::manifest::BUILD.into(),
         kind: "shard".into(),
         shard: index,
         shards: count,
@@ -765,6 +774,7 @@ fn same_folder(a: &Path, b: &Path) -> bool {
 /// `merge`: check that the parts are every shard of one run, join them in shard
 /// order, and finish the run exactly as a single machine would.
 fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
+    use crate::output::manifest::BUILD;
     use crate::output::shard::{self, ShardManifest};
     let bad = |path: &Path, why: String| CliError::Usage(format!("{}: {why}", path.display()));
     let mut parts: Vec<(ShardManifest, PathBuf)> = Vec::new();
@@ -810,6 +820,21 @@ fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
                 format!("damaged shard manifest ({e}); run this shard again"),
             )
         })?;
+        // Another build may simulate other trials from the same seed, and the
+        // merge finishes the run with this build's statistics: one build for all.
+        if m.version != env!("CARGO_PKG_VERSION") || m.build != BUILD {
+            let theirs = if m.build.is_empty() {
+                format!("{}, build not recorded", m.version)
+            } else {
+                m.build.clone()
+            };
+            return Err(bad(
+                dir,
+                format!(
+                    "a shard written by tradeoff-sim {theirs}, but this is tradeoff-sim {BUILD}; every shard and the merge must run the same build: run the shards again with this binary, or merge with the binary that wrote them"
+                ),
+            ));
+        }
         parts.push((m, dir.clone()));
     }
 

@@ -123,6 +123,18 @@ pub enum ChartError {
     Csv { path: PathBuf, source: csv::Error },
     #[error("{path}: {message}; rerun `tradeoff-sim run` to rewrite it", path = path.display())]
     Invalid { path: PathBuf, message: String },
+    #[error(
+        "{path}:{line}: {column}: {message}; restore the value tradeoff-sim wrote, or rerun `tradeoff-sim {command}` to write the folder again",
+        path = path.display()
+    )]
+    Value {
+        path: PathBuf,
+        line: u64,
+        column: &'static str,
+        message: String,
+        /// The command that writes the file.
+        command: &'static str,
+    },
     #[error("{path}: no rows for {what}; rerun `tradeoff-sim run` with this version of tradeoff-sim to write them", path = path.display())]
     Missing { path: PathBuf, what: String },
     #[error(
@@ -136,11 +148,34 @@ pub enum ChartError {
     Font { message: String },
     #[error("{path}: {message}", path = path.display())]
     Folder { path: PathBuf, message: String },
+    #[error(
+        "{path}: not a folder tradeoff-sim wrote ({why}); `tradeoff-sim chart` redraws a run folder (manifest.json, summary.csv, histograms.csv and comparison.csv, as `tradeoff-sim run` writes them) or a folder written by `tradeoff-sim sweep` or `tradeoff-sim compare`",
+        path = path.display()
+    )]
+    NotOurFolder { path: PathBuf, why: String },
     #[error("{path}: cannot write: {source}; check that the folder is writable and the disk has space", path = path.display())]
     Write {
         path: PathBuf,
         source: std::io::Error,
     },
+}
+
+impl ChartError {
+    /// Whether the folder or its files are at fault (bad usage or bad input, nothing
+    /// drawn), rather than drawing or writing the charts.
+    pub fn is_bad_input(&self) -> bool {
+        match self {
+            ChartError::Read { .. }
+            | ChartError::Manifest { .. }
+            | ChartError::Csv { .. }
+            | ChartError::Invalid { .. }
+            | ChartError::Value { .. }
+            | ChartError::Missing { .. }
+            | ChartError::Folder { .. }
+            | ChartError::NotOurFolder { .. } => true,
+            ChartError::Draw { .. } | ChartError::Font { .. } | ChartError::Write { .. } => false,
+        }
+    }
 }
 
 /// Reads summary.csv, histograms.csv, comparison.csv and manifest.json from `run_dir`,
@@ -221,29 +256,51 @@ pub enum FolderKind {
     Compare,
 }
 
-/// Reads `<dir>/manifest.json` and says which command wrote the folder.
+/// Reads `<dir>/manifest.json` and says which command wrote the folder; a path that
+/// is no folder, or a folder without a tradeoff-sim manifest, is named as such.
 pub fn folder_kind(dir: &Path) -> Result<FolderKind, ChartError> {
+    let not_ours = |why: &str| ChartError::NotOurFolder {
+        path: dir.to_path_buf(),
+        why: why.to_string(),
+    };
+    if !dir.exists() {
+        return Err(not_ours("no such folder"));
+    }
+    if !dir.is_dir() {
+        return Err(not_ours("a file, not a folder"));
+    }
     let path = dir.join(data::MANIFEST_FILE);
-    let text = std::fs::read_to_string(&path).map_err(|source| ChartError::Read {
-        path: path.clone(),
-        source,
-    })?;
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(not_ours("it has no manifest.json"));
+        }
+        Err(source) => return Err(ChartError::Read { path, source }),
+    };
     let raw: serde_json::Value =
         serde_json::from_str(&text).map_err(|source| ChartError::Manifest {
             path: path.clone(),
             source,
         })?;
-    match raw.get("kind").and_then(serde_json::Value::as_str) {
-        None | Some("run") => Ok(FolderKind::Run),
-        Some("sweep") => Ok(FolderKind::Sweep),
-        Some("compare") => Ok(FolderKind::Compare),
-        Some(other) => Err(ChartError::Folder {
-            path,
-            message: format!(
-                "kind `{other}` has no charts; `tradeoff-sim chart` redraws run, sweep and compare folders"
-            ),
-        }),
+    let kind = match raw.get("kind").and_then(serde_json::Value::as_str) {
+        None | Some("run") => FolderKind::Run,
+        Some("sweep") => FolderKind::Sweep,
+        Some("compare") => FolderKind::Compare,
+        Some(other) => {
+            return Err(ChartError::Folder {
+                path,
+                message: format!(
+                    "kind `{other}` has no charts; `tradeoff-sim chart` redraws run, sweep and compare folders"
+                ),
+            });
+        }
+    };
+    if raw.get("tool").and_then(serde_json::Value::as_str) != Some(env!("CARGO_PKG_NAME")) {
+        return Err(not_ours(
+            "its manifest.json was not written by tradeoff-sim",
+        ));
     }
+    Ok(kind)
 }
 
 /// Redraws the charts of any folder tradeoff-sim wrote (run, sweep or compare), from its

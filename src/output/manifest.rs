@@ -4,6 +4,15 @@ use serde::Serialize;
 
 use crate::scenario::Scenario;
 
+/// This build of tradeoff-sim: the crate version, `+`, and a fingerprint of the
+/// source it was compiled from (see `build.rs`). Two binaries with the same `BUILD`
+/// simulate the same trials.
+pub const BUILD: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    "+",
+    env!("TRADEOFF_SIM_SOURCE_HASH")
+);
+
 #[derive(Serialize)]
 pub struct StrategyLabel<'a> {
     pub id: &'a str,

@@ -23,6 +23,10 @@ const MAGIC: &[u8; 8] = b"TSPART02";
 pub struct ShardManifest {
     pub tool: String,
     pub version: String,
+    /// [`BUILD`](crate::output::manifest::BUILD) of the binary that wrote the shard;
+    /// empty for shards of versions that did not record it.
+    #[serde(default)]
+    pub build: String,
     pub kind: String,
     pub shard: u64,
     pub shards: u64,

@@ -158,6 +158,16 @@ pub fn from_path(path: &Path) -> Result<Scenario, ScenarioError> {
 
 /// Reads the scenario at `path` with `overrides` applied, then validates it.
 pub fn from_path_with(path: &Path, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
+    from_path_keeping_bytes(path, overrides).map(|(scenario, _)| scenario)
+}
+
+/// [`from_path_with`], also returning the file's bytes as read: what a manifest
+/// hashes and carries must be what was validated, and the file (a pipe, or one
+/// being edited) is read only once.
+pub fn from_path_keeping_bytes(
+    path: &Path,
+    overrides: &[Override],
+) -> Result<(Scenario, Vec<u8>), ScenarioError> {
     if path.is_dir() {
         return Err(ScenarioError::IsFolder {
             path: path.to_path_buf(),
@@ -186,11 +196,10 @@ pub fn from_path_with(path: &Path, overrides: &[Override]) -> Result<Scenario, S
         .map(|s| s.to_string_lossy().into_owned())
         .filter(|s| !s.chars().all(|c| c == '.'))
         .unwrap_or_else(|| "scenario".to_string());
-    let text = match String::from_utf8(bytes) {
+    let text = match std::str::from_utf8(&bytes) {
         Ok(text) => text,
         Err(err) => {
-            let valid = err.utf8_error().valid_up_to();
-            let bytes = err.as_bytes();
+            let valid = err.valid_up_to();
             let prefix = String::from_utf8_lossy(&bytes[..valid]);
             let (line, column) = line_column(&prefix, prefix.len());
             return Err(ScenarioError::Invalid {
@@ -209,12 +218,12 @@ pub fn from_path_with(path: &Path, overrides: &[Override]) -> Result<Scenario, S
         }
     };
     let mut scenario =
-        from_str_with(&text, &name, overrides).map_err(|problems| ScenarioError::Invalid {
+        from_str_with(text, &name, overrides).map_err(|problems| ScenarioError::Invalid {
             path: path.to_path_buf(),
             problems,
         })?;
     scenario.source = Some(path.to_path_buf());
-    Ok(scenario)
+    Ok((scenario, bytes))
 }
 
 /// Parses and validates scenario text; `name` becomes the scenario's name.
@@ -1850,6 +1859,15 @@ impl Reader<'_> {
                 Some(10.0),
                 Check::Between(1.0, 1e6),
             );
+            // A cap on a tail the risk does not have would do nothing: the consultant
+            // meant to give tail_extra_share, or left a line behind.
+            if let (Some(cap), None) = (t.get("tail_multiplier_cap"), t.get("tail_extra_share")) {
+                self.problem(
+                    cap.span(),
+                    &format!("{path}.tail_multiplier_cap"),
+                    "caps the fat tail of tail_extra_share, which this risk does not set, so it would do nothing; add tail_extra_share, or remove tail_multiplier_cap".to_string(),
+                );
+            }
             let api_failure_multiplier = self.number(
                 &mut t,
                 "api_failure_multiplier",

@@ -483,6 +483,9 @@ bad_scenarios! {
     rejects_a_risk_whose_only_effect_is_a_multiplier_of_one:
         "risk_only_effect_is_a_multiplier_of_one.toml", line 39, key Some("risks[0]"),
             hints ["at least one effect", "api_failure_multiplier other than 1"];
+    rejects_a_tail_cap_on_a_risk_without_a_tail:
+        "risk_tail_cap_without_tail.toml", line 43, key Some("risks[0].tail_multiplier_cap"),
+            hints ["tail_extra_share", "remove tail_multiplier_cap"];
     rejects_a_risk_probability_missing_a_strategy:
         "risk_probability_missing_strategy.toml", line 41, key Some("risks[0].probability.ux_led"),
             hints ["missing the probability for strategy `ux_led`"];

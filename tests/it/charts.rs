@@ -4,8 +4,10 @@
 use std::path::Path;
 
 use crate::chart_fixture::{self as fixture, Fixture, Outcome, model_trial};
+use crate::common::{run_in, stderr};
 use tradeoff_sim::output::chart::{
-    ChartData, ChartFormat, ChartKind, render_run_charts, render_to_svg_string,
+    Bin, ChartData, ChartFormat, ChartKind, Marks, render_run_charts, render_to_png_bytes,
+    render_to_svg_string,
 };
 
 const SEED_STRATEGIES: [(&str, &str); 3] = [
@@ -359,41 +361,210 @@ fn preview_when_asked() {
 }
 
 #[test]
-fn nan_statistics_and_a_histogram_of_only_overflow_do_not_panic() {
+fn nan_statistics_and_a_histogram_of_only_overflow_draw_without_panicking() {
+    // The files are checked when read (below); the drawing code must still not panic
+    // on whatever a caller of the library puts into a ChartData.
     let dir = tempfile::tempdir().unwrap();
     seed_fixture(200).write(dir.path());
-    let summary = std::fs::read_to_string(dir.path().join("summary.csv")).unwrap();
-    let summary: String = summary
-        .lines()
-        .map(|line| {
-            if line.starts_with("seed,backend_led,") {
-                let mut cells: Vec<&str> = line.split(',').take(5).collect();
-                cells.extend(std::iter::repeat_n("NaN", 14));
-                cells.join(",")
-            } else {
-                line.to_string()
+    let mut data = ChartData::load(dir.path()).unwrap();
+    for ((_, strategy), row) in data.summary.iter_mut() {
+        if strategy == "backend_led" {
+            for v in [
+                &mut row.mean,
+                &mut row.min,
+                &mut row.p10,
+                &mut row.p50,
+                &mut row.p80,
+                &mut row.p90,
+                &mut row.p95,
+                &mut row.max,
+            ] {
+                *v = f64::NAN;
             }
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    std::fs::write(dir.path().join("summary.csv"), summary + "\n").unwrap();
-    let hist = std::fs::read_to_string(dir.path().join("histograms.csv")).unwrap();
-    let mut kept: Vec<String> = hist
-        .lines()
-        .filter(|l| {
-            !l.starts_with("seed,ux_led,total_cost,")
-                && !l.starts_with("seed,ux_led,downtime_hours,")
-        })
-        .map(str::to_string)
-        .collect();
-    kept.push(
-        "seed,ux_led,total_cost,USD,linear,overflow,1000000,inf,200,200,NaN,NaN,NaN,NaN,NaN,NaN"
-            .to_string(),
+        }
+    }
+    for metric in ["total_cost", "downtime_hours"] {
+        let h = data
+            .histograms
+            .get_mut(&(metric.to_string(), "ux_led".to_string()))
+            .unwrap();
+        h.bins.clear();
+        h.overflow = Some(fixture_bin(1e6, f64::INFINITY, 200.0));
+        h.marks = Marks {
+            mean: f64::NAN,
+            p10: f64::NAN,
+            p50: f64::NAN,
+            p80: f64::NAN,
+            p90: f64::NAN,
+            p95: f64::NAN,
+        };
+    }
+    for kind in ChartKind::ALL {
+        assert_well_formed(&render_to_svg_string(&data, kind).unwrap());
+        assert_eq!(
+            png_size(&render_to_png_bytes(&data, kind).unwrap()),
+            (1920, 1080)
+        );
+    }
+}
+
+fn fixture_bin(low: f64, high: f64, count: f64) -> Bin {
+    Bin { low, high, count }
+}
+
+/// Sets one cell of a CSV file the fixture wrote (no quoted fields): `line` is 1-based
+/// (line 1 is the header), `column` a header name.
+fn set_cell(path: &Path, line: usize, column: &str, value: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let index = lines[0]
+        .split(',')
+        .position(|c| c == column)
+        .unwrap_or_else(|| panic!("no column {column} in {}", path.display()));
+    let mut cells: Vec<String> = lines[line - 1].split(',').map(str::to_string).collect();
+    cells[index] = value.to_string();
+    lines[line - 1] = cells.join(",");
+    std::fs::write(path, lines.join("\n") + "\n").unwrap();
+}
+
+/// The cell at `line` and `column` of a CSV file the fixture wrote.
+fn cell(path: &Path, line: usize, column: &str) -> String {
+    let text = std::fs::read_to_string(path).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let index = lines[0].split(',').position(|c| c == column).unwrap();
+    lines[line - 1].split(',').nth(index).unwrap().to_string()
+}
+
+/// Every file under `dir` with its bytes, by path relative to `dir`.
+fn files(dir: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut todo = vec![std::path::PathBuf::new()];
+    while let Some(rel) = todo.pop() {
+        for entry in std::fs::read_dir(dir.join(&rel)).unwrap() {
+            let entry = entry.unwrap();
+            let path = rel.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                todo.push(path);
+            } else {
+                out.insert(path.clone(), std::fs::read(dir.join(&path)).unwrap());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn chart_refuses_impossible_values_naming_file_line_and_column_and_keeps_the_charts() {
+    // (file, line, column, value written, column named, phrase of the message)
+    let cases: &[(&str, usize, &str, &str, &str, &str)] = &[
+        ("summary.csv", 2, "mean", "NaN", "mean", "finite"),
+        ("summary.csv", 3, "p50", "inf", "p50", "finite"),
+        ("summary.csv", 4, "min", "-1", "min", ">= 0"),
+        ("summary.csv", 5, "n", "0", "n", "trial count"),
+        ("summary.csv", 6, "n", "199.5", "n", "trial count"),
+        ("summary.csv", 29, "p80", "0", "p80", ">= p50"),
+        ("summary.csv", 8, "mean", "1e300", "mean", "between min"),
+        (
+            "histograms.csv",
+            2,
+            "count",
+            "-3",
+            "count",
+            "whole number >= 0",
+        ),
+        (
+            "histograms.csv",
+            3,
+            "count",
+            "NaN",
+            "count",
+            "whole number >= 0",
+        ),
+        (
+            "histograms.csv",
+            4,
+            "count",
+            "inf",
+            "count",
+            "whole number >= 0",
+        ),
+        (
+            "histograms.csv",
+            5,
+            "count",
+            "2.5",
+            "count",
+            "whole number >= 0",
+        ),
+        ("histograms.csv", 6, "bin_high", "NaN", "bin_high", "finite"),
+        (
+            "histograms.csv",
+            7,
+            "bin_high",
+            "-1e9",
+            "bin_high",
+            ">= bin_low",
+        ),
+        ("histograms.csv", 8, "p95", "-inf", "p95", "finite"),
+        ("histograms.csv", 9, "n", "3", "n", "trial count"),
+        (
+            "comparison.csv",
+            2,
+            "p_best_a",
+            "1.5",
+            "p_best_a",
+            "probability",
+        ),
+        (
+            "comparison.csv",
+            3,
+            "p_best_b",
+            "NaN",
+            "p_best_b",
+            "probability",
+        ),
+    ];
+    for &(file, line, column, value, named, phrase) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("run");
+        seed_fixture(200).write(&dir);
+        render_run_charts(&dir, ChartFormat::Svg).unwrap();
+        set_cell(&dir.join(file), line, column, value);
+        let before = files(tmp.path());
+        let o = run_in(tmp.path(), &["chart", "run", "--charts", "svg"]);
+        let err = stderr(&o);
+        let label = format!("{file}:{line} {column} = {value}");
+        assert_eq!(o.status.code(), Some(2), "{label}: {err}");
+        assert!(
+            err.starts_with(&format!("error: run/{file}:{line}: {named}: "))
+                && err.contains(phrase),
+            "{label}: {err}"
+        );
+        assert!(!err.contains("panicked"), "{label}: {err}");
+        assert_eq!(
+            files(tmp.path()),
+            before,
+            "{label}: the earlier charts are kept"
+        );
+    }
+}
+
+#[test]
+fn chart_refuses_histogram_counts_that_do_not_add_up_to_the_trials() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("run");
+    seed_fixture(200).write(&dir);
+    let path = dir.join("histograms.csv");
+    let count: f64 = cell(&path, 2, "count").parse().unwrap();
+    set_cell(&path, 2, "count", &(count + 1.0).to_string());
+    let o = run_in(tmp.path(), &["chart", "run"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.starts_with("error: run/histograms.csv:")
+            && err.contains(": count: ")
+            && err.contains("201"),
+        "{err}"
     );
-    kept.push(
-        "seed,ux_led,downtime_hours,hours,log,overflow,5,1e9,200,200,NaN,NaN,NaN,NaN,NaN,NaN"
-            .to_string(),
-    );
-    std::fs::write(dir.path().join("histograms.csv"), kept.join("\n") + "\n").unwrap();
-    assert_renders_everything(dir.path());
+    assert!(!dir.join("charts").exists(), "no chart written");
 }

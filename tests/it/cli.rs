@@ -127,6 +127,24 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// Every path under `dir`, relative to it, sorted (folders included).
+fn tree(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut todo = vec![PathBuf::new()];
+    while let Some(rel) = todo.pop() {
+        for entry in std::fs::read_dir(dir.join(&rel)).expect("a readable folder") {
+            let entry = entry.expect("a folder entry");
+            let path = rel.join(entry.file_name());
+            if entry.file_type().expect("a file type").is_dir() {
+                todo.push(path.clone());
+            }
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
 /// Temporary files a run might leave: `.x.partial-PID`, `.x.tmp-PID`, `.x.old-PID`.
 fn leftovers(dir: &Path) -> Vec<String> {
     listing(dir)
@@ -815,14 +833,34 @@ fn charts_png_draws_png_only_and_none_draws_nothing() {
 }
 
 #[test]
-fn chart_on_a_folder_that_is_not_a_run_folder_fails_clearly() {
+fn chart_on_a_folder_that_is_not_a_run_folder_is_bad_usage_saying_what_a_run_folder_holds() {
     let tmp = tempfile::tempdir().expect("a temporary folder");
-    let o = run_in(
-        tmp.path(),
-        &["chart", tmp.path().to_str().expect("utf-8 path")],
-    );
-    assert_eq!(o.status.code(), Some(1));
-    assert!(!stderr(&o).is_empty());
+    std::fs::create_dir(tmp.path().join("empty")).expect("a folder");
+    std::fs::write(tmp.path().join("notes.txt"), "not a folder").expect("a file");
+    // Someone else's manifest.json (a web app's), without tradeoff-sim's `tool`.
+    std::fs::create_dir(tmp.path().join("webapp")).expect("a folder");
+    std::fs::write(
+        tmp.path().join("webapp").join("manifest.json"),
+        r#"{"name": "shop", "start_url": "/"}"#,
+    )
+    .expect("a manifest");
+    for folder in ["empty", "missing", "notes.txt", "webapp"] {
+        let before = tree(tmp.path());
+        let o = run_in(tmp.path(), &["chart", folder]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{folder}: {err}");
+        assert!(stdout(&o).is_empty(), "{folder}: {}", stdout(&o));
+        assert!(
+            err.starts_with(&format!("error: {folder}")),
+            "{folder}: {err}"
+        );
+        assert!(
+            err.contains("manifest.json, summary.csv, histograms.csv and comparison.csv"),
+            "{folder}: says what a run folder holds: {err}"
+        );
+        assert!(!err.contains("panicked"), "{err}");
+        assert_eq!(tree(tmp.path()), before, "{folder}: nothing written");
+    }
 }
 
 /// Runs the binary in `dir`, killing it (and failing) after `limit`.
@@ -1026,4 +1064,50 @@ fn a_scenario_file_named_only_dots_gets_a_default_folder_of_its_own() {
         .map(|e| e.expect("an entry").file_name())
         .collect();
     assert_eq!(entries, ["scenario"], "only output/scenario/ was written");
+}
+
+/// Makes a named pipe at `path` and writes `text` into it once, from a thread: a
+/// scenario given as `<(generate-scenario)` or a FIFO can be read only once.
+fn pipe_once(path: &Path, text: String) -> std::thread::JoinHandle<()> {
+    let c_path = std::ffi::CString::new(path.to_str().expect("utf-8 path")).expect("no NUL");
+    // SAFETY: a valid NUL-terminated path and a plain mode.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0, "mkfifo");
+    let path = path.to_path_buf();
+    std::thread::spawn(move || {
+        // Blocks until the binary opens the pipe to read, then closes it.
+        let _ = std::fs::write(&path, text);
+    })
+}
+
+#[test]
+fn run_reads_the_scenario_once_so_a_named_pipe_works_and_the_manifest_hashes_what_ran() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let text = std::fs::read_to_string(scenario("seed.toml")).expect("seed.toml");
+    let fifo = tmp.path().join("seed.toml");
+    let writer = pipe_once(&fifo, text.clone());
+    let o = run_with_limit(
+        tmp.path(),
+        &[
+            "run",
+            "seed.toml",
+            "--trials",
+            "1000",
+            "--charts",
+            "none",
+            "--out",
+            "out",
+        ],
+        std::time::Duration::from_secs(20),
+    );
+    writer.join().expect("the writer ends");
+    assert_success(&o, "run from a named pipe");
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(tmp.path().join("out").join("manifest.json")).expect("manifest.json"),
+    )
+    .expect("JSON");
+    assert_eq!(
+        manifest["scenario_sha256"].as_str(),
+        Some(tradeoff_sim::output::manifest::sha256_hex(text.as_bytes()).as_str()),
+        "the manifest hashes the scenario that ran"
+    );
 }

@@ -383,13 +383,16 @@ impl Spec {
         for r in &self.risks {
             let _ = writeln!(
                 t,
-                "[[risks]]\nname = \"{}\"\nprobability = {}\ntail_multiplier_cap = {}\napi_failure_multiplier = {}\nwalk_away = {}",
+                "[[risks]]\nname = \"{}\"\nprobability = {}\napi_failure_multiplier = {}\nwalk_away = {}",
                 r.name,
                 r.probability,
-                num(r.tail_multiplier_cap),
                 num(r.api_failure_multiplier),
                 r.walk_away
             );
+            // The cap is refused on a risk without a tail to cap.
+            if r.tail_extra_share.is_some() {
+                let _ = writeln!(t, "tail_multiplier_cap = {}", num(r.tail_multiplier_cap));
+            }
             for (key, d) in [
                 ("build_extra_share", &r.build_extra_share),
                 ("delay_weeks", &r.delay_weeks),

@@ -264,3 +264,41 @@ fn merge_names_a_run_folder_given_as_a_part_and_refuses_to_write_over_a_part() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("a1/partial.bin"), "{}", stderr(&o));
 }
+
+#[test]
+fn merge_refuses_parts_written_by_another_build_naming_the_part_and_both_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    two_shards(dir.path());
+    let manifest_path = dir.path().join("a1").join("manifest.json");
+    let good = fs::read_to_string(&manifest_path).unwrap();
+    let manifest: serde_json::Value = serde_json::from_str(&good).unwrap();
+    let build = tradeoff_sim::output::manifest::BUILD;
+    assert_eq!(manifest["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(manifest["build"], build, "a shard records its build");
+    assert!(build.starts_with(&format!("{}+", env!("CARGO_PKG_VERSION"))));
+    // Another build of the same version (the model changed, the version did not),
+    // and an older version that did not record its build.
+    let mut other_build = manifest.clone();
+    other_build["build"] = format!("{}+0123456789abcdef", env!("CARGO_PKG_VERSION")).into();
+    let mut older = manifest.clone();
+    older["version"] = "0.0.9".into();
+    older.as_object_mut().unwrap().remove("build");
+    for (bad, names) in [
+        (other_build, "0123456789abcdef"),
+        (older, "0.0.9, build not recorded"),
+    ] {
+        fs::write(&manifest_path, serde_json::to_string_pretty(&bad).unwrap()).unwrap();
+        let o = run_in(dir.path(), &["merge", "a0", "a1", "--charts", "none"]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains("a1:") && err.contains(names) && err.contains(build),
+            "{err}"
+        );
+        assert!(err.contains("same build"), "{err}");
+        assert!(!dir.path().join("output").exists(), "nothing written");
+    }
+    fs::write(&manifest_path, good).unwrap();
+    let o = run_in(dir.path(), &["merge", "a0", "a1", "--charts", "none"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}

@@ -229,7 +229,7 @@ fn write_degenerate_sweep(dir: &Path) {
     std::fs::create_dir_all(dir).unwrap();
     std::fs::write(
         dir.join("manifest.json"),
-        r#"{"kind": "sweep", "scenario_name": "tiny", "scenario_title": "Tiny", "currency": "EUR",
+        r#"{"tool": "tradeoff-sim", "kind": "sweep", "scenario_name": "tiny", "scenario_title": "Tiny", "currency": "EUR",
             "trials": 1, "seed": 7, "metric": "total_cost", "statistic": "p80",
             "params": [{"key": "cost.hourly_rate", "values": ["1", "2"]}],
             "strategies": [{"id": "only", "label": "Only strategy"}]}"#,
@@ -313,7 +313,7 @@ fn chart_refuses_a_folder_of_an_unknown_kind() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join("manifest.json"), r#"{"kind": "tornado-x"}"#).unwrap();
     let out = run_in(tmp.path(), &["chart", "."]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("kind `tornado-x`"),
         "{}",

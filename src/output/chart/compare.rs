@@ -18,7 +18,7 @@ use super::canvas::{
     self, Axis, Canvas, Categories, INK, MUTED, Page, draw_axes, draw_page, fit_text, plot_frame,
     text_colour, text_width,
 };
-use super::data::{MANIFEST_FILE, StrategyRef};
+use super::data::{Cell, MANIFEST_FILE, StrategyRef, read_rows};
 use super::format::{
     currency_prefix, linear_ticks, money, money_ticks, percent, plain_ticks, short, thousands,
     wilson_95,
@@ -114,17 +114,18 @@ fn load(dir: &Path) -> Result<CompareData, ChartError> {
         });
     }
     let path = dir.join(COMPARE_FILE);
-    let file = std::fs::File::open(&path).map_err(|source| ChartError::Read {
-        path: path.clone(),
-        source,
-    })?;
-    let rows: Vec<Row> = csv::Reader::from_reader(std::io::BufReader::new(file))
-        .deserialize()
-        .collect::<Result<_, csv::Error>>()
-        .map_err(|source| ChartError::Csv {
-            path: path.clone(),
-            source,
-        })?;
+    let mut rows = Vec::new();
+    for (line, row) in read_rows::<Row>(&path)? {
+        let at = Cell::new(&path, line, "compare");
+        at.count("n", row.n)?;
+        let ordered = [("p10", row.p10), ("p50", row.p50), ("p90", row.p90)];
+        at.statistic("mean", row.mean)?;
+        for (column, value) in ordered {
+            at.statistic(column, value)?;
+        }
+        at.ascending(&ordered)?;
+        rows.push(row);
+    }
     let rows: BTreeMap<_, _> = rows
         .into_iter()
         .filter(|r| COMPARE_METRICS.contains(&r.metric.as_str()))

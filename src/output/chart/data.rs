@@ -173,17 +173,65 @@ impl ChartData {
             });
         }
 
-        let summary_rows: Vec<SummaryRow> = read_csv(&run_dir.join(SUMMARY_FILE))?;
-        let summary = summary_rows
-            .into_iter()
-            .map(|row| ((row.metric.clone(), row.strategy.clone()), row))
-            .collect();
+        // Every number a chart reads is checked first: a hand-edited NaN, infinity,
+        // negative count or out-of-order quantile is refused, naming its cell, before
+        // anything is drawn.
+        let trials = manifest.trials;
+        let summary_path = run_dir.join(SUMMARY_FILE);
+        let mut summary = BTreeMap::new();
+        for (line, row) in read_rows::<SummaryRow>(&summary_path)? {
+            let at = Cell::new(&summary_path, line, "run");
+            at.trials("n", row.n, trials)?;
+            let ordered = [
+                ("min", row.min),
+                ("p10", row.p10),
+                ("p50", row.p50),
+                ("p80", row.p80),
+                ("p90", row.p90),
+                ("p95", row.p95),
+                ("max", row.max),
+            ];
+            at.statistic("mean", row.mean)?;
+            for (column, value) in ordered {
+                at.statistic(column, value)?;
+            }
+            at.ascending(&ordered)?;
+            at.between("mean", row.mean, row.min, row.max)?;
+            summary.insert((row.metric.clone(), row.strategy.clone()), row);
+        }
 
         let histogram_path = run_dir.join(HISTOGRAMS_FILE);
-        let histogram_rows: Vec<HistogramRow> = read_csv(&histogram_path)?;
+        let histogram_rows = read_rows::<HistogramRow>(&histogram_path)?;
+        for (line, row) in &histogram_rows {
+            let at = Cell::new(&histogram_path, *line, "run");
+            at.trials("n", row.n, trials)?;
+            at.finite("bin_low", row.bin_low)?;
+            at.finite("bin_high", row.bin_high)?;
+            at.ascending(&[("bin_low", row.bin_low), ("bin_high", row.bin_high)])?;
+            at.count("count", row.count)?;
+            at.statistic("mean", row.mean)?;
+            let marks = [
+                ("p10", row.p10),
+                ("p50", row.p50),
+                ("p80", row.p80),
+                ("p90", row.p90),
+                ("p95", row.p95),
+            ];
+            for (column, value) in marks {
+                at.statistic(column, value)?;
+            }
+            at.ascending(&marks)?;
+        }
         let histograms = group_histograms(&histogram_path, histogram_rows)?;
 
-        let comparison = read_csv(&run_dir.join(COMPARISON_FILE))?;
+        let comparison_path = run_dir.join(COMPARISON_FILE);
+        let mut comparison = Vec::new();
+        for (line, row) in read_rows::<ComparisonRow>(&comparison_path)? {
+            let at = Cell::new(&comparison_path, line, "run");
+            at.probability("p_best_a", row.p_best_a)?;
+            at.probability("p_best_b", row.p_best_b)?;
+            comparison.push(row);
+        }
         Ok(ChartData {
             manifest,
             summary,
@@ -238,50 +286,180 @@ impl ChartData {
     }
 }
 
-fn read_csv<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>, ChartError> {
+/// The rows of a CSV file with a header, each with the line it starts on.
+pub(super) fn read_rows<T: for<'de> Deserialize<'de>>(
+    path: &Path,
+) -> Result<Vec<(u64, T)>, ChartError> {
+    let csv_error = |source| ChartError::Csv {
+        path: path.to_path_buf(),
+        source,
+    };
     let file = std::fs::File::open(path).map_err(|source| ChartError::Read {
         path: path.to_path_buf(),
         source,
     })?;
     let mut reader = csv::Reader::from_reader(std::io::BufReader::new(file));
-    reader
-        .deserialize()
-        .collect::<Result<Vec<T>, csv::Error>>()
-        .map_err(|source| ChartError::Csv {
-            path: path.to_path_buf(),
-            source,
-        })
+    let headers = reader.headers().map_err(csv_error)?.clone();
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(csv_error)?;
+        let line = record.position().map_or(0, csv::Position::line);
+        rows.push((line, record.deserialize(Some(&headers)).map_err(csv_error)?));
+    }
+    Ok(rows)
+}
+
+/// One row of a saved file, for checking its numbers: an error names the file, the
+/// line, the column and what the column may hold.
+pub(super) struct Cell<'a> {
+    path: &'a Path,
+    line: u64,
+    /// The command that writes the file (`run`, `sweep`, `compare`).
+    command: &'static str,
+}
+
+impl<'a> Cell<'a> {
+    pub(super) fn new(path: &'a Path, line: u64, command: &'static str) -> Self {
+        Cell {
+            path,
+            line,
+            command,
+        }
+    }
+
+    fn error(&self, column: &'static str, message: String) -> ChartError {
+        ChartError::Value {
+            path: self.path.to_path_buf(),
+            line: self.line,
+            column,
+            message,
+            command: self.command,
+        }
+    }
+
+    pub(super) fn finite(&self, column: &'static str, value: f64) -> Result<(), ChartError> {
+        if value.is_finite() {
+            return Ok(());
+        }
+        Err(self.error(column, format!("must be a finite number, got {value}")))
+    }
+
+    /// A statistic of a metric: every metric is finite and >= 0.
+    pub(super) fn statistic(&self, column: &'static str, value: f64) -> Result<(), ChartError> {
+        if value.is_finite() && value >= 0.0 {
+            return Ok(());
+        }
+        Err(self.error(
+            column,
+            format!("must be a finite number >= 0, as every metric is, got {value}"),
+        ))
+    }
+
+    /// A count of trials: a whole number >= 0.
+    pub(super) fn count(&self, column: &'static str, value: f64) -> Result<(), ChartError> {
+        if value.is_finite() && value >= 0.0 && value.fract() == 0.0 {
+            return Ok(());
+        }
+        Err(self.error(
+            column,
+            format!("must be a whole number >= 0 (a count of trials), got {value}"),
+        ))
+    }
+
+    /// The trial count of every strategy: the manifest's `trials`.
+    pub(super) fn trials(
+        &self,
+        column: &'static str,
+        value: f64,
+        trials: u64,
+    ) -> Result<(), ChartError> {
+        if value == trials as f64 {
+            return Ok(());
+        }
+        Err(self.error(
+            column,
+            format!("must be the run's trial count, {trials} (manifest.json), got {value}"),
+        ))
+    }
+
+    /// A probability; 1e-9 above 1 is allowed, for the rounding of a share of a
+    /// tally above 2^53.
+    pub(super) fn probability(&self, column: &'static str, value: f64) -> Result<(), ChartError> {
+        if (0.0..=1.0 + 1e-9).contains(&value) {
+            return Ok(());
+        }
+        Err(self.error(
+            column,
+            format!("must be a probability, from 0 to 1, got {value}"),
+        ))
+    }
+
+    /// Columns that never decrease from left to right (quantiles, bin edges).
+    pub(super) fn ascending(&self, columns: &[(&'static str, f64)]) -> Result<(), ChartError> {
+        for pair in columns.windows(2) {
+            let ((before, low), (column, value)) = (pair[0], pair[1]);
+            if value < low {
+                let order: Vec<&str> = columns.iter().map(|(c, _)| *c).collect();
+                return Err(self.error(
+                    column,
+                    format!(
+                        "must be >= {before} ({low}), got {value}: the columns go {}",
+                        order.join(" <= ")
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// A mean lies between the smallest and the largest value; a rounding slack of
+    /// 1e-9 of their size is allowed.
+    pub(super) fn between(
+        &self,
+        column: &'static str,
+        value: f64,
+        min: f64,
+        max: f64,
+    ) -> Result<(), ChartError> {
+        let slack = 1e-9 * min.abs().max(max.abs());
+        if value >= min - slack && value <= max + slack {
+            return Ok(());
+        }
+        Err(self.error(
+            column,
+            format!("must be between min ({min}) and max ({max}), got {value}"),
+        ))
+    }
 }
 
 fn group_histograms(
     path: &Path,
-    rows: Vec<HistogramRow>,
+    rows: Vec<(u64, HistogramRow)>,
 ) -> Result<BTreeMap<(String, String), Histogram>, ChartError> {
     let mut out: BTreeMap<(String, String), Histogram> = BTreeMap::new();
-    for (index, row) in rows.into_iter().enumerate() {
-        let line = index + 2;
-        let invalid = |message: String| ChartError::Invalid {
-            path: path.to_path_buf(),
-            message: format!("line {line}: {message}"),
-        };
+    // Per histogram: the sum of its counts and the line of its last row.
+    let mut totals: BTreeMap<(String, String), (f64, u64)> = BTreeMap::new();
+    for (line, row) in rows {
+        let total = totals
+            .entry((row.metric.clone(), row.strategy.clone()))
+            .or_insert((0.0, line));
+        *total = (total.0 + row.count, line);
+        let at = Cell::new(path, line, "run");
         let scale = match row.scale.as_str() {
             "linear" => Scale::Linear,
             "log" => Scale::Log,
             "integer" => Scale::Integer,
             other => {
-                return Err(invalid(format!(
-                    "scale must be linear, log or integer, got `{other}`"
-                )));
+                return Err(at.error(
+                    "scale",
+                    format!("must be linear, log or integer, got `{other}`"),
+                ));
             }
         };
         let bin = Bin {
             low: row.bin_low,
             high: row.bin_high,
-            count: if row.count.is_finite() && row.count > 0.0 {
-                row.count
-            } else {
-                0.0
-            },
+            count: row.count,
         };
         let marks = Marks {
             mean: row.mean,
@@ -303,21 +481,36 @@ fn group_histograms(
         match row.kind.as_str() {
             "bin" => {
                 if entry.overflow.is_some() {
-                    return Err(invalid("a bin row follows the overflow row".to_string()));
+                    return Err(at.error(
+                        "kind",
+                        "a bin row follows the overflow row, which comes last".to_string(),
+                    ));
                 }
                 entry.bins.push(bin);
             }
             "overflow" => {
                 if entry.overflow.is_some() {
-                    return Err(invalid("a second overflow row".to_string()));
+                    return Err(at.error(
+                        "kind",
+                        "a second overflow row; a histogram has at most one".to_string(),
+                    ));
                 }
                 entry.overflow = Some(bin);
             }
             other => {
-                return Err(invalid(format!(
-                    "kind must be bin or overflow, got `{other}`"
-                )));
+                return Err(at.error("kind", format!("must be bin or overflow, got `{other}`")));
             }
+        }
+    }
+    for ((metric, strategy), (sum, line)) in totals {
+        let n = out[&(metric.clone(), strategy.clone())].n;
+        if sum != n {
+            return Err(Cell::new(path, line, "run").error(
+                "count",
+                format!(
+                    "the counts of strategy `{strategy}`, metric `{metric}` add up to {sum} trials, but n is {n}: every trial lies in one bin"
+                ),
+            ));
         }
     }
     Ok(out)

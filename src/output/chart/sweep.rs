@@ -24,7 +24,7 @@ use super::canvas::{
     self, Axis, Canvas, Categories, Frame, INK, LegendItem, MUTED, Page, Swatch, alpha, draw_axes,
     draw_page, fit_text, plot_frame, text_width,
 };
-use super::data::{MANIFEST_FILE, StrategyRef};
+use super::data::{Cell, MANIFEST_FILE, StrategyRef, read_rows};
 use super::format::{
     currency_prefix, linear_ticks, money, money_ticks, percent, plain_ticks, short, thousands,
 };
@@ -126,20 +126,6 @@ struct SweepData {
     crossovers: Vec<CrossoverRow>,
 }
 
-fn read_csv<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>, ChartError> {
-    let file = std::fs::File::open(path).map_err(|source| ChartError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    csv::Reader::from_reader(std::io::BufReader::new(file))
-        .deserialize()
-        .collect::<Result<Vec<T>, csv::Error>>()
-        .map_err(|source| ChartError::Csv {
-            path: path.to_path_buf(),
-            source,
-        })
-}
-
 impl SweepData {
     fn load(dir: &Path) -> Result<SweepData, ChartError> {
         let manifest_path = dir.join(MANIFEST_FILE);
@@ -166,10 +152,33 @@ impl SweepData {
             return Err(invalid("needs one or two params, each with values"));
         }
         let sweep_path = dir.join(SWEEP_FILE);
-        let all: Vec<SweepRow> = read_csv(&sweep_path)?;
         let mut unit = String::new();
         let mut rows = BTreeMap::new();
-        for row in all.into_iter().filter(|r| r.metric == manifest.metric) {
+        for (line, row) in read_rows::<SweepRow>(&sweep_path)? {
+            if row.metric != manifest.metric {
+                continue;
+            }
+            let at = Cell::new(&sweep_path, line, "sweep");
+            let ordered = [
+                ("min", row.min),
+                ("p05", row.p05),
+                ("p10", row.p10),
+                ("p25", row.p25),
+                ("p50", row.p50),
+                ("p75", row.p75),
+                ("p80", row.p80),
+                ("p90", row.p90),
+                ("p95", row.p95),
+                ("p99", row.p99),
+                ("max", row.max),
+            ];
+            at.statistic("mean", row.mean)?;
+            at.statistic("std_dev", row.std_dev)?;
+            for (column, value) in ordered {
+                at.statistic(column, value)?;
+            }
+            at.ascending(&ordered)?;
+            at.between("mean", row.mean, row.min, row.max)?;
             unit.clone_from(&row.unit);
             rows.insert(
                 (row.value.clone(), row.value2.clone(), row.strategy.clone()),
@@ -193,7 +202,14 @@ impl SweepData {
                 manifest.statistic
             )));
         }
-        let crossovers = read_csv(&dir.join(CROSSOVERS_FILE))?;
+        let crossovers_path = dir.join(CROSSOVERS_FILE);
+        let mut crossovers = Vec::new();
+        for (line, row) in read_rows::<CrossoverRow>(&crossovers_path)? {
+            if let Some(value) = row.crossing_value {
+                Cell::new(&crossovers_path, line, "sweep").finite("crossing_value", value)?;
+            }
+            crossovers.push(row);
+        }
         Ok(SweepData {
             manifest,
             rows,
