@@ -56,7 +56,9 @@ struct StrategyParams {
     headroom_sigma: f64,
     /// Median TTR, times the matrix factor when a responsibility matrix is in force.
     ttr_base_hours: f64,
-    seam_ttr_factor: f64,
+    /// The TTR factor of an incident that stays on one side of the vendor seam (1)
+    /// and of one that crosses it.
+    seam_ttr_factors: [f64; 2],
     /// weekly burn x plan weeks.
     planned_budget: f64,
     unresolved_probability: f64,
@@ -297,7 +299,7 @@ impl Model {
                         } else {
                             1.0
                         },
-                    seam_ttr_factor: s.incidents.seam_ttr_factor.at(g),
+                    seam_ttr_factors: [1.0, s.incidents.seam_ttr_factor.at(g)],
                     planned_budget: st.weekly_burn * plan_weeks,
                     unresolved_probability: st.walk_away_unresolved_probability.at(g),
                     degraded_weeks: Sampler::new(&st.walk_away_degraded_weeks),
@@ -593,9 +595,10 @@ impl Model {
                 tally.draw(DrawKind::Lognormal);
                 if p.seam {
                     tally.draw(DrawKind::Uniform);
-                    if unit(rng) < s.incidents.seam_crossing_probability {
-                        ttr *= p.seam_ttr_factor;
-                    }
+                    // A coin toss at p = 0.5 in the seed: indexed, not branched on
+                    // (x 1 leaves the time as it is, bit for bit).
+                    let crosses = unit(rng) < s.incidents.seam_crossing_probability;
+                    ttr *= p.seam_ttr_factors[usize::from(crosses)];
                 }
                 incident_hours += ttr;
                 downtime_hours += ttr * d.incident_impact_fraction.sample(rng);
