@@ -17,8 +17,10 @@ use rand::rngs::Xoshiro256PlusPlus;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Gamma};
 use tradeoff_sim::engine::{BATCH_TRIALS, COLUMN_STRIDE, RunPlan, summarise};
-use tradeoff_sim::model::{DrawCensus, DrawKind, METRIC_COUNT, Model, Scratch};
-use tradeoff_sim::scenario::dist::{binomial_count, poisson_count, standard_normal, unit};
+use tradeoff_sim::model::{DrawCensus, DrawKind, METRIC_COUNT, Model, Scratch, SmallBinomial};
+use tradeoff_sim::scenario::dist::{
+    TriangularInverse, binomial_count, poisson_count, standard_normal, unit,
+};
 use tradeoff_sim::scenario::{Dist, from_path};
 use tradeoff_sim::stats::{Partial, SUMMARY_BLOCK};
 
@@ -76,7 +78,8 @@ fn sampler_round(
     record: &mut impl FnMut(&'static str, Option<DrawKind>, f64),
 ) {
     let pert = Dist::pert(0.90, 1.00, 1.35).unwrap();
-    let tri = Dist::triangular(2.0, 6.0, 12.0).unwrap();
+    // As a trial draws it: prepared once (`model::Sampler`).
+    let tri = TriangularInverse::new(2.0, 6.0, 12.0);
     let lomax = Dist::lomax(3.0, 1.4).unwrap();
     let gamma = Gamma::new(1.5, 1.0 / 1.5).unwrap();
     let exp1 = rand_distr::Exp1;
@@ -138,7 +141,7 @@ fn sampler_round(
     record(
         "triangular(2, 6, 12)",
         Some(DrawKind::Triangular),
-        per_draw(rng, n, move |r| tri.sample(r)),
+        per_draw(rng, n, move |r| tri.at(unit(r))),
     );
     record(
         "lomax(3, 1.4)",
@@ -184,6 +187,12 @@ fn sampler_round(
         "binomial(8, 0.3) inversion",
         Some(DrawKind::BinomialInversionHigh),
         per_draw(rng, n, |r| binomial_count(r, 8, 0.3) as f64),
+    );
+    let table = SmallBinomial::new(0.3);
+    record(
+        "binomial(8, 0.3) from a table (any n <= 16)",
+        Some(DrawKind::BinomialTable),
+        per_draw(rng, n, move |r| table.sample(r, 8) as f64),
     );
     record(
         "binomial(100, 0.3) BTPE",

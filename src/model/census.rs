@@ -46,6 +46,9 @@ pub enum DrawKind {
     BinomialInversionHigh,
     /// Binomial by BTPE.
     BinomialRejection,
+    /// Binomial of at most 16 trials from a table of CDFs: one uniform and a
+    /// count over a row (`model::SmallBinomial`).
+    BinomialTable,
     /// One raw 64-bit word: the seed of a risk's effects in a trial.
     Word,
     /// A risk's effect stream seeded from its word (SplitMix64 fills the state).
@@ -53,7 +56,7 @@ pub enum DrawKind {
 }
 
 impl DrawKind {
-    pub const ALL: [DrawKind; 18] = [
+    pub const ALL: [DrawKind; 19] = [
         DrawKind::Uniform,
         DrawKind::Normal,
         DrawKind::Lognormal,
@@ -70,6 +73,7 @@ impl DrawKind {
         DrawKind::BinomialBelow1,
         DrawKind::BinomialInversionHigh,
         DrawKind::BinomialRejection,
+        DrawKind::BinomialTable,
         DrawKind::Word,
         DrawKind::Seed,
     ];
@@ -92,6 +96,7 @@ impl DrawKind {
             DrawKind::BinomialBelow1 => "binomial_mean_below_1",
             DrawKind::BinomialInversionHigh => "binomial_mean_1_to_10",
             DrawKind::BinomialRejection => "binomial_btpe",
+            DrawKind::BinomialTable => "binomial_small_n_table",
             DrawKind::Word => "raw_word",
             DrawKind::Seed => "stream_seeding",
         }
@@ -142,6 +147,16 @@ pub trait Tally {
     }
 
     /// A binomial draw of `n` trials at `p` (no draw for n = 0, p <= 0 or p >= 1).
+    /// A [`super::SmallBinomial`] draw of `n` trials at `p`.
+    #[inline(always)]
+    fn small_binomial(&mut self, table: &super::SmallBinomial, n: u64, p: f64) {
+        if table.tabled(n) {
+            self.draw(DrawKind::BinomialTable);
+        } else {
+            self.binomial(n, p);
+        }
+    }
+
     #[inline(always)]
     fn binomial(&mut self, n: u64, p: f64) {
         if n == 0 || p.is_nan() || p <= 0.0 || p >= 1.0 {

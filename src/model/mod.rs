@@ -23,13 +23,14 @@ pub use census::{DrawCensus, DrawKind, Tally};
 mod sampler;
 
 use sampler::Sampler;
+pub use sampler::SmallBinomial;
 
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Gamma};
 
 use crate::math;
-use crate::scenario::dist::{binomial_count, poisson_count, standard_normal, unit};
+use crate::scenario::dist::{poisson_count, standard_normal, unit};
 use crate::scenario::{Dist, Scenario};
 
 /// Hours in a week, to turn degraded weeks into impact-weighted downtime hours.
@@ -97,6 +98,10 @@ struct Samplers {
     incident_impact_fraction: Sampler,
     war_room_spread: Sampler,
     fix_effort_hours: Sampler,
+    /// Failures that need an emergency fix, of the API and surge failures.
+    fixed: SmallBinomial,
+    /// Customer-facing incidents, of the other fixes.
+    customer_facing: SmallBinomial,
 }
 
 /// A risk's effects (`scenario::RiskEffects`) with compiled samplers.
@@ -328,6 +333,8 @@ impl Model {
             incident_impact_fraction: Sampler::new(&s.incidents.impact_fraction),
             war_room_spread: Sampler::new(&s.cost.war_room_spread),
             fix_effort_hours: Sampler::new(&s.cost.fix_effort_hours),
+            fixed: SmallBinomial::new(s.api.fix_probability),
+            customer_facing: SmallBinomial::new(s.incidents.customer_facing_share),
         };
         let risks = s
             .risks
@@ -581,13 +588,16 @@ impl Model {
             let other_fixes = poisson_count(rng, other_mean);
             tally.poisson(other_mean);
             let fixable = api_failures + surge_failures;
-            let emergency_fixes = binomial_count(rng, fixable, s.api.fix_probability) + other_fixes;
-            tally.binomial(fixable, s.api.fix_probability);
+            let emergency_fixes = d.fixed.sample(rng, fixable) + other_fixes;
+            tally.small_binomial(&d.fixed, fixable, s.api.fix_probability);
 
             // 6. Incidents and impact-weighted downtime.
-            let incidents =
-                api_failures + binomial_count(rng, other_fixes, s.incidents.customer_facing_share);
-            tally.binomial(other_fixes, s.incidents.customer_facing_share);
+            let incidents = api_failures + d.customer_facing.sample(rng, other_fixes);
+            tally.small_binomial(
+                &d.customer_facing,
+                other_fixes,
+                s.incidents.customer_facing_share,
+            );
             let mut incident_hours = 0.0;
             for _ in 0..incidents {
                 let mut ttr =

@@ -11,7 +11,7 @@ use rand::Rng;
 
 use super::census::DrawKind;
 use crate::scenario::Dist;
-use crate::scenario::dist::{TriangularInverse, unit};
+use crate::scenario::dist::{BINOMIAL_BERNOULLI_MAX_N, TriangularInverse, binomial_count, unit};
 
 #[derive(Clone, Debug)]
 pub(crate) struct Sampler {
@@ -69,6 +69,72 @@ fn sample_other<R: Rng + ?Sized>(dist: &Dist, rng: &mut R) -> f64 {
     dist.sample(rng)
 }
 
+/// The largest n a [`SmallBinomial`] draws from its table.
+const TABLE_N: usize = BINOMIAL_BERNOULLI_MAX_N as usize;
+
+/// Binomial counts of n trials at one success probability p, for the small n a
+/// trial meets most (the fixes among a handful of failures): one uniform u and
+/// the count of k with u >= F_n(k), over a table of the CDFs F_n for n up to
+/// [`TABLE_N`].
+///
+/// n Bernoulli trials cost n draws and a loop whose length the branch predictor
+/// cannot guess; a search of the CDF stops at a place it cannot guess either.
+/// The count over a padded row of the table is the same work for every n and
+/// has no branch. Exact up to the rounding of the table's sums (about 1e-16).
+/// Larger n, and p outside (0, 1), go to [`binomial_count`].
+#[derive(Clone, Debug)]
+pub struct SmallBinomial {
+    p: f64,
+    /// `cdf[n - 1][k]` = P(X <= k) for X ~ Binomial(n, p), k < n; 2 (never
+    /// reached by a uniform) from k = n on.
+    cdf: Vec<[f64; TABLE_N]>,
+}
+
+impl SmallBinomial {
+    pub fn new(p: f64) -> SmallBinomial {
+        let tabled = p > 0.0 && p < 1.0;
+        let cdf = if tabled {
+            (1..=TABLE_N)
+                .map(|n| {
+                    let q = 1.0 - p;
+                    let mut row = [2.0; TABLE_N];
+                    let mut term = q.powi(n as i32);
+                    let mut sum = term;
+                    for (k, slot) in row.iter_mut().enumerate().take(n) {
+                        *slot = sum;
+                        term *= (n - k) as f64 / (k + 1) as f64 * (p / q);
+                        sum += term;
+                    }
+                    row
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        SmallBinomial { p, cdf }
+    }
+
+    /// Whether a count of `n` trials is drawn from the table (one uniform);
+    /// otherwise it is [`binomial_count`]'s.
+    #[inline(always)]
+    pub fn tabled(&self, n: u64) -> bool {
+        n >= 1 && n as usize <= self.cdf.len()
+    }
+
+    /// The number of successes in `n` trials.
+    #[inline(always)]
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R, n: u64) -> u64 {
+        if !self.tabled(n) {
+            return binomial_count(rng, n, self.p);
+        }
+        let u = unit(rng);
+        self.cdf[n as usize - 1]
+            .iter()
+            .map(|&f| u64::from(u >= f))
+            .sum()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,5 +165,46 @@ mod tests {
             }
             assert_eq!(compiled.kind, DrawKind::of(d));
         }
+    }
+
+    #[test]
+    fn small_binomial_counts_follow_the_binomial_distribution() {
+        // Every n of the table, and beyond it, at the seed's two probabilities
+        // and a small one: each count's frequency within 5 standard errors of
+        // its probability.
+        let draws = 200_000;
+        for p in [0.9, 0.3, 0.02] {
+            let table = SmallBinomial::new(p);
+            for n in [1u64, 2, 3, 7, 16, 17, 40] {
+                let mut rng = Xoshiro256PlusPlus::seed_from_u64(n * 1000 + (p * 100.0) as u64);
+                let mut seen = vec![0u64; n as usize + 1];
+                for _ in 0..draws {
+                    seen[table.sample(&mut rng, n) as usize] += 1;
+                }
+                let mut pmf = (1.0 - p).powi(n as i32);
+                for (k, &count) in seen.iter().enumerate() {
+                    let freq = count as f64 / draws as f64;
+                    let se = (pmf * (1.0 - pmf) / draws as f64).sqrt();
+                    assert!(
+                        (freq - pmf).abs() <= 5.0 * se + 1e-12,
+                        "Binomial({n}, {p}): P({k}) = {pmf}, seen {freq}"
+                    );
+                    pmf *= (n - k as u64) as f64 / (k + 1) as f64 * p / (1.0 - p);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn small_binomial_edges_take_no_draw_or_the_whole_count() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(9);
+        let before = rng.clone();
+        for p in [0.0, 1.0, 0.3] {
+            assert_eq!(SmallBinomial::new(p).sample(&mut rng, 0), 0);
+        }
+        assert_eq!(SmallBinomial::new(0.0).sample(&mut rng, 12), 0);
+        assert_eq!(SmallBinomial::new(1.0).sample(&mut rng, 12), 12);
+        // None of these consumed a draw.
+        assert_eq!(rng, before);
     }
 }

@@ -406,7 +406,7 @@ pub(crate) fn triangular_inverse(min: f64, mode: f64, max: f64, u: f64) -> f64 {
 /// The triangular's inverse CDF with the division and the differences done once,
 /// for samplers that draw the same triangular many times.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct TriangularInverse {
+pub struct TriangularInverse {
     /// The end each side starts from: max for u above the split, min below it.
     ends: [f64; 2],
     /// max - mode above the split, mode - min below it.
@@ -418,7 +418,7 @@ pub(crate) struct TriangularInverse {
 
 impl TriangularInverse {
     #[inline]
-    pub(crate) fn new(min: f64, mode: f64, max: f64) -> TriangularInverse {
+    pub fn new(min: f64, mode: f64, max: f64) -> TriangularInverse {
         let range = max - min;
         TriangularInverse {
             ends: [max, min],
@@ -443,7 +443,7 @@ impl TriangularInverse {
     /// max - root = max + (-root), all exact, so the value is bit for bit the
     /// formula's.
     #[inline(always)]
-    pub(crate) fn at(&self, u: f64) -> f64 {
+    pub fn at(&self, u: f64) -> f64 {
         let below = u < self.split;
         let side = usize::from(below);
         let flip = u64::from(!below) << 63;
