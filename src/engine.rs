@@ -423,12 +423,7 @@ impl Worker {
         let mut start = 0;
         while start < len {
             let rows = (len - start).min(width);
-            let mut slices: Vec<&mut [f64]> = self
-                .buffer
-                .chunks_mut(COLUMN_STRIDE)
-                .map(|c| &mut c[..rows])
-                .collect();
-            run.fill(&mut slices)?;
+            run.fill_block(&mut self.buffer, rows)?;
             let columns: Vec<&[f64]> = self
                 .buffer
                 .chunks(COLUMN_STRIDE)
@@ -509,20 +504,59 @@ impl<'m> BatchRun<'m> {
     fn fill(&mut self, slices: &mut [&mut [f64]]) -> Result<(), EngineError> {
         let len = slices.first().map_or(0, |s| s.len());
         // `i` is the trial's row inside every column slice, not an index into `slices`.
-        for i in 0..len {
+        self.fill_with(len, |i, out| {
+            for (column, &value) in slices.iter_mut().zip(out.iter().flatten()) {
+                column[i] = value;
+            }
+        })
+    }
+
+    /// [`BatchRun::fill`] into one block buffer whose columns start
+    /// [`COLUMN_STRIDE`] values apart (`rows` at most the stride): column c, row i
+    /// is `block[c * COLUMN_STRIDE + i]`. The per-column slices of `fill` cost a
+    /// load of each slice and a bounds check per value; here one check covers the
+    /// trial's row.
+    fn fill_block(&mut self, block: &mut [f64], rows: usize) -> Result<(), EngineError> {
+        let columns = self.out.len() * METRIC_COUNT;
+        assert!(rows <= COLUMN_STRIDE && block.len() >= columns * COLUMN_STRIDE);
+        self.fill_with(rows, |i, out| {
+            // Every column's row i, from the last column's down: after the first
+            // (checked) write the rest are in bounds.
+            let row = &mut block[i..=i + (columns - 1) * COLUMN_STRIDE];
+            for (cell, &value) in row
+                .iter_mut()
+                .step_by(COLUMN_STRIDE)
+                .zip(out.iter().flatten())
+            {
+                *cell = value;
+            }
+        })
+    }
+
+    /// Runs `rows` trials, handing each one's outcomes (trial i of this fill) to
+    /// `write`. Fails on the first value that is not finite.
+    #[inline(always)]
+    fn fill_with(
+        &mut self,
+        rows: usize,
+        mut write: impl FnMut(usize, &[Outcome]),
+    ) -> Result<(), EngineError> {
+        for i in 0..rows {
             self.model
                 .trial(&mut self.rng, &mut self.scratch, &mut self.out);
-            // One test per trial rather than a branch per value.
-            let mut finite = true;
-            for (column, &value) in slices.iter_mut().zip(self.out.iter().flatten()) {
-                column[i] = value;
-                finite &= value.is_finite();
-            }
+            write(i, &self.out);
+            // One test per trial, over the trial's values in a row (a loop the
+            // compiler vectorises), rather than a test per value in the scatter.
+            let finite = self
+                .out
+                .iter()
+                .flatten()
+                .fold(true, |all, value| all & value.is_finite());
             if !finite {
                 return Err(self.not_finite(i));
             }
         }
-        self.done += len;
+        self.done += rows;
         Ok(())
     }
 
