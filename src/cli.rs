@@ -1064,6 +1064,7 @@ fn finish_run(
     let manifest = Manifest {
         tool: env!("CARGO_PKG_NAME"),
         version: env!("CARGO_PKG_VERSION"),
+        build: crate::output::manifest::BUILD,
         scenario_name: &scenario.name,
         scenario_title: &scenario.title,
         scenario_file: Some(scenario_file),
@@ -1259,6 +1260,7 @@ fn check(args: &CheckArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let manifest = Manifest {
         tool: env!("CARGO_PKG_NAME"),
         version: env!("CARGO_PKG_VERSION"),
+        build: crate::output::manifest::BUILD,
         scenario_name: &s.name,
         scenario_title: &s.title,
         scenario_file: Some(args.scenario.display().to_string()),

@@ -23,6 +23,8 @@ pub struct StrategyLabel<'a> {
 pub struct Manifest<'a> {
     pub tool: &'static str,
     pub version: &'static str,
+    /// [`BUILD`]: the binary that wrote the run, so that it can be reproduced.
+    pub build: &'static str,
     pub scenario_name: &'a str,
     pub scenario_title: &'a str,
     pub scenario_file: Option<String>,

@@ -441,7 +441,7 @@ impl TriangularInverse {
     /// (baseline x86-64 has no branch-free select of a double). So the side
     /// indexes the ends and spans, and flips two sign bits: 1 - u = -(u - 1) and
     /// max - root = max + (-root), all exact, so the value is bit for bit the
-    /// formula's.
+    /// formula's (except that a triangular fixed at -0 gives +0).
     #[inline(always)]
     pub fn at(&self, u: f64) -> f64 {
         let below = u < self.split;
