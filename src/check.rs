@@ -14,7 +14,7 @@ use std::sync::atomic::AtomicBool;
 
 use crate::engine::{self, EngineError, RunPlan};
 use crate::model::{Metric, Model, Unit};
-use crate::scenario::{self, Claim, Override, Scenario, ScenarioError};
+use crate::scenario::{Claim, Override, Scenario, ScenarioError, ScenarioSource};
 use crate::stats::claims::{self as claim_stats, Estimate, Side, Verdict};
 
 #[derive(Debug, thiserror::Error)]
@@ -67,17 +67,18 @@ impl CheckReport {
     }
 }
 
-/// Runs the scenario at `path` (with `overrides`) and every variant its claims
-/// need, and judges each claim.
+/// Runs the scenario `source` holds (with `overrides`) and every variant its
+/// claims need, and judges each claim. Every variant is parsed from the same
+/// bytes, the ones the manifest hashes.
 pub fn check(
-    path: &Path,
+    source: &ScenarioSource,
     overrides: &[Override],
     plan: &CheckPlan,
     stop: &AtomicBool,
 ) -> Result<CheckReport, CheckError> {
     let load = |extra: &[Override]| -> Result<Scenario, CheckError> {
         let all: Vec<Override> = overrides.iter().chain(extra).cloned().collect();
-        let mut s = scenario::from_path_with(path, &all)?;
+        let mut s = source.parse(&all)?;
         if let Some(t) = plan.trials {
             s.trials = t;
         }

@@ -1221,8 +1221,10 @@ fn check(args: &CheckArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let options = &args.run;
     let overrides = parse_overrides(&options.set)?;
     let trials = checked_trials(options.trials)?;
-    // Validate before touching the output folder.
-    let scenario = scenario::from_path_with(&args.scenario, &overrides)?;
+    // Validate before touching the output folder. The file is read once: the
+    // claim variants are parsed from the bytes the manifest hashes.
+    let source = scenario::ScenarioSource::read(&args.scenario)?;
+    let scenario = source.parse(&overrides)?;
     if scenario.claims.is_empty() {
         return Err(CliError::Usage(format!(
             "{}: has no [[claims]] to check; add one, e.g. [[claims]] text = \"...\", metric = \"build_weeks\", strategy = \"{}\", statistic = \"median\", max = 40",
@@ -1237,10 +1239,7 @@ fn check(args: &CheckArgs, stop: &AtomicBool) -> Result<String, CliError> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(&scenario.name).join("check"));
-    let bytes = std::fs::read(&args.scenario).map_err(|source| ScenarioError::Read {
-        path: args.scenario.clone(),
-        source,
-    })?;
+    let bytes = &source.bytes;
     let threads = threads_of(options.threads);
     let staging = Staging::begin(&destination, options.force)?;
     let plan = CheckPlan {
@@ -1249,11 +1248,10 @@ fn check(args: &CheckArgs, stop: &AtomicBool) -> Result<String, CliError> {
         threads,
     };
     let started = std::time::Instant::now();
-    let report =
-        crate::check::check(&args.scenario, &overrides, &plan, stop).map_err(|e| match e {
-            CheckError::Scenario(e) => CliError::Scenario(e),
-            CheckError::Engine(e) => CliError::Engine(e),
-        })?;
+    let report = crate::check::check(&source, &overrides, &plan, stop).map_err(|e| match e {
+        CheckError::Scenario(e) => CliError::Scenario(e),
+        CheckError::Engine(e) => CliError::Engine(e),
+    })?;
     let elapsed = started.elapsed();
     let s = &report.scenario;
     let mut written = vec![staging.write("claims.csv", &csv_out::claims_csv(&report)?)?];
@@ -1264,7 +1262,7 @@ fn check(args: &CheckArgs, stop: &AtomicBool) -> Result<String, CliError> {
         scenario_name: &s.name,
         scenario_title: &s.title,
         scenario_file: Some(args.scenario.display().to_string()),
-        scenario_sha256: Some(sha256_hex(&bytes)),
+        scenario_sha256: Some(sha256_hex(bytes)),
         currency: &s.currency,
         seed: s.seed,
         trials: s.trials,

@@ -18,7 +18,8 @@ pub use claim::{Claim, PairOp, Stat, Statistic};
 pub use dist::{Dist, DistError};
 pub use read::{
     DEFAULT_SEED, DEFAULT_SWING, FRAMING_KEYS, MAX_STRATEGIES, MAX_TRIALS, Override, Problem,
-    ScenarioError, from_path, from_path_keeping_bytes, from_path_with, from_str, from_str_with,
+    ScenarioError, ScenarioSource, from_path, from_path_keeping_bytes, from_path_with, from_str,
+    from_str_with,
 };
 
 /// A value that may depend on a strategy's governance quality g in [0, 1]:

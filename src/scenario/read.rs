@@ -168,62 +168,90 @@ pub fn from_path_keeping_bytes(
     path: &Path,
     overrides: &[Override],
 ) -> Result<(Scenario, Vec<u8>), ScenarioError> {
-    if path.is_dir() {
-        return Err(ScenarioError::IsFolder {
-            path: path.to_path_buf(),
-        });
-    }
-    let read_error = |source| ScenarioError::Read {
-        path: path.to_path_buf(),
-        source,
-    };
-    // Read at most one byte past the limit, so that a device or a huge file
-    // (`/dev/zero`, a log given by mistake) is refused rather than read until
-    // memory runs out.
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|file| file.take(MAX_SCENARIO_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(read_error)?;
-    if bytes.len() as u64 > MAX_SCENARIO_BYTES {
-        return Err(ScenarioError::TooLarge {
-            path: path.to_path_buf(),
-        });
-    }
-    // The name becomes the default output folder, so a stem of only dots
-    // (`..toml`) would name the folder itself or its parent.
-    let name = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .filter(|s| !s.chars().all(|c| c == '.'))
-        .unwrap_or_else(|| "scenario".to_string());
-    let text = match std::str::from_utf8(&bytes) {
-        Ok(text) => text,
-        Err(err) => {
-            let valid = err.valid_up_to();
-            let prefix = String::from_utf8_lossy(&bytes[..valid]);
-            let (line, column) = line_column(&prefix, prefix.len());
-            return Err(ScenarioError::Invalid {
+    let source = ScenarioSource::read(path)?;
+    let scenario = source.parse(overrides)?;
+    Ok((scenario, source.bytes))
+}
+
+/// A scenario file read once. A command that parses it several times (`check`
+/// with its claim variants, every point of a `sweep`, every run of `sensitivity`)
+/// parses these bytes, so a file edited during the command, or given as a pipe,
+/// is still the one scenario the manifest records.
+#[derive(Clone, Debug)]
+pub struct ScenarioSource {
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+impl ScenarioSource {
+    /// Reads the file, refusing a folder and anything over [`MAX_SCENARIO_BYTES`].
+    pub fn read(path: &Path) -> Result<ScenarioSource, ScenarioError> {
+        if path.is_dir() {
+            return Err(ScenarioError::IsFolder {
                 path: path.to_path_buf(),
-                problems: vec![Problem {
-                    line,
-                    column,
-                    key: String::new(),
-                    message: format!(
-                        "the file is not valid UTF-8 (byte 0x{:02x} at offset {valid}); save it as UTF-8",
-                        bytes[valid]
-                    ),
-                    origin: None,
-                }],
             });
         }
-    };
-    let mut scenario =
-        from_str_with(text, &name, overrides).map_err(|problems| ScenarioError::Invalid {
+        let read_error = |source| ScenarioError::Read {
             path: path.to_path_buf(),
-            problems,
-        })?;
-    scenario.source = Some(path.to_path_buf());
-    Ok((scenario, bytes))
+            source,
+        };
+        // Read at most one byte past the limit, so that a device or a huge file
+        // (`/dev/zero`, a log given by mistake) is refused rather than read until
+        // memory runs out.
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|file| file.take(MAX_SCENARIO_BYTES + 1).read_to_end(&mut bytes))
+            .map_err(read_error)?;
+        if bytes.len() as u64 > MAX_SCENARIO_BYTES {
+            return Err(ScenarioError::TooLarge {
+                path: path.to_path_buf(),
+            });
+        }
+        Ok(ScenarioSource {
+            path: path.to_path_buf(),
+            bytes,
+        })
+    }
+
+    /// The scenario these bytes hold, with `overrides` applied.
+    pub fn parse(&self, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
+        let (path, bytes) = (&self.path, &self.bytes);
+        // The name becomes the default output folder, so a stem of only dots
+        // (`..toml`) would name the folder itself or its parent.
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .filter(|s| !s.chars().all(|c| c == '.'))
+            .unwrap_or_else(|| "scenario".to_string());
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(err) => {
+                let valid = err.valid_up_to();
+                let prefix = String::from_utf8_lossy(&bytes[..valid]);
+                let (line, column) = line_column(&prefix, prefix.len());
+                return Err(ScenarioError::Invalid {
+                    path: path.to_path_buf(),
+                    problems: vec![Problem {
+                        line,
+                        column,
+                        key: String::new(),
+                        message: format!(
+                            "the file is not valid UTF-8 (byte 0x{:02x} at offset {valid}); save it as UTF-8",
+                            bytes[valid]
+                        ),
+                        origin: None,
+                    }],
+                });
+            }
+        };
+        let mut scenario =
+            from_str_with(text, &name, overrides).map_err(|problems| ScenarioError::Invalid {
+                path: path.to_path_buf(),
+                problems,
+            })?;
+        scenario.source = Some(path.to_path_buf());
+        Ok(scenario)
+    }
 }
 
 /// Parses and validates scenario text; `name` becomes the scenario's name.

@@ -1111,3 +1111,36 @@ fn run_reads_the_scenario_once_so_a_named_pipe_works_and_the_manifest_hashes_wha
         "the manifest hashes the scenario that ran"
     );
 }
+
+#[test]
+fn check_reads_the_scenario_once_so_a_named_pipe_works_and_every_claim_variant_is_the_same_file() {
+    // `check` parses the file again for each claim variant (`set = [...]`); it used
+    // to read the path again each time, so a pipe hung and an edited file mixed
+    // two scenarios under one hash.
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let text = std::fs::read_to_string(scenario("seed.toml")).expect("seed.toml");
+    let fifo = tmp.path().join("seed.toml");
+    let writer = pipe_once(&fifo, text.clone());
+    let o = run_with_limit(
+        tmp.path(),
+        &["check", "seed.toml", "--trials", "2000", "--out", "out"],
+        std::time::Duration::from_secs(60),
+    );
+    writer.join().expect("the writer ends");
+    // At 2,000 trials some claims are undecided (exit 1); none may be refused.
+    assert!(
+        matches!(o.status.code(), Some(0 | 1)),
+        "check from a named pipe: {:?}\n{}",
+        o.status,
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(tmp.path().join("out").join("manifest.json")).expect("manifest.json"),
+    )
+    .expect("JSON");
+    assert_eq!(
+        manifest["scenario_sha256"].as_str(),
+        Some(tradeoff_sim::output::manifest::sha256_hex(text.as_bytes()).as_str()),
+        "the manifest hashes the scenario that ran"
+    );
+}
