@@ -1510,8 +1510,9 @@ fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let base = parse_overrides(&args.run.set)?;
     check_sweep_keys(&params, &base)?;
     let threads = threads_of(args.run.threads);
+    let source = scenario::ScenarioSource::read(&args.scenario)?;
     let plan = SweepPlan {
-        scenario: &args.scenario,
+        scenario: &source,
         base: &base,
         params: &params,
         trials: checked_trials(args.run.trials)?,
@@ -1535,7 +1536,7 @@ fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
                 key: p.key.clone(),
                 value: v.clone(),
             });
-            scenario::from_path_with(&args.scenario, &o)?;
+            source.parse(&o)?;
         }
     }
     let staging = Staging::begin(&destination, args.run.force)?;

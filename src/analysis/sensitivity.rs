@@ -19,15 +19,14 @@
 //! Owns the choice of drivers and settings, the runs and the rankings; files and
 //! drawing live in `output`.
 
-use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use crate::analysis::sweep::statistic;
 use crate::engine::{self, EngineError, RunPlan};
 use crate::model::{Metric, Model};
 use crate::scenario::{
-    self, Dist, FRAMING_KEYS, GovernanceCurve, Override, ParamValue, Parameter, Scenario,
-    ScenarioError,
+    Dist, FRAMING_KEYS, GovernanceCurve, Override, ParamValue, Parameter, Scenario, ScenarioError,
+    ScenarioSource,
 };
 use crate::stats;
 
@@ -233,7 +232,8 @@ impl Sensitivity {
 
 /// What to run.
 pub struct SensitivityPlan<'a> {
-    pub scenario: &'a Path,
+    /// The scenario file, read once: every point parses these bytes.
+    pub scenario: &'a ScenarioSource,
     pub base: &'a [Override],
     /// Strategy ids to analyse; empty for all.
     pub strategies: &'a [String],
@@ -272,7 +272,7 @@ impl Prepared {
 /// Reads the scenario, chooses the drivers and their settings, and reads every
 /// swung scenario.
 pub fn prepare(plan: &SensitivityPlan<'_>) -> Result<Prepared, SensitivityError> {
-    let mut base = scenario::from_path_with(plan.scenario, plan.base)?;
+    let mut base = plan.scenario.parse(plan.base)?;
     if let Some(seed) = plan.seed {
         base.seed = seed;
     }
@@ -335,7 +335,7 @@ pub fn prepare(plan: &SensitivityPlan<'_>) -> Result<Prepared, SensitivityError>
         let read = |o: &Override| -> Result<Scenario, SensitivityError> {
             let mut overrides = plan.base.to_vec();
             overrides.push(o.clone());
-            let mut s = scenario::from_path_with(plan.scenario, &overrides)?;
+            let mut s = plan.scenario.parse(&overrides)?;
             s.seed = base.seed;
             s.trials = base.trials;
             let keep: Vec<usize> = match d.strategy {

@@ -6,12 +6,11 @@
 //! Owns the grid, the runs and the crossover search; files and drawing live in
 //! `output`.
 
-use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use crate::engine::{self, EngineError, RunPlan};
 use crate::model::{Metric, Model};
-use crate::scenario::{self, Override, Scenario, ScenarioError};
+use crate::scenario::{Override, Scenario, ScenarioError, ScenarioSource};
 use crate::stats::{QUANTILES, Summary};
 
 /// One swept parameter and the values it takes, as TOML value text.
@@ -149,7 +148,8 @@ pub fn statistic_names() -> Vec<&'static str> {
 
 /// What to run.
 pub struct SweepPlan<'a> {
-    pub scenario: &'a Path,
+    /// The scenario file, read once: every point parses these bytes.
+    pub scenario: &'a ScenarioSource,
     pub base: &'a [Override],
     pub params: &'a [SweepParam],
     pub trials: Option<u64>,
@@ -189,7 +189,7 @@ pub fn run(plan: &SweepPlan<'_>, stop: &AtomicBool) -> Result<Sweep, SweepError>
                 value: v.clone(),
             });
         }
-        let mut s = scenario::from_path_with(plan.scenario, &overrides)?;
+        let mut s = plan.scenario.parse(&overrides)?;
         if let Some(t) = plan.trials {
             s.trials = t;
         }

@@ -72,8 +72,9 @@ pub fn sensitivity(args: &SensitivityArgs, stop: &AtomicBool) -> Result<String, 
         )));
     }
     let threads = threads_of(args.run.threads);
+    let source = crate::scenario::ScenarioSource::read(&args.scenario)?;
     let plan = SensitivityPlan {
-        scenario: &args.scenario,
+        scenario: &source,
         base: &base,
         strategies: &args.strategies,
         metric,

@@ -1144,3 +1144,45 @@ fn check_reads_the_scenario_once_so_a_named_pipe_works_and_every_claim_variant_i
         "the manifest hashes the scenario that ran"
     );
 }
+
+#[test]
+fn sweep_and_sensitivity_read_the_scenario_once_so_a_named_pipe_works() {
+    // Both parse the file once per point or run; they used to read the path each
+    // time, so a pipe hung after the first read.
+    let text = std::fs::read_to_string(scenario("seed.toml")).expect("seed.toml");
+    for args in [
+        &[
+            "sweep",
+            "seed.toml",
+            "--param",
+            "strategies.hybrid.governance",
+            "--values",
+            "0.3,0.7",
+            "--trials",
+            "500",
+            "--charts",
+            "none",
+            "--out",
+            "out",
+        ][..],
+        &[
+            "sensitivity",
+            "seed.toml",
+            "--trials",
+            "200",
+            "--strategy",
+            "ux_led",
+            "--charts",
+            "none",
+            "--out",
+            "out",
+        ][..],
+    ] {
+        let tmp = tempfile::tempdir().expect("a temporary folder");
+        let writer = pipe_once(&tmp.path().join("seed.toml"), text.clone());
+        let o = run_with_limit(tmp.path(), args, std::time::Duration::from_secs(60));
+        writer.join().expect("the writer ends");
+        assert_success(&o, args[0]);
+        assert!(tmp.path().join("out").join("manifest.json").is_file());
+    }
+}
