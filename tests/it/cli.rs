@@ -1079,6 +1079,19 @@ fn pipe_once(path: &Path, text: String) -> std::thread::JoinHandle<()> {
     })
 }
 
+/// The manifest in `folder` records the SHA-256 of `text`: the scenario that ran.
+fn assert_manifest_hashes(folder: &Path, text: &str) {
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(folder.join("manifest.json")).expect("manifest.json"),
+    )
+    .expect("JSON");
+    assert_eq!(
+        manifest["scenario_sha256"].as_str(),
+        Some(tradeoff_sim::output::manifest::sha256_hex(text.as_bytes()).as_str()),
+        "the manifest hashes the scenario that ran"
+    );
+}
+
 #[test]
 fn run_reads_the_scenario_once_so_a_named_pipe_works_and_the_manifest_hashes_what_ran() {
     let tmp = tempfile::tempdir().expect("a temporary folder");
@@ -1101,15 +1114,7 @@ fn run_reads_the_scenario_once_so_a_named_pipe_works_and_the_manifest_hashes_wha
     );
     writer.join().expect("the writer ends");
     assert_success(&o, "run from a named pipe");
-    let manifest: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(tmp.path().join("out").join("manifest.json")).expect("manifest.json"),
-    )
-    .expect("JSON");
-    assert_eq!(
-        manifest["scenario_sha256"].as_str(),
-        Some(tradeoff_sim::output::manifest::sha256_hex(text.as_bytes()).as_str()),
-        "the manifest hashes the scenario that ran"
-    );
+    assert_manifest_hashes(&tmp.path().join("out"), &text);
 }
 
 #[test]
@@ -1134,15 +1139,7 @@ fn check_reads_the_scenario_once_so_a_named_pipe_works_and_every_claim_variant_i
         o.status,
         String::from_utf8_lossy(&o.stderr)
     );
-    let manifest: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(tmp.path().join("out").join("manifest.json")).expect("manifest.json"),
-    )
-    .expect("JSON");
-    assert_eq!(
-        manifest["scenario_sha256"].as_str(),
-        Some(tradeoff_sim::output::manifest::sha256_hex(text.as_bytes()).as_str()),
-        "the manifest hashes the scenario that ran"
-    );
+    assert_manifest_hashes(&tmp.path().join("out"), &text);
 }
 
 #[test]
