@@ -341,6 +341,20 @@ mod precision {
         worst
     }
 
+    /// A warning, after the first step, when the target needs more trials than a
+    /// run may have (if the half-width shrinks as 1 / sqrt(n)): the run will stop
+    /// at the limit, short of the target, and the user should know before waiting.
+    pub fn beyond_reach(trials: u64, worst: f64, target: f64) -> Option<String> {
+        let needed = trials as f64 * (worst / target).powi(2);
+        (needed > MAX_TRIALS as f64).then(|| {
+            let at_limit = worst * (trials as f64 / MAX_TRIALS as f64).sqrt();
+            format!(
+                "note: --precision {target:e} needs about {needed:.1e} trials by the first {trials} trials' estimate, above the limit of {:.0e}; the run will stop at the limit, near a half-width of {at_limit:.2e} (Ctrl-C stops it, writing nothing)",
+                MAX_TRIALS as f64
+            )
+        })
+    }
+
     /// The trial count to try next: enough for the target if the half-width
     /// shrinks as 1 / sqrt(n) (plus 10%), at least one batch more and at most four
     /// times as many, in whole batches. Depends only on the figures, so the same
@@ -352,6 +366,21 @@ mod precision {
             .div_ceil(BATCH_TRIALS)
             .saturating_mul(BATCH_TRIALS)
             .min(MAX_TRIALS / BATCH_TRIALS * BATCH_TRIALS)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn a_target_beyond_the_trial_limit_is_announced_and_a_reachable_one_is_not() {
+            // 0.0074 at 65,536 trials: 0.005 needs about 1.4e5 trials, 1e-6 about 3.6e12.
+            assert_eq!(beyond_reach(65_536, 0.0074, 0.005), None);
+            assert_eq!(beyond_reach(65_536, 0.0074, 0.0003), None);
+            let note = beyond_reach(65_536, 0.0074, 1e-6).expect("out of reach");
+            assert!(note.contains("3.6e12 trials"), "{note}");
+            assert!(note.contains("limit of 1e9"), "{note}");
+        }
     }
 }
 
@@ -632,6 +661,11 @@ fn run_until_stopped(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliErr
         };
         let worst = precision::worst_half_width(&whole.partial);
         bar.precision(worst, target);
+        if whole.partial.trials() <= PRECISION_START_TRIALS
+            && let Some(note) = precision::beyond_reach(whole.partial.trials(), worst, target)
+        {
+            bar.note(&note);
+        }
         let next = precision::next_trials(scenario.trials, worst, target);
         if worst <= target || next <= scenario.trials {
             reached = Some((worst, target));

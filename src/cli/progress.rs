@@ -43,6 +43,15 @@ impl Bar {
         self.bar.set_length(trials);
     }
 
+    /// Prints a line on stderr above the bar (or alone, when there is no bar).
+    pub fn note(&self, line: &str) {
+        if self.bar.is_hidden() {
+            eprintln!("{line}");
+        } else {
+            self.bar.println(line);
+        }
+    }
+
     /// Removes the bar, before the report is printed.
     pub fn clear(&self) {
         self.bar.finish_and_clear();
