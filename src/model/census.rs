@@ -147,13 +147,13 @@ pub trait Tally {
     }
 
     /// A binomial draw of `n` trials at `p` (no draw for n = 0, p <= 0 or p >= 1).
-    /// A [`super::SmallBinomial`] draw of `n` trials at `p`.
+    /// A [`super::SmallBinomial`] draw of `n` trials.
     #[inline(always)]
-    fn small_binomial(&mut self, table: &super::SmallBinomial, n: u64, p: f64) {
+    fn small_binomial(&mut self, table: &super::SmallBinomial, n: u64) {
         if table.tabled(n) {
             self.draw(DrawKind::BinomialTable);
         } else {
-            self.binomial(n, p);
+            self.binomial(n, table.p());
         }
     }
 

@@ -589,15 +589,11 @@ impl Model {
             tally.poisson(other_mean);
             let fixable = api_failures + surge_failures;
             let emergency_fixes = d.fixed.sample(rng, fixable) + other_fixes;
-            tally.small_binomial(&d.fixed, fixable, s.api.fix_probability);
+            tally.small_binomial(&d.fixed, fixable);
 
             // 6. Incidents and impact-weighted downtime.
             let incidents = api_failures + d.customer_facing.sample(rng, other_fixes);
-            tally.small_binomial(
-                &d.customer_facing,
-                other_fixes,
-                s.incidents.customer_facing_share,
-            );
+            tally.small_binomial(&d.customer_facing, other_fixes);
             let mut incident_hours = 0.0;
             for _ in 0..incidents {
                 let mut ttr =

@@ -114,6 +114,12 @@ impl SmallBinomial {
         SmallBinomial { p, cdf }
     }
 
+    /// The success probability.
+    #[inline(always)]
+    pub fn p(&self) -> f64 {
+        self.p
+    }
+
     /// Whether a count of `n` trials is drawn from the table (one uniform);
     /// otherwise it is [`binomial_count`]'s.
     #[inline(always)]

@@ -120,10 +120,7 @@ fn load(dir: &Path) -> Result<CompareData, ChartError> {
         at.count("n", row.n)?;
         let ordered = [("p10", row.p10), ("p50", row.p50), ("p90", row.p90)];
         at.statistic("mean", row.mean)?;
-        for (column, value) in ordered {
-            at.statistic(column, value)?;
-        }
-        at.ascending(&ordered)?;
+        at.statistics_in_order(&ordered)?;
         rows.push(row);
     }
     let rows: BTreeMap<_, _> = rows

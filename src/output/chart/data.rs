@@ -192,10 +192,7 @@ impl ChartData {
                 ("max", row.max),
             ];
             at.statistic("mean", row.mean)?;
-            for (column, value) in ordered {
-                at.statistic(column, value)?;
-            }
-            at.ascending(&ordered)?;
+            at.statistics_in_order(&ordered)?;
             at.between("mean", row.mean, row.min, row.max)?;
             summary.insert((row.metric.clone(), row.strategy.clone()), row);
         }
@@ -217,10 +214,7 @@ impl ChartData {
                 ("p90", row.p90),
                 ("p95", row.p95),
             ];
-            for (column, value) in marks {
-                at.statistic(column, value)?;
-            }
-            at.ascending(&marks)?;
+            at.statistics_in_order(&marks)?;
         }
         let histograms = group_histograms(&histogram_path, histogram_rows)?;
 
@@ -392,6 +386,18 @@ impl<'a> Cell<'a> {
             column,
             format!("must be a probability, from 0 to 1, got {value}"),
         ))
+    }
+
+    /// Statistics of a metric, each finite and >= 0 ([`Cell::statistic`]), that
+    /// never decrease from left to right (min, quantiles, max).
+    pub(super) fn statistics_in_order(
+        &self,
+        columns: &[(&'static str, f64)],
+    ) -> Result<(), ChartError> {
+        for &(column, value) in columns {
+            self.statistic(column, value)?;
+        }
+        self.ascending(columns)
     }
 
     /// Columns that never decrease from left to right (quantiles, bin edges).

@@ -174,10 +174,7 @@ impl SweepData {
             ];
             at.statistic("mean", row.mean)?;
             at.statistic("std_dev", row.std_dev)?;
-            for (column, value) in ordered {
-                at.statistic(column, value)?;
-            }
-            at.ascending(&ordered)?;
+            at.statistics_in_order(&ordered)?;
             at.between("mean", row.mean, row.min, row.max)?;
             unit.clone_from(&row.unit);
             rows.insert(
