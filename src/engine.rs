@@ -520,8 +520,9 @@ impl<'m> BatchRun<'m> {
         let columns = self.out.len() * METRIC_COUNT;
         assert!(rows <= COLUMN_STRIDE && block.len() >= columns * COLUMN_STRIDE);
         self.fill_with(rows, |i, out| {
-            // Every column's row i, from the last column's down: after the first
-            // (checked) write the rest are in bounds.
+            // One slice from row i of the first column to row i of the last:
+            // checked once here; stepping through it by the stride needs no
+            // check per value.
             let row = &mut block[i..=i + (columns - 1) * COLUMN_STRIDE];
             for (cell, &value) in row
                 .iter_mut()
