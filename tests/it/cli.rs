@@ -116,6 +116,17 @@ fn listing(dir: &Path) -> Vec<String> {
     names
 }
 
+/// A refused command: exit code 2, a message on stderr that says every one of
+/// `says`, and nothing written in `dir`.
+fn assert_refused(o: &Output, dir: &Path, says: &[&str], what: &str) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(2), "{what}: stderr:\n{err}");
+    for needle in says {
+        assert!(err.contains(needle), "{what}: says {needle:?}:\n{err}");
+    }
+    assert!(listing(dir).is_empty(), "{what} wrote {:?}", listing(dir));
+}
+
 /// Every file of a folder with its bytes.
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     listing(dir)
@@ -595,17 +606,7 @@ fn zero_trials_on_the_command_line_exits_2_and_writes_nothing() {
     let tmp = tempfile::tempdir().expect("a temporary folder");
     let out = tmp.path().join("run");
     let o = run_seed(tmp.path(), 0, &out, &[]);
-    assert_eq!(o.status.code(), Some(2), "stderr:\n{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("--trials"),
-        "the message names the flag:\n{}",
-        stderr(&o)
-    );
-    assert!(
-        listing(tmp.path()).is_empty(),
-        "nothing written: {:?}",
-        listing(tmp.path())
-    );
+    assert_refused(&o, tmp.path(), &["--trials"], "--trials 0");
 }
 
 #[test]
@@ -655,13 +656,7 @@ fn validate_accepts_the_seed_scenario_and_writes_nothing() {
 fn unknown_subcommand_exits_2() {
     let tmp = tempfile::tempdir().expect("a temporary folder");
     let o = run_in(tmp.path(), &["simulate", &seed_path()]);
-    assert_eq!(o.status.code(), Some(2), "stderr:\n{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("simulate"),
-        "the message names it:\n{}",
-        stderr(&o)
-    );
-    assert!(listing(tmp.path()).is_empty());
+    assert_refused(&o, tmp.path(), &["simulate"], "an unknown subcommand");
 }
 
 #[test]
@@ -908,17 +903,7 @@ fn an_absurd_thread_count_is_refused_at_once_with_the_allowed_range() {
         vec!["merge", "nowhere", "--threads", "100000"],
     ] {
         let o = run_with_limit(tmp.path(), &args, std::time::Duration::from_secs(10));
-        assert_eq!(o.status.code(), Some(2), "{args:?} stderr:\n{}", stderr(&o));
-        assert!(
-            stderr(&o).contains("--threads") && stderr(&o).contains("1024"),
-            "{args:?}: names the option and the most it allows:\n{}",
-            stderr(&o)
-        );
-        assert!(
-            listing(tmp.path()).is_empty(),
-            "{args:?} wrote {:?}",
-            listing(tmp.path())
-        );
+        assert_refused(&o, tmp.path(), &["--threads", "1024"], &format!("{args:?}"));
     }
 }
 
@@ -944,17 +929,7 @@ fn a_shard_count_or_sweep_range_over_its_limit_is_refused_naming_the_limit() {
         ),
     ] {
         let o = run_in(tmp.path(), &args);
-        assert_eq!(o.status.code(), Some(2), "{args:?} stderr:\n{}", stderr(&o));
-        assert!(
-            stderr(&o).contains(limit),
-            "{args:?}: says {limit:?}:\n{}",
-            stderr(&o)
-        );
-        assert!(
-            listing(tmp.path()).is_empty(),
-            "{args:?} wrote {:?}",
-            listing(tmp.path())
-        );
+        assert_refused(&o, tmp.path(), &[limit], &format!("{args:?}"));
     }
 }
 
