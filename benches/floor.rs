@@ -17,6 +17,7 @@ use rand::rngs::Xoshiro256PlusPlus;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Gamma};
 use tradeoff_sim::engine::{BATCH_TRIALS, COLUMN_STRIDE, RunPlan, summarise};
+use tradeoff_sim::model::stream::{Key, Substream};
 use tradeoff_sim::model::{DrawCensus, DrawKind, METRIC_COUNT, Model, Scratch, SmallBinomial};
 use tradeoff_sim::scenario::dist::{
     TriangularInverse, binomial_count, poisson_count, standard_normal, unit,
@@ -44,11 +45,7 @@ fn per_call(n: u64, mut f: impl FnMut() -> f64) -> f64 {
 /// an exclusive or of their bits (one cycle), not summed: a chain of additions
 /// (four cycles each) would hold back the cheapest draws.
 #[inline(never)]
-fn per_draw(
-    rng: &mut Xoshiro256PlusPlus,
-    n: u64,
-    mut draw: impl FnMut(&mut Xoshiro256PlusPlus) -> f64,
-) -> f64 {
+fn per_draw<R: Rng>(rng: &mut R, n: u64, mut draw: impl FnMut(&mut R) -> f64) -> f64 {
     let start = Instant::now();
     let mut acc = 0u64;
     for _ in 0..n {
@@ -71,9 +68,12 @@ fn median(mut v: Vec<f64>) -> f64 {
 /// One round of the sampler benchmarks: `record(name, kind, ns)` for each, where
 /// `kind` is the draw kind it stands for in the census and `ns` the cost per draw
 /// over `n` draws. Each draw is a closure the compiler inlines into its own loop,
-/// as draws inline into a trial: no call through a pointer is counted.
+/// as draws inline into a trial: no call through a pointer is counted. The draws
+/// come from a [`Substream`], as a trial's do, except the one word a trial takes
+/// from each batch stream (`words`).
 fn sampler_round(
-    rng: &mut Xoshiro256PlusPlus,
+    words: &mut Xoshiro256PlusPlus,
+    rng: &mut Substream,
     n: u64,
     record: &mut impl FnMut(&'static str, Option<DrawKind>, f64),
 ) {
@@ -84,31 +84,24 @@ fn sampler_round(
     let gamma = Gamma::new(1.5, 1.0 / 1.5).unwrap();
     let exp1 = rand_distr::Exp1;
     let rd_poisson = |mean: f64| {
-        move |r: &mut Xoshiro256PlusPlus| {
+        move |r: &mut Substream| {
             let x: f64 = rand_distr::Poisson::new(mean).unwrap().sample(r);
             x
         }
     };
     let rd_binomial = |n: u64, p: f64| {
-        move |r: &mut Xoshiro256PlusPlus| rand_distr::Binomial::new(n, p).unwrap().sample(r) as f64
+        move |r: &mut Substream| rand_distr::Binomial::new(n, p).unwrap().sample(r) as f64
     };
 
     record(
-        "xoshiro256++ u64 (a Bernoulli trial)",
+        "splitmix64 u64 (a Bernoulli trial)",
         Some(DrawKind::Bernoulli),
         per_draw(rng, n, |r| r.next_u64() as f64),
     );
     record(
-        "xoshiro256++ u64 (a risk's effect seed)",
+        "xoshiro256++ u64 (a trial's key)",
         Some(DrawKind::Word),
-        per_draw(rng, n, |r| r.next_u64() as f64),
-    );
-    record(
-        "xoshiro256++ seeded from a u64, and one u64",
-        Some(DrawKind::Seed),
-        per_draw(rng, n, |r| {
-            Xoshiro256PlusPlus::seed_from_u64(r.next_u64()).next_u64() as f64
-        }),
+        per_draw(words, n, |r| r.next_u64() as f64),
     );
     record("uniform", Some(DrawKind::Uniform), per_draw(rng, n, unit));
     record(
@@ -234,6 +227,7 @@ fn main() {
     let (mut one_thread, mut two_threads) = (Vec::new(), Vec::new());
     let (mut sampling, mut summary) = (Vec::new(), Vec::new());
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(5);
+    let mut draws_rng = Substream::new(5, Key::named("floor"));
     let plan = |trials, threads| RunPlan {
         trials,
         seed: 1,
@@ -241,14 +235,19 @@ fn main() {
     };
     for _ in 0..rounds {
         let mut i = 0;
-        sampler_round(&mut rng, 2_000_000, &mut |name, kind, ns| {
-            if draws.len() == i {
-                draws.push((name, kind));
-                draw_ns.push(Vec::new());
-            }
-            draw_ns[i].push(ns);
-            i += 1;
-        });
+        sampler_round(
+            &mut rng,
+            &mut draws_rng,
+            2_000_000,
+            &mut |name, kind, ns| {
+                if draws.len() == i {
+                    draws.push((name, kind));
+                    draw_ns.push(Vec::new());
+                }
+                draw_ns[i].push(ns);
+                i += 1;
+            },
+        );
         let n = 100_000;
         trial_ns.push(per_call(n, || {
             model.trial(&mut rng, &mut scratch, &mut out);

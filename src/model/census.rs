@@ -49,14 +49,13 @@ pub enum DrawKind {
     /// Binomial of at most 16 trials from a table of CDFs: one uniform and a
     /// count over a row (`model::SmallBinomial`).
     BinomialTable,
-    /// One raw 64-bit word: the seed of a risk's effects in a trial.
+    /// One raw 64-bit word of a batch's stream: a trial's key for its shared or
+    /// a strategy's own substreams (`model::stream`).
     Word,
-    /// A risk's effect stream seeded from its word (SplitMix64 fills the state).
-    Seed,
 }
 
 impl DrawKind {
-    pub const ALL: [DrawKind; 19] = [
+    pub const ALL: [DrawKind; 18] = [
         DrawKind::Uniform,
         DrawKind::Normal,
         DrawKind::Lognormal,
@@ -75,7 +74,6 @@ impl DrawKind {
         DrawKind::BinomialRejection,
         DrawKind::BinomialTable,
         DrawKind::Word,
-        DrawKind::Seed,
     ];
 
     pub fn id(self) -> &'static str {
@@ -98,7 +96,6 @@ impl DrawKind {
             DrawKind::BinomialRejection => "binomial_btpe",
             DrawKind::BinomialTable => "binomial_small_n_table",
             DrawKind::Word => "raw_word",
-            DrawKind::Seed => "stream_seeding",
         }
     }
 

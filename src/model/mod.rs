@@ -11,6 +11,10 @@
 //! a difference between strategies on the same trial is the strategy's doing, not
 //! luck. (A black swan that hits two strategies of one trial multiplies both
 //! builds by the same factor.)
+//!
+//! Every driver draws from its own substream of the trial ([`stream`]), so a
+//! parameter that changes how many numbers one driver draws moves nothing else:
+//! a sweep or a tornado sees only the parameter's own effect.
 
 mod metric;
 
@@ -22,8 +26,11 @@ pub use census::{DrawCensus, DrawKind, Tally};
 
 mod sampler;
 
+pub mod stream;
+
 use sampler::Sampler;
 pub use sampler::SmallBinomial;
+use stream::{Key, Substream, own, shared};
 
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{Rng, SeedableRng};
@@ -113,6 +120,8 @@ struct RiskDraws {
     tail_multiplier_cap: f64,
     api_failure_multiplier: f64,
     walk_away: bool,
+    /// The key of the risk's substream: its uniform, then its effects.
+    key: Key,
 }
 
 /// A risk's effects in one trial, the same for every strategy it hits.
@@ -125,11 +134,11 @@ struct RiskEffects {
     tail_multiplier: Option<f64>,
 }
 
-/// A risk's effects in the trial under way: the seed they are drawn from until a
-/// strategy meets the risk, then the draws.
+/// A risk's effects in the trial under way: the substream they are drawn from
+/// until a strategy meets the risk, then the draws.
 #[derive(Clone, Copy, Debug)]
 enum TrialEffects {
-    Seed(u64),
+    Pending(Substream),
     Drawn(RiskEffects),
 }
 
@@ -137,12 +146,10 @@ impl TrialEffects {
     /// The effects of `risk`, drawn on the first call of the trial.
     #[inline]
     fn get<T: Tally>(&mut self, risk: &RiskDraws, tally: &mut T) -> RiskEffects {
-        let seed = match *self {
+        let rng = &mut match *self {
             TrialEffects::Drawn(effects) => return effects,
-            TrialEffects::Seed(seed) => seed,
+            TrialEffects::Pending(stream) => stream,
         };
-        let rng = &mut Xoshiro256PlusPlus::seed_from_u64(seed);
-        tally.draw(DrawKind::Seed);
         let mut draw = |d: &Option<Sampler>| {
             d.as_ref().map(|d| {
                 tally.draw(d.kind);
@@ -175,14 +182,15 @@ struct Constants {
 ///
 /// Each strategy draws its own noise from its own stream, seeded from the batch
 /// seed and the strategy's id; only the shared drivers come from the batch's
-/// shared stream. A strategy's numbers therefore depend on its own parameters and
+/// shared stream. Every trial takes one word from each, which keys that trial's
+/// substreams (see [`stream`]). A strategy's numbers therefore depend on its own parameters and
 /// the shared ones only: changing another strategy (a sweep, an added strategy, a
 /// new order) leaves them identical.
 pub struct Scratch {
     risk_uniforms: Vec<f64>,
-    /// Per risk, its effects in this trial: drawn, from a stream seeded by a word
-    /// of the shared stream, when the first strategy meets the risk, and reused by
-    /// every other strategy it hits.
+    /// Per risk, its effects in this trial: drawn, from the risk's substream, when
+    /// the first strategy meets the risk, and reused by every other strategy it
+    /// hits.
     risk_effects: Vec<TrialEffects>,
     surge_log_multiples: Vec<f64>,
     strategy_rngs: Vec<Xoshiro256PlusPlus>,
@@ -247,12 +255,7 @@ const SHARED_DRIVERS: [&str; 7] = [
 /// The seed of a strategy's stream in a batch: the batch seed mixed with a hash
 /// (FNV-1a) of the strategy id, so the stream follows the strategy, not its position.
 pub fn strategy_seed(batch_seed: u64, id: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in id.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    let mut z = batch_seed ^ h;
+    let mut z = batch_seed ^ stream::fnv1a(id);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
@@ -348,6 +351,7 @@ impl Model {
                     tail_multiplier_cap: e.tail_multiplier_cap,
                     api_failure_multiplier: e.api_failure_multiplier,
                     walk_away: e.walk_away,
+                    key: Key::named(&r.name),
                 }
             })
             .collect();
@@ -445,30 +449,35 @@ impl Model {
         let k = &self.constants;
         let d = &self.samplers;
 
-        // 1. Shared drivers.
-        let z = standard_normal(rng);
+        // 1. Shared drivers, each from its own substream of the trial's one word
+        // of the shared stream (see `stream`).
+        let word = rng.next_u64();
+        tally.draw(DrawKind::Word);
+        let z = standard_normal(&mut Substream::new(word, shared::COMPLEXITY));
         tally.draw(DrawKind::Normal);
-        let frailty = self.frailty_gamma.sample(rng)
+        let frailty = self
+            .frailty_gamma
+            .sample(&mut Substream::new(word, shared::FRAILTY))
             * math::exp(drivers.complexity_on_frailty * z + self.frailty_log_shift);
         tally.draw(DrawKind::Gamma);
         let complexity = math::exp(drivers.complexity_on_build * z + self.build_log_shift);
-        let estimate = d.estimate.sample(rng);
+        let estimate = d
+            .estimate
+            .sample(&mut Substream::new(word, shared::ESTIMATE));
         tally.draw(d.estimate.kind);
 
-        let shared = rng;
         scratch.risk_uniforms.clear();
         scratch.risk_effects.clear();
-        for _ in &self.risks {
-            scratch.risk_uniforms.push(unit(shared));
+        for risk in &self.risks {
+            // The uniform first, then the effects, drawn only if a strategy meets
+            // the risk.
+            let mut stream = Substream::new(word, risk.key);
+            scratch.risk_uniforms.push(unit(&mut stream));
             tally.draw(DrawKind::Uniform);
-            // One word whether or not any strategy meets the risk, so that the
-            // shared stream never depends on the strategies' parameters.
-            scratch
-                .risk_effects
-                .push(TrialEffects::Seed(shared.next_u64()));
-            tally.draw(DrawKind::Word);
+            scratch.risk_effects.push(TrialEffects::Pending(stream));
         }
-        let surges = poisson_count(shared, self.surge_events);
+        let surge_draws = &mut Substream::new(word, shared::SURGES);
+        let surges = poisson_count(surge_draws, self.surge_events);
         tally.poisson(self.surge_events);
         // Surge multiples are kept as logarithms: a surge fails when
         // ln S > ln H, and H is lognormal, so no exp is needed for either side.
@@ -477,18 +486,22 @@ impl Model {
             let log_multiple = match s.surges.multiple {
                 Dist::Lognormal { median, sigma } => {
                     tally.draw(DrawKind::Normal);
-                    median.ln() + sigma * standard_normal(shared)
+                    median.ln() + sigma * standard_normal(surge_draws)
                 }
                 _ => {
                     tally.draw(d.surge_multiple.kind);
-                    d.surge_multiple.sample(shared).ln()
+                    d.surge_multiple.sample(surge_draws).ln()
                 }
             };
             scratch.surge_log_multiples.push(log_multiple);
         }
-        let walk_week = d.walk_away_week.sample(shared);
+        let walk_week = d
+            .walk_away_week
+            .sample(&mut Substream::new(word, shared::WALK_AWAY_WEEK));
         tally.draw(d.walk_away_week.kind);
-        let walk_fraction = d.walk_away_fraction.sample(shared);
+        let walk_fraction = d
+            .walk_away_fraction
+            .sample(&mut Substream::new(word, shared::WALK_AWAY_FRACTION));
         tally.draw(d.walk_away_fraction.kind);
         if let Some(log) = scratch.drivers.as_mut() {
             let largest = scratch
@@ -521,6 +534,9 @@ impl Model {
             .zip(out.iter_mut())
             .zip(strategy_rngs.iter_mut())
         {
+            // The strategy's one word of this trial, keying its own substreams.
+            let word = rng.next_u64();
+            tally.draw(DrawKind::Word);
             // 2-3. Build time with the risk register.
             let mut multiplier = 1.0;
             let mut delay_weeks = 0.0;
@@ -557,7 +573,9 @@ impl Model {
                 walks |= e.walk_away;
             }
             if p.matrix {
-                delay_weeks += d.matrix_onboarding_weeks.sample(rng);
+                delay_weeks += d
+                    .matrix_onboarding_weeks
+                    .sample(&mut Substream::new(word, own::ONBOARDING));
                 tally.draw(d.matrix_onboarding_weeks.kind);
             }
             let build_weeks =
@@ -566,15 +584,17 @@ impl Model {
 
             // 4. Traffic surges against this strategy's capacity headroom, in logs:
             // ln H = ln(median) + sigma x N(0, 1), so no exp is needed on either side.
-            let log_headroom = p.log_headroom_median + p.headroom_sigma * standard_normal(rng);
+            let log_headroom = p.log_headroom_median
+                + p.headroom_sigma * standard_normal(&mut Substream::new(word, own::HEADROOM));
             tally.draw(DrawKind::Normal);
             let mut surge_failures = 0u64;
             let mut downtime_hours = 0.0;
+            let outages = &mut Substream::new(word, own::SURGE_OUTAGES);
             for &log_multiple in surge_log_multiples.iter() {
                 if log_multiple > log_headroom {
                     surge_failures += 1;
-                    downtime_hours +=
-                        d.surge_failure_hours.sample(rng) * d.surge_impact_fraction.sample(rng);
+                    downtime_hours += d.surge_failure_hours.sample(outages)
+                        * d.surge_impact_fraction.sample(outages);
                     tally.draw(d.surge_failure_hours.kind);
                     tally.draw(d.surge_impact_fraction.kind);
                 }
@@ -582,19 +602,27 @@ impl Model {
 
             // 4-5. API failures and emergency fixes.
             let api_mean = frailty * p.api_rate * api_multiplier;
-            let api_failures = poisson_count(rng, api_mean);
+            let api_failures =
+                poisson_count(&mut Substream::new(word, own::API_FAILURES), api_mean);
             tally.poisson(api_mean);
             let other_mean = frailty * p.other_fix_rate;
-            let other_fixes = poisson_count(rng, other_mean);
+            let other_fixes =
+                poisson_count(&mut Substream::new(word, own::OTHER_FIXES), other_mean);
             tally.poisson(other_mean);
             let fixable = api_failures + surge_failures;
-            let emergency_fixes = d.fixed.sample(rng, fixable) + other_fixes;
+            let emergency_fixes = d
+                .fixed
+                .sample(&mut Substream::new(word, own::FIXED), fixable)
+                + other_fixes;
             tally.small_binomial(&d.fixed, fixable);
 
             // 6. Incidents and impact-weighted downtime.
-            let incidents = api_failures + d.customer_facing.sample(rng, other_fixes);
+            let incidents = api_failures
+                + d.customer_facing
+                    .sample(&mut Substream::new(word, own::CUSTOMER_FACING), other_fixes);
             tally.small_binomial(&d.customer_facing, other_fixes);
             let mut incident_hours = 0.0;
+            let rng = &mut Substream::new(word, own::INCIDENTS);
             for _ in 0..incidents {
                 let mut ttr =
                     p.ttr_base_hours * math::exp(s.incidents.ttr_sigma * standard_normal(rng));
@@ -611,6 +639,7 @@ impl Model {
                 tally.draw(d.incident_impact_fraction.kind);
             }
             if walks && walk_week < s.horizon.weeks {
+                let rng = &mut Substream::new(word, own::WALK_AWAY);
                 tally.draw(DrawKind::Uniform);
                 if unit(rng) < p.unresolved_probability {
                     let weeks = p
@@ -634,11 +663,15 @@ impl Model {
             // 8. Cost.
             let war_room_weeks = if p.war_room_weeks > 0.0 {
                 tally.draw(d.war_room_spread.kind);
-                p.war_room_weeks * d.war_room_spread.sample(rng)
+                p.war_room_weeks
+                    * d.war_room_spread
+                        .sample(&mut Substream::new(word, own::WAR_ROOM))
             } else {
                 0.0
             };
-            let fix_effort_hours = d.fix_effort_hours.sample(rng);
+            let fix_effort_hours = d
+                .fix_effort_hours
+                .sample(&mut Substream::new(word, own::FIX_EFFORT));
             tally.draw(d.fix_effort_hours.kind);
             let build_cost = p.weekly_burn
                 * build_weeks

@@ -230,3 +230,108 @@ fn a_risk_that_hits_two_strategies_has_the_same_effects_on_both() {
     let hours = |i| samples.column(i, Metric::DowntimeHours);
     assert_ne!(hours(hybrid), hours(twin));
 }
+
+/// summary.csv rows of one metric, for every strategy (or for one, if named).
+fn metric_rows(summary: &str, metric: &str, strategy: Option<&str>) -> Vec<String> {
+    summary
+        .lines()
+        .filter(|l| {
+            let mut cells = l.split(',');
+            let st = cells.nth(1);
+            cells.next() == Some(metric) && strategy.is_none_or(|s| st == Some(s))
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// A sweep or a tornado compares runs that differ in one parameter; it is only
+/// honest if the parameter moves nothing but what it drives. So a change that
+/// draws more or fewer random numbers (more surges, another frailty shape, a
+/// higher failure rate) must leave every metric upstream of it identical, on every
+/// trial: the draws of one driver never shift the draws of another, in this trial
+/// or the next.
+#[test]
+fn a_parameter_moves_only_the_metrics_it_drives() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = scenario("seed.toml");
+    let run = |name: &str, set: &[&str]| {
+        let out = dir.path().join(name);
+        let mut args = vec![
+            "run",
+            seed.to_str().unwrap(),
+            "--trials",
+            "9000",
+            "--charts",
+            "none",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        for s in set {
+            args.extend_from_slice(&["--set", s]);
+        }
+        let o = run_in(dir.path(), &args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        fs::read_to_string(out.join("summary.csv")).unwrap()
+    };
+    let base = run("base", &[]);
+    let build = [
+        "build_weeks",
+        "schedule_slip",
+        "build_cost",
+        "budget_overrun",
+    ];
+    let cases: [(&str, Option<&str>, Vec<&str>, &str); 5] = [
+        (
+            "surges.events_per_window=3.0",
+            None,
+            [&build[..], &["api_failures", "war_room_weeks"]].concat(),
+            "surge_failures",
+        ),
+        (
+            "drivers.frailty_shape=0.8",
+            None,
+            [&build[..], &["surge_failures", "war_room_weeks"]].concat(),
+            "api_failures",
+        ),
+        (
+            "build.estimate={ pert = [0.8, 1.0, 1.7] }",
+            None,
+            vec![
+                "api_failures",
+                "surge_failures",
+                "incidents",
+                "war_room_weeks",
+            ],
+            "build_weeks",
+        ),
+        (
+            "strategies.ux_led.api_failure_rate=2.0",
+            Some("ux_led"),
+            [&build[..], &["surge_failures", "war_room_weeks"]].concat(),
+            "api_failures",
+        ),
+        (
+            "strategies.ux_led.headroom_median=2.0",
+            Some("ux_led"),
+            [&build[..], &["api_failures", "incidents", "war_room_weeks"]].concat(),
+            "surge_failures",
+        ),
+    ];
+    for (i, (set, strategy, unmoved, moved)) in cases.iter().enumerate() {
+        let changed = run(&format!("case{i}"), &[set]);
+        for metric in unmoved {
+            let rows = metric_rows(&base, metric, *strategy);
+            assert!(!rows.is_empty(), "{metric}");
+            assert_eq!(
+                rows,
+                metric_rows(&changed, metric, *strategy),
+                "{set} moved {metric}"
+            );
+        }
+        assert_ne!(
+            metric_rows(&base, moved, *strategy),
+            metric_rows(&changed, moved, *strategy),
+            "{set} left {moved} as it was"
+        );
+    }
+}
