@@ -366,3 +366,55 @@ fn recording_drivers_leaves_every_sample_unchanged() {
     }
     assert_eq!(drivers.len(), 5000 * model.drivers().len());
 }
+
+/// The reviewer's case: on the seed scenario, the tornado of UX-led's P50 build
+/// weeks draws a bar only for what builds the product (the plan, the estimate,
+/// latent complexity's loading on build time, and the risks that slow the build).
+/// Every other key, such as the surge rate, the frailty shape or the failure rate,
+/// changes how many random numbers a trial draws, and still has a swing of exactly 0.
+#[test]
+fn keys_that_cannot_touch_a_metric_have_no_bar_on_its_tornado() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = scenario("seed.toml");
+    let o = sensitivity(
+        dir.path(),
+        seed.to_str().unwrap(),
+        &[
+            "--metric",
+            "build_weeks",
+            "--stat",
+            "p50",
+            "--strategy",
+            "ux_led",
+            "--trials",
+            "4000",
+            "--charts",
+            "none",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = fs::read_to_string(dir.path().join("out/tornado.csv")).unwrap();
+    let drives_the_build = |driver: &str, label: &str| {
+        driver.starts_with("build.estimate")
+            || driver == "build.plan_weeks"
+            || driver == "drivers.complexity_on_build"
+            || driver.ends_with(".plan_multiplier")
+            || (label.starts_with("risk: ") && !label.contains("walks away"))
+    };
+    let rows = rows(&csv);
+    assert!(rows.len() > 40, "{csv}");
+    for row in &rows {
+        let swing: f64 = row["swing"].parse().unwrap();
+        if !drives_the_build(&row["driver"], &row["label"]) {
+            assert_eq!(swing, 0.0, "{} moved P50 build weeks", row["driver"]);
+        }
+    }
+    for driver in [
+        "build.estimate",
+        "build.plan_weeks",
+        "strategies.ux_led.plan_multiplier",
+    ] {
+        let row = rows.iter().find(|r| r["driver"] == driver).unwrap();
+        assert!(row["swing"].parse::<f64>().unwrap() > 1.0, "{driver}");
+    }
+}
