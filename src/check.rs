@@ -13,7 +13,7 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use crate::engine::{self, EngineError, RunPlan};
-use crate::model::{Metric, Model, Unit};
+use crate::model::{METRIC_COUNT, Metric, Model, Unit};
 use crate::scenario::{Claim, Override, Scenario, ScenarioError, ScenarioSource};
 use crate::stats::claims::{self as claim_stats, Estimate, Side, Verdict};
 
@@ -67,6 +67,68 @@ impl CheckReport {
     }
 }
 
+/// The runs a check makes.
+struct Variants {
+    /// Distinct override lists, in order of first use: one run each.
+    lists: Vec<Vec<Override>>,
+    /// Per list, the (strategy, metric) columns its claims read.
+    needed: Vec<Vec<(String, Metric)>>,
+    /// Per claim, the list of each side.
+    sides: Vec<Vec<usize>>,
+}
+
+fn variants(base: &Scenario) -> Variants {
+    let mut lists: Vec<Vec<Override>> = Vec::new();
+    let mut needed: Vec<Vec<(String, Metric)>> = Vec::new();
+    let mut side_list: Vec<Vec<usize>> = Vec::new();
+    for claim in &base.claims {
+        let mut sides = Vec::new();
+        for side in 0..claim.strategies.len() {
+            let list = claim.overrides(side);
+            let i = match lists.iter().position(|l| *l == list) {
+                Some(i) => i,
+                None => {
+                    lists.push(list);
+                    needed.push(Vec::new());
+                    lists.len() - 1
+                }
+            };
+            let id = claim.strategy(side).to_string();
+            for m in std::iter::once(claim.metric).chain(claim.per) {
+                if !needed[i].contains(&(id.clone(), m)) {
+                    needed[i].push((id.clone(), m));
+                }
+            }
+            sides.push(i);
+        }
+        side_list.push(sides);
+    }
+    Variants {
+        lists,
+        needed,
+        sides: side_list,
+    }
+}
+
+/// Refuses a check of `scenario` (with its trial count) that would hold more than
+/// the engine's sample limit; call it before anything is written.
+pub fn check_fits(scenario: &Scenario) -> Result<(), CheckError> {
+    fits(scenario, &variants(scenario).needed)
+}
+
+/// Held at once: one run's samples, every column the claims compare (kept from
+/// run to run), and a sorted copy of one column for a quantile.
+fn fits(base: &Scenario, needed: &[Vec<(String, Metric)>]) -> Result<(), CheckError> {
+    let kept: usize = needed.iter().map(Vec::len).sum();
+    let strategies = base.strategies.len();
+    engine::check_held(base.trials, strategies * METRIC_COUNT + kept + 1, || {
+        format!(
+            "({strategies} strategies x {METRIC_COUNT} metrics of one run, and the {kept} columns the claims compare)"
+        )
+    })?;
+    Ok(())
+}
+
 /// Runs the scenario `source` holds (with `overrides`) and every variant its
 /// claims need, and judges each claim. Every variant is parsed from the same
 /// bytes, the ones the manifest hashes.
@@ -93,32 +155,12 @@ pub fn check(
         seed: base.seed,
         threads: plan.threads,
     };
-    // Distinct override lists, in order of first use; per list, the columns read.
-    let mut lists: Vec<Vec<Override>> = Vec::new();
-    let mut needed: Vec<Vec<(String, Metric)>> = Vec::new();
-    let mut side_list: Vec<Vec<usize>> = Vec::new();
-    for claim in &base.claims {
-        let mut sides = Vec::new();
-        for side in 0..claim.strategies.len() {
-            let list = claim.overrides(side);
-            let i = match lists.iter().position(|l| *l == list) {
-                Some(i) => i,
-                None => {
-                    lists.push(list);
-                    needed.push(Vec::new());
-                    lists.len() - 1
-                }
-            };
-            let id = claim.strategy(side).to_string();
-            for m in std::iter::once(claim.metric).chain(claim.per) {
-                if !needed[i].contains(&(id.clone(), m)) {
-                    needed[i].push((id.clone(), m));
-                }
-            }
-            sides.push(i);
-        }
-        side_list.push(sides);
-    }
+    let Variants {
+        lists,
+        needed,
+        sides: side_list,
+    } = variants(&base);
+    fits(&base, &needed)?;
     let mut columns: BTreeMap<(usize, String, Metric), Vec<f64>> = BTreeMap::new();
     for (i, list) in lists.iter().enumerate() {
         let s = if list.is_empty() {

@@ -1269,6 +1269,14 @@ fn check(args: &CheckArgs, stop: &AtomicBool) -> Result<String, CliError> {
                 .map_or("backend_led", |s| s.id.as_str())
         )));
     }
+    let mut sized = scenario.clone();
+    if let Some(t) = trials {
+        sized.trials = t;
+    }
+    crate::check::check_fits(&sized).map_err(|e| match e {
+        CheckError::Scenario(e) => CliError::Scenario(e),
+        CheckError::Engine(e) => CliError::Engine(e),
+    })?;
     let destination = options
         .out
         .clone()

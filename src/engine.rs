@@ -26,11 +26,12 @@ pub const MAX_SAMPLE_BYTES: u64 = 6 << 30;
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
     #[error(
-        "{trials} trials x {strategies} strategies would hold {gib:.1} GiB of samples, above the {max} GiB limit; use at most {most} trials"
+        "{trials} trials x {held} would hold {gib:.1} GiB of samples, above the {max} GiB limit; use at most {most} trials"
     )]
     TooLarge {
         trials: u64,
-        strategies: usize,
+        /// What is held per trial, in words ("5 strategies", or a command's sum).
+        held: String,
         gib: f64,
         max: u64,
         most: u64,
@@ -146,12 +147,26 @@ pub struct RunPlan {
 /// Refuses a run whose samples would not fit in [`MAX_SAMPLE_BYTES`], naming the
 /// largest trial count that fits. Cheap: call it before creating anything.
 pub fn check_size(trials: u64, strategies: usize) -> Result<(), EngineError> {
-    let bytes = trials as u128 * strategies as u128 * METRIC_COUNT as u128 * 8;
+    check_held(trials, strategies * METRIC_COUNT, || {
+        format!("{strategies} strategies")
+    })
+}
+
+/// Refuses `trials` trials when holding `values_per_trial` numbers for each of
+/// them at once would pass [`MAX_SAMPLE_BYTES`]. A command that holds more than
+/// one run's samples at a time (`check`, `sensitivity`) states its own sum, so
+/// the limit bounds what it really holds; `held` says what that is, in words.
+pub fn check_held(
+    trials: u64,
+    values_per_trial: usize,
+    held: impl FnOnce() -> String,
+) -> Result<(), EngineError> {
+    let bytes = trials as u128 * values_per_trial as u128 * 8;
     if bytes > MAX_SAMPLE_BYTES as u128 {
-        let per_trial = (strategies * METRIC_COUNT * 8) as u64;
+        let per_trial = (values_per_trial * 8) as u64;
         return Err(EngineError::TooLarge {
             trials,
-            strategies,
+            held: held(),
             gib: bytes as f64 / (1u64 << 30) as f64,
             max: MAX_SAMPLE_BYTES >> 30,
             most: MAX_SAMPLE_BYTES / per_trial.max(1),

@@ -23,7 +23,7 @@ use std::sync::atomic::AtomicBool;
 
 use crate::analysis::sweep::statistic;
 use crate::engine::{self, EngineError, RunPlan};
-use crate::model::{Metric, Model};
+use crate::model::{METRIC_COUNT, Metric, Model};
 use crate::scenario::{
     Dist, FRAMING_KEYS, GovernanceCurve, Override, ParamValue, Parameter, Scenario, ScenarioError,
     ScenarioSource,
@@ -346,13 +346,29 @@ pub fn prepare(plan: &SensitivityPlan<'_>) -> Result<Prepared, SensitivityError>
         };
         swung.push((read(&d.low)?, read(&d.high)?));
     }
+    let base = restrict(base, &chosen);
+    fits(&base)?;
     Ok(Prepared {
-        base: restrict(base, &chosen),
+        base,
         chosen,
         drivers,
         unswung,
         swung,
         swing,
+    })
+}
+
+/// Refuses a sensitivity run that would hold more than the engine's sample limit
+/// at once: the base run's samples, its sampled drivers and the ranks of a few
+/// columns; later a low and a high run's samples (the base's are dropped by then).
+fn fits(base: &Scenario) -> Result<(), EngineError> {
+    let k = base.strategies.len();
+    let width = Model::new(base).drivers().len();
+    let per_run = k * METRIC_COUNT;
+    engine::check_held(base.trials, (per_run + width + 5).max(2 * per_run), || {
+        format!(
+            "({k} strategies x {METRIC_COUNT} metrics of the base run and its {width} sampled drivers, or of a low and a high run)"
+        )
     })
 }
 
@@ -377,14 +393,15 @@ pub fn run(
         threads: plan.threads,
     };
     let model = Model::new(&base);
-    let (samples, recorded) = engine::simulate_with_drivers(&model, &run_plan, stop)?;
     let k = base.strategies.len();
+    let (samples, recorded) = engine::simulate_with_drivers(&model, &run_plan, stop)?;
     let stat_of = |samples: &engine::Samples, s: usize| {
         let summary = stats::summarize(samples.column(s, plan.metric), s, plan.metric);
         statistic(&summary, plan.stat).unwrap_or(f64::NAN)
     };
     let base_values: Vec<f64> = (0..k).map(|s| stat_of(&samples, s)).collect();
     let global = global(&model, &samples, &recorded, plan.metric);
+    drop((samples, recorded));
 
     let mut values = Vec::with_capacity(drivers.len());
     for (d, (low, high)) in drivers.iter().zip(&swung) {

@@ -201,6 +201,59 @@ fn a_trials_csv_too_large_to_hold_is_refused_at_once_with_the_largest_trial_coun
     );
 }
 
+/// `check` and `sensitivity` hold more than one run's samples at once (the
+/// columns their claims compare, a low and a high run), so the 6 GiB limit counts
+/// all of it: the largest trial count a plain `--trials-csv` run may hold is
+/// refused at once, and the largest count they name is lower.
+#[test]
+fn check_and_sensitivity_refuse_at_once_what_they_could_not_hold() {
+    let per_run = 5 * 19 * 8;
+    let run_limit = tradeoff_sim::engine::MAX_SAMPLE_BYTES / per_run;
+    let trials = run_limit.to_string();
+    for command in ["check", "sensitivity"] {
+        let tmp = tempfile::tempdir().expect("a temporary folder");
+        // Spawned with a deadline: without the refusal it would start simulating
+        // 56 million trials.
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tradeoff-sim"))
+            .args([command, &seed(), "--trials", &trials, "--threads", "1"])
+            .current_dir(tmp.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        let start = Instant::now();
+        while child.try_wait().expect("wait").is_none() {
+            if start.elapsed() > Duration::from_secs(10) {
+                child.kill().expect("kill");
+                child.wait().expect("reaped");
+                panic!("{command} --trials {trials} was not refused within 10 s");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let o = child.wait_with_output().expect("output");
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{command}:\n{err}");
+        let most: u64 = err
+            .split("use at most ")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{command} names the largest count:\n{err}"));
+        // check holds one run and the columns its claims compare; sensitivity a
+        // low and a high run.
+        let bound = if command == "check" {
+            run_limit - 1
+        } else {
+            run_limit / 2
+        };
+        assert!(most <= bound, "{command} may hold more than it can: {most}");
+        assert!(
+            std::fs::read_dir(tmp.path()).expect("dir").next().is_none(),
+            "{command} created something"
+        );
+    }
+}
+
 // ---------------------------------------------------------------- write faults
 
 fn assert_failed_cleanly(o: &Output, dir: &Path, names: &str, before: &BTreeMap<String, Vec<u8>>) {
