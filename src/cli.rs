@@ -1554,10 +1554,9 @@ fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
         threads,
     };
     // Check every point and the output folder before the first run.
-    let name = args.scenario.file_stem().map_or_else(
-        || "scenario".to_string(),
-        |s| s.to_string_lossy().into_owned(),
-    );
+    // Named like the scenario (its file stem, or its title when it came from a
+    // pipe), as `run` names its folder.
+    let name = source.parse(&base)?.name;
     let destination = args
         .run
         .out
