@@ -75,12 +75,7 @@ fn force_refuses_a_run_folder_holding_files_tradeoff_sim_did_not_write_and_names
     let o = run_seed(tmp.path(), "run", &["--seed", "2", "--force"]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "refused; stderr:\n{err}");
-    for needle in [
-        out.display().to_string().as_str(),
-        "NOTES.md",
-        "data/",
-        "did not write",
-    ] {
+    for needle in ["run: ", "NOTES.md", "data/", "did not write"] {
         assert!(err.contains(needle), "the message says {needle:?}:\n{err}");
     }
     assert!(snapshot(&out) == before, "nothing in the folder changed");
