@@ -536,6 +536,19 @@ fn is_temporary(name: &str) -> bool {
     name.starts_with('.') && (name.ends_with(".tmp") || name.contains(".tmp-"))
 }
 
+/// A staging folder, or an earlier result moved aside: `.<name>.partial-<pid>` or
+/// `.<name>.old-<pid>` (a `check` stages `check/` inside its run folder).
+fn is_staging(name: &str) -> bool {
+    let Some(hidden) = name.strip_prefix('.') else {
+        return false;
+    };
+    [".partial-", ".old-"].iter().any(|mark| {
+        hidden
+            .rsplit_once(mark)
+            .is_some_and(|(_, pid)| !pid.is_empty() && pid.chars().all(|c| c.is_ascii_digit()))
+    })
+}
+
 /// A file tradeoff-sim writes under `charts/`.
 fn is_chart(name: &str) -> bool {
     !name.starts_with('.') && (name.ends_with(".png") || name.ends_with(".svg"))
@@ -562,6 +575,8 @@ fn foreign_entries(dir: &Path) -> std::io::Result<Vec<String>> {
                 }
             }
             true
+        } else if kind.is_dir() && is_staging(&name) {
+            foreign_entries(&entry.path()).is_ok_and(|f| f.is_empty())
         } else {
             kind.is_dir() && is_run_folder(&entry.path())
         };
@@ -628,7 +643,7 @@ fn remove_own(dir: &Path) {
                 }
             }
             let _ = fs::remove_dir(entry.path());
-        } else if kind.is_dir() && is_run_folder(&entry.path()) {
+        } else if kind.is_dir() && (is_staging(&name) || is_run_folder(&entry.path())) {
             remove_own(&entry.path());
         }
     }

@@ -373,3 +373,21 @@ fn a_scenario_from_a_pipe_names_its_default_folder_after_its_title_not_the_descr
         "the scenario column is the same name"
     );
 }
+
+#[test]
+fn a_killed_checks_staging_folder_inside_a_run_folder_does_not_block_run_force() {
+    // `check` stages `output/<name>/check/` as `output/<name>/.check.partial-<pid>`.
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let out = tmp.path().join("run");
+    assert_success(&run_seed(tmp.path(), "run", &["--seed", "1"]), "first run");
+    let stale = out.join(format!(".check.partial-{DEAD_PID}"));
+    std::fs::create_dir(&stale).expect("a staging folder");
+    std::fs::write(stale.join("claims.csv"), "half").expect("a file");
+
+    assert_success(
+        &run_seed(tmp.path(), "run", &["--seed", "2", "--force"]),
+        "run --force",
+    );
+    assert_eq!(manifest(&out)["seed"], 2, "the new result is in place");
+    assert_eq!(listing(tmp.path()), ["run"], "nothing left beside it");
+}
