@@ -202,11 +202,14 @@ pub struct RunOptions {
     /// Worker threads, 1 to 1024; results do not depend on it. Default: one per core.
     #[arg(long, value_name = "T", default_value_t = 0, value_parser = threads_parser())]
     pub threads: usize,
-    /// Output folder. Default: under output/, named after the scenario file
-    /// (run: output/<name>/; check: output/<name>/check/; sweep: output/<name>-sweep/).
+    /// Output folder. Default: under output/, named after the scenario file, or
+    /// after its title when it comes from a pipe (run: output/<name>/; check:
+    /// output/<name>/check/; sweep: output/<name>-sweep/). A symbolic link is
+    /// followed and kept.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Replace an earlier result in the output folder.
+    /// Replace an earlier result in the output folder: only a folder tradeoff-sim
+    /// wrote, holding nothing but its files.
     #[arg(long)]
     pub force: bool,
     /// Override a scenario value, checked like a line of the file; repeatable.
@@ -222,7 +225,8 @@ pub struct MergeArgs {
     /// Run folder. Default: output/<scenario name>.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Replace an earlier result in the run folder.
+    /// Replace an earlier result in the run folder: only a folder tradeoff-sim
+    /// wrote, holding nothing but its files.
     #[arg(long)]
     pub force: bool,
     /// Worker threads for the statistics, 1 to 1024; results do not depend on it.

@@ -65,6 +65,11 @@ pub enum OutputError {
         path.display()
     )]
     AppearedMeanwhile { path: PathBuf },
+    #[error(
+        "{}: is a mount point or in use, so it cannot be moved aside and replaced; give --out a new folder inside it",
+        path.display()
+    )]
+    Busy { path: PathBuf },
     #[error("{}: is a file, not a folder; give --out a folder path", path.display())]
     NotAFolder { path: PathBuf },
     #[error(
@@ -342,11 +347,16 @@ impl Staging {
         let old =
             self.dir
                 .with_file_name(format!(".{}.old-{}", folder_name(dest), std::process::id()));
-        if present {
-            fs::rename(dest, &old).map_err(io(
-                &self.destination,
-                "cannot move the earlier result aside",
-            ))?;
+        if present && let Err(e) = fs::rename(dest, &old) {
+            // A bind mount, or a folder another program holds, that the checks of
+            // `can_swap` could not see.
+            return Err(if e.kind() == std::io::ErrorKind::ResourceBusy {
+                OutputError::Busy {
+                    path: self.destination.clone(),
+                }
+            } else {
+                io(&self.destination, "cannot move the earlier result aside")(e)
+            });
         }
         if let Err(e) = fs::rename(&self.dir, dest) {
             if present {
