@@ -485,17 +485,9 @@ fn check_destination(destination: &Path, target: &Path, force: bool) -> Result<(
     let manifest = target.join(MANIFEST);
     if !manifest.exists() {
         // A folder that holds only other run folders (`output/seed/check/`, written by
-        // `check` before any `run`) is as good as empty: they are kept (see commit).
-        let only_runs = fs::read_dir(target)
-            .map(|mut d| {
-                d.all(|e| {
-                    e.is_ok_and(|e| {
-                        e.file_name() == *own_in_place_staging() || is_run_folder(&e.path())
-                    })
-                })
-            })
-            .unwrap_or(false);
-        if only_runs {
+        // `check` before any `run`), or staging folders, is as good as empty: they are
+        // kept (see commit).
+        if foreign.is_empty() && own_files(target).is_empty() {
             return Ok(());
         }
         return Err(not_a_run(format!("no {MANIFEST}")));

@@ -2123,4 +2123,43 @@ mod tests {
         );
         assert_eq!(closest("zzz", &["governance"]), None);
     }
+
+    #[test]
+    fn only_descriptor_paths_lose_their_file_name() {
+        for path in [
+            "/dev/fd/63",
+            "/proc/self/fd/12",
+            "/proc/4242/fd/3",
+            "/dev/stdin",
+        ] {
+            assert!(names_a_descriptor(Path::new(path)), "{path}");
+        }
+        for path in [
+            "seed.toml",
+            "fd/63",
+            "/home/me/fd/63.toml",
+            "/dev/fd",
+            "scenarios/63",
+        ] {
+            assert!(!names_a_descriptor(Path::new(path)), "{path}");
+        }
+    }
+
+    #[test]
+    fn a_title_becomes_a_folder_name_of_lower_case_words_joined_by_dashes() {
+        assert_eq!(
+            slug("Peak season: Q4 plan").as_deref(),
+            Some("peak-season-q4-plan")
+        );
+        assert_eq!(slug("  Étude -- v2 ").as_deref(), Some("étude-v2"));
+        assert_eq!(slug("../../etc").as_deref(), Some("etc"), "never a path");
+        assert_eq!(
+            slug("?!").as_deref(),
+            None,
+            "nothing left: the fallback name"
+        );
+        assert_eq!(slug(UNNAMED).as_deref(), None, "the default title");
+        let long = slug(&"word ".repeat(40)).expect("a name");
+        assert!(long.chars().count() <= 60 && !long.ends_with('-'), "{long}");
+    }
 }
