@@ -376,8 +376,9 @@ impl Staging {
 
     /// Publishes into the destination itself: the earlier result's manifest goes
     /// first (from then on the folder does not claim to hold a complete result),
-    /// every new file is renamed into place, the new manifest last, and then the
-    /// earlier result's files that the new one does not have are removed.
+    /// every new file is renamed into place, the earlier result's files that the
+    /// new one does not have are removed, and the new manifest comes last. A folder
+    /// with a manifest thus holds one whole result, never a mixture.
     fn file_by_file(&self) -> Result<(), OutputError> {
         let dest = &self.target;
         let earlier = own_files(dest);
@@ -396,13 +397,13 @@ impl Staging {
             fs::rename(self.dir.join(relative), &to).map_err(io(&to, "cannot move into place"))?;
             new.push(relative.clone());
         }
-        fs::rename(self.dir.join(MANIFEST), &manifest)
-            .map_err(io(&manifest, "cannot move into place"))?;
         new.push(PathBuf::from(MANIFEST));
         for relative in earlier.iter().filter(|r| !new.contains(r)) {
             let _ = fs::remove_file(dest.join(relative));
         }
         let _ = fs::remove_dir(dest.join(CHARTS));
+        fs::rename(self.dir.join(MANIFEST), &manifest)
+            .map_err(io(&manifest, "cannot move into place"))?;
         let _ = fs::remove_dir_all(&self.dir);
         Ok(())
     }

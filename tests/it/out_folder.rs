@@ -208,11 +208,31 @@ fn out_dot_writes_into_an_empty_current_folder_and_force_replaces_that_result_in
     let here = tmp.path().join("here");
     std::fs::create_dir(&here).expect("a folder");
 
-    let o = run_seed(&here, ".", &["--seed", "1", "--trials-csv"]);
+    let seed = scenario("seed.toml").display().to_string();
+    let o = run_in(
+        &here,
+        &[
+            "run",
+            &seed,
+            "--trials",
+            "1000",
+            "--out",
+            ".",
+            "--seed",
+            "1",
+            "--trials-csv",
+            "--charts",
+            "svg",
+        ],
+    );
     assert_success(&o, "run --out . in an empty folder");
     let first = snapshot(&here);
     assert!(
-        first.contains_key(Path::new("summary.csv")) && first.contains_key(Path::new("trials.csv"))
+        first.contains_key(Path::new("summary.csv"))
+            && first.contains_key(Path::new("trials.csv"))
+            && first.keys().any(|p| p.starts_with("charts")),
+        "the whole result is there: {:?}",
+        first.keys()
     );
     assert_eq!(manifest(&here)["seed"], 1);
     assert!(
@@ -239,8 +259,8 @@ fn out_dot_writes_into_an_empty_current_folder_and_force_replaces_that_result_in
         "summary.csv is the new run's"
     );
     assert!(
-        !here.join("trials.csv").exists(),
-        "the earlier result's trials.csv is gone"
+        !here.join("trials.csv").exists() && !here.join("charts").exists(),
+        "the earlier result's trials.csv and charts are gone (this run has neither)"
     );
     assert!(
         listing(&here).iter().all(|n| !n.starts_with('.')),
