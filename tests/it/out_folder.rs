@@ -411,3 +411,23 @@ fn a_killed_checks_staging_folder_inside_a_run_folder_does_not_block_run_force()
     assert_eq!(manifest(&out)["seed"], 2, "the new result is in place");
     assert_eq!(listing(tmp.path()), ["run"], "nothing left beside it");
 }
+
+#[test]
+fn an_earlier_result_a_killed_run_had_moved_aside_is_put_back_not_replaced() {
+    // A run killed between moving the earlier result aside and moving its own in
+    // leaves `.run.old-<pid>` and no `run`.
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    assert_success(&run_seed(tmp.path(), "run", &["--seed", "1"]), "first run");
+    let before = snapshot(&tmp.path().join("run"));
+    let aside = tmp.path().join(format!(".run.old-{DEAD_PID}"));
+    std::fs::rename(tmp.path().join("run"), &aside).expect("move aside");
+
+    let o = run_seed(tmp.path(), "run", &["--seed", "2"]);
+    assert_eq!(o.status.code(), Some(1), "refused: {}", stderr(&o));
+    assert!(stderr(&o).contains("pass --force"), "{}", stderr(&o));
+    assert!(
+        snapshot(&tmp.path().join("run")) == before,
+        "the earlier result is back"
+    );
+    assert_eq!(listing(tmp.path()), ["run"]);
+}
