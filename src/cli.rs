@@ -202,11 +202,14 @@ pub struct RunOptions {
     /// Worker threads, 1 to 1024; results do not depend on it. Default: one per core.
     #[arg(long, value_name = "T", default_value_t = 0, value_parser = threads_parser())]
     pub threads: usize,
-    /// Output folder. Default: under output/, named after the scenario file
-    /// (run: output/<name>/; check: output/<name>/check/; sweep: output/<name>-sweep/).
+    /// Output folder. Default: under output/, named after the scenario file, or
+    /// after its title when it comes from a pipe (run: output/<name>/; check:
+    /// output/<name>/check/; sweep: output/<name>-sweep/). A symbolic link is
+    /// followed and kept.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Replace an earlier result in the output folder.
+    /// Replace an earlier result in the output folder: only a folder tradeoff-sim
+    /// wrote, holding nothing but its files.
     #[arg(long)]
     pub force: bool,
     /// Override a scenario value, checked like a line of the file; repeatable.
@@ -222,7 +225,8 @@ pub struct MergeArgs {
     /// Run folder. Default: output/<scenario name>.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Replace an earlier result in the run folder.
+    /// Replace an earlier result in the run folder: only a folder tradeoff-sim
+    /// wrote, holding nothing but its files.
     #[arg(long)]
     pub force: bool,
     /// Worker threads for the statistics, 1 to 1024; results do not depend on it.
@@ -1562,10 +1566,9 @@ fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
         threads,
     };
     // Check every point and the output folder before the first run.
-    let name = args.scenario.file_stem().map_or_else(
-        || "scenario".to_string(),
-        |s| s.to_string_lossy().into_owned(),
-    );
+    // Named like the scenario (its file stem, or its title when it came from a
+    // pipe), as `run` names its folder.
+    let name = source.parse(&base)?.name;
     let destination = args
         .run
         .out

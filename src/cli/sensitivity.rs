@@ -86,10 +86,9 @@ pub fn sensitivity(args: &SensitivityArgs, stop: &AtomicBool) -> Result<String, 
     // Every swung scenario is read and checked before the folder is created.
     let prepared = sens::prepare(&plan)?;
     let runs = prepared.runs();
-    let name = args.scenario.file_stem().map_or_else(
-        || "scenario".to_string(),
-        |s| s.to_string_lossy().into_owned(),
-    );
+    // Named like the scenario (its file stem, or its title when it came from a
+    // pipe), as `run` names its folder.
+    let name = source.parse(&base)?.name;
     let destination = args
         .run
         .out

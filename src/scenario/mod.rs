@@ -52,7 +52,9 @@ impl GovernanceCurve {
 /// A whole scenario, valid by construction.
 #[derive(Clone, Debug, Serialize)]
 pub struct Scenario {
-    /// Short name, from the file stem; names the default run folder.
+    /// Short name, from the file stem; names the default run folder. A scenario
+    /// read from a pipe (`<(...)`, `/dev/stdin`) is named after its title instead
+    /// (lower case, words joined by `-`), or `unnamed-scenario` without one.
     pub name: String,
     /// One-line title for tables and chart subtitles.
     pub title: String,

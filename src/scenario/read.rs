@@ -218,11 +218,15 @@ impl ScenarioSource {
         let (path, bytes) = (&self.path, &self.bytes);
         // The name becomes the default output folder, so a stem of only dots
         // (`..toml`) would name the folder itself or its parent.
-        let name = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .filter(|s| !s.chars().all(|c| c == '.'))
-            .unwrap_or_else(|| "scenario".to_string());
+        let descriptor = names_a_descriptor(path);
+        let name = if descriptor {
+            UNNAMED.to_string()
+        } else {
+            path.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .filter(|s| !s.chars().all(|c| c == '.'))
+                .unwrap_or_else(|| "scenario".to_string())
+        };
         let text = match std::str::from_utf8(bytes) {
             Ok(text) => text,
             Err(err) => {
@@ -250,8 +254,50 @@ impl ScenarioSource {
                 problems,
             })?;
         scenario.source = Some(path.to_path_buf());
+        if descriptor && let Some(slug) = slug(&scenario.title) {
+            scenario.name = slug;
+        }
         Ok(scenario)
     }
+}
+
+/// The name of a scenario read from a file descriptor (a pipe such as
+/// `<(generate-scenario)`, or `/dev/stdin`) whose `title` gives no name.
+pub const UNNAMED: &str = "unnamed-scenario";
+
+/// Whether `path` names a file descriptor rather than a file: `/dev/stdin`,
+/// `/dev/fd/N` or `/proc/<pid>/fd/N`, as a shell's process substitution
+/// `<(...)` gives. Its stem (`63`) says nothing about the scenario.
+fn names_a_descriptor(path: &Path) -> bool {
+    if path == Path::new("/dev/stdin") {
+        return true;
+    }
+    let in_fd_folder = path
+        .parent()
+        .is_some_and(|p| p.file_name().is_some_and(|n| n == "fd"))
+        && (path.starts_with("/dev") || path.starts_with("/proc"));
+    in_fd_folder
+        && path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().chars().all(|c| c.is_ascii_digit()))
+}
+
+/// A folder name from a scenario's title: lower case, letters and digits kept,
+/// every other run of characters one `-`, at most 60 characters. `None` when
+/// nothing is left, or for the default title (the name itself).
+fn slug(title: &str) -> Option<String> {
+    const LONGEST: usize = 60;
+    let mut slug = String::new();
+    for c in title.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug: String = slug.chars().take(LONGEST).collect();
+    let slug = slug.trim_end_matches('-');
+    (!slug.is_empty() && slug != UNNAMED).then(|| slug.to_string())
 }
 
 /// Parses and validates scenario text; `name` becomes the scenario's name.
@@ -2076,5 +2122,44 @@ mod tests {
             Some("governance")
         );
         assert_eq!(closest("zzz", &["governance"]), None);
+    }
+
+    #[test]
+    fn only_descriptor_paths_lose_their_file_name() {
+        for path in [
+            "/dev/fd/63",
+            "/proc/self/fd/12",
+            "/proc/4242/fd/3",
+            "/dev/stdin",
+        ] {
+            assert!(names_a_descriptor(Path::new(path)), "{path}");
+        }
+        for path in [
+            "seed.toml",
+            "fd/63",
+            "/home/me/fd/63.toml",
+            "/dev/fd",
+            "scenarios/63",
+        ] {
+            assert!(!names_a_descriptor(Path::new(path)), "{path}");
+        }
+    }
+
+    #[test]
+    fn a_title_becomes_a_folder_name_of_lower_case_words_joined_by_dashes() {
+        assert_eq!(
+            slug("Peak season: Q4 plan").as_deref(),
+            Some("peak-season-q4-plan")
+        );
+        assert_eq!(slug("  Étude -- v2 ").as_deref(), Some("étude-v2"));
+        assert_eq!(slug("../../etc").as_deref(), Some("etc"), "never a path");
+        assert_eq!(
+            slug("?!").as_deref(),
+            None,
+            "nothing left: the fallback name"
+        );
+        assert_eq!(slug(UNNAMED).as_deref(), None, "the default title");
+        let long = slug(&"word ".repeat(40)).expect("a name");
+        assert!(long.chars().count() <= 60 && !long.ends_with('-'), "{long}");
     }
 }

@@ -1,0 +1,433 @@
+//! The output folder, end to end: what `--force` may replace (only a folder
+//! tradeoff-sim wrote, and nothing in it that tradeoff-sim did not write), an
+//! `--out` that is a symbolic link or the current folder, staging folders left by
+//! killed runs, and the default folder of a scenario read from a pipe.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::{run_in, scenario, stderr};
+
+/// `run scenarios/seed.toml --trials 1000 --charts none --out OUT ...extra` in `dir`.
+fn run_seed(dir: &Path, out: &str, extra: &[&str]) -> Output {
+    let seed = scenario("seed.toml").display().to_string();
+    let mut args = vec![
+        "run", &seed, "--trials", "1000", "--charts", "none", "--out", out,
+    ];
+    args.extend_from_slice(extra);
+    run_in(dir, &args)
+}
+
+fn assert_success(o: &Output, what: &str) {
+    assert_eq!(o.status.code(), Some(0), "{what}: stderr:\n{}", stderr(o));
+}
+
+/// Names in a folder, sorted (hidden ones included).
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+        .map(|e| {
+            e.expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+/// Every file under `dir` (relative path) with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut todo = vec![PathBuf::new()];
+    while let Some(rel) = todo.pop() {
+        for entry in std::fs::read_dir(dir.join(&rel)).expect("a readable folder") {
+            let entry = entry.expect("an entry");
+            let path = rel.join(entry.file_name());
+            if entry.file_type().expect("a type").is_dir() {
+                todo.push(path);
+            } else {
+                files.insert(path.clone(), std::fs::read(dir.join(&path)).expect("bytes"));
+            }
+        }
+    }
+    files
+}
+
+fn manifest(dir: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).expect("manifest.json"))
+        .expect("manifest.json is JSON")
+}
+
+#[test]
+fn force_refuses_a_run_folder_holding_files_tradeoff_sim_did_not_write_and_names_them() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let out = tmp.path().join("run");
+    assert_success(&run_seed(tmp.path(), "run", &["--seed", "1"]), "first run");
+    std::fs::write(out.join("NOTES.md"), "my notes on this run").expect("a note");
+    std::fs::create_dir(out.join("data")).expect("a folder");
+    std::fs::write(out.join("data/raw.csv"), "a,b\n").expect("a data file");
+    let before = snapshot(&out);
+
+    let o = run_seed(tmp.path(), "run", &["--seed", "2", "--force"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "refused; stderr:\n{err}");
+    for needle in ["run: ", "NOTES.md", "data/", "did not write"] {
+        assert!(err.contains(needle), "the message says {needle:?}:\n{err}");
+    }
+    assert!(snapshot(&out) == before, "nothing in the folder changed");
+    assert_eq!(listing(tmp.path()), ["run"], "nothing left beside it");
+}
+
+#[test]
+fn force_refuses_a_folder_whose_manifest_json_tradeoff_sim_did_not_write() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let out = tmp.path().join("web-app");
+    std::fs::create_dir(&out).expect("a folder");
+    std::fs::write(
+        out.join("manifest.json"),
+        r#"{"name": "my-app", "version": "1.0.0"}"#,
+    )
+    .expect("another tool's manifest");
+    std::fs::write(out.join("summary.csv"), "my own summary\n").expect("a file");
+    let before = snapshot(&out);
+
+    let o = run_seed(tmp.path(), "web-app", &["--force"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "refused; stderr:\n{err}");
+    assert!(
+        err.contains("not a tradeoff-sim run folder") && err.contains("\"tool\""),
+        "the message says why:\n{err}"
+    );
+    assert!(snapshot(&out) == before, "nothing in the folder changed");
+    assert_eq!(listing(tmp.path()), ["web-app"], "nothing left beside it");
+}
+
+#[test]
+fn force_replaces_a_run_folder_with_charts_and_a_nested_check_it_wrote_itself() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let out = tmp.path().join("run");
+    let o = run_seed(tmp.path(), "run", &["--seed", "1", "--trials-csv"]);
+    assert_success(&o, "first run");
+    let check = scenario("seed.toml").display().to_string();
+    let o = run_in(
+        tmp.path(),
+        &["check", &check, "--trials", "1000", "--out", "run/check"],
+    );
+    assert!(
+        matches!(o.status.code(), Some(0 | 1)),
+        "check ran: {}",
+        stderr(&o)
+    );
+    // Charts drawn afterwards by `tradeoff-sim chart` count as the run's own too.
+    let o = run_in(tmp.path(), &["chart", "run", "--charts", "svg"]);
+    assert_success(&o, "chart");
+
+    let o = run_seed(tmp.path(), "run", &["--seed", "2", "--force"]);
+    assert_success(&o, "run --force over its own folder");
+    assert_eq!(manifest(&out)["seed"], 2, "the new result is in place");
+    assert!(
+        !out.join("trials.csv").exists(),
+        "the earlier result's files are gone"
+    );
+    assert!(
+        out.join("check/claims.csv").is_file(),
+        "the nested check is kept"
+    );
+}
+
+#[test]
+fn force_through_a_symlink_replaces_the_result_in_the_folder_it_points_to_and_keeps_the_link() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let runs = tmp.path().join("runs");
+    std::fs::create_dir(&runs).expect("a folder");
+    assert_success(
+        &run_seed(tmp.path(), "runs/seed", &["--seed", "1"]),
+        "first run",
+    );
+    let link = tmp.path().join("latest");
+    std::os::unix::fs::symlink("runs/seed", &link).expect("a symbolic link");
+
+    let o = run_seed(tmp.path(), "latest", &["--seed", "2", "--force"]);
+    assert_success(&o, "run --force through the link");
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .expect("the link")
+            .file_type()
+            .is_symlink(),
+        "the link is still a link"
+    );
+    assert_eq!(
+        std::fs::read_link(&link).expect("its target"),
+        Path::new("runs/seed")
+    );
+    assert_eq!(
+        manifest(&runs.join("seed"))["seed"],
+        2,
+        "the target holds the new result"
+    );
+    assert_eq!(listing(&runs), ["seed"], "nothing left beside the target");
+    assert_eq!(listing(tmp.path()), ["latest", "runs"]);
+}
+
+#[test]
+fn a_symlink_to_a_missing_folder_is_refused_and_left_as_it_is() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let link = tmp.path().join("latest");
+    std::os::unix::fs::symlink("runs/seed", &link).expect("a symbolic link");
+    for extra in [&[][..], &["--force"][..]] {
+        let o = run_seed(tmp.path(), "latest", extra);
+        let err = stderr(&o);
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{extra:?}: refused; stderr:\n{err}"
+        );
+        assert!(
+            err.contains("symbolic link") && err.contains("runs/seed"),
+            "{extra:?}: the message says where the link points:\n{err}"
+        );
+        assert_eq!(
+            listing(tmp.path()),
+            ["latest"],
+            "{extra:?}: nothing written"
+        );
+        assert_eq!(
+            std::fs::read_link(&link).expect("the link"),
+            Path::new("runs/seed")
+        );
+    }
+}
+
+#[test]
+fn out_dot_writes_into_an_empty_current_folder_and_force_replaces_that_result_in_place() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let here = tmp.path().join("here");
+    std::fs::create_dir(&here).expect("a folder");
+
+    let seed = scenario("seed.toml").display().to_string();
+    let o = run_in(
+        &here,
+        &[
+            "run",
+            &seed,
+            "--trials",
+            "1000",
+            "--out",
+            ".",
+            "--seed",
+            "1",
+            "--trials-csv",
+            "--charts",
+            "svg",
+        ],
+    );
+    assert_success(&o, "run --out . in an empty folder");
+    let first = snapshot(&here);
+    assert!(
+        first.contains_key(Path::new("summary.csv"))
+            && first.contains_key(Path::new("trials.csv"))
+            && first.keys().any(|p| p.starts_with("charts")),
+        "the whole result is there: {:?}",
+        first.keys()
+    );
+    assert_eq!(manifest(&here)["seed"], 1);
+    assert!(
+        listing(&here).iter().all(|n| !n.starts_with('.')),
+        "no staging folder or temporary file left: {:?}",
+        listing(&here)
+    );
+
+    let o = run_seed(&here, ".", &["--seed", "2"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "refused without --force: {}",
+        stderr(&o)
+    );
+    assert!(snapshot(&here) == first, "the earlier result is untouched");
+
+    let o = run_seed(&here, ".", &["--seed", "2", "--force"]);
+    assert_success(&o, "run --out . --force over a run folder");
+    assert_eq!(manifest(&here)["seed"], 2, "the new result is in place");
+    assert_ne!(
+        std::fs::read(here.join("summary.csv")).expect("summary.csv"),
+        first[Path::new("summary.csv")],
+        "summary.csv is the new run's"
+    );
+    assert!(
+        !here.join("trials.csv").exists() && !here.join("charts").exists(),
+        "the earlier result's trials.csv and charts are gone (this run has neither)"
+    );
+    assert!(
+        listing(&here).iter().all(|n| !n.starts_with('.')),
+        "no staging folder or temporary file left: {:?}",
+        listing(&here)
+    );
+
+    std::fs::write(here.join("NOTES.md"), "mine").expect("a note");
+    let o = run_seed(&here, ".", &["--seed", "3", "--force"]);
+    assert_eq!(o.status.code(), Some(1), "refused: {}", stderr(&o));
+    assert!(stderr(&o).contains("NOTES.md"), "{}", stderr(&o));
+    assert_eq!(manifest(&here)["seed"], 2, "the result is untouched");
+}
+
+/// A pid no process can have: Linux pids stay below pid_max, at most 2^22.
+const DEAD_PID: u32 = 99_999_999;
+
+#[test]
+fn a_staging_folder_of_a_dead_run_is_removed_by_the_next_run_and_one_of_a_live_run_is_kept() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let dead = tmp.path().join(format!(".run.partial-{DEAD_PID}"));
+    let live = tmp
+        .path()
+        .join(format!(".run.partial-{}", std::process::id()));
+    for dir in [&dead, &live] {
+        std::fs::create_dir(dir).expect("a staging folder");
+        std::fs::write(dir.join("summary.csv"), "half").expect("a file");
+    }
+    assert_success(&run_seed(tmp.path(), "run", &[]), "run");
+    assert!(!dead.exists(), "the dead run's staging folder is removed");
+    assert!(
+        live.join("summary.csv").is_file(),
+        "the live run's staging folder is kept"
+    );
+}
+
+#[test]
+fn a_staging_folder_left_by_a_sigkilled_run_is_removed_by_the_next_run() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let seed = scenario("seed.toml").display().to_string();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tradeoff-sim"))
+        .args([
+            "run",
+            &seed,
+            "--trials",
+            "200000000",
+            "--charts",
+            "none",
+            "--out",
+            "run",
+        ])
+        .current_dir(tmp.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let staging = tmp.path().join(format!(".run.partial-{}", child.id()));
+    let start = Instant::now();
+    while !staging.exists() && start.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reaped");
+    assert!(staging.exists(), "the killed run left its staging folder");
+
+    assert_success(&run_seed(tmp.path(), "run", &[]), "the next run");
+    assert_eq!(listing(tmp.path()), ["run"], "only the result is left");
+}
+
+/// `bash -c 'tradeoff-sim ARGS... <(cat FILE)'` in `dir`: the scenario arrives as
+/// `/dev/fd/63`, a pipe, the way a shell's process substitution gives it.
+fn run_from_process_substitution(dir: &Path, file: &Path, args: &str) -> Output {
+    Command::new("bash")
+        .arg("-c")
+        .arg(format!("\"$0\" {args} <(cat \"$1\")"))
+        .arg(env!("CARGO_BIN_EXE_tradeoff-sim"))
+        .arg(file)
+        .current_dir(dir)
+        .output()
+        .expect("bash runs")
+}
+
+#[test]
+fn a_scenario_from_a_pipe_names_its_default_folder_after_its_title_not_the_descriptor() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let seed = std::fs::read_to_string(scenario("seed.toml")).expect("seed.toml");
+    let (titled, untitled) = (
+        tmp.path().join("titled.toml"),
+        tmp.path().join("untitled.toml"),
+    );
+    let without_title: String = seed
+        .lines()
+        .filter(|l| !l.starts_with("title ="))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&untitled, &without_title).expect("write");
+    std::fs::write(
+        &titled,
+        format!("title = \"Peak season: Q4 plan\"\n{without_title}"),
+    )
+    .expect("write");
+    let work = tmp.path().join("work");
+    std::fs::create_dir(&work).expect("a folder");
+
+    let o = run_from_process_substitution(&work, &titled, "run --trials 1000 --charts none");
+    assert_success(&o, "run <(cat titled.toml)");
+    let o = run_from_process_substitution(&work, &untitled, "run --trials 1000 --charts none");
+    assert_success(&o, "run <(cat untitled.toml)");
+    let o = run_from_process_substitution(
+        &work,
+        &titled,
+        "sweep --param strategies.hybrid.governance --values 0.2,0.8 --trials 500 --charts none",
+    );
+    assert_success(&o, "sweep <(cat titled.toml)");
+    assert_eq!(
+        listing(&work.join("output")),
+        [
+            "peak-season-q4-plan",
+            "peak-season-q4-plan-sweep",
+            "unnamed-scenario"
+        ]
+    );
+    let summary = std::fs::read_to_string(work.join("output/peak-season-q4-plan/summary.csv"))
+        .expect("summary.csv");
+    assert!(
+        summary
+            .lines()
+            .skip(1)
+            .all(|l| l.starts_with("peak-season-q4-plan,")),
+        "the scenario column is the same name"
+    );
+}
+
+#[test]
+fn a_killed_checks_staging_folder_inside_a_run_folder_does_not_block_run_force() {
+    // `check` stages `output/<name>/check/` as `output/<name>/.check.partial-<pid>`.
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let out = tmp.path().join("run");
+    assert_success(&run_seed(tmp.path(), "run", &["--seed", "1"]), "first run");
+    let stale = out.join(format!(".check.partial-{DEAD_PID}"));
+    std::fs::create_dir(&stale).expect("a staging folder");
+    std::fs::write(stale.join("claims.csv"), "half").expect("a file");
+
+    assert_success(
+        &run_seed(tmp.path(), "run", &["--seed", "2", "--force"]),
+        "run --force",
+    );
+    assert_eq!(manifest(&out)["seed"], 2, "the new result is in place");
+    assert_eq!(listing(tmp.path()), ["run"], "nothing left beside it");
+}
+
+#[test]
+fn an_earlier_result_a_killed_run_had_moved_aside_is_put_back_not_replaced() {
+    // A run killed between moving the earlier result aside and moving its own in
+    // leaves `.run.old-<pid>` and no `run`.
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    assert_success(&run_seed(tmp.path(), "run", &["--seed", "1"]), "first run");
+    let before = snapshot(&tmp.path().join("run"));
+    let aside = tmp.path().join(format!(".run.old-{DEAD_PID}"));
+    std::fs::rename(tmp.path().join("run"), &aside).expect("move aside");
+
+    let o = run_seed(tmp.path(), "run", &["--seed", "2"]);
+    assert_eq!(o.status.code(), Some(1), "refused: {}", stderr(&o));
+    assert!(stderr(&o).contains("pass --force"), "{}", stderr(&o));
+    assert!(
+        snapshot(&tmp.path().join("run")) == before,
+        "the earlier result is back"
+    );
+    assert_eq!(listing(tmp.path()), ["run"]);
+}
