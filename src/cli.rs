@@ -813,6 +813,20 @@ fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let bad = |path: &Path, why: String| CliError::Usage(format!("{}: {why}", path.display()));
     let mut parts: Vec<(ShardManifest, PathBuf)> = Vec::new();
     for dir in &args.parts {
+        // A log file or a stray file where a shard folder belongs (a shell glob
+        // such as parts/shard-* picks up parts/shard-0.log too): say so plainly.
+        if dir.is_file() {
+            return Err(bad(
+                dir,
+                "is a file, not a shard folder; give the folders written by run --shard I/N (a glob such as parts/shard-*/ matches folders only)".into(),
+            ));
+        }
+        if !dir.exists() {
+            return Err(bad(
+                dir,
+                "no such shard folder; give the folders written by run --shard I/N".into(),
+            ));
+        }
         let text = std::fs::read(dir.join("manifest.json")).map_err(|e| {
             bad(
                 dir,
