@@ -152,12 +152,14 @@ pub struct RunArgs {
     /// Compute only shard I of N (0-based) of the run's batches and write a partial
     /// result (partial.bin, manifest.json); `tradeoff-sim merge` joins the N parts
     /// into the output a single run would give. Default folder:
-    /// output/<name>-shard-I-of-N.
+    /// output/<name>-shard-I-of-N. A shard draws no charts and writes no
+    /// trials.csv: give --charts and --trials-csv to merge.
     #[arg(long, value_name = "I/N", conflicts_with = "precision")]
     pub shard: Option<String>,
-    /// Charts to draw into <run folder>/charts/: PNG (1920x1080) and SVG by default.
-    #[arg(long, value_enum, default_value_t = Charts::Both)]
-    pub charts: Charts,
+    /// Charts to draw into <run folder>/charts/: PNG (1920x1080) and SVG by default
+    /// (`both`).
+    #[arg(long, value_enum)]
+    pub charts: Option<Charts>,
 }
 
 /// Chart formats: Google Slides takes PNG only, PowerPoint and Keynote take SVG too.
@@ -602,6 +604,7 @@ fn run_until_stopped(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliErr
     }
     if let Some(spec) = &args.shard {
         let (index, count) = parse_shard(spec)?;
+        refuse_whole_run_outputs(args, &scenario)?;
         let destination = options.out.clone().unwrap_or_else(|| {
             Path::new("output").join(format!("{}-shard-{index}-of-{count}", scenario.name))
         });
@@ -689,7 +692,7 @@ fn run_until_stopped(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliErr
         destination,
         staging,
         trials_csv: args.trials_csv,
-        charts: args.charts,
+        charts: args.charts.unwrap_or(Charts::Both),
         elapsed,
         reached,
     };
@@ -715,6 +718,26 @@ fn parse_shard(spec: &str) -> Result<(u64, u64), CliError> {
         return Err(bad());
     }
     Ok((i, n))
+}
+
+/// `run --shard` writes a partial result only: what a whole run's files need (every
+/// trial, every statistic) exists only once `merge` has joined the parts, so an
+/// option asking for them is refused rather than silently ignored.
+fn refuse_whole_run_outputs(args: &RunArgs, scenario: &Scenario) -> Result<(), CliError> {
+    if args.trials_csv {
+        return Err(CliError::Usage(format!(
+            "--trials-csv with --shard: a shard writes a partial result (partial.bin), not trials.csv; give --trials-csv to merge instead (shards keep their trials for runs of at most {} trials of this scenario), or make the run on one machine",
+            group_thousands(stats::exact_trials(scenario.strategies.len()) as f64)
+        )));
+    }
+    if let Some(charts) = args.charts.filter(|c| *c != Charts::None) {
+        let name = clap::ValueEnum::to_possible_value(&charts)
+            .map_or_else(String::new, |v| v.get_name().to_string());
+        return Err(CliError::Usage(format!(
+            "--charts {name} with --shard: a shard draws no charts, as it holds only part of the run; give --charts to merge instead"
+        )));
+    }
+    Ok(())
 }
 
 /// `run --shard I/N`: simulate this shard's batches and save them with everything

@@ -422,3 +422,27 @@ fn merge_refuses_a_file_or_a_missing_folder_given_as_a_part_naming_it() {
     );
     assert!(!dir.path().join("output").exists(), "nothing written");
 }
+
+#[test]
+fn run_refuses_trials_csv_or_charts_with_shard_rather_than_ignore_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = scenario("seed.toml");
+    for (extra, says) in [
+        (&["--trials-csv"][..], "--trials-csv with --shard"),
+        (&["--charts", "png"][..], "--charts png with --shard"),
+        (&["--charts", "both"][..], "--charts both with --shard"),
+    ] {
+        let mut args = vec!["run", seed.to_str().unwrap(), "--trials", "9000"];
+        args.extend_from_slice(&["--shard", "0/2"]);
+        args.extend_from_slice(extra);
+        let o = run_in(dir.path(), &args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {err}");
+        assert!(err.contains(says), "{extra:?}: {err}");
+        assert!(err.contains("give") && err.contains("to merge"), "{err}");
+        assert!(
+            !dir.path().join("output").exists(),
+            "{extra:?}: nothing written"
+        );
+    }
+}
