@@ -804,20 +804,44 @@ fn run_shard(
     ];
     check_stop(stop)?;
     let folder = staging.commit()?;
+    let all_batches = scenario.trials.div_ceil(BATCH_TRIALS);
+    let share = if batches.is_empty() {
+        // More shards than batches: some shards have nothing to simulate, but
+        // merge still needs every part, so this one writes an empty part.
+        format!(
+            "no share of the work: the run's {} trials make {} of {} trials, fewer than the {count} shards; wrote an empty part, which merge needs with the others",
+            group_thousands(scenario.trials as f64),
+            plural(all_batches, "batch", "batches"),
+            group_thousands(BATCH_TRIALS as f64)
+        )
+    } else {
+        format!(
+            "batches {} to {} of {all_batches} ({} of {} trials), seed {}, {:.2} s",
+            batches.start,
+            batches.end - 1,
+            group_thousands(shard_trials as f64),
+            group_thousands(scenario.trials as f64),
+            scenario.seed,
+            elapsed.as_secs_f64()
+        )
+    };
     let mut out = format!(
-        "shard {index} of {count}: batches {} to {} ({} of {} trials), seed {}, {:.2} s\nwrote {}:\n",
-        batches.start,
-        batches.end,
-        group_thousands(shard_trials as f64),
-        group_thousands(scenario.trials as f64),
-        scenario.seed,
-        elapsed.as_secs_f64(),
+        "shard {index} of {count}: {share}\nwrote {}:\n",
         folder.display()
     );
     for p in written {
         out.push_str(&format!("  {}\n", p.display()));
     }
     Ok(out)
+}
+
+/// "1 batch", "2 batches".
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!(
+        "{} {}",
+        group_thousands(n as f64),
+        if n == 1 { one } else { many }
+    )
 }
 
 /// Whether two paths name the same folder (both canonicalised when they exist).

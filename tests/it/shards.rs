@@ -19,7 +19,32 @@ fn shards_of_a_run_small_enough_for_exact_quantiles_carry_their_trials() {
     shards_merge_like_a_single_run(&trials.to_string());
 }
 
-fn shards_merge_like_a_single_run(trials: &str) {
+#[test]
+fn a_shard_with_no_batches_says_so_and_its_empty_part_merges_like_a_single_run() {
+    // 5,000 trials: two batches for four shards, so shards 0 and 2 have none.
+    let shards = shards_merge_like_a_single_run("5000");
+    for (i, o) in shards.iter().enumerate() {
+        let out = stdout(o);
+        let empty = i % 2 == 0;
+        assert_eq!(
+            out.contains("no share of the work"),
+            empty,
+            "shard {i}: {out}"
+        );
+        assert_eq!(
+            out.contains("2 batches of 4,096 trials, fewer than the 4 shards"),
+            empty,
+            "shard {i}: {out}"
+        );
+        assert!(!out.contains("(0 of 5,000 trials)"), "shard {i}: {out}");
+    }
+    assert!(stdout(&shards[1]).contains("batches 0 to 0 of 2 (4,096 of 5,000 trials)"));
+    assert!(stdout(&shards[3]).contains("batches 1 to 1 of 2 (904 of 5,000 trials)"));
+}
+
+/// Runs `trials` of seed.toml as four shard processes at once, merges them and
+/// checks the files against a single run; returns the shards' outputs.
+fn shards_merge_like_a_single_run(trials: &str) -> Vec<std::process::Output> {
     let dir = tempfile::tempdir().unwrap();
     let seed = scenario("seed.toml");
     let shards = 4;
@@ -86,6 +111,7 @@ fn shards_merge_like_a_single_run(trials: &str) {
             "{file} differs between merge and a single run"
         );
     }
+    children
 }
 
 #[test]
