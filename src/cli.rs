@@ -693,7 +693,7 @@ fn run_until_stopped(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliErr
         staging,
         trials_csv: args.trials_csv,
         charts: args.charts.unwrap_or(Charts::Both),
-        elapsed,
+        origin: Origin::Simulated(elapsed),
         reached,
     };
     finish_run(finish, simulated, stop)
@@ -1036,7 +1036,10 @@ fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
         staging,
         trials_csv: args.trials_csv,
         charts: args.charts,
-        elapsed: started.elapsed(),
+        origin: Origin::Merged {
+            parts: parts.len(),
+            started,
+        },
         reached: None,
     };
     finish_run(finish, merged, stop)
@@ -1053,9 +1056,21 @@ struct FinishRun {
     staging: Staging,
     trials_csv: bool,
     charts: Charts,
-    elapsed: std::time::Duration,
+    origin: Origin,
     /// `--precision`: the largest half-width reached and the target.
     reached: Option<(f64, f64)>,
+}
+
+/// Where a finished run's trials came from, for the report's last line.
+enum Origin {
+    /// Simulated here, in this long.
+    Simulated(std::time::Duration),
+    /// Joined from this many shard parts by `merge`, which began at this instant:
+    /// no trial was simulated, so the report gives no simulation rate.
+    Merged {
+        parts: usize,
+        started: std::time::Instant,
+    },
 }
 
 /// Statistics, CSV files, manifest and charts of a finished simulation, written
@@ -1075,7 +1090,7 @@ fn finish_run(
         staging,
         trials_csv,
         charts,
-        elapsed,
+        origin,
         reached,
     } = run;
     let simulated = Arc::new(simulated);
@@ -1193,16 +1208,30 @@ fn finish_run(
 
     let mut report = headline_table(&scenario, &summaries);
     report.push_str(&decision_table(&scenario, &decisions));
-    let rate = scenario.trials as f64 / elapsed.as_secs_f64().max(1e-9);
-    report.push_str(&format!(
-        "\n{} trials x {} strategies in {:.2} s ({} trials/s, {} threads), seed {}\n",
-        group_thousands(scenario.trials as f64),
-        scenario.strategies.len(),
-        elapsed.as_secs_f64(),
-        group_thousands(rate.round()),
-        threads,
-        scenario.seed
-    ));
+    match origin {
+        Origin::Simulated(elapsed) => {
+            let rate = scenario.trials as f64 / elapsed.as_secs_f64().max(1e-9);
+            report.push_str(&format!(
+                "\n{} trials x {} strategies in {:.2} s ({} trials/s, {} threads), seed {}\n",
+                group_thousands(scenario.trials as f64),
+                scenario.strategies.len(),
+                elapsed.as_secs_f64(),
+                group_thousands(rate.round()),
+                threads,
+                scenario.seed
+            ));
+        }
+        Origin::Merged { parts, started } => {
+            report.push_str(&format!(
+                "\nmerged {parts} shard parts: {} trials x {} strategies, simulated by the shards; parts read and checked, statistics and files written in {:.2} s ({} threads), seed {}\n",
+                group_thousands(scenario.trials as f64),
+                scenario.strategies.len(),
+                started.elapsed().as_secs_f64(),
+                threads,
+                scenario.seed
+            ));
+        }
+    }
     if let Some((worst, target)) = reached {
         report.push_str(&format!(
             "precision: largest 95% half-width {worst:.4} at {} trials ({}, target {target})\n",

@@ -472,3 +472,17 @@ fn run_refuses_trials_csv_or_charts_with_shard_rather_than_ignore_them() {
         );
     }
 }
+
+#[test]
+fn merge_reports_the_parts_it_joined_and_no_simulation_rate() {
+    let dir = tempfile::tempdir().unwrap();
+    two_shards(dir.path());
+    let o = run_in(dir.path(), &["merge", "a0", "a1", "--charts", "none"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("merged 2 shard parts: 9,000 trials x 5 strategies, simulated by the shards"),
+        "{out}"
+    );
+    assert!(!out.contains("trials/s"), "merge simulated nothing: {out}");
+}
