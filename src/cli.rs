@@ -147,14 +147,24 @@ pub struct RunArgs {
     /// cost relative to its value, at most P (e.g. 0.005). Starts at 65,536 trials
     /// and adds batches, to the count the half-widths predict plus 10%; the same seed
     /// stops at the same count. Replaces --trials.
-    #[arg(long, value_name = "P", conflicts_with = "trials")]
+    #[arg(
+        long,
+        value_name = "P",
+        conflicts_with = "trials",
+        allow_negative_numbers = true
+    )]
     pub precision: Option<f64>,
     /// Compute only shard I of N (0-based) of the run's batches and write a partial
     /// result (partial.bin, manifest.json); `tradeoff-sim merge` joins the N parts
     /// into the output a single run would give. Default folder:
     /// output/<name>-shard-I-of-N. A shard draws no charts and writes no
     /// trials.csv: give --charts and --trials-csv to merge.
-    #[arg(long, value_name = "I/N", conflicts_with = "precision")]
+    #[arg(
+        long,
+        value_name = "I/N",
+        conflicts_with = "precision",
+        allow_hyphen_values = true
+    )]
     pub shard: Option<String>,
     /// Charts to draw into <run folder>/charts/: PNG (1920x1080) and SVG by default
     /// (`both`).
@@ -194,15 +204,16 @@ with each --param, in order; or write it inline: --param KEY=a,b,c or --param KE
 /// Options every command that runs the model shares.
 #[derive(Args, Debug, Clone)]
 pub struct RunOptions {
-    /// Number of trials (overrides the scenario's `trials`).
-    #[arg(long, value_name = "N")]
+    /// Number of trials, 1 to 1000000000 (overrides the scenario's `trials`).
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = trials_parser())]
     pub trials: Option<u64>,
     /// Master seed, 0 to 9223372036854775807 like the scenario's `seed` (which it
     /// overrides), so that any run can be written down as a scenario file.
-    #[arg(long, value_name = "S", value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
+    #[arg(long, value_name = "S", allow_negative_numbers = true, value_parser = seed_parser())]
     pub seed: Option<u64>,
-    /// Worker threads, 1 to 1024; results do not depend on it. Default: one per core.
-    #[arg(long, value_name = "T", default_value_t = 0, value_parser = threads_parser())]
+    /// Worker threads, 1 to 1024, or 0 (the default) for one per core; results do
+    /// not depend on it.
+    #[arg(long, value_name = "T", default_value_t = 0, allow_negative_numbers = true, value_parser = threads_parser())]
     pub threads: usize,
     /// Output folder. Default: under output/, named after the scenario file
     /// (run: output/<name>/; check: output/<name>/check/; sweep: output/<name>-sweep/).
@@ -227,8 +238,9 @@ pub struct MergeArgs {
     /// Replace an earlier result in the run folder.
     #[arg(long)]
     pub force: bool,
-    /// Worker threads for the statistics, 1 to 1024; results do not depend on it.
-    #[arg(long, value_name = "T", default_value_t = 0, value_parser = threads_parser())]
+    /// Worker threads for the statistics, 1 to 1024, or 0 (the default) for one per
+    /// core; results do not depend on it.
+    #[arg(long, value_name = "T", default_value_t = 0, allow_negative_numbers = true, value_parser = threads_parser())]
     pub threads: usize,
     /// Also write trials.csv.
     #[arg(long)]
@@ -246,10 +258,10 @@ pub struct SweepArgs {
     #[arg(long, value_name = "KEY.PATH", required = true)]
     pub param: Vec<String>,
     /// Values for a --param: a,b,c.
-    #[arg(long, value_name = "A,B,C")]
+    #[arg(long, value_name = "A,B,C", allow_hyphen_values = true)]
     pub values: Vec<String>,
     /// Values for a --param: lo:hi:steps, evenly spaced, both ends included.
-    #[arg(long, value_name = "LO:HI:STEPS")]
+    #[arg(long, value_name = "LO:HI:STEPS", allow_hyphen_values = true)]
     pub range: Vec<String>,
     /// Every --values and --range in command-line order (`true` for a range), which
     /// the two fields above lose; filled by [`Cli::parse_ordered`]. When empty (the
@@ -1615,9 +1627,37 @@ fn metric_and_stat(metric: &str, stat: &str) -> Result<(Metric, String), CliErro
 /// be interrupted).
 pub const MAX_THREADS: usize = 1024;
 
+/// A value parser for a whole number from `lo` to `hi` whose message says what is
+/// allowed, for a negative number too (clap, left alone, takes `-5` for a flag and
+/// answers with a tip about `--`): `must be a whole number between 1 and 1000000000
+/// (...), got -5`.
+fn whole_number(
+    lo: u64,
+    hi: u64,
+    note: &'static str,
+) -> impl Fn(&str) -> Result<u64, String> + Clone + Send + Sync + 'static {
+    move |text: &str| match text.trim().parse::<u64>() {
+        Ok(n) if (lo..=hi).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "must be a whole number between {lo} and {hi}{note}, got {text}"
+        )),
+    }
+}
+
+/// `--trials`: 1 to [`MAX_TRIALS`].
+fn trials_parser() -> impl Fn(&str) -> Result<u64, String> + Clone + Send + Sync + 'static {
+    whole_number(1, MAX_TRIALS, "")
+}
+
+/// `--seed`: 0 to `i64::MAX`, like the scenario's `seed`.
+fn seed_parser() -> impl Fn(&str) -> Result<u64, String> + Clone + Send + Sync + 'static {
+    whole_number(0, i64::MAX as u64, "")
+}
+
 /// `--threads`: 0 (the default: one per core) to [`MAX_THREADS`].
-fn threads_parser() -> clap::builder::RangedU64ValueParser<usize> {
-    clap::builder::RangedU64ValueParser::<usize>::new().range(0..=MAX_THREADS as u64)
+fn threads_parser() -> impl Fn(&str) -> Result<usize, String> + Clone + Send + Sync + 'static {
+    let parse = whole_number(0, MAX_THREADS as u64, " (0: one per core)");
+    move |text: &str| parse(text).map(|n| n as usize)
 }
 
 fn threads_of(requested: usize) -> usize {
