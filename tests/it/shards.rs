@@ -486,3 +486,17 @@ fn merge_reports_the_parts_it_joined_and_no_simulation_rate() {
     );
     assert!(!out.contains("trials/s"), "merge simulated nothing: {out}");
 }
+
+#[test]
+fn chart_on_a_shard_folder_says_to_merge_first() {
+    let dir = tempfile::tempdir().unwrap();
+    two_shards(dir.path());
+    let o = run_in(dir.path(), &["chart", "a0"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("a0: a shard folder holds only part of a run")
+            && stderr(&o).contains("tradeoff-sim merge"),
+        "{}",
+        stderr(&o)
+    );
+}
