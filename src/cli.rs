@@ -1521,14 +1521,14 @@ fn sweep_params(args: &SweepArgs) -> Result<Vec<SweepParam>, CliError> {
     };
     let mut lists = in_order.iter().map(|(is_range, list)| {
         if *is_range {
-            sweeping::parse_range(list)
+            (format!("--range {list}"), sweeping::parse_range(list))
         } else {
-            sweeping::parse_values(list)
+            (format!("--values {list}"), sweeping::parse_values(list))
         }
     });
     let mut params = Vec::new();
     for p in &args.param {
-        let (key, values) = match p.split_once('=') {
+        let (key, (origin, values)) = match p.split_once('=') {
             Some((key, spec)) => {
                 let looks_like_range = spec.split(':').count() == 3 && !spec.contains(',');
                 let values = if looks_like_range {
@@ -1536,19 +1536,26 @@ fn sweep_params(args: &SweepArgs) -> Result<Vec<SweepParam>, CliError> {
                 } else {
                     sweeping::parse_values(spec)
                 };
-                (key.trim().to_string(), values)
+                (key.trim().to_string(), (format!("--param {p}"), values))
             }
             None => (
                 p.trim().to_string(),
                 lists.next().unwrap_or_else(|| {
-                    Err(format!(
-                        "--param {p}: no values; add --values a,b,c or --range lo:hi:steps"
-                    ))
+                    (
+                        format!("--param {p}"),
+                        Err(format!(
+                            "--param {p}: no values; add --values a,b,c or --range lo:hi:steps"
+                        )),
+                    )
                 }),
             ),
         };
         let values = values.map_err(CliError::Usage)?;
-        params.push(SweepParam { key, values });
+        params.push(SweepParam {
+            key,
+            values,
+            origin,
+        });
     }
     if lists.next().is_some() {
         return Err(CliError::Usage(
@@ -1696,11 +1703,25 @@ fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
     for p in &params {
         for v in &p.values {
             let mut o = base.clone();
-            o.push(Override {
+            let point = Override {
                 key: p.key.clone(),
                 value: v.clone(),
-            });
-            source.parse(&o)?;
+            };
+            // The scenario reader names an override's problem by `--set KEY=VALUE`;
+            // this value came from the sweep's own option, so name that instead.
+            let as_set = format!("--set {point}");
+            o.push(point);
+            source.parse(&o).map_err(|e| match e {
+                ScenarioError::Invalid { path, mut problems } => {
+                    for problem in &mut problems {
+                        if problem.origin.as_deref() == Some(as_set.as_str()) {
+                            problem.origin = Some(p.origin.clone());
+                        }
+                    }
+                    ScenarioError::Invalid { path, problems }
+                }
+                other => other,
+            })?;
         }
     }
     let staging = Staging::begin(&destination, args.run.force)?;
