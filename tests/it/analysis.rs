@@ -63,7 +63,6 @@ fn sweep_refuses_a_bad_value_before_running_anything_naming_the_option_it_came_f
     let dir = tempfile::tempdir().unwrap();
     let seed = scenario("seed.toml");
     let key = "strategies.hybrid.governance";
-    let range_too_wide = ["--param", key, "--range", "0.1:1.5:3"];
     let inline = format!("{key}=0.5,1.5");
     for (args, named) in [
         (
@@ -71,7 +70,7 @@ fn sweep_refuses_a_bad_value_before_running_anything_naming_the_option_it_came_f
             "--values 0.5,1.5: strategies.hybrid.governance: must be a probability between 0 and 1, got 1.5",
         ),
         (
-            range_too_wide.to_vec(),
+            vec!["--param", key, "--range", "0.1:1.5:3"],
             "--range 0.1:1.5:3: strategies.hybrid.governance: must be a probability between 0 and 1, got 1.5",
         ),
         (
@@ -80,16 +79,14 @@ fn sweep_refuses_a_bad_value_before_running_anything_naming_the_option_it_came_f
         ),
         // A bad --set is still named as such.
         (
-            [
-                &range_too_wide[..2],
-                &[
-                    "--range",
-                    "0.1:0.9:3",
-                    "--set",
-                    "strategies.hybrid.plan_multiplier=-1",
-                ],
-            ]
-            .concat(),
+            vec![
+                "--param",
+                key,
+                "--range",
+                "0.1:0.9:3",
+                "--set",
+                "strategies.hybrid.plan_multiplier=-1",
+            ],
             "--set strategies.hybrid.plan_multiplier=-1: strategies.hybrid.plan_multiplier: must be between",
         ),
     ] {
