@@ -147,17 +147,29 @@ pub struct RunArgs {
     /// cost relative to its value, at most P (e.g. 0.005). Starts at 65,536 trials
     /// and adds batches, to the count the half-widths predict plus 10%; the same seed
     /// stops at the same count. Replaces --trials.
-    #[arg(long, value_name = "P", conflicts_with = "trials")]
+    #[arg(
+        long,
+        value_name = "P",
+        conflicts_with = "trials",
+        allow_negative_numbers = true
+    )]
     pub precision: Option<f64>,
     /// Compute only shard I of N (0-based) of the run's batches and write a partial
     /// result (partial.bin, manifest.json); `tradeoff-sim merge` joins the N parts
     /// into the output a single run would give. Default folder:
-    /// output/<name>-shard-I-of-N.
-    #[arg(long, value_name = "I/N", conflicts_with = "precision")]
+    /// output/<name>-shard-I-of-N. A shard draws no charts and writes no
+    /// trials.csv: give --charts and --trials-csv to merge.
+    #[arg(
+        long,
+        value_name = "I/N",
+        conflicts_with = "precision",
+        allow_hyphen_values = true
+    )]
     pub shard: Option<String>,
-    /// Charts to draw into <run folder>/charts/: PNG (1920x1080) and SVG by default.
-    #[arg(long, value_enum, default_value_t = Charts::Both)]
-    pub charts: Charts,
+    /// Charts to draw into <run folder>/charts/: PNG (1920x1080) and SVG by default
+    /// (`both`).
+    #[arg(long, value_enum)]
+    pub charts: Option<Charts>,
 }
 
 /// Chart formats: Google Slides takes PNG only, PowerPoint and Keynote take SVG too.
@@ -192,15 +204,16 @@ with each --param, in order; or write it inline: --param KEY=a,b,c or --param KE
 /// Options every command that runs the model shares.
 #[derive(Args, Debug, Clone)]
 pub struct RunOptions {
-    /// Number of trials (overrides the scenario's `trials`).
-    #[arg(long, value_name = "N")]
+    /// Number of trials, 1 to 1000000000 (overrides the scenario's `trials`).
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = trials_parser())]
     pub trials: Option<u64>,
     /// Master seed, 0 to 9223372036854775807 like the scenario's `seed` (which it
     /// overrides), so that any run can be written down as a scenario file.
-    #[arg(long, value_name = "S", value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
+    #[arg(long, value_name = "S", allow_negative_numbers = true, value_parser = seed_parser())]
     pub seed: Option<u64>,
-    /// Worker threads, 1 to 1024; results do not depend on it. Default: one per core.
-    #[arg(long, value_name = "T", default_value_t = 0, value_parser = threads_parser())]
+    /// Worker threads, 1 to 1024, or 0 (the default) for one per core; results do
+    /// not depend on it.
+    #[arg(long, value_name = "T", default_value_t = 0, allow_negative_numbers = true, value_parser = threads_parser())]
     pub threads: usize,
     /// Output folder. Default: under output/, named after the scenario file, or
     /// after its title when it comes from a pipe (run: output/<name>/; check:
@@ -229,8 +242,9 @@ pub struct MergeArgs {
     /// wrote, holding nothing but its files.
     #[arg(long)]
     pub force: bool,
-    /// Worker threads for the statistics, 1 to 1024; results do not depend on it.
-    #[arg(long, value_name = "T", default_value_t = 0, value_parser = threads_parser())]
+    /// Worker threads for the statistics, 1 to 1024, or 0 (the default) for one per
+    /// core; results do not depend on it.
+    #[arg(long, value_name = "T", default_value_t = 0, allow_negative_numbers = true, value_parser = threads_parser())]
     pub threads: usize,
     /// Also write trials.csv.
     #[arg(long)]
@@ -248,10 +262,10 @@ pub struct SweepArgs {
     #[arg(long, value_name = "KEY.PATH", required = true)]
     pub param: Vec<String>,
     /// Values for a --param: a,b,c.
-    #[arg(long, value_name = "A,B,C")]
+    #[arg(long, value_name = "A,B,C", allow_hyphen_values = true)]
     pub values: Vec<String>,
     /// Values for a --param: lo:hi:steps, evenly spaced, both ends included.
-    #[arg(long, value_name = "LO:HI:STEPS")]
+    #[arg(long, value_name = "LO:HI:STEPS", allow_hyphen_values = true)]
     pub range: Vec<String>,
     /// Every --values and --range in command-line order (`true` for a range), which
     /// the two fields above lose; filled by [`Cli::parse_ordered`]. When empty (the
@@ -606,6 +620,7 @@ fn run_until_stopped(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliErr
     }
     if let Some(spec) = &args.shard {
         let (index, count) = parse_shard(spec)?;
+        refuse_whole_run_outputs(args, &scenario)?;
         let destination = options.out.clone().unwrap_or_else(|| {
             Path::new("output").join(format!("{}-shard-{index}-of-{count}", scenario.name))
         });
@@ -693,8 +708,8 @@ fn run_until_stopped(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliErr
         destination,
         staging,
         trials_csv: args.trials_csv,
-        charts: args.charts,
-        elapsed,
+        charts: args.charts.unwrap_or(Charts::Both),
+        origin: Origin::Simulated(elapsed),
         reached,
     };
     finish_run(finish, simulated, stop)
@@ -719,6 +734,26 @@ fn parse_shard(spec: &str) -> Result<(u64, u64), CliError> {
         return Err(bad());
     }
     Ok((i, n))
+}
+
+/// `run --shard` writes a partial result only: what a whole run's files need (every
+/// trial, every statistic) exists only once `merge` has joined the parts, so an
+/// option asking for them is refused rather than silently ignored.
+fn refuse_whole_run_outputs(args: &RunArgs, scenario: &Scenario) -> Result<(), CliError> {
+    if args.trials_csv {
+        return Err(CliError::Usage(format!(
+            "--trials-csv with --shard: a shard writes a partial result (partial.bin), not trials.csv; give --trials-csv to merge instead (shards keep their trials for runs of at most {} trials of this scenario), or make the run on one machine",
+            group_thousands(stats::exact_trials(scenario.strategies.len()) as f64)
+        )));
+    }
+    if let Some(charts) = args.charts.filter(|c| *c != Charts::None) {
+        let name = clap::ValueEnum::to_possible_value(&charts)
+            .map_or_else(String::new, |v| v.get_name().to_string());
+        return Err(CliError::Usage(format!(
+            "--charts {name} with --shard: a shard draws no charts, as it holds only part of the run; give --charts to merge instead"
+        )));
+    }
+    Ok(())
 }
 
 /// `run --shard I/N`: simulate this shard's batches and save them with everything
@@ -785,20 +820,44 @@ fn run_shard(
     ];
     check_stop(stop)?;
     let folder = staging.commit()?;
+    let all_batches = scenario.trials.div_ceil(BATCH_TRIALS);
+    let share = if batches.is_empty() {
+        // More shards than batches: some shards have nothing to simulate, but
+        // merge still needs every part, so this one writes an empty part.
+        format!(
+            "no share of the work: the run's {} trials make {} of {} trials, fewer than the {count} shards; wrote an empty part, which merge needs with the others",
+            group_thousands(scenario.trials as f64),
+            plural(all_batches, "batch", "batches"),
+            group_thousands(BATCH_TRIALS as f64)
+        )
+    } else {
+        format!(
+            "batches {} to {} of {all_batches} ({} of {} trials), seed {}, {:.2} s",
+            batches.start,
+            batches.end - 1,
+            group_thousands(shard_trials as f64),
+            group_thousands(scenario.trials as f64),
+            scenario.seed,
+            elapsed.as_secs_f64()
+        )
+    };
     let mut out = format!(
-        "shard {index} of {count}: batches {} to {} ({} of {} trials), seed {}, {:.2} s\nwrote {}:\n",
-        batches.start,
-        batches.end,
-        group_thousands(shard_trials as f64),
-        group_thousands(scenario.trials as f64),
-        scenario.seed,
-        elapsed.as_secs_f64(),
+        "shard {index} of {count}: {share}\nwrote {}:\n",
         folder.display()
     );
     for p in written {
         out.push_str(&format!("  {}\n", p.display()));
     }
     Ok(out)
+}
+
+/// "1 batch", "2 batches".
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!(
+        "{} {}",
+        group_thousands(n as f64),
+        if n == 1 { one } else { many }
+    )
 }
 
 /// Whether two paths name the same folder (both canonicalised when they exist).
@@ -817,6 +876,20 @@ fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let bad = |path: &Path, why: String| CliError::Usage(format!("{}: {why}", path.display()));
     let mut parts: Vec<(ShardManifest, PathBuf)> = Vec::new();
     for dir in &args.parts {
+        // A log file or a stray file where a shard folder belongs (a shell glob
+        // such as parts/shard-* picks up parts/shard-0.log too): say so plainly.
+        if dir.is_file() {
+            return Err(bad(
+                dir,
+                "is a file, not a shard folder; give the folders written by run --shard I/N (a glob such as parts/shard-*/ matches folders only)".into(),
+            ));
+        }
+        if !dir.exists() {
+            return Err(bad(
+                dir,
+                "no such shard folder; give the folders written by run --shard I/N".into(),
+            ));
+        }
         let text = std::fs::read(dir.join("manifest.json")).map_err(|e| {
             bad(
                 dir,
@@ -979,7 +1052,10 @@ fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
         staging,
         trials_csv: args.trials_csv,
         charts: args.charts,
-        elapsed: started.elapsed(),
+        origin: Origin::Merged {
+            parts: parts.len(),
+            started,
+        },
         reached: None,
     };
     finish_run(finish, merged, stop)
@@ -996,9 +1072,21 @@ struct FinishRun {
     staging: Staging,
     trials_csv: bool,
     charts: Charts,
-    elapsed: std::time::Duration,
+    origin: Origin,
     /// `--precision`: the largest half-width reached and the target.
     reached: Option<(f64, f64)>,
+}
+
+/// Where a finished run's trials came from, for the report's last line.
+enum Origin {
+    /// Simulated here, in this long.
+    Simulated(std::time::Duration),
+    /// Joined from this many shard parts by `merge`, which began at this instant:
+    /// no trial was simulated, so the report gives no simulation rate.
+    Merged {
+        parts: usize,
+        started: std::time::Instant,
+    },
 }
 
 /// Statistics, CSV files, manifest and charts of a finished simulation, written
@@ -1018,7 +1106,7 @@ fn finish_run(
         staging,
         trials_csv,
         charts,
-        elapsed,
+        origin,
         reached,
     } = run;
     let simulated = Arc::new(simulated);
@@ -1136,16 +1224,30 @@ fn finish_run(
 
     let mut report = headline_table(&scenario, &summaries);
     report.push_str(&decision_table(&scenario, &decisions));
-    let rate = scenario.trials as f64 / elapsed.as_secs_f64().max(1e-9);
-    report.push_str(&format!(
-        "\n{} trials x {} strategies in {:.2} s ({} trials/s, {} threads), seed {}\n",
-        group_thousands(scenario.trials as f64),
-        scenario.strategies.len(),
-        elapsed.as_secs_f64(),
-        group_thousands(rate.round()),
-        threads,
-        scenario.seed
-    ));
+    match origin {
+        Origin::Simulated(elapsed) => {
+            let rate = scenario.trials as f64 / elapsed.as_secs_f64().max(1e-9);
+            report.push_str(&format!(
+                "\n{} trials x {} strategies in {:.2} s ({} trials/s, {} threads), seed {}\n",
+                group_thousands(scenario.trials as f64),
+                scenario.strategies.len(),
+                elapsed.as_secs_f64(),
+                group_thousands(rate.round()),
+                threads,
+                scenario.seed
+            ));
+        }
+        Origin::Merged { parts, started } => {
+            report.push_str(&format!(
+                "\nmerged {parts} shard parts: {} trials x {} strategies, simulated by the shards; parts read and checked, statistics and files written in {:.2} s ({} threads), seed {}\n",
+                group_thousands(scenario.trials as f64),
+                scenario.strategies.len(),
+                started.elapsed().as_secs_f64(),
+                threads,
+                scenario.seed
+            ));
+        }
+    }
     if let Some((worst, target)) = reached {
         report.push_str(&format!(
             "precision: largest 95% half-width {worst:.4} at {} trials ({}, target {target})\n",
@@ -1431,14 +1533,14 @@ fn sweep_params(args: &SweepArgs) -> Result<Vec<SweepParam>, CliError> {
     };
     let mut lists = in_order.iter().map(|(is_range, list)| {
         if *is_range {
-            sweeping::parse_range(list)
+            (format!("--range {list}"), sweeping::parse_range(list))
         } else {
-            sweeping::parse_values(list)
+            (format!("--values {list}"), sweeping::parse_values(list))
         }
     });
     let mut params = Vec::new();
     for p in &args.param {
-        let (key, values) = match p.split_once('=') {
+        let (key, (origin, values)) = match p.split_once('=') {
             Some((key, spec)) => {
                 let looks_like_range = spec.split(':').count() == 3 && !spec.contains(',');
                 let values = if looks_like_range {
@@ -1446,19 +1548,26 @@ fn sweep_params(args: &SweepArgs) -> Result<Vec<SweepParam>, CliError> {
                 } else {
                     sweeping::parse_values(spec)
                 };
-                (key.trim().to_string(), values)
+                (key.trim().to_string(), (format!("--param {p}"), values))
             }
             None => (
                 p.trim().to_string(),
                 lists.next().unwrap_or_else(|| {
-                    Err(format!(
-                        "--param {p}: no values; add --values a,b,c or --range lo:hi:steps"
-                    ))
+                    (
+                        format!("--param {p}"),
+                        Err(format!(
+                            "--param {p}: no values; add --values a,b,c or --range lo:hi:steps"
+                        )),
+                    )
                 }),
             ),
         };
         let values = values.map_err(CliError::Usage)?;
-        params.push(SweepParam { key, values });
+        params.push(SweepParam {
+            key,
+            values,
+            origin,
+        });
     }
     if lists.next().is_some() {
         return Err(CliError::Usage(
@@ -1537,9 +1646,37 @@ fn metric_and_stat(metric: &str, stat: &str) -> Result<(Metric, String), CliErro
 /// be interrupted).
 pub const MAX_THREADS: usize = 1024;
 
+/// A value parser for a whole number from `lo` to `hi` whose message says what is
+/// allowed, for a negative number too (clap, left alone, takes `-5` for a flag and
+/// answers with a tip about `--`): `must be a whole number between 1 and 1000000000
+/// (...), got -5`.
+fn whole_number(
+    lo: u64,
+    hi: u64,
+    note: &'static str,
+) -> impl Fn(&str) -> Result<u64, String> + Clone + Send + Sync + 'static {
+    move |text: &str| match text.trim().parse::<u64>() {
+        Ok(n) if (lo..=hi).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "must be a whole number between {lo} and {hi}{note}, got {text}"
+        )),
+    }
+}
+
+/// `--trials`: 1 to [`MAX_TRIALS`].
+fn trials_parser() -> impl Fn(&str) -> Result<u64, String> + Clone + Send + Sync + 'static {
+    whole_number(1, MAX_TRIALS, "")
+}
+
+/// `--seed`: 0 to `i64::MAX`, like the scenario's `seed`.
+fn seed_parser() -> impl Fn(&str) -> Result<u64, String> + Clone + Send + Sync + 'static {
+    whole_number(0, i64::MAX as u64, "")
+}
+
 /// `--threads`: 0 (the default: one per core) to [`MAX_THREADS`].
-fn threads_parser() -> clap::builder::RangedU64ValueParser<usize> {
-    clap::builder::RangedU64ValueParser::<usize>::new().range(0..=MAX_THREADS as u64)
+fn threads_parser() -> impl Fn(&str) -> Result<usize, String> + Clone + Send + Sync + 'static {
+    let parse = whole_number(0, MAX_THREADS as u64, " (0: one per core)");
+    move |text: &str| parse(text).map(|n| n as usize)
 }
 
 fn threads_of(requested: usize) -> usize {
@@ -1577,11 +1714,25 @@ fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
     for p in &params {
         for v in &p.values {
             let mut o = base.clone();
-            o.push(Override {
+            let point = Override {
                 key: p.key.clone(),
                 value: v.clone(),
-            });
-            source.parse(&o)?;
+            };
+            // The scenario reader names an override's problem by `--set KEY=VALUE`;
+            // this value came from the sweep's own option, so name that instead.
+            let as_set = format!("--set {point}");
+            o.push(point);
+            source.parse(&o).map_err(|e| match e {
+                ScenarioError::Invalid { path, mut problems } => {
+                    for problem in &mut problems {
+                        if problem.origin.as_deref() == Some(as_set.as_str()) {
+                            problem.origin = Some(p.origin.clone());
+                        }
+                    }
+                    ScenarioError::Invalid { path, problems }
+                }
+                other => other,
+            })?;
         }
     }
     let staging = Staging::begin(&destination, args.run.force)?;

@@ -18,6 +18,9 @@ use crate::stats::{QUANTILES, Summary};
 pub struct SweepParam {
     pub key: String,
     pub values: Vec<String>,
+    /// The option the values came from as the user wrote it (`--range 0.1:0.9:9`,
+    /// `--values 1,2`, `--param KEY=1,2`), so that a bad value is reported there.
+    pub origin: String,
 }
 
 #[derive(Debug, thiserror::Error)]

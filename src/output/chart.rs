@@ -286,6 +286,22 @@ pub fn folder_kind(dir: &Path) -> Result<FolderKind, ChartError> {
         None | Some("run") => FolderKind::Run,
         Some("sweep") => FolderKind::Sweep,
         Some("compare") => FolderKind::Compare,
+        // Folders with charts `chart` does not draw, or none: say what to do instead.
+        Some("sensitivity") => {
+            return Err(ChartError::Folder {
+                path: dir.to_path_buf(),
+                message: format!(
+                    "a sensitivity folder: its tornado charts are drawn by `tradeoff-sim sensitivity` as it runs, into {}, and `tradeoff-sim chart` does not redraw them; for other formats run the sensitivity again with --charts png|svg|both (the same seed gives the same numbers)",
+                    dir.join("charts").display()
+                ),
+            });
+        }
+        Some("shard") => {
+            return Err(ChartError::Folder {
+                path: dir.to_path_buf(),
+                message: "a shard folder holds only part of a run and has no charts; join every shard with `tradeoff-sim merge`, which draws the run's charts (--charts)".to_string(),
+            });
+        }
         Some(other) => {
             return Err(ChartError::Folder {
                 path,

@@ -59,26 +59,44 @@ fn sweep_over_one_strategy_leaves_the_others_identical_and_finds_the_crossover()
 }
 
 #[test]
-fn sweep_refuses_a_bad_value_before_running_anything() {
+fn sweep_refuses_a_bad_value_before_running_anything_naming_the_option_it_came_from() {
     let dir = tempfile::tempdir().unwrap();
-    let o = run_in(
-        dir.path(),
-        &[
-            "sweep",
-            scenario("seed.toml").to_str().unwrap(),
-            "--param",
-            "strategies.hybrid.governance",
-            "--values",
-            "0.5,1.5",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("--set strategies.hybrid.governance=1.5: strategies.hybrid.governance: must be a probability between 0 and 1"),
-        "{}",
-        stderr(&o)
-    );
-    assert!(!dir.path().join("output").exists());
+    let seed = scenario("seed.toml");
+    let key = "strategies.hybrid.governance";
+    let inline = format!("{key}=0.5,1.5");
+    for (args, named) in [
+        (
+            vec!["--param", key, "--values", "0.5,1.5"],
+            "--values 0.5,1.5: strategies.hybrid.governance: must be a probability between 0 and 1, got 1.5",
+        ),
+        (
+            vec!["--param", key, "--range", "0.1:1.5:3"],
+            "--range 0.1:1.5:3: strategies.hybrid.governance: must be a probability between 0 and 1, got 1.5",
+        ),
+        (
+            vec!["--param", &inline],
+            "--param strategies.hybrid.governance=0.5,1.5: strategies.hybrid.governance: must be a probability",
+        ),
+        // A bad --set is still named as such.
+        (
+            vec![
+                "--param",
+                key,
+                "--range",
+                "0.1:0.9:3",
+                "--set",
+                "strategies.hybrid.plan_multiplier=-1",
+            ],
+            "--set strategies.hybrid.plan_multiplier=-1: strategies.hybrid.plan_multiplier: must be between",
+        ),
+    ] {
+        let mut all = vec!["sweep", seed.to_str().unwrap()];
+        all.extend_from_slice(&args);
+        let o = run_in(dir.path(), &all);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(named), "{args:?}: {}", stderr(&o));
+        assert!(!dir.path().join("output").exists());
+    }
 }
 
 #[test]

@@ -1158,3 +1158,66 @@ fn sweep_and_sensitivity_read_the_scenario_once_so_a_named_pipe_works() {
         assert!(tmp.path().join("out").join("manifest.json").is_file());
     }
 }
+
+#[test]
+fn negative_numbers_for_numeric_options_are_refused_saying_what_is_allowed() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let seed = seed_path();
+    for (flag, value, allowed) in [
+        (
+            "--trials",
+            "-5",
+            "whole number between 1 and 1000000000, got -5",
+        ),
+        (
+            "--seed",
+            "-1",
+            "whole number between 0 and 9223372036854775807, got -1",
+        ),
+        (
+            "--threads",
+            "-2",
+            "whole number between 0 and 1024 (0: one per core), got -2",
+        ),
+        (
+            "--precision",
+            "-0.5",
+            "between 0 and 1 (e.g. 0.005), got -0.5",
+        ),
+    ] {
+        let o = run_in(tmp.path(), &["run", &seed, flag, value, "--charts", "none"]);
+        assert_refused(&o, tmp.path(), &[flag, allowed], &format!("{flag} {value}"));
+        assert!(
+            !stderr(&o).contains("use '--"),
+            "{flag} {value}: no tip about --"
+        );
+    }
+    let o = run_in(tmp.path(), &["merge", "nowhere", "--threads", "-1"]);
+    assert_refused(
+        &o,
+        tmp.path(),
+        &["--threads", "got -1"],
+        "merge --threads -1",
+    );
+}
+
+#[test]
+fn threads_zero_is_one_per_core_in_the_help_the_readme_and_the_run() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let o = run_in(tmp.path(), &["run", "--help"]);
+    assert!(
+        stdout(&o).contains("1 to 1024, or 0 (the default) for one per core"),
+        "{}",
+        stdout(&o)
+    );
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    assert!(
+        readme.contains(
+            "`--threads` sets worker threads, 1 to 1024, or 0 (the default) for one per core"
+        ),
+        "README.md describes --threads as the help does"
+    );
+    let out = tmp.path().join("run");
+    let o = run_seed(tmp.path(), 1000, &out, &["--threads", "0"]);
+    assert_success(&o, "--threads 0");
+}

@@ -417,4 +417,28 @@ fn keys_that_cannot_touch_a_metric_have_no_bar_on_its_tornado() {
         let row = rows.iter().find(|r| r["driver"] == driver).unwrap();
         assert!(row["swing"].parse::<f64>().unwrap() > 1.0, "{driver}");
     }
+
+#[test]
+fn chart_on_a_sensitivity_folder_says_where_its_tornadoes_are_and_how_to_redraw_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "synthetic.toml", SYNTHETIC);
+    let o = sensitivity(dir.path(), &file, &["--trials", "2000", "--charts", "svg"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let before = fs::read(dir.path().join("out/charts/tornado_only.svg")).unwrap();
+    let o = run_in(dir.path(), &["chart", "out", "--charts", "png"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    for says in [
+        "out: a sensitivity folder",
+        "out/charts",
+        "run the sensitivity again with --charts",
+    ] {
+        assert!(err.contains(says), "says {says:?}: {err}");
+    }
+    assert!(!err.contains("has no charts"), "{err}");
+    assert!(!dir.path().join("out/charts/tornado_only.png").exists());
+    assert_eq!(
+        fs::read(dir.path().join("out/charts/tornado_only.svg")).unwrap(),
+        before
+    );
 }

@@ -4,7 +4,7 @@
 use std::fs;
 use std::process::Command;
 
-use crate::common::{run_in, scenario, stderr};
+use crate::common::{root, run_in, scenario, stderr, stdout};
 
 #[test]
 fn shards_run_as_separate_processes_merge_into_the_single_run_byte_for_byte() {
@@ -19,7 +19,32 @@ fn shards_of_a_run_small_enough_for_exact_quantiles_carry_their_trials() {
     shards_merge_like_a_single_run(&trials.to_string());
 }
 
-fn shards_merge_like_a_single_run(trials: &str) {
+#[test]
+fn a_shard_with_no_batches_says_so_and_its_empty_part_merges_like_a_single_run() {
+    // 5,000 trials: two batches for four shards, so shards 0 and 2 have none.
+    let shards = shards_merge_like_a_single_run("5000");
+    for (i, o) in shards.iter().enumerate() {
+        let out = stdout(o);
+        let empty = i % 2 == 0;
+        assert_eq!(
+            out.contains("no share of the work"),
+            empty,
+            "shard {i}: {out}"
+        );
+        assert_eq!(
+            out.contains("2 batches of 4,096 trials, fewer than the 4 shards"),
+            empty,
+            "shard {i}: {out}"
+        );
+        assert!(!out.contains("(0 of 5,000 trials)"), "shard {i}: {out}");
+    }
+    assert!(stdout(&shards[1]).contains("batches 0 to 0 of 2 (4,096 of 5,000 trials)"));
+    assert!(stdout(&shards[3]).contains("batches 1 to 1 of 2 (904 of 5,000 trials)"));
+}
+
+/// Runs `trials` of seed.toml as four shard processes at once, merges them and
+/// checks the files against a single run; returns the shards' outputs.
+fn shards_merge_like_a_single_run(trials: &str) -> Vec<std::process::Output> {
     let dir = tempfile::tempdir().unwrap();
     let seed = scenario("seed.toml");
     let shards = 4;
@@ -86,6 +111,7 @@ fn shards_merge_like_a_single_run(trials: &str) {
             "{file} differs between merge and a single run"
         );
     }
+    children
 }
 
 #[test]
@@ -301,4 +327,176 @@ fn merge_refuses_parts_written_by_another_build_naming_the_part_and_both_builds(
     fs::write(&manifest_path, good).unwrap();
     let o = run_in(dir.path(), &["merge", "a0", "a1", "--charts", "none"]);
     assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// A stand-in for Slurm's `sbatch`, enough to run `deploy/slurm/submit.sh` on one
+/// machine: it runs the script at once (an array once per task, in order, with
+/// `SLURM_ARRAY_TASK_ID` set), writes its output where the script's
+/// `#SBATCH --output` says, and like Slurm fails the job when that folder is missing.
+#[cfg(unix)]
+const FAKE_SBATCH: &str = r#"#!/bin/bash
+set -euo pipefail
+array=""; parsable=0
+while [[ $# -gt 1 ]]; do
+  case "$1" in
+    --array=*) array=${1#--array=} ;;
+    --parsable) parsable=1 ;;
+    --dependency=*|--export=*) ;;
+    *) echo "fake sbatch: unexpected option $1" >&2; exit 1 ;;
+  esac
+  shift
+done
+script=$1
+output=$(sed -n 's/^#SBATCH --output=//p' "$script")
+cpus=$(sed -n 's/^#SBATCH --cpus-per-task=//p' "$script")
+job=$((RANDOM + 1))
+run_task() {
+  local log=${output//%a/$1}; log=${log//%j/$job}
+  [[ -d $(dirname "$log") ]] || { echo "fake sbatch: $(dirname "$log") does not exist" >&2; exit 1; }
+  SLURM_ARRAY_TASK_ID=$1 SLURM_CPUS_PER_TASK=$cpus bash "$script" >"$log" 2>&1 \
+    || { echo "fake sbatch: $script task $1 failed; $log:" >&2; cat "$log" >&2; exit 1; }
+}
+if [[ -n $array ]]; then
+  for ((i = ${array%-*}; i <= ${array#*-}; i++)); do run_task "$i"; done
+else
+  run_task 0
+fi
+if [[ $parsable == 1 ]]; then echo "$job"; else echo "Submitted batch job $job"; fi
+"#;
+
+#[cfg(unix)]
+#[test]
+fn slurm_submit_script_runs_the_array_and_the_merge_into_the_single_run() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("bin");
+    fs::create_dir(&bin).unwrap();
+    let sbatch = bin.join("sbatch");
+    fs::write(&sbatch, FAKE_SBATCH).unwrap();
+    fs::set_permissions(&sbatch, fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let seed = scenario("seed.toml");
+    // Three shards of three batches: every shard has one.
+    let o = Command::new("bash")
+        .arg(root().join("deploy/slurm/submit.sh"))
+        .current_dir(dir.path())
+        .env("PATH", path)
+        .env("SHARDS", "3")
+        .env("TRIALS", "9000")
+        .env("SCENARIO", &seed)
+        .env("BIN", env!("CARGO_BIN_EXE_tradeoff-sim"))
+        .output()
+        .expect("bash runs submit.sh");
+    assert!(
+        o.status.success(),
+        "submit.sh: {}{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    let single = run_in(
+        dir.path(),
+        &[
+            "run",
+            seed.to_str().unwrap(),
+            "--trials",
+            "9000",
+            "--out",
+            "single",
+            "--charts",
+            "none",
+        ],
+    );
+    assert!(single.status.success(), "{}", stderr(&single));
+    for file in [
+        "summary.csv",
+        "comparison.csv",
+        "histograms.csv",
+        "decision.csv",
+    ] {
+        let merged = fs::read(dir.path().join("output/seed").join(file)).unwrap();
+        let single = fs::read(dir.path().join("single").join(file)).unwrap();
+        assert!(
+            merged == single,
+            "{file} differs between the Slurm merge and a single run"
+        );
+    }
+}
+
+#[test]
+fn merge_refuses_a_file_or_a_missing_folder_given_as_a_part_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    two_shards(dir.path());
+    // What `merge parts/shard-*` met when the shards' logs lay beside them.
+    fs::write(dir.path().join("a0.log"), "shard 0 of 2 ...\n").unwrap();
+    let o = run_in(dir.path(), &["merge", "a0", "a1", "a0.log"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("a0.log: is a file, not a shard folder"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run_in(dir.path(), &["merge", "a0", "a1", "a2"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("a2: no such shard folder"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.path().join("output").exists(), "nothing written");
+}
+
+#[test]
+fn run_refuses_trials_csv_or_charts_with_shard_rather_than_ignore_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = scenario("seed.toml");
+    for (extra, says) in [
+        (&["--trials-csv"][..], "--trials-csv with --shard"),
+        (&["--charts", "png"][..], "--charts png with --shard"),
+        (&["--charts", "both"][..], "--charts both with --shard"),
+    ] {
+        let mut args = vec!["run", seed.to_str().unwrap(), "--trials", "9000"];
+        args.extend_from_slice(&["--shard", "0/2"]);
+        args.extend_from_slice(extra);
+        let o = run_in(dir.path(), &args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {err}");
+        assert!(err.contains(says), "{extra:?}: {err}");
+        assert!(err.contains("give") && err.contains("to merge"), "{err}");
+        assert!(
+            !dir.path().join("output").exists(),
+            "{extra:?}: nothing written"
+        );
+    }
+}
+
+#[test]
+fn merge_reports_the_parts_it_joined_and_no_simulation_rate() {
+    let dir = tempfile::tempdir().unwrap();
+    two_shards(dir.path());
+    let o = run_in(dir.path(), &["merge", "a0", "a1", "--charts", "none"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("merged 2 shard parts: 9,000 trials x 5 strategies, simulated by the shards"),
+        "{out}"
+    );
+    assert!(!out.contains("trials/s"), "merge simulated nothing: {out}");
+}
+
+#[test]
+fn chart_on_a_shard_folder_says_to_merge_first() {
+    let dir = tempfile::tempdir().unwrap();
+    two_shards(dir.path());
+    let o = run_in(dir.path(), &["chart", "a0"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("a0: a shard folder holds only part of a run")
+            && stderr(&o).contains("tradeoff-sim merge"),
+        "{}",
+        stderr(&o)
+    );
 }
