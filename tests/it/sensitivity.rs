@@ -417,6 +417,7 @@ fn keys_that_cannot_touch_a_metric_have_no_bar_on_its_tornado() {
         let row = rows.iter().find(|r| r["driver"] == driver).unwrap();
         assert!(row["swing"].parse::<f64>().unwrap() > 1.0, "{driver}");
     }
+}
 
 #[test]
 fn chart_on_a_sensitivity_folder_says_where_its_tornadoes_are_and_how_to_redraw_them() {
