@@ -6,7 +6,7 @@
 //! computes no statistics beyond reading what those files hold, cumulating histogram bins, and
 //! the Wilson score interval of a proportion.
 //!
-//! Text uses DejaVu Sans embedded from the `dejavu` crate through plotters' `ab_glyph`
+//! Text uses DejaVu Sans embedded by [`crate::text`] (from the `dejavu` crate) through plotters' `ab_glyph`
 //! feature, so charts render on a machine with no fontconfig and no fonts installed. SVG
 //! output is a pure function of the input files (same files, same bytes).
 //!
@@ -392,15 +392,15 @@ fn write_drawing(
 }
 
 /// Registers DejaVu Sans (regular and bold) with plotters once per process. The font comes
-/// from the `dejavu` crate, so no system font or fontconfig is ever looked up.
+/// from [`crate::text`], which embeds it, so no system font or fontconfig is ever looked up.
 fn ensure_font() -> Result<(), ChartError> {
     static REGISTERED: OnceLock<Result<(), String>> = OnceLock::new();
     REGISTERED
         .get_or_init(|| {
             use plotters::style::{FontStyle, register_font};
-            register_font("sans-serif", FontStyle::Normal, dejavu::sans::regular())
+            register_font("sans-serif", FontStyle::Normal, crate::text::font_regular())
                 .map_err(|_| "DejaVu Sans regular does not parse".to_string())?;
-            register_font("sans-serif", FontStyle::Bold, dejavu::sans::bold())
+            register_font("sans-serif", FontStyle::Bold, crate::text::font_bold())
                 .map_err(|_| "DejaVu Sans bold does not parse".to_string())?;
             Ok(())
         })
