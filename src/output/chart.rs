@@ -21,6 +21,7 @@ mod compare;
 mod data;
 mod format;
 mod kinds;
+mod layout;
 mod sweep;
 mod tornado;
 
@@ -36,8 +37,10 @@ use plotters::prelude::*;
 pub use format::{currency_prefix, money as money_text};
 pub use tornado::{
     MAX_BARS as TORNADO_MAX_BARS, TornadoBar, TornadoChart, render_tornado_charts, tornado_png,
-    tornado_svg,
+    tornado_svg, tornado_text_boxes,
 };
+
+pub use layout::TextBox;
 
 pub use data::{
     Bin, ChartData, ComparisonRow, Histogram, Manifest, Marks, Scale, StrategyRef, SummaryRow,
@@ -246,6 +249,28 @@ pub fn render_to_png_bytes(data: &ChartData, kind: ChartKind) -> Result<Vec<u8>,
     writer.write_image_data(&pixels).map_err(encode_err)?;
     writer.finish().map_err(encode_err)?;
     Ok(bytes)
+}
+
+/// Every piece of text one run chart draws and where its ink lands on the page, for
+/// checking that nothing overlaps or runs off the page whatever the labels.
+pub fn text_boxes(data: &ChartData, kind: ChartKind) -> Result<Vec<TextBox>, ChartError> {
+    layout::record(|root| kinds::draw(root, data, kind))
+}
+
+/// The text boxes of every chart `tradeoff-sim chart DIR` would draw for a run, sweep or
+/// compare folder, each with its file stem, in the order the charts are written.
+pub fn folder_text_boxes(dir: &Path) -> Result<Vec<(String, Vec<TextBox>)>, ChartError> {
+    match folder_kind(dir)? {
+        FolderKind::Run => {
+            let data = ChartData::load(dir)?;
+            ChartKind::ALL
+                .iter()
+                .map(|&kind| Ok((kind.name().to_string(), text_boxes(&data, kind)?)))
+                .collect()
+        }
+        FolderKind::Sweep => Ok(vec![layout::drawing_boxes(&sweep::load(dir)?)?]),
+        FolderKind::Compare => compare::text_boxes(dir),
+    }
 }
 
 /// Which command wrote a folder, from its manifest's `kind` (a run's manifest has none).

@@ -94,6 +94,11 @@ fn fail(e: String) -> ChartError {
     }
 }
 
+/// Every piece of text the chart draws and where its ink lands on the page.
+pub fn tornado_text_boxes(chart: &TornadoChart) -> Result<Vec<super::TextBox>, ChartError> {
+    super::layout::record(|root| draw(&Canvas { root }, chart).map_err(fail))
+}
+
 /// The chart as an SVG document; the same chart always gives the same bytes.
 pub fn tornado_svg(chart: &TornadoChart) -> Result<String, ChartError> {
     ensure_font()?;
