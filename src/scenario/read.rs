@@ -43,6 +43,8 @@ pub const MAX_TITLE_CHARS: usize = 80;
 /// Most characters in a risk's `name`, which names the risk in the sensitivity tables and
 /// on the tornado charts' driver column.
 pub const MAX_RISK_NAME_CHARS: usize = 64;
+/// Most characters in a claim's `id`, the first column of the `check` table.
+pub const MAX_CLAIM_ID_CHARS: usize = 48;
 
 /// What a name shown to people may hold: how long it may be, whether it is drawn on charts
 /// (and so limited to what the chart font draws), and words for the messages.
