@@ -6,8 +6,8 @@ use std::path::Path;
 use crate::chart_fixture::{self as fixture, Fixture, Outcome, model_trial};
 use crate::common::{run_in, stderr};
 use tradeoff_sim::output::chart::{
-    Bin, ChartData, ChartFormat, ChartKind, Marks, TextBox, render_run_charts, render_to_png_bytes,
-    render_to_svg_string, text_boxes,
+    Bin, ChartData, ChartFormat, ChartKind, Marks, TextBox, TornadoBar, TornadoChart,
+    render_run_charts, render_to_png_bytes, render_to_svg_string, text_boxes, tornado_text_boxes,
 };
 
 const SEED_STRATEGIES: [(&str, &str); 3] = [
@@ -712,4 +712,62 @@ fn a_640_character_label_written_into_a_run_folder_by_hand_stays_on_the_page() {
     for kind in ChartKind::ALL {
         assert_text_fits(kind.name(), &text_boxes(&data, kind).unwrap());
     }
+}
+
+#[test]
+fn a_decision_tornado_between_two_of_the_longest_allowed_labels_keeps_its_text_on_the_page_and_apart()
+ {
+    let labels = longest_labels();
+    let (a, b) = (&labels[0].1, &labels[1].1);
+    let drivers = [
+        format!("{a}: weekly burn"),
+        format!("{b}: plan length"),
+        "risk: load-only defect found late (e.g. token refresh)".to_string(),
+        format!("{b}: other emergency-fix rate"),
+        "estimation error".to_string(),
+    ];
+    let bars = (0..12)
+        .map(|i| TornadoBar {
+            label: drivers[i % drivers.len()].clone(),
+            detail: "strategies.ux_led.other_fix_rate · 7.44 / 11.16".to_string(),
+            at_low: -2.1e6 + 1.5e5 * i as f64,
+            at_high: 8.4e5 - 6.0e4 * i as f64,
+        })
+        .collect();
+    let chart = TornadoChart {
+        name: "tornado_decision".to_string(),
+        title: format!("What could change the choice: {a} vs {b}"),
+        subtitle: "Seed article · 2,000 simulated projects per run · seed 20260127 in every run"
+            .to_string(),
+        axis_title: format!("P80 total cost of {a} minus {b} (USD)"),
+        money: Some("$".to_string()),
+        base: -2.87e5,
+        base_label: "base -$287k".to_string(),
+        zero: Some((format!("{a} better"), format!("{b} better"))),
+        legend: (
+            "low setting / risk switched off".to_string(),
+            "high setting / risk forced on".to_string(),
+        ),
+        bars,
+        footnotes: vec![
+            format!("Bars: P80 total cost of {a} minus that of {b}. Left of the zero line {a} is better; a bar crossing it flips the choice."),
+            "Each driver is moved alone, everything else at the base, on the same simulated projects.".to_string(),
+            "48 more drivers move it by $220k or less (tornado.csv lists all).".to_string(),
+        ],
+    };
+    let boxes = tornado_text_boxes(&chart).unwrap();
+    assert_text_fits("tornado_decision", &boxes);
+    for side in ["◀ ", " better ▶"] {
+        assert!(
+            boxes
+                .iter()
+                .any(|b| b.text.contains(side) && b.text.contains("better")),
+            "the zero line says which side is better ({side:?}), even when a label is cut: {:#?}",
+            boxes.iter().map(|b| &b.text).collect::<Vec<_>>()
+        );
+    }
+    assert!(
+        shown_whole(&boxes, &chart.title, 34.0),
+        "the title is shown whole, on up to two lines"
+    );
 }

@@ -73,6 +73,31 @@ pub fn fit_text(text: &str, max_width: i32, size: f64, min_size: f64, bold: bool
     ("…".to_string(), s)
 }
 
+/// [`fit_text`] for `head` followed by `tail`, cutting `head` rather than `tail` when it
+/// must cut, so that the words that carry the meaning ("… better ▶") stay.
+pub fn fit_text_keeping_tail(
+    head: &str,
+    tail: &str,
+    max_width: i32,
+    size: f64,
+    min_size: f64,
+    bold: bool,
+) -> (String, f64) {
+    let whole = format!("{head}{tail}");
+    let (text, s) = fit_text(&whole, max_width, size, min_size, bold);
+    if text == whole {
+        return (text, s);
+    }
+    let chars: Vec<char> = head.chars().collect();
+    for keep in (1..chars.len()).rev() {
+        let candidate = format!("{}…{tail}", chars[..keep].iter().collect::<String>());
+        if text_width(&candidate, s, bold) <= max_width {
+            return (candidate, s);
+        }
+    }
+    fit_text(&whole, max_width, s, s, bold)
+}
+
 /// Splits `text` into lines no wider than `max_width` at `size`, breaking at spaces; a word
 /// wider than a line on its own is broken between characters.
 pub fn wrap(text: &str, max_width: i32, size: f64) -> Vec<String> {
@@ -348,27 +373,33 @@ pub struct PageLayout {
 pub fn draw_page<DB: DrawingBackend>(canvas: &Canvas<DB>, page: &Page) -> DrawResult<PageLayout> {
     canvas.root.fill(&WHITE).map_err(|e| e.to_string())?;
     let width = WIDTH as i32 - 2 * MARGIN;
-    let (title, title_size) = fit_text(&page.title, width, TITLE_SIZE, 30.0, true);
-    canvas.text(
-        &title,
-        (MARGIN, 30),
-        title_size,
-        true,
-        INK,
-        HPos::Left,
-        VPos::Top,
-    )?;
+    // A title that names two long labels takes a second line rather than shrinking
+    // below 34 px; everything under it moves down by that line.
+    let (titles, title_size) = fit_lines(&page.title, width, TITLE_SIZE, 34.0, 34.0, 2, true);
+    let title_line = (title_size * 1.2) as i32;
+    for (i, title) in titles.iter().enumerate() {
+        canvas.text(
+            title,
+            (MARGIN, 30 + i as i32 * title_line),
+            title_size,
+            true,
+            INK,
+            HPos::Left,
+            VPos::Top,
+        )?;
+    }
+    let below_title = title_line * (titles.len() as i32 - 1);
     let (subtitle, subtitle_size) = fit_text(&page.subtitle, width, SUBTITLE_SIZE, 20.0, false);
     canvas.text(
         &subtitle,
-        (MARGIN, 96),
+        (MARGIN, 96 + below_title),
         subtitle_size,
         false,
         MUTED,
         HPos::Left,
         VPos::Top,
     )?;
-    let mut y = 150;
+    let mut y = 150 + below_title;
 
     // Legend: entries flow left to right and wrap; with many strategies the font shrinks so
     // the band cannot eat the plot.
