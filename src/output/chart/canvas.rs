@@ -808,3 +808,37 @@ pub fn place_in_rows(labels: &[(i32, i32)], max_rows: usize) -> Vec<Option<usize
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_breaks_a_word_wider_than_the_line_between_characters() {
+        super::super::ensure_font().unwrap();
+        let word = "X".repeat(640);
+        let lines = wrap(&format!("Note: {word} end."), 600, NOTE_SIZE);
+        assert!(lines.len() > 3, "{lines:?}");
+        assert!(lines.iter().all(|l| text_width(l, NOTE_SIZE, false) <= 600));
+        assert_eq!(lines.concat().replace(' ', ""), format!("Note:{word}end."));
+    }
+
+    #[test]
+    fn fit_lines_takes_one_line_then_two_then_cuts_the_second_with_an_ellipsis() {
+        super::super::ensure_font().unwrap();
+        let short = "Backend-led";
+        assert_eq!(
+            fit_lines(short, 400, 28.0, 22.0, 18.0, 2, false),
+            (vec![short.to_string()], 28.0)
+        );
+        let long = "Backend-led, staged rollout with a platform team";
+        let (lines, size) = fit_lines(long, 400, 28.0, 22.0, 18.0, 2, false);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert_eq!(lines.join(" "), long);
+        assert!(size >= 18.0);
+        let (lines, size) = fit_lines(&long.repeat(4), 400, 28.0, 22.0, 18.0, 2, false);
+        assert_eq!((lines.len(), size), (2, 18.0));
+        assert!(lines[1].ends_with('…'), "{lines:?}");
+        assert!(lines.iter().all(|l| text_width(l, size, false) <= 400));
+    }
+}
