@@ -1717,6 +1717,17 @@ fn compare(args: &CompareArgs, stop: &AtomicBool) -> Result<String, CliError> {
             }
             Some(_) => {}
         }
+        // The file name, not the title, tells the scenarios apart on the compare charts.
+        let undrawable = crate::text::undrawable(&s.name);
+        if args.charts != Charts::None && !undrawable.is_empty() {
+            return Err(CliError::Usage(format!(
+                "{}: the file name {:?} names this scenario on the compare charts, and they cannot draw {}; {}: rename the file (e.g. transliterated), or compare with --charts none",
+                p.display(),
+                s.name,
+                crate::text::describe_chars(&undrawable),
+                crate::text::DRAWABLE_IN_WORDS,
+            )));
+        }
         names.push(s.name);
     }
     let destination = args
