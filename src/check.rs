@@ -16,6 +16,7 @@ use crate::engine::{self, EngineError, RunPlan};
 use crate::model::{METRIC_COUNT, Metric, Model, Unit};
 use crate::scenario::{Claim, Override, Scenario, ScenarioError, ScenarioSource};
 use crate::stats::claims::{self as claim_stats, Estimate, Side, Verdict};
+use crate::text::{display_width, pad_right};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CheckError {
@@ -282,7 +283,7 @@ pub fn render(report: &CheckReport, source: &Path) -> String {
     let idw = report
         .outcomes
         .iter()
-        .map(|o| o.claim.id.chars().count())
+        .map(|o| display_width(&o.claim.id))
         .max()
         .unwrap_or(5)
         .max(5);
@@ -306,7 +307,7 @@ pub fn render(report: &CheckReport, source: &Path) -> String {
         .collect();
     let w = |k: usize, min: usize| {
         rows.iter()
-            .map(|r| r[k].chars().count())
+            .map(|r| display_width(&r[k]))
             .max()
             .unwrap_or(0)
             .max(min)
@@ -318,8 +319,13 @@ pub fn render(report: &CheckReport, source: &Path) -> String {
     ));
     for (o, r) in report.outcomes.iter().zip(&rows) {
         out.push_str(&format!(
-            "  {:<idw$}  {:<9}  {:>w1$}  {:<w2$}  {:<w3$}  {}\n",
-            o.claim.id, r[0], r[1], r[2], r[3], o.claim.text
+            "  {}  {:<9}  {:>w1$}  {:<w2$}  {:<w3$}  {}\n",
+            pad_right(&o.claim.id, idw),
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            o.claim.text
         ));
     }
     let unmet: Vec<&ClaimOutcome> = report

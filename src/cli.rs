@@ -24,6 +24,7 @@ use crate::output::manifest::{Manifest, sha256_hex};
 use crate::output::{OutputError, Staging, StopWriter};
 use crate::scenario::{self, MAX_TRIALS, Override, Scenario, ScenarioError};
 use crate::stats::{self, Summary};
+use crate::text::{display_width, pad_left, pad_right, truncate};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -1271,7 +1272,7 @@ fn headline_table(scenario: &Scenario, summaries: &[Summary]) -> String {
     let width = scenario
         .strategies
         .iter()
-        .map(|s| s.label.chars().count())
+        .map(|s| display_width(&s.label))
         .max()
         .unwrap_or(8)
         .max(8);
@@ -1286,8 +1287,8 @@ fn headline_table(scenario: &Scenario, summaries: &[Summary]) -> String {
             for s in summaries.iter().filter(|s| s.metric == metric) {
                 let half = stats::Z_975 * s.std_err;
                 out.push_str(&format!(
-                    "  {:<width$}  {:>6.1}%  (95% CI {:.1}% to {:.1}%)\n",
-                    scenario.strategies[s.strategy].label,
+                    "  {}  {:>6.1}%  (95% CI {:.1}% to {:.1}%)\n",
+                    pad_right(&scenario.strategies[s.strategy].label, width),
                     100.0 * s.mean,
                     100.0 * (s.mean - half).max(0.0),
                     100.0 * (s.mean + half).min(1.0),
@@ -1306,8 +1307,8 @@ fn headline_table(scenario: &Scenario, summaries: &[Summary]) -> String {
         for s in summaries.iter().filter(|s| s.metric == metric) {
             let f = |x: f64| format_value(metric, x, &scenario.currency);
             out.push_str(&format!(
-                "  {:<width$}  {:>10}  {:>10}  {:>10}\n",
-                scenario.strategies[s.strategy].label,
+                "  {}  {:>10}  {:>10}  {:>10}\n",
+                pad_right(&scenario.strategies[s.strategy].label, width),
                 f(s.p50()),
                 f(s.p80()),
                 f(s.p95())
@@ -1323,7 +1324,7 @@ fn decision_table(scenario: &Scenario, decisions: &[stats::decision::Decision]) 
     let width = scenario
         .strategies
         .iter()
-        .map(|s| s.label.chars().count())
+        .map(|s| display_width(&s.label))
         .max()
         .unwrap_or(8)
         .max(8);
@@ -1344,8 +1345,8 @@ fn decision_table(scenario: &Scenario, decisions: &[stats::decision::Decision]) 
             money(stats::Z_975 * d.expected_regret_std_err)
         );
         out.push_str(&format!(
-            "  {:<width$}  {:>8.1}%  {:>20}  {:>11.1}%  {:>11.1}%  {:>10}\n",
-            st.label,
+            "  {}  {:>8.1}%  {:>20}  {:>11.1}%  {:>11.1}%  {:>10}\n",
+            pad_right(&st.label, width),
             100.0 * d.p_lowest_total_cost,
             regret,
             100.0 * d.p_build_cost_above_budget[0],
@@ -1795,36 +1796,36 @@ fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let width = s
         .strategies
         .iter()
-        .map(|st| st.label.chars().count())
+        .map(|st| display_width(&st.label))
         .max()
         .unwrap_or(10)
         .clamp(10, 28);
     let header: String = s
         .strategies
         .iter()
-        .map(|st| format!("  {:>width$}", truncate(&st.label, width)))
+        .map(|st| format!("  {}", pad_left(&truncate(&st.label, width), width)))
         .collect();
     let value_width = params
         .iter()
         .map(|p| {
             p.values
                 .iter()
-                .map(|v| v.len())
+                .map(|v| display_width(v))
                 .max()
                 .unwrap_or(0)
-                .max(p.key.chars().count())
+                .max(display_width(&p.key))
                 .min(40)
         })
         .collect::<Vec<_>>();
     let mut head = String::new();
     for (p, w) in params.iter().zip(&value_width) {
-        head.push_str(&format!("{:<w$}  ", truncate(&p.key, *w)));
+        head.push_str(&format!("{}  ", pad_right(&truncate(&p.key, *w), *w)));
     }
     out.push_str(&format!("{head}{header}\n"));
     for (i, point) in result.points.iter().enumerate() {
         let mut line = String::new();
         for (v, w) in point.values.iter().zip(&value_width) {
-            line.push_str(&format!("{v:<w$}  "));
+            line.push_str(&format!("{}  ", pad_right(v, *w)));
         }
         for st in 0..s.strategies.len() {
             let x = result.value(i, st, metric, &stat);
@@ -1859,16 +1860,6 @@ fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
     Ok(out)
 }
 
-fn truncate(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        text.to_string()
-    } else {
-        let mut t: String = text.chars().take(width.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
-}
-
 fn compare(args: &CompareArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let overrides = parse_overrides(&args.run.set)?;
     // Check every file before creating anything.
@@ -1887,6 +1878,17 @@ fn compare(args: &CompareArgs, stop: &AtomicBool) -> Result<String, CliError> {
                 )));
             }
             Some(_) => {}
+        }
+        // The file name, not the title, tells the scenarios apart on the compare charts.
+        let undrawable = crate::text::undrawable(&s.name);
+        if args.charts != Charts::None && !undrawable.is_empty() {
+            return Err(CliError::Usage(format!(
+                "{}: the file name {:?} names this scenario on the compare charts, and they cannot draw {}; {}: rename the file (e.g. transliterated), or compare with --charts none",
+                p.display(),
+                s.name,
+                crate::text::describe_chars(&undrawable),
+                crate::text::DRAWABLE_IN_WORDS,
+            )));
         }
         names.push(s.name);
     }
@@ -1938,7 +1940,7 @@ fn compare(args: &CompareArgs, stop: &AtomicBool) -> Result<String, CliError> {
 
     let label_width = strategies
         .iter()
-        .map(|(_, l)| l.chars().count())
+        .map(|(_, l)| display_width(l))
         .max()
         .unwrap_or(8)
         .max(8);
@@ -1961,11 +1963,14 @@ fn compare(args: &CompareArgs, stop: &AtomicBool) -> Result<String, CliError> {
             "strategy"
         ));
         for r in &runs {
-            out.push_str(&format!("  {:>col$}", truncate(&r.scenario.name, col)));
+            out.push_str(&format!(
+                "  {}",
+                pad_left(&truncate(&r.scenario.name, col), col)
+            ));
         }
         out.push('\n');
         for (id, label) in &strategies {
-            out.push_str(&format!("  {label:<label_width$}"));
+            out.push_str(&format!("  {}", pad_right(label, label_width)));
             for r in &runs {
                 let cell = match r.summary(id, metric) {
                     Some(x) if metric == Metric::ApiFailure => format!("{:.1}%", 100.0 * x.mean),

@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::{
     Charts, CliError, RunOptions, format_value, group_thousands, metric_and_stat, parse_overrides,
-    threads_of, truncate,
+    threads_of,
 };
 use crate::analysis::sensitivity::{
     self as sens, Bar, DEFAULT_TRIALS, Sensitivity, SensitivityError, SensitivityPlan,
@@ -19,6 +19,7 @@ use crate::output::chart::{TORNADO_MAX_BARS, TornadoBar, TornadoChart, render_to
 use crate::output::csv as csv_out;
 use crate::output::manifest::Manifest;
 use crate::scenario::MAX_TRIALS;
+use crate::text::{pad_left, pad_right, truncate};
 
 pub const EXAMPLES: &str = "\
 Examples:
@@ -304,10 +305,13 @@ fn line(x: &Sensitivity, rank: usize, bar: &Bar, width: usize, diff: bool) -> St
     let d = &x.drivers[bar.driver];
     let f = |v: f64| if diff { signed(x, v) } else { fmt(x, v) };
     format!(
-        "  {:>4}  {:<width$}  {:>17}  {:>9}  {:>9}  {:>9}\n",
+        "  {:>4}  {}  {}  {:>9}  {:>9}  {:>9}\n",
         rank + 1,
-        truncate(&x.label(bar.driver, diff), width),
-        truncate(&format!("{} / {}", d.low_setting, d.high_setting), 17),
+        pad_right(&truncate(&x.label(bar.driver, diff), width), width),
+        pad_left(
+            &truncate(&format!("{} / {}", d.low_setting, d.high_setting), 17),
+            17
+        ),
         f(bar.at_low),
         f(bar.at_high),
         fmt(x, bar.swing)

@@ -6,7 +6,7 @@
 //! computes no statistics beyond reading what those files hold, cumulating histogram bins, and
 //! the Wilson score interval of a proportion.
 //!
-//! Text uses DejaVu Sans embedded from the `dejavu` crate through plotters' `ab_glyph`
+//! Text uses DejaVu Sans embedded by [`crate::text`] (from the `dejavu` crate) through plotters' `ab_glyph`
 //! feature, so charts render on a machine with no fontconfig and no fonts installed. SVG
 //! output is a pure function of the input files (same files, same bytes).
 //!
@@ -21,6 +21,7 @@ mod compare;
 mod data;
 mod format;
 mod kinds;
+mod layout;
 mod sweep;
 mod tornado;
 
@@ -36,8 +37,10 @@ use plotters::prelude::*;
 pub use format::{currency_prefix, money as money_text};
 pub use tornado::{
     MAX_BARS as TORNADO_MAX_BARS, TornadoBar, TornadoChart, render_tornado_charts, tornado_png,
-    tornado_svg,
+    tornado_svg, tornado_text_boxes,
 };
+
+pub use layout::TextBox;
 
 pub use data::{
     Bin, ChartData, ComparisonRow, Histogram, Manifest, Marks, Scale, StrategyRef, SummaryRow,
@@ -248,6 +251,28 @@ pub fn render_to_png_bytes(data: &ChartData, kind: ChartKind) -> Result<Vec<u8>,
     Ok(bytes)
 }
 
+/// Every piece of text one run chart draws and where its ink lands on the page, for
+/// checking that nothing overlaps or runs off the page whatever the labels.
+pub fn text_boxes(data: &ChartData, kind: ChartKind) -> Result<Vec<TextBox>, ChartError> {
+    layout::record(|root| kinds::draw(root, data, kind))
+}
+
+/// The text boxes of every chart `tradeoff-sim chart DIR` would draw for a run, sweep or
+/// compare folder, each with its file stem, in the order the charts are written.
+pub fn folder_text_boxes(dir: &Path) -> Result<Vec<(String, Vec<TextBox>)>, ChartError> {
+    match folder_kind(dir)? {
+        FolderKind::Run => {
+            let data = ChartData::load(dir)?;
+            ChartKind::ALL
+                .iter()
+                .map(|&kind| Ok((kind.name().to_string(), text_boxes(&data, kind)?)))
+                .collect()
+        }
+        FolderKind::Sweep => Ok(vec![layout::drawing_boxes(&sweep::load(dir)?)?]),
+        FolderKind::Compare => compare::text_boxes(dir),
+    }
+}
+
 /// Which command wrote a folder, from its manifest's `kind` (a run's manifest has none).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FolderKind {
@@ -408,15 +433,15 @@ fn write_drawing(
 }
 
 /// Registers DejaVu Sans (regular and bold) with plotters once per process. The font comes
-/// from the `dejavu` crate, so no system font or fontconfig is ever looked up.
+/// from [`crate::text`], which embeds it, so no system font or fontconfig is ever looked up.
 fn ensure_font() -> Result<(), ChartError> {
     static REGISTERED: OnceLock<Result<(), String>> = OnceLock::new();
     REGISTERED
         .get_or_init(|| {
             use plotters::style::{FontStyle, register_font};
-            register_font("sans-serif", FontStyle::Normal, dejavu::sans::regular())
+            register_font("sans-serif", FontStyle::Normal, crate::text::font_regular())
                 .map_err(|_| "DejaVu Sans regular does not parse".to_string())?;
-            register_font("sans-serif", FontStyle::Bold, dejavu::sans::bold())
+            register_font("sans-serif", FontStyle::Bold, crate::text::font_bold())
                 .map_err(|_| "DejaVu Sans bold does not parse".to_string())?;
             Ok(())
         })

@@ -17,9 +17,9 @@ use serde::Serialize;
 pub use claim::{Claim, PairOp, Stat, Statistic};
 pub use dist::{Dist, DistError};
 pub use read::{
-    DEFAULT_SEED, DEFAULT_SWING, FRAMING_KEYS, MAX_STRATEGIES, MAX_TRIALS, Override, Problem,
-    ScenarioError, ScenarioSource, from_path, from_path_keeping_bytes, from_path_with, from_str,
-    from_str_with,
+    DEFAULT_SEED, DEFAULT_SWING, FRAMING_KEYS, MAX_LABEL_CHARS, MAX_RISK_NAME_CHARS,
+    MAX_STRATEGIES, MAX_TITLE_CHARS, MAX_TRIALS, Override, Problem, ScenarioError, ScenarioSource,
+    from_path, from_path_keeping_bytes, from_path_with, from_str, from_str_with,
 };
 
 /// A value that may depend on a strategy's governance quality g in [0, 1]:

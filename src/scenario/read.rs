@@ -34,6 +34,50 @@ pub const MAX_TRIALS: u64 = 1_000_000_000;
 /// Most strategies and risks a scenario may hold.
 pub const MAX_STRATEGIES: usize = 64;
 pub const MAX_RISKS: usize = 1000;
+/// Most characters in a strategy's `label`: what the bar charts' category labels hold on
+/// two lines and the tradeoff chart's point labels hold on one, at a readable size.
+pub const MAX_LABEL_CHARS: usize = 48;
+/// Most characters in the scenario's `title`, which heads the console tables and
+/// every chart's subtitle (with the trial count and the seed).
+pub const MAX_TITLE_CHARS: usize = 80;
+/// Most characters in a risk's `name`, which names the risk in the sensitivity tables and
+/// on the tornado charts' driver column.
+pub const MAX_RISK_NAME_CHARS: usize = 64;
+/// Most characters in a claim's `id`, the first column of the `check` table.
+pub const MAX_CLAIM_ID_CHARS: usize = 48;
+
+/// What a name shown to people may hold: how long it may be, whether it is drawn on charts
+/// (and so limited to what the chart font draws), and words for the messages.
+#[derive(Clone, Copy)]
+struct NameRule {
+    max_chars: usize,
+    on_charts: bool,
+    /// Where it is shown: "it names the strategy on tables and charts".
+    shown: &'static str,
+    /// What the default is, for a problem with it: "the file name".
+    default_is: &'static str,
+}
+
+impl NameRule {
+    const TITLE: NameRule = NameRule {
+        max_chars: MAX_TITLE_CHARS,
+        on_charts: true,
+        shown: "it heads the tables and every chart",
+        default_is: "the file name",
+    };
+    const LABEL: NameRule = NameRule {
+        max_chars: MAX_LABEL_CHARS,
+        on_charts: true,
+        shown: "it names the strategy on tables and charts",
+        default_is: "the strategy's id",
+    };
+    const RISK_NAME: NameRule = NameRule {
+        max_chars: MAX_RISK_NAME_CHARS,
+        on_charts: true,
+        shown: "it names the risk in sensitivity tables and charts",
+        default_is: "",
+    };
+}
 
 /// One thing wrong with a scenario, located in the file or in an override.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -1097,39 +1141,87 @@ impl Reader<'_> {
     }
 
     /// A name shown on tables and charts (`title`, a strategy's `label`, a risk's
-    /// `name`): a string that is not blank and holds no control character (a
-    /// newline or tab would break the console tables and chart labels).
+    /// `name`): a string that is not blank, holds no control character (a newline or
+    /// tab would break the console tables and chart labels), is at most `rule.max_chars`
+    /// characters (what its place on the charts holds) and, when `rule.on_charts`, holds
+    /// only characters the chart font draws ([`crate::text::is_drawable`]). A default
+    /// (the file name for `title`, the id for `label`) is held to the same rules, and a
+    /// problem with it is reported at the table it belongs to.
     fn display_name(
         &mut self,
         t: &mut Tbl<'_, '_>,
         key: &'static str,
         default: Option<&str>,
+        rule: NameRule,
     ) -> String {
         let text = self.string(t, key, default);
         let path = t.key_path(key);
-        if let Some(v) = t.get(key)
-            && matches!(v.get_ref(), DeValue::String(_))
-        {
-            if text.trim().is_empty() {
+        let given = t.get(key);
+        let span = match given {
+            Some(v) if matches!(v.get_ref(), DeValue::String(_)) => v.span(),
+            // Not a string: `string` has reported it.
+            Some(_) => return text,
+            None if default.is_some() => t.span.clone(),
+            None => return text,
+        };
+        // For a default, say where the text came from and how to replace it.
+        let fix = match given {
+            Some(_) => String::new(),
+            None => format!(
+                "; it is not given, so it is {}: add `{key} = \"...\"`{}",
+                rule.default_is,
+                if t.path.is_empty() {
+                    " at the top of the file".to_string()
+                } else {
+                    format!(" in [{}]", t.path)
+                }
+            ),
+        };
+        let chars = text.chars().count();
+        if text.trim().is_empty() {
+            self.problem(
+                span,
+                &path,
+                format!(
+                    "must not be blank, got {text:?}; it names this on tables and charts{}",
+                    if default.is_some() {
+                        " (leave the key out for the default)"
+                    } else {
+                        ""
+                    }
+                ),
+            );
+        } else if let Some(c) = text.chars().find(|c| c.is_control()) {
+            self.problem(
+                span,
+                &path,
+                format!(
+                    "must be one line of printable text, got {text:?} with the control character {:?}",
+                    c
+                ),
+            );
+        } else if chars > rule.max_chars {
+            self.problem(
+                span,
+                &path,
+                format!(
+                    "at most {} characters, got {chars} ({:?}); {}, and a longer one does not fit there: shorten it{fix}",
+                    rule.max_chars,
+                    crate::text::truncate(&text, 40),
+                    rule.shown,
+                ),
+            );
+        } else if rule.on_charts {
+            let bad = crate::text::undrawable(&text);
+            if !bad.is_empty() {
                 self.problem(
-                    v.span(),
+                    span,
                     &path,
                     format!(
-                        "must not be blank, got {text:?}; it names this on tables and charts{}",
-                        if default.is_some() {
-                            " (leave the key out for the default)"
-                        } else {
-                            ""
-                        }
-                    ),
-                );
-            } else if let Some(c) = text.chars().find(|c| c.is_control()) {
-                self.problem(
-                    v.span(),
-                    &path,
-                    format!(
-                        "must be one line of printable text, got {text:?} with the control character {:?}",
-                        c
+                        "{text:?} has {} the charts cannot draw: {}; {}: write it with those (e.g. transliterated){fix}",
+                        if bad.len() == 1 { "a character" } else { "characters" },
+                        crate::text::describe_chars(&bad),
+                        crate::text::DRAWABLE_IN_WORDS,
                     ),
                 );
             }
@@ -1434,7 +1526,7 @@ impl Reader<'_> {
     }
 
     fn scenario(&mut self, mut root: Tbl<'_, '_>, name: &str) -> Scenario {
-        let title = self.display_name(&mut root, "title", Some(name));
+        let title = self.display_name(&mut root, "title", Some(name), NameRule::TITLE);
         let description = self.string(&mut root, "description", Some(""));
         let currency = self.string(&mut root, "currency", Some("USD"));
         if let Some(v) = root.get("currency")
@@ -1798,7 +1890,7 @@ impl Reader<'_> {
                 continue;
             };
             let mut t = Tbl::new(path, Some(st), value.span());
-            let label = self.display_name(&mut t, "label", Some(id));
+            let label = self.display_name(&mut t, "label", Some(id), NameRule::LABEL);
             if let Some(earlier) = out.iter().find(|s: &&Strategy| s.label == label) {
                 let span = t.get("label").map_or(key.span(), |v| v.span());
                 self.problem(
@@ -1912,7 +2004,7 @@ impl Reader<'_> {
                 continue;
             };
             let mut t = Tbl::new(path.clone(), Some(rt), item.span());
-            let name = self.display_name(&mut t, "name", None);
+            let name = self.display_name(&mut t, "name", None, NameRule::RISK_NAME);
             if !name.is_empty() && out.iter().any(|r| r.name == name) {
                 let span = t.get("name").map_or(item.span(), |v| v.span());
                 self.problem(

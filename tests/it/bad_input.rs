@@ -554,6 +554,28 @@ bad_scenarios! {
         "risk_name_empty.toml", line 40, key Some("risks[0].name"), hints ["must not be blank"];
     rejects_a_title_with_a_tab:
         "title_tab.toml", line 4, key Some("title"), hints ["one line of printable text"];
+    rejects_a_strategy_label_longer_than_the_charts_hold:
+        "label_too_long.toml", line 29, key Some("strategies.ux_led.label"),
+            hints ["at most 48 characters, got 95", "does not fit", "shorten it"];
+    rejects_a_strategy_label_the_chart_font_cannot_draw:
+        "label_characters_the_charts_cannot_draw.toml", line 29, key Some("strategies.ux_led.label"),
+            hints ["the charts cannot draw", "'バ' (U+30D0), 'ッ' (U+30C3)", "and 3 more",
+                "the charts (font DejaVu Sans) draw Latin letters, accented too, Greek, Cyrillic",
+                "not Chinese, Japanese or Korean"];
+    rejects_a_strategy_label_with_an_emoji:
+        "label_emoji.toml", line 29, key Some("strategies.ux_led.label"),
+            hints ["has a character the charts cannot draw: '🚀' (U+1F680)", "not emoji"];
+    rejects_a_missing_label_whose_default_the_id_is_too_long:
+        "label_defaults_to_a_long_id.toml", line 28,
+            key Some("strategies.ux_led_with_an_external_agency_and_a_design_system_first_plan.label"),
+            hints ["at most 48 characters, got 61", "it is not given, so it is the strategy's id",
+                "add `label = \"...\"` in [strategies.ux_led_with_an_external_agency_and_a_design_system_first_plan]"];
+    rejects_a_title_longer_than_the_charts_hold:
+        "title_too_long.toml", line 4, key Some("title"),
+            hints ["at most 80 characters, got 95", "heads the tables and every chart"];
+    rejects_a_risk_name_longer_than_the_charts_hold:
+        "risk_name_too_long.toml", line 40, key Some("risks[0].name"),
+            hints ["at most 64 characters, got 83", "shorten it"];
 
     // Several problems: each has its own test below; this one checks the first.
     rejects_several_problems_starting_with_the_first:
@@ -597,6 +619,52 @@ fn the_minimal_base_of_the_fixtures_is_valid() {
     std::fs::write(&file, MINIMAL).expect("write the minimal scenario");
     let o = run_in(tmp.path(), &["validate", &file.display().to_string()]);
     assert_eq!(o.status.code(), Some(0), "stderr:\n{}", stderr(&o));
+}
+
+#[test]
+fn accepts_labels_in_accented_latin_greek_and_cyrillic_up_to_the_limit() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let file = tmp.path().join("équipe.toml");
+    let longest = "Équipe façade, déploiement progressif: backend-l";
+    assert_eq!(longest.chars().count(), 48);
+    let text = MINIMAL
+        .replace(
+            "[strategies.backend_led]\n",
+            &format!("[strategies.backend_led]\nlabel = \"{longest}\"\n"),
+        )
+        .replace(
+            "[strategies.ux_led]\n",
+            "[strategies.ux_led]\nlabel = \"Ωμέγα / Бэкенд\"\n",
+        )
+        .replace(
+            "seed = 7\n",
+            "seed = 7\ntitle = \"Revue du conseil: « Équipe » ou « Façade » ?\"\n",
+        );
+    std::fs::write(&file, text).expect("write the scenario");
+    let o = run_in(tmp.path(), &["validate", &file.display().to_string()]);
+    assert_eq!(o.status.code(), Some(0), "stderr:\n{}", stderr(&o));
+}
+
+#[test]
+fn rejects_a_file_name_the_charts_cannot_draw_when_it_stands_in_for_the_title() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let file = tmp.path().join("バックエンド.toml");
+    std::fs::write(&file, MINIMAL).expect("write the scenario");
+    let path = file.display().to_string();
+    for refusal in run_and_validate("a Japanese file name", &file) {
+        refusal.assert_usage_error();
+        assert_located(
+            &refusal,
+            &path,
+            1,
+            Some("title"),
+            &[
+                "the charts cannot draw: 'バ' (U+30D0)",
+                "it is not given, so it is the file name",
+                "add `title = \"...\"` at the top of the file",
+            ],
+        );
+    }
 }
 
 #[test]

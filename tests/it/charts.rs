@@ -6,8 +6,8 @@ use std::path::Path;
 use crate::chart_fixture::{self as fixture, Fixture, Outcome, model_trial};
 use crate::common::{run_in, stderr};
 use tradeoff_sim::output::chart::{
-    Bin, ChartData, ChartFormat, ChartKind, Marks, render_run_charts, render_to_png_bytes,
-    render_to_svg_string,
+    Bin, ChartData, ChartFormat, ChartKind, Marks, TextBox, TornadoBar, TornadoChart,
+    render_run_charts, render_to_png_bytes, render_to_svg_string, text_boxes, tornado_text_boxes,
 };
 
 const SEED_STRATEGIES: [(&str, &str); 3] = [
@@ -567,4 +567,207 @@ fn chart_refuses_histogram_counts_that_do_not_add_up_to_the_trials() {
         "{err}"
     );
     assert!(!dir.join("charts").exists(), "no chart written");
+}
+
+/// Text boxes of one page with a label's white halo (the same string drawn a few pixels
+/// around itself) merged into one box.
+fn merged(boxes: &[TextBox]) -> Vec<TextBox> {
+    let mut out: Vec<TextBox> = Vec::new();
+    for b in boxes {
+        match out.iter_mut().find(|o| {
+            o.text == b.text && (o.left - b.left).abs() <= 4 && (o.top - b.top).abs() <= 4
+        }) {
+            Some(o) => {
+                o.left = o.left.min(b.left);
+                o.top = o.top.min(b.top);
+                o.right = o.right.max(b.right);
+                o.bottom = o.bottom.max(b.bottom);
+            }
+            None => out.push(b.clone()),
+        }
+    }
+    out
+}
+
+/// Every string lies on the page and no two overlap.
+pub fn assert_text_fits(chart: &str, boxes: &[TextBox]) {
+    let boxes = merged(boxes);
+    for b in &boxes {
+        assert!(b.on_page(), "{chart}: {b:?} runs off the 1920 x 1080 page");
+    }
+    for (i, a) in boxes.iter().enumerate() {
+        for b in &boxes[i + 1..] {
+            assert!(!a.overlaps(b), "{chart}: {a:?} overlaps {b:?}");
+        }
+    }
+}
+
+/// `text` repeated and cut to exactly `chars` characters.
+pub fn label_of(text: &str, chars: usize) -> String {
+    text.chars().cycle().take(chars).collect()
+}
+
+/// Three labels of the longest length a scenario allows: two in words, one of the widest
+/// letter with nowhere to break it.
+fn longest_labels() -> Vec<(&'static str, String)> {
+    let n = tradeoff_sim::scenario::MAX_LABEL_CHARS;
+    vec![
+        (
+            "backend_led",
+            label_of(
+                "Backend-led, staged rollout with a platform team and flags ",
+                n,
+            ),
+        ),
+        (
+            "ux_led",
+            label_of(
+                "UX-led with an external agency and a design system first ",
+                n,
+            ),
+        ),
+        ("hybrid", label_of("W", n)),
+    ]
+}
+
+fn fixture_with_labels(labels: &[(&str, String)], trials: usize) -> Fixture {
+    let refs: Vec<(&str, &str)> = labels.iter().map(|(id, l)| (*id, l.as_str())).collect();
+    Fixture::generate(&refs, trials, model_trial)
+}
+
+#[test]
+fn labels_of_the_longest_allowed_length_stay_on_the_page_and_clear_of_other_text_on_every_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture_with_labels(&longest_labels(), 2000).write(dir.path());
+    let data = ChartData::load(dir.path()).unwrap();
+    for kind in ChartKind::ALL {
+        let boxes = text_boxes(&data, kind).unwrap();
+        assert_text_fits(kind.name(), &boxes);
+    }
+}
+
+/// Whether `label` is on the page whole, at `min_size` or larger: on one line, or on two
+/// lines one under the other (broken at a space, or inside a word too wide for a line).
+fn shown_whole(boxes: &[TextBox], label: &str, min_size: f64) -> bool {
+    let readable: Vec<&TextBox> = boxes.iter().filter(|b| b.size >= min_size).collect();
+    readable.iter().any(|a| {
+        a.text == label
+            || readable.iter().any(|b| {
+                let below = b.top > a.top
+                    && b.top - a.bottom < (a.size as i32)
+                    && b.left < a.right
+                    && a.left < b.right;
+                below
+                    && (format!("{} {}", a.text, b.text) == label
+                        || format!("{}{}", a.text, b.text) == label)
+            })
+    })
+}
+
+#[test]
+fn labels_of_the_longest_allowed_length_are_shown_whole_and_readable_under_bars_and_beside_points()
+{
+    let dir = tempfile::tempdir().unwrap();
+    let labels = longest_labels();
+    fixture_with_labels(&labels, 2000).write(dir.path());
+    let data = ChartData::load(dir.path()).unwrap();
+    for (kind, min_size) in [
+        (ChartKind::ApiFailureProbability, 18.0),
+        (ChartKind::CostBreakdown, 18.0),
+        (ChartKind::Tradeoff, 20.0),
+    ] {
+        let boxes = text_boxes(&data, kind).unwrap();
+        for (_, label) in &labels {
+            assert!(
+                shown_whole(&boxes, label, min_size),
+                "{}: {label:?} is not shown whole at {min_size} px or more; text drawn:\n{:#?}",
+                kind.name(),
+                boxes.iter().map(|b| (&b.text, b.size)).collect::<Vec<_>>()
+            );
+        }
+    }
+}
+
+#[test]
+fn one_strategy_with_the_longest_allowed_label_stays_on_the_page_on_every_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture_with_labels(&longest_labels()[2..], 1000).write(dir.path());
+    let data = ChartData::load(dir.path()).unwrap();
+    for kind in ChartKind::ALL {
+        assert_text_fits(kind.name(), &text_boxes(&data, kind).unwrap());
+    }
+}
+
+#[test]
+fn a_640_character_label_written_into_a_run_folder_by_hand_stays_on_the_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut labels = longest_labels();
+    labels[0].1 = label_of(
+        "Backend-led with a very long explanation nobody shortened ",
+        640,
+    );
+    labels[1].1 = label_of("X", 640);
+    fixture_with_labels(&labels, 1000).write(dir.path());
+    let data = ChartData::load(dir.path()).unwrap();
+    for kind in ChartKind::ALL {
+        assert_text_fits(kind.name(), &text_boxes(&data, kind).unwrap());
+    }
+}
+
+#[test]
+fn a_decision_tornado_between_two_of_the_longest_allowed_labels_keeps_its_text_on_the_page_and_apart()
+ {
+    let labels = longest_labels();
+    let (a, b) = (&labels[0].1, &labels[1].1);
+    let drivers = [
+        format!("{a}: weekly burn"),
+        format!("{b}: plan length"),
+        "risk: load-only defect found late (e.g. token refresh)".to_string(),
+        format!("{b}: other emergency-fix rate"),
+        "estimation error".to_string(),
+    ];
+    let bars = (0..12)
+        .map(|i| TornadoBar {
+            label: drivers[i % drivers.len()].clone(),
+            detail: "strategies.ux_led.other_fix_rate · 7.44 / 11.16".to_string(),
+            at_low: -2.1e6 + 1.5e5 * i as f64,
+            at_high: 8.4e5 - 6.0e4 * i as f64,
+        })
+        .collect();
+    let chart = TornadoChart {
+        name: "tornado_decision".to_string(),
+        title: format!("What could change the choice: {a} vs {b}"),
+        subtitle: "Seed article · 2,000 simulated projects per run · seed 20260127 in every run"
+            .to_string(),
+        axis_title: format!("P80 total cost of {a} minus {b} (USD)"),
+        money: Some("$".to_string()),
+        base: -2.87e5,
+        base_label: "base -$287k".to_string(),
+        zero: Some((format!("{a} better"), format!("{b} better"))),
+        legend: (
+            "low setting / risk switched off".to_string(),
+            "high setting / risk forced on".to_string(),
+        ),
+        bars,
+        footnotes: vec![
+            format!("Bars: P80 total cost of {a} minus that of {b}. Left of the zero line {a} is better; a bar crossing it flips the choice."),
+            "Each driver is moved alone, everything else at the base, on the same simulated projects.".to_string(),
+            "48 more drivers move it by $220k or less (tornado.csv lists all).".to_string(),
+        ],
+    };
+    let boxes = tornado_text_boxes(&chart).unwrap();
+    assert_text_fits("tornado_decision", &boxes);
+    for side in ["◀ ", " better ▶"] {
+        assert!(
+            boxes
+                .iter()
+                .any(|b| b.text.contains(side) && b.text.contains("better")),
+            "the zero line says which side is better ({side:?}), even when a label is cut: {:#?}",
+            boxes.iter().map(|b| &b.text).collect::<Vec<_>>()
+        );
+    }
+    assert!(
+        shown_whole(&boxes, &chart.title, 34.0),
+        "the title is shown whole, on up to two lines"
+    );
 }

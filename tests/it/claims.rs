@@ -285,3 +285,84 @@ fn claims_whose_verdict_is_known_before_the_run_are_refused_at_their_line() {
     assert_eq!(o.status.code(), Some(2));
     assert!(!out.exists());
 }
+
+#[test]
+fn the_check_table_lines_up_claim_ids_by_terminal_columns_not_characters() {
+    // Claim ids never reach a chart, so any script may name them; a wide character takes
+    // two terminal columns and a combining accent none.
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("close_claims.toml"))
+        .unwrap()
+        .replace("id = \"close\"", "id = \"主張1\"")
+        .replace("id = \"defect\"", "id = \"de\u{301}faut\"");
+    let file = tmp.path().join("ids.toml");
+    std::fs::write(&file, text).unwrap();
+    let (o, _) = check(tmp.path(), file.to_str().unwrap(), &["--trials", "500"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let columns_before = |line: &str, word: &str| -> usize {
+        let prefix = &line[..line
+            .find(word)
+            .unwrap_or_else(|| panic!("{word} in {line}"))];
+        tradeoff_sim::text::display_width(prefix)
+    };
+    let table: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("  id ") || l.contains(" holds ") || l.contains(" fails "))
+        .collect();
+    assert_eq!(table.len(), 3, "{out}");
+    let header = columns_before(table[0], "verdict");
+    for row in &table[1..] {
+        let verdict = if row.contains(" holds ") {
+            "holds"
+        } else {
+            "fails"
+        };
+        assert_eq!(columns_before(row, verdict), header, "misaligned:\n{out}");
+    }
+}
+
+#[test]
+fn a_claim_id_or_text_that_would_break_the_check_table_is_refused_at_its_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let long_id = "C".repeat(49);
+    let text = std::fs::read_to_string(fixture("close_claims.toml"))
+        .unwrap()
+        .replace("id = \"close\"", &format!("id = \"{long_id}\""))
+        .replace("id = \"defect\"", "id = \"D1\"\ntext = \"two\\nlines\"");
+    // The second claim now has its text twice; keep only the new one.
+    let mut seen = false;
+    let text: String = text
+        .lines()
+        .filter(|l| {
+            if l.starts_with("text = ") && seen {
+                return !l.contains("load-only");
+            }
+            if l.starts_with("id = \"D1\"") {
+                seen = true;
+            }
+            true
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let file = tmp.path().join("bad_ids.toml");
+    std::fs::write(&file, &text).unwrap();
+    let o = run_in(tmp.path(), &["validate", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    let line_of = |needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    assert!(
+        err.contains(&format!(
+            "bad_ids.toml:{}:6: claims[0].id: at most 48 characters, got 49",
+            line_of(&long_id)
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "bad_ids.toml:{}:8: claims[1].text: must be one line of printable text",
+            line_of("two\\nlines")
+        )),
+        "{err}"
+    );
+}

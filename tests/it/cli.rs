@@ -1221,3 +1221,49 @@ fn threads_zero_is_one_per_core_in_the_help_the_readme_and_the_run() {
     let o = run_seed(tmp.path(), 1000, &out, &["--threads", "0"]);
     assert_success(&o, "--threads 0");
 }
+
+#[test]
+fn compare_refuses_a_file_name_the_charts_cannot_draw_before_writing_anything() {
+    // The file name names the scenario on the compare charts; a title does not stand in.
+    let tmp = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let seed = std::fs::read_to_string(scenario("seed.toml")).unwrap();
+    let a = files.path().join("バックエンド.toml");
+    let b = files.path().join("plain.toml");
+    std::fs::write(&a, &seed).unwrap();
+    std::fs::write(&b, &seed).unwrap();
+    let (a, b) = (a.display().to_string(), b.display().to_string());
+    let o = run_in(tmp.path(), &["compare", &a, &b, "--trials", "200"]);
+    assert_refused(
+        &o,
+        tmp.path(),
+        &[
+            &a,
+            "names this scenario on the compare charts",
+            "'バ' (U+30D0)",
+            "rename the file",
+            "--charts none",
+        ],
+        "a Japanese file name on compare",
+    );
+    let out = tmp.path().join("cmp");
+    let o = run_in(
+        tmp.path(),
+        &[
+            "compare",
+            &a,
+            &b,
+            "--trials",
+            "200",
+            "--charts",
+            "none",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        o.status.success(),
+        "without charts the name is fine: {}",
+        stderr(&o)
+    );
+}

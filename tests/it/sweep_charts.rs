@@ -5,7 +5,9 @@
 use std::path::Path;
 
 use crate::common::{run_in, scenario, stderr};
-use tradeoff_sim::output::chart::{COMPARE_METRICS, ChartFormat, render_folder_charts};
+use tradeoff_sim::output::chart::{
+    COMPARE_METRICS, ChartFormat, folder_text_boxes, render_folder_charts,
+};
 
 /// Width and height from a PNG's IHDR chunk.
 fn png_size(bytes: &[u8]) -> (u32, u32) {
@@ -319,4 +321,88 @@ fn chart_refuses_a_folder_of_an_unknown_kind() {
         "{}",
         stderr(&out)
     );
+}
+
+/// seed.toml with every strategy label at the longest length a scenario allows.
+fn seed_with_longest_labels(dir: &Path, file: &str, title: &str) -> std::path::PathBuf {
+    let n = tradeoff_sim::scenario::MAX_LABEL_CHARS;
+    let mut text = std::fs::read_to_string(scenario("seed.toml"))
+        .unwrap()
+        .replacen("title = ", &format!("title = \"{title}\"\n# was: "), 1);
+    for (old, words) in [
+        (
+            "\"Backend-led\"",
+            "Backend-led, staged rollout with a platform team and flags ",
+        ),
+        (
+            "\"UX-led\"",
+            "UX-led with an external agency and a design system first ",
+        ),
+        (
+            "\"Hybrid (g = 0.5)\"",
+            "Hybrid, shared responsibility matrix, governance 0.5 ",
+        ),
+        ("\"Hybrid, ironclad (g = 0.9)\"", "W"),
+        (
+            "\"Hybrid, weak (g = 0.2)\"",
+            "Hybrid, weak: nobody owns API versioning, g = 0.2 ",
+        ),
+    ] {
+        let label = crate::charts::label_of(words, n);
+        text = text.replace(&format!("label = {old}"), &format!("label = \"{label}\""));
+    }
+    let path = dir.join(file);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn sweep_and_compare_charts_keep_the_longest_allowed_labels_on_the_page_and_clear_of_other_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = seed_with_longest_labels(tmp.path(), "a.toml", "Board review: long strategy names");
+    let b = seed_with_longest_labels(tmp.path(), "b.toml", "The same, as a second scenario");
+    let sweep = tmp.path().join("sweep");
+    let compare = tmp.path().join("cmp");
+    run_ok(
+        tmp.path(),
+        &[
+            "sweep",
+            a.to_str().unwrap(),
+            "--param",
+            "strategies.hybrid.governance",
+            "--range",
+            "0.1:0.9:3",
+            "--trials",
+            "300",
+            "--charts",
+            "none",
+            "--out",
+            sweep.to_str().unwrap(),
+        ],
+    );
+    run_ok(
+        tmp.path(),
+        &[
+            "compare",
+            a.to_str().unwrap(),
+            b.to_str().unwrap(),
+            "--trials",
+            "300",
+            "--charts",
+            "none",
+            "--out",
+            compare.to_str().unwrap(),
+        ],
+    );
+    for folder in [&sweep, &compare] {
+        let charts = folder_text_boxes(folder).unwrap();
+        assert!(!charts.is_empty(), "{}", folder.display());
+        for (chart, boxes) in charts {
+            assert!(
+                boxes.iter().any(|b| b.text.contains("Backend-led")),
+                "{chart} names the strategies"
+            );
+            crate::charts::assert_text_fits(&chart, &boxes);
+        }
+    }
 }

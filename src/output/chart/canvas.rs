@@ -73,8 +73,40 @@ pub fn fit_text(text: &str, max_width: i32, size: f64, min_size: f64, bold: bool
     ("…".to_string(), s)
 }
 
-/// Splits `text` into lines no wider than `max_width` at `size`, breaking at spaces.
+/// [`fit_text`] for `head` followed by `tail`, cutting `head` rather than `tail` when it
+/// must cut, so that the words that carry the meaning ("… better ▶") stay.
+pub fn fit_text_keeping_tail(
+    head: &str,
+    tail: &str,
+    max_width: i32,
+    size: f64,
+    min_size: f64,
+    bold: bool,
+) -> (String, f64) {
+    let whole = format!("{head}{tail}");
+    let (text, s) = fit_text(&whole, max_width, size, min_size, bold);
+    if text == whole {
+        return (text, s);
+    }
+    let chars: Vec<char> = head.chars().collect();
+    for keep in (1..chars.len()).rev() {
+        let candidate = format!("{}…{tail}", chars[..keep].iter().collect::<String>());
+        if text_width(&candidate, s, bold) <= max_width {
+            return (candidate, s);
+        }
+    }
+    fit_text(&whole, max_width, s, s, bold)
+}
+
+/// Splits `text` into lines no wider than `max_width` at `size`, breaking at spaces; a word
+/// wider than a line on its own is broken between characters.
 pub fn wrap(text: &str, max_width: i32, size: f64) -> Vec<String> {
+    wrap_text(text, max_width, size, false)
+}
+
+/// [`wrap`] in either weight.
+pub fn wrap_text(text: &str, max_width: i32, size: f64, bold: bool) -> Vec<String> {
+    let fits = |t: &str| text_width(t, size, bold) <= max_width;
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in text.split(' ') {
@@ -83,15 +115,78 @@ pub fn wrap(text: &str, max_width: i32, size: f64) -> Vec<String> {
         } else {
             format!("{line} {word}")
         };
-        if !line.is_empty() && text_width(&candidate, size, false) > max_width {
-            lines.push(std::mem::take(&mut line));
-            line = word.to_string();
-        } else {
+        if fits(&candidate) {
             line = candidate;
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        // The word starts a line; if it is too wide even so, it is cut where it must be.
+        for c in word.chars() {
+            line.push(c);
+            if !fits(&line) && line.chars().count() > 1 {
+                line.pop();
+                lines.push(std::mem::take(&mut line));
+                line.push(c);
+            }
         }
     }
     if !line.is_empty() {
         lines.push(line);
+    }
+    lines
+}
+
+/// Lays `text` out in at most `max_lines` lines no wider than `max_width`: on one line at
+/// the largest size from `size` down to `one_line_min`, else on up to `max_lines` lines at
+/// the largest size down to `min_size`, else at `min_size` with the last line ending in an
+/// ellipsis. Returns the lines and the size to draw them at.
+pub fn fit_lines(
+    text: &str,
+    max_width: i32,
+    size: f64,
+    one_line_min: f64,
+    min_size: f64,
+    max_lines: usize,
+    bold: bool,
+) -> (Vec<String>, f64) {
+    let mut s = size;
+    while s >= one_line_min {
+        if text_width(text, s, bold) <= max_width {
+            return (vec![text.to_string()], s);
+        }
+        s -= 1.0;
+    }
+    let mut s = size;
+    while s >= min_size {
+        let lines = wrap_text(text, max_width, s, bold);
+        if lines.len() <= max_lines.max(1) {
+            return (lines, s);
+        }
+        s -= 1.0;
+    }
+    (
+        lines_at(text, max_width, min_size, max_lines, bold),
+        min_size,
+    )
+}
+
+/// `text` wrapped at `size` into at most `max_lines` lines, the last one cut with an
+/// ellipsis when the text needs more.
+pub fn lines_at(
+    text: &str,
+    max_width: i32,
+    size: f64,
+    max_lines: usize,
+    bold: bool,
+) -> Vec<String> {
+    let max_lines = max_lines.max(1);
+    let mut lines = wrap_text(text, max_width, size, bold);
+    if lines.len() > max_lines {
+        let rest = lines.split_off(max_lines - 1).join(" ");
+        let (last, _) = fit_text(&rest, max_width, size, size, bold);
+        lines.push(last);
     }
     lines
 }
@@ -278,27 +373,33 @@ pub struct PageLayout {
 pub fn draw_page<DB: DrawingBackend>(canvas: &Canvas<DB>, page: &Page) -> DrawResult<PageLayout> {
     canvas.root.fill(&WHITE).map_err(|e| e.to_string())?;
     let width = WIDTH as i32 - 2 * MARGIN;
-    let (title, title_size) = fit_text(&page.title, width, TITLE_SIZE, 30.0, true);
-    canvas.text(
-        &title,
-        (MARGIN, 30),
-        title_size,
-        true,
-        INK,
-        HPos::Left,
-        VPos::Top,
-    )?;
+    // A title that names two long labels takes a second line rather than shrinking
+    // below 34 px; everything under it moves down by that line.
+    let (titles, title_size) = fit_lines(&page.title, width, TITLE_SIZE, 34.0, 34.0, 2, true);
+    let title_line = (title_size * 1.2) as i32;
+    for (i, title) in titles.iter().enumerate() {
+        canvas.text(
+            title,
+            (MARGIN, 30 + i as i32 * title_line),
+            title_size,
+            true,
+            INK,
+            HPos::Left,
+            VPos::Top,
+        )?;
+    }
+    let below_title = title_line * (titles.len() as i32 - 1);
     let (subtitle, subtitle_size) = fit_text(&page.subtitle, width, SUBTITLE_SIZE, 20.0, false);
     canvas.text(
         &subtitle,
-        (MARGIN, 96),
+        (MARGIN, 96 + below_title),
         subtitle_size,
         false,
         MUTED,
         HPos::Left,
         VPos::Top,
     )?;
-    let mut y = 150;
+    let mut y = 150 + below_title;
 
     // Legend: entries flow left to right and wrap; with many strategies the font shrinks so
     // the band cannot eat the plot.
@@ -328,8 +429,9 @@ pub fn draw_page<DB: DrawingBackend>(canvas: &Canvas<DB>, page: &Page) -> DrawRe
                         canvas.circle((x + swatch_w / 2, cy), (size * 0.22) as i32, c, true)?;
                     }
                 }
+                let (text, _) = fit_text(&item.text, width - swatch_w - 10, size, size, false);
                 canvas.text(
-                    &item.text,
+                    &text,
                     (x + swatch_w + 10, cy),
                     size,
                     false,
@@ -385,7 +487,7 @@ fn flow_legend(items: &[LegendItem], size: f64, width: i32) -> Vec<Vec<(usize, i
     let mut rows: Vec<Vec<(usize, i32)>> = vec![Vec::new()];
     let mut x = MARGIN;
     for (i, item) in items.iter().enumerate() {
-        let w = swatch_w + 10 + text_width(&item.text, size, false);
+        let w = swatch_w + 10 + text_width(&item.text, size, false).min(width - swatch_w - 10);
         if x > MARGIN && x + w > MARGIN + width {
             rows.push(Vec::new());
             x = MARGIN;
@@ -455,7 +557,7 @@ impl Frame {
 }
 
 /// Room the x-axis needs under the plot: tick marks, tick labels, axis title.
-const X_AXIS_BAND: i32 = 10 + 36 + 10 + 42;
+const X_AXIS_BAND: i32 = 10 + TICK_BAND + 10 + 42;
 
 /// The horizontal extent of the plot, given the y tick labels it must leave room for.
 pub fn plot_x_extent(y: &Axis, right_room: i32) -> (i32, i32) {
@@ -490,10 +592,83 @@ pub struct Categories<'a> {
     pub labels: &'a [String],
     /// When given, a colour square before each label ties the category to its strategy.
     pub colours: Option<&'a [RGBColor]>,
+    /// The most lines a label may take; past one, the frame must have made room with
+    /// [`make_room_for_categories`].
+    pub max_lines: usize,
+}
+
+/// Room under the plot for one line of tick or category labels.
+const TICK_BAND: i32 = 36;
+/// Category labels are never drawn smaller than this: a board reads them from a slide.
+pub const MIN_CATEGORY_SIZE: f64 = 18.0;
+
+/// Category labels laid out under a frame: one size for all, each label on its lines.
+struct CategoryLayout {
+    size: f64,
+    lines: Vec<Vec<String>>,
+    swatch: i32,
+    slot: i32,
+}
+
+impl CategoryLayout {
+    fn new(frame: &Frame, cats: &Categories) -> CategoryLayout {
+        let n = cats.labels.len().max(1) as i32;
+        let slot = (frame.right - frame.left) / n;
+        let swatch = if cats.colours.is_some() { 32 } else { 0 };
+        let width = (slot - 12 - swatch).max(1);
+        let size = LABEL_SIZE - 2.0;
+        // One size for every label (the smallest any of them needs), so the categories
+        // read as a set.
+        let size = cats
+            .labels
+            .iter()
+            .map(|l| {
+                fit_lines(
+                    l,
+                    width,
+                    size,
+                    size - 6.0,
+                    MIN_CATEGORY_SIZE,
+                    cats.max_lines,
+                    false,
+                )
+                .1
+            })
+            .fold(size, f64::min);
+        let lines = cats
+            .labels
+            .iter()
+            .map(|l| lines_at(l, width, size, cats.max_lines, false))
+            .collect();
+        CategoryLayout {
+            size,
+            lines,
+            swatch,
+            slot,
+        }
+    }
+
+    fn line_height(&self) -> i32 {
+        (self.size * 1.25).ceil() as i32
+    }
+
+    /// Height of the label band: the tallest label, at least one tick band.
+    fn band(&self) -> i32 {
+        let most = self.lines.iter().map(Vec::len).max().unwrap_or(1) as i32;
+        (most * self.line_height()).max(TICK_BAND)
+    }
+}
+
+/// Raises the bottom of `frame` so that category labels on more than one line still leave
+/// the x-axis title, and the footnotes under it, where they were.
+pub fn make_room_for_categories(frame: &mut Frame, cats: &Categories) {
+    let extra = CategoryLayout::new(frame, cats).band() - TICK_BAND;
+    frame.bottom = (frame.bottom - extra).max(frame.top + 100);
 }
 
 /// Draws grid lines, axis lines, tick labels and axis titles. With `categories`, the x ticks
-/// are replaced by one label per category centred on its slot, shrunk to fit the slot.
+/// are replaced by one label per category centred on its slot: all at one size, wrapped
+/// onto up to `max_lines` lines, cut with an ellipsis only when even that does not fit.
 pub fn draw_axes<DB: DrawingBackend>(
     canvas: &Canvas<DB>,
     frame: &Frame,
@@ -519,30 +694,43 @@ pub fn draw_axes<DB: DrawingBackend>(
         )?;
     }
     let tick_y = frame.bottom + 14;
+    let mut band = TICK_BAND;
     match categories {
         Some(cats) => {
-            let n = cats.labels.len().max(1) as i32;
-            let slot = (frame.right - frame.left) / n;
-            for (i, label) in cats.labels.iter().enumerate() {
+            let layout = CategoryLayout::new(frame, &cats);
+            band = layout.band();
+            let (size, slot, swatch) = (layout.size, layout.slot, layout.swatch);
+            let line_h = layout.line_height();
+            for (i, lines) in layout.lines.iter().enumerate() {
                 let cx = frame.left + slot * i as i32 + slot / 2;
                 let colour = cats.colours.and_then(|c| c.get(i)).copied();
-                let swatch = if colour.is_some() { 32 } else { 0 };
-                let (text, size) =
-                    fit_text(label, slot - 12 - swatch, LABEL_SIZE - 2.0, 14.0, false);
-                let x = cx - (text_width(&text, size, false) + swatch) / 2;
+                let widest = lines
+                    .iter()
+                    .map(|l| text_width(l, size, false))
+                    .max()
+                    .unwrap_or(0);
+                let x = cx - (widest + swatch) / 2;
                 if let Some(c) = colour {
                     let s = (size * 0.75) as i32;
                     canvas.fill_rect((x, tick_y + 4), (x + s, tick_y + 4 + s), c)?;
                 }
-                canvas.text(
-                    &text,
-                    (x + swatch, tick_y),
-                    size,
-                    false,
-                    INK,
-                    HPos::Left,
-                    VPos::Top,
-                )?;
+                for (k, line) in lines.iter().enumerate() {
+                    // Lines centred under the bar; with a swatch, flush left beside it.
+                    let (at, h) = if colour.is_some() {
+                        (x + swatch, HPos::Left)
+                    } else {
+                        (cx, HPos::Center)
+                    };
+                    canvas.text(
+                        line,
+                        (at, tick_y + k as i32 * line_h),
+                        size,
+                        false,
+                        INK,
+                        h,
+                        VPos::Top,
+                    )?;
+                }
             }
         }
         None => {
@@ -577,7 +765,10 @@ pub fn draw_axes<DB: DrawingBackend>(
     let (x_title, x_size) = fit_text(x_title, frame.right - frame.left, LABEL_SIZE, 18.0, false);
     canvas.text(
         &x_title,
-        ((frame.left + frame.right) / 2, frame.bottom + 14 + 36 + 12),
+        (
+            (frame.left + frame.right) / 2,
+            frame.bottom + 14 + band + 12,
+        ),
         x_size,
         false,
         INK,
@@ -616,4 +807,38 @@ pub fn place_in_rows(labels: &[(i32, i32)], max_rows: usize) -> Vec<Option<usize
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_breaks_a_word_wider_than_the_line_between_characters() {
+        super::super::ensure_font().unwrap();
+        let word = "X".repeat(640);
+        let lines = wrap(&format!("Note: {word} end."), 600, NOTE_SIZE);
+        assert!(lines.len() > 3, "{lines:?}");
+        assert!(lines.iter().all(|l| text_width(l, NOTE_SIZE, false) <= 600));
+        assert_eq!(lines.concat().replace(' ', ""), format!("Note:{word}end."));
+    }
+
+    #[test]
+    fn fit_lines_takes_one_line_then_two_then_cuts_the_second_with_an_ellipsis() {
+        super::super::ensure_font().unwrap();
+        let short = "Backend-led";
+        assert_eq!(
+            fit_lines(short, 400, 28.0, 22.0, 18.0, 2, false),
+            (vec![short.to_string()], 28.0)
+        );
+        let long = "Backend-led, staged rollout with a platform team";
+        let (lines, size) = fit_lines(long, 400, 28.0, 22.0, 18.0, 2, false);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert_eq!(lines.join(" "), long);
+        assert!(size >= 18.0);
+        let (lines, size) = fit_lines(&long.repeat(4), 400, 28.0, 22.0, 18.0, 2, false);
+        assert_eq!((lines.len(), size), (2, 18.0));
+        assert!(lines[1].ends_with('…'), "{lines:?}");
+        assert!(lines.iter().all(|l| text_width(l, size, false) <= 400));
+    }
 }

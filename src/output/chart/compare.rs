@@ -15,8 +15,8 @@ use plotters::style::text_anchor::{HPos, VPos};
 use serde::Deserialize;
 
 use super::canvas::{
-    self, Axis, Canvas, Categories, INK, MUTED, Page, draw_axes, draw_page, fit_text, plot_frame,
-    text_colour, text_width,
+    self, Axis, Canvas, Categories, INK, MUTED, Page, draw_axes, draw_page, fit_text,
+    make_room_for_categories, plot_frame, text_colour, text_width,
 };
 use super::data::{Cell, MANIFEST_FILE, StrategyRef, read_rows};
 use super::format::{
@@ -87,6 +87,22 @@ pub fn render_compare_charts(dir: &Path, format: ChartFormat) -> Result<Vec<Path
         write_drawing(dir, &chart, format, &mut written)?;
     }
     Ok(written)
+}
+
+/// The text boxes of every compare chart of the folder, in the order they are written.
+pub(super) fn text_boxes(dir: &Path) -> Result<Vec<(String, Vec<super::TextBox>)>, ChartError> {
+    let data = load(dir)?;
+    COMPARE_METRICS
+        .iter()
+        .zip(NAMES)
+        .map(|(metric, name)| {
+            super::layout::drawing_boxes(&CompareChart {
+                data: &data,
+                metric,
+                name,
+            })
+        })
+        .collect()
 }
 
 const NAMES: [&str; 4] = [
@@ -430,19 +446,16 @@ fn draw_compare<DB: DrawingBackend>(
         "api_failure" => "chance of ≥1 API failure after launch (%)".to_string(),
         _ => "impact-weighted downtime after launch (hours)".to_string(),
     };
-    let frame = plot_frame(&key_layout, x, y, 36, 20);
+    let mut frame = plot_frame(&key_layout, x, y, 36, 20);
     let colours: Vec<RGBColor> = (0..strategies.len()).map(strategy_colour).collect();
     let labels: Vec<String> = strategies.iter().map(|s| s.label.clone()).collect();
-    draw_axes(
-        canvas,
-        &frame,
-        "strategy",
-        &y_title,
-        Some(Categories {
-            labels: &labels,
-            colours: Some(&colours),
-        }),
-    )?;
+    let categories = Categories {
+        labels: &labels,
+        colours: Some(&colours),
+        max_lines: 2,
+    };
+    make_room_for_categories(&mut frame, &categories);
+    draw_axes(canvas, &frame, "strategy", &y_title, Some(categories))?;
 
     let k = scenarios.len();
     let slot = (frame.right - frame.left) as f64 / strategies.len().max(1) as f64;

@@ -7,7 +7,8 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::canvas::{
     self, Axis, Canvas, Categories, INK, LegendItem, MUTED, Page, Swatch, alpha, draw_axes,
-    draw_page, fit_text, place_in_rows, plot_frame, plot_x_extent, text_colour, text_width,
+    draw_page, fit_lines, fit_text, make_room_for_categories, place_in_rows, plot_frame,
+    plot_x_extent, text_colour, text_width,
 };
 use super::data::{ChartData, Histogram, Scale, StrategyRef};
 use super::format::{
@@ -943,17 +944,20 @@ fn api_failure<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> ChartResul
         canvas,
         &page(ctx, ChartKind::ApiFailureProbability, Vec::new(), notes),
     )?;
-    let frame = plot_frame(&layout, x, y, 0, 20);
+    let mut frame = plot_frame(&layout, x, y, 0, 20);
     let labels: Vec<String> = bars.iter().map(|b| b.0.clone()).collect();
+    let categories = Categories {
+        labels: &labels,
+        colours: None,
+        max_lines: 2,
+    };
+    make_room_for_categories(&mut frame, &categories);
     draw_axes(
         canvas,
         &frame,
         "strategy",
         "chance of ≥1 API failure after launch (%)",
-        Some(Categories {
-            labels: &labels,
-            colours: None,
-        }),
+        Some(categories),
     )?;
     let slot = (frame.right - frame.left) as f64 / bars.len().max(1) as f64;
     let bar_w = (slot * 0.6).clamp(2.0, 260.0) as i32;
@@ -1224,17 +1228,34 @@ fn tradeoff<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> ChartResult {
         .iter()
         .filter_map(|(_, _, w, c)| Some(frame.pt(finite(w.1)?, finite(c.1)?)))
         .collect();
-    let size = canvas::LABEL_SIZE;
+    // A label takes at most a third of the plot's width: past that it wraps onto a second
+    // line (and only past two lines at the smallest size is it cut), so a long label still
+    // finds a place beside its own dot.
+    let max_label_w = ((frame.right - frame.left) / 3).clamp(200, 560);
     let mut drawn = Vec::new();
     for (s, colour, w, c) in &points {
         let (Some(wm), Some(cm)) = (finite(w.1), finite(c.1)) else {
             continue;
         };
         let (cx, cy) = frame.pt(wm, cm);
-        let tw = text_width(&s.label, size, true);
-        let th = size as i32;
-        // (cost, position, overlaps another label)
-        let mut best: Option<(i64, (i32, i32), bool)> = None;
+        let (lines, size) = fit_lines(
+            &s.label,
+            max_label_w,
+            canvas::LABEL_SIZE,
+            canvas::LABEL_SIZE - 4.0,
+            20.0,
+            2,
+            true,
+        );
+        let line_h = (size * 1.2).ceil() as i32;
+        let tw = lines
+            .iter()
+            .map(|l| text_width(l, size, true))
+            .max()
+            .unwrap_or(0);
+        let th = size as i32 + line_h * (lines.len() as i32 - 1);
+        // (cost, position, side, overlaps another label)
+        let mut best: Option<(i64, (i32, i32), i32, bool)> = None;
         for d in [20, 48, 90] {
             for (fx, fy) in [
                 (1, -1),
@@ -1277,63 +1298,83 @@ fn tradeoff<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> ChartResult {
                 let hits_label = obstacles
                     .iter()
                     .any(|&o| o.4 == LABEL_WEIGHT && overlap(o) > 0);
-                if best.is_none_or(|(c0, _, _)| cost < c0) {
-                    best = Some((cost, (x, y), hits_label));
+                if best.is_none_or(|(c0, _, _, _)| cost < c0) {
+                    best = Some((cost, (x, y), fx, hits_label));
                 }
             }
         }
-        let (lx, ly, hits_label) = best.map_or((cx + 20, cy - 20 - th, false), |(_, at, hit)| {
-            (at.0, at.1, hit)
-        });
+        let (lx, ly, side, hits_label) = best
+            .map_or((cx + 20, cy - 20 - th, 1, false), |(_, at, side, hit)| {
+                (at.0, at.1, side, hit)
+            });
+        // Never off the plot, even when no spot beside the dot is free.
+        let lx = lx.clamp(frame.left + 4, (frame.right - 4 - tw).max(frame.left + 4));
+        let ly = ly.clamp(frame.top + 2, (frame.bottom - 2 - th).max(frame.top + 2));
         // A label that can only sit on another label is left out: the legend names every
         // strategy, and a pile of overprinted names reads as nothing.
         let label = if hits_label {
             None
         } else {
             obstacles.push((lx - 6, ly - 4, lx + tw + 6, ly + th + 4, LABEL_WEIGHT));
-            Some(s.label.clone())
+            // Lines line up on the side facing the dot.
+            let placed: Vec<(String, (i32, i32))> = lines
+                .iter()
+                .enumerate()
+                .map(|(k, line)| {
+                    let lw = text_width(line, size, true);
+                    let x = match side {
+                        -1 => lx + tw - lw,
+                        0 => lx + (tw - lw) / 2,
+                        _ => lx,
+                    };
+                    (line.clone(), (x, ly + k as i32 * line_h))
+                })
+                .collect();
+            Some((placed, size))
         };
-        drawn.push((label, *colour, (cx, cy), (lx, ly)));
+        drawn.push((label, *colour, (cx, cy)));
     }
-    for (_, colour, at, _) in &drawn {
+    for (_, colour, at) in &drawn {
         canvas.circle(*at, 17, WHITE, true)?;
         canvas.circle(*at, 13, *colour, true)?;
     }
-    for (label, colour, _, at) in &drawn {
-        let Some(label) = label else {
+    for (label, colour, _) in &drawn {
+        let Some((lines, size)) = label else {
             continue;
         };
-        // A white halo keeps a label readable where it crosses a whisker, without the
-        // opaque box that would make the whisker look broken.
-        for (dx, dy) in [
-            (-2, 0),
-            (2, 0),
-            (0, -2),
-            (0, 2),
-            (-2, -2),
-            (2, 2),
-            (-2, 2),
-            (2, -2),
-        ] {
+        for (line, at) in lines {
+            // A white halo keeps a label readable where it crosses a whisker, without the
+            // opaque box that would make the whisker look broken.
+            for (dx, dy) in [
+                (-2, 0),
+                (2, 0),
+                (0, -2),
+                (0, 2),
+                (-2, -2),
+                (2, 2),
+                (-2, 2),
+                (2, -2),
+            ] {
+                canvas.text(
+                    line,
+                    (at.0 + dx, at.1 + dy),
+                    *size,
+                    true,
+                    WHITE,
+                    HPos::Left,
+                    VPos::Top,
+                )?;
+            }
             canvas.text(
-                label,
-                (at.0 + dx, at.1 + dy),
-                size,
+                line,
+                *at,
+                *size,
                 true,
-                WHITE,
+                text_colour(*colour),
                 HPos::Left,
                 VPos::Top,
             )?;
         }
-        canvas.text(
-            label,
-            *at,
-            size,
-            true,
-            text_colour(*colour),
-            HPos::Left,
-            VPos::Top,
-        )?;
     }
     Ok(())
 }
@@ -1415,18 +1456,21 @@ fn cost_breakdown<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> ChartRe
         }
     }
     let layout = draw_page(canvas, &page(ctx, ChartKind::CostBreakdown, legend, notes))?;
-    let frame = plot_frame(&layout, x, y, 0, 20);
+    let mut frame = plot_frame(&layout, x, y, 0, 20);
     let labels: Vec<String> = bars.iter().map(|b| b.0.label.clone()).collect();
     let colours: Vec<RGBColor> = bars.iter().map(|b| b.1).collect();
+    let categories = Categories {
+        labels: &labels,
+        colours: Some(&colours),
+        max_lines: 2,
+    };
+    make_room_for_categories(&mut frame, &categories);
     draw_axes(
         canvas,
         &frame,
         "strategy",
         &format!("mean cost per project ({})", ctx.currency),
-        Some(Categories {
-            labels: &labels,
-            colours: Some(&colours),
-        }),
+        Some(categories),
     )?;
     let slot = (frame.right - frame.left) as f64 / bars.len().max(1) as f64;
     let bar_w = (slot * 0.6).clamp(2.0, 300.0) as i32;
@@ -1549,6 +1593,7 @@ fn probability_best<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> Chart
         Some(Categories {
             labels: &labels,
             colours: None,
+            max_lines: 1,
         }),
     )?;
     let slot = (frame.right - frame.left) as f64 / groups.len() as f64;

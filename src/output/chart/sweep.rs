@@ -222,6 +222,11 @@ impl SweepData {
 }
 
 /// Reads the sweep folder `dir` and writes `charts/sweep.png|svg`; returns the paths written.
+/// Reads a sweep folder's files into the one page it draws.
+pub(super) fn load(dir: &Path) -> Result<impl Drawing, ChartError> {
+    SweepData::load(dir)
+}
+
 pub fn render_sweep_charts(dir: &Path, format: ChartFormat) -> Result<Vec<PathBuf>, ChartError> {
     let data = SweepData::load(dir)?;
     let mut written = Vec::new();
@@ -605,6 +610,7 @@ fn draw_sweep<DB: DrawingBackend>(canvas: &Canvas<DB>, data: &SweepData) -> Resu
             numeric.is_none().then_some(Categories {
                 labels: &labels,
                 colours: None,
+                max_lines: 1,
             }),
         )?;
         // Bands first, so every line is drawn over every band.

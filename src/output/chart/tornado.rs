@@ -11,7 +11,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::canvas::{
     Axis, Canvas, Frame, GRID, HEIGHT, INK, LegendItem, MARGIN, MUTED, Page, Swatch, WIDTH,
-    draw_page, fit_text, text_width,
+    draw_page, fit_text, fit_text_keeping_tail, text_width,
 };
 use super::format::{linear_ticks, money, money_ticks, plain_ticks, short};
 use super::{ChartError, ChartFormat, ensure_font, write_atomic};
@@ -92,6 +92,11 @@ fn fail(e: String) -> ChartError {
         chart: "tornado",
         message: e,
     }
+}
+
+/// Every piece of text the chart draws and where its ink lands on the page.
+pub fn tornado_text_boxes(chart: &TornadoChart) -> Result<Vec<super::TextBox>, ChartError> {
+    super::layout::record(|root| draw(&Canvas { root }, chart).map_err(fail))
 }
 
 /// The chart as an SVG document; the same chart always gives the same bytes.
@@ -250,8 +255,12 @@ fn draw<DB: DrawingBackend>(canvas: &Canvas<DB>, chart: &TornadoChart) -> Result
     let base_x = frame.px(chart.base);
     for (i, (b, setting)) in shown.iter().zip(&settings).enumerate() {
         let cy = top + slot * i as i32 + slot / 2;
-        let (name, name_size) = fit_text(&b.label, label_width, NAME_SIZE, 16.0, false);
-        let (setting, setting_size) = fit_text(setting, label_width, SETTING_SIZE, 14.0, false);
+        // Name and settings share the bar's slot: on a crowded page both shrink with it,
+        // so one driver's lines never run into the next one's.
+        let name_max = NAME_SIZE.min(slot as f64 * 0.52).max(14.0);
+        let setting_max = SETTING_SIZE.min(slot as f64 * 0.40).max(12.0);
+        let (name, name_size) = fit_text(&b.label, label_width, name_max, 14.0, false);
+        let (setting, setting_size) = fit_text(setting, label_width, setting_max, 12.0, false);
         canvas.text(
             &name,
             (left - 20, cy - 2),
@@ -331,19 +340,43 @@ fn draw<DB: DrawingBackend>(canvas: &Canvas<DB>, chart: &TornadoChart) -> Result
     if let Some((left_text, right_text)) = &chart.zero {
         let zx = frame.px(0.0);
         canvas.line(vec![(zx, top - 4), (zx, bottom)], MUTED, 3)?;
-        canvas.text(
-            &format!("◀ {left_text}"),
-            (zx - 10, top - 8),
+        // Each side's words stay on their own side of the line and on the page.
+        // A label too long for its side is cut, never the "better" after it.
+        let split = |t: &str| match t.rsplit_once(' ') {
+            Some((head, last)) => (head.to_string(), format!(" {last}")),
+            None => (String::new(), t.to_string()),
+        };
+        let (head, tail) = split(left_text);
+        let (left_words, left_size) = fit_text_keeping_tail(
+            &format!("◀ {head}"),
+            &tail,
+            zx - 10 - MARGIN,
             22.0,
+            16.0,
+            false,
+        );
+        let (head, tail) = split(right_text);
+        let (right_words, right_size) = fit_text_keeping_tail(
+            &head,
+            &format!("{tail} ▶"),
+            WIDTH as i32 - MARGIN - zx - 10,
+            22.0,
+            16.0,
+            false,
+        );
+        canvas.text(
+            &left_words,
+            (zx - 10, top - 8),
+            left_size,
             false,
             MUTED,
             HPos::Right,
             VPos::Bottom,
         )?;
         canvas.text(
-            &format!("{right_text} ▶"),
+            &right_words,
             (zx + 10, top - 8),
-            22.0,
+            right_size,
             false,
             MUTED,
             HPos::Left,

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use toml::de::DeValue;
 
-use super::{Check, Override, Problem, Reader, Tbl, Value, closest, type_name};
+use super::{Check, MAX_CLAIM_ID_CHARS, Override, Problem, Reader, Tbl, Value, closest, type_name};
 use crate::model::Metric;
 use crate::scenario::claim::{Claim, Stat, Statistic};
 use crate::scenario::{Scenario, Strategy};
@@ -118,6 +118,48 @@ impl Reader<'_> {
         out
     }
 
+    /// A claim's `id` or `text`, shown on a line of the `check` table: one line, no
+    /// control characters, and an id short enough for its column. Any script is fine:
+    /// claims reach the console and claims.csv, never a chart.
+    fn table_text(
+        &mut self,
+        t: &mut Tbl<'_, '_>,
+        key: &'static str,
+        text: &str,
+        max: Option<usize>,
+    ) {
+        let Some(v) = t.get(key) else {
+            return;
+        };
+        if !matches!(v.get_ref(), DeValue::String(_)) {
+            return;
+        }
+        let chars = text.chars().count();
+        if text.trim().is_empty() {
+            self.problem(
+                v.span(),
+                &t.key_path(key),
+                format!("must not be blank, got {text:?}; it names the claim in the check table"),
+            );
+        } else if let Some(c) = text.chars().find(|c| c.is_control()) {
+            self.problem(
+                v.span(),
+                &t.key_path(key),
+                format!(
+                    "must be one line of printable text, got {text:?} with the control character {c:?}; it is one line of the check table"
+                ),
+            );
+        } else if let Some(max) = max.filter(|&m| chars > m) {
+            self.problem(
+                v.span(),
+                &t.key_path(key),
+                format!(
+                    "at most {max} characters, got {chars}; the id is the first column of the check table: shorten it (e.g. C1) and keep the words for `text`"
+                ),
+            );
+        }
+    }
+
     fn claim(
         &mut self,
         t: &mut Tbl<'_, '_>,
@@ -137,7 +179,9 @@ impl Reader<'_> {
                 format!("duplicate claim id {id:?}; each claim needs its own id"),
             );
         }
+        self.table_text(t, "id", &id, Some(MAX_CLAIM_ID_CHARS));
         let text = self.string(t, "text", None);
+        self.table_text(t, "text", &text, None);
         let source = self.string(t, "source", Some(""));
         let metric = self.metric(t, "metric", true);
         let per = self.metric(t, "per", false);
