@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::{Duration, Instant};
 
-use crate::common::{root, run_in, stderr, stdout};
+use crate::common::{listing, root, run_in, stderr, stdout};
 
 /// The valid scenario every fixture starts from (checked by
 /// `the_minimal_base_of_the_fixtures_is_valid`). Line numbers in the table below
@@ -891,15 +891,6 @@ fn refuse_in(dir: &Path, label: &str, args: &[&str]) -> Refusal {
         refusal.label
     );
     refusal
-}
-
-fn listing(dir: &Path) -> Vec<std::ffi::OsString> {
-    let mut names: Vec<_> = std::fs::read_dir(dir)
-        .expect("a readable folder")
-        .map(|e| e.expect("a folder entry").file_name())
-        .collect();
-    names.sort();
-    names
 }
 
 /// A scenario whose values are each allowed but whose draws overflow a double is

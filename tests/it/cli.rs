@@ -8,7 +8,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use crate::common::{root, run_in, scenario, stderr, stdout};
+use crate::common::{assert_success, listing, root, run_in, scenario, stderr, stdout};
 
 const SUMMARY_HEADER: &str = "scenario,strategy,metric,unit,n,mean,std_dev,std_err,min,p05,p10,p25,p50,p75,p80,p90,p95,p99,max";
 const COMPARISON_HEADER: &str = "scenario,metric,unit,strategy_a,strategy_b,n,p_a_better,p_tie,p_b_better,mean_diff,mean_diff_ci95_low,mean_diff_ci95_high,p_best_a,p_best_b";
@@ -65,15 +65,6 @@ fn run_seed(dir: &Path, trials: u32, out: &Path, extra: &[&str]) -> Output {
     run_in(dir, &args)
 }
 
-fn assert_success(o: &Output, what: &str) {
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{what}: expected exit 0; stderr:\n{}",
-        stderr(o)
-    );
-}
-
 /// A CSV file as its header line and its records.
 fn read_csv(path: &Path) -> (String, Vec<csv::StringRecord>) {
     let text = std::fs::read_to_string(path)
@@ -99,21 +90,6 @@ fn num(row: &csv::StringRecord, i: usize) -> f64 {
     row[i]
         .parse()
         .unwrap_or_else(|e| panic!("column {i} of {row:?} is not a number: {e}"))
-}
-
-/// Names in a folder, sorted.
-fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
-        .map(|e| {
-            e.expect("a folder entry")
-                .file_name()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect();
-    names.sort();
-    names
 }
 
 /// A refused command: exit code 2, a message on stderr that says every one of

@@ -89,27 +89,33 @@ fn rows_of(summary: &str, strategy: &str) -> Vec<String> {
         .collect()
 }
 
+/// summary.csv of 9,000 trials of seed.toml with `set` overrides, run into
+/// `dir/name`.
+fn seed_summary_with(dir: &std::path::Path, name: &str, set: &[&str]) -> String {
+    let out = dir.join(name);
+    let seed = scenario("seed.toml");
+    let mut args = vec![
+        "run",
+        seed.to_str().unwrap(),
+        "--trials",
+        "9000",
+        "--charts",
+        "none",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    for s in set {
+        args.extend_from_slice(&["--set", s]);
+    }
+    let o = run_in(dir, &args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    fs::read_to_string(out.join("summary.csv")).unwrap()
+}
+
 #[test]
 fn changing_one_strategy_leaves_every_other_strategy_identical() {
     let dir = tempfile::tempdir().unwrap();
-    let seed = scenario("seed.toml");
-    let run = |name: &str, set: &[&str]| {
-        let out = dir.path().join(name);
-        let mut args = vec![
-            "run",
-            seed.to_str().unwrap(),
-            "--trials",
-            "9000",
-            "--out",
-            out.to_str().unwrap(),
-        ];
-        for s in set {
-            args.extend_from_slice(&["--set", s]);
-        }
-        let o = run_in(dir.path(), &args);
-        assert!(o.status.success(), "{}", stderr(&o));
-        fs::read_to_string(out.join("summary.csv")).unwrap()
-    };
+    let run = |name: &str, set: &[&str]| seed_summary_with(dir.path(), name, set);
     let base = run("base", &[]);
     let changed = run(
         "changed",
@@ -253,26 +259,7 @@ fn metric_rows(summary: &str, metric: &str, strategy: Option<&str>) -> Vec<Strin
 #[test]
 fn a_parameter_moves_only_the_metrics_it_drives() {
     let dir = tempfile::tempdir().unwrap();
-    let seed = scenario("seed.toml");
-    let run = |name: &str, set: &[&str]| {
-        let out = dir.path().join(name);
-        let mut args = vec![
-            "run",
-            seed.to_str().unwrap(),
-            "--trials",
-            "9000",
-            "--charts",
-            "none",
-            "--out",
-            out.to_str().unwrap(),
-        ];
-        for s in set {
-            args.extend_from_slice(&["--set", s]);
-        }
-        let o = run_in(dir.path(), &args);
-        assert!(o.status.success(), "{}", stderr(&o));
-        fs::read_to_string(out.join("summary.csv")).unwrap()
-    };
+    let run = |name: &str, set: &[&str]| seed_summary_with(dir.path(), name, set);
     let base = run("base", &[]);
     let build = [
         "build_weeks",

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{run_in, scenario, stderr};
+use crate::common::{assert_success, listing, run_in, scenario, stderr};
 
 /// `run scenarios/seed.toml --trials 1000 --charts none --out OUT ...extra` in `dir`.
 fn run_seed(dir: &Path, out: &str, extra: &[&str]) -> Output {
@@ -18,25 +18,6 @@ fn run_seed(dir: &Path, out: &str, extra: &[&str]) -> Output {
     ];
     args.extend_from_slice(extra);
     run_in(dir, &args)
-}
-
-fn assert_success(o: &Output, what: &str) {
-    assert_eq!(o.status.code(), Some(0), "{what}: stderr:\n{}", stderr(o));
-}
-
-/// Names in a folder, sorted (hidden ones included).
-fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
-        .map(|e| {
-            e.expect("an entry")
-                .file_name()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect();
-    names.sort();
-    names
 }
 
 /// Every file under `dir` (relative path) with its bytes.
