@@ -321,6 +321,12 @@ pub fn folder_kind(dir: &Path) -> Result<FolderKind, ChartError> {
                 ),
             });
         }
+        Some("check") => {
+            return Err(ChartError::Folder {
+                path: dir.to_path_buf(),
+                message: "a check folder: its result is claims.csv (and the table `tradeoff-sim check` prints), and it has no charts; `tradeoff-sim chart` redraws run, sweep and compare folders".to_string(),
+            });
+        }
         Some("shard") => {
             return Err(ChartError::Folder {
                 path: dir.to_path_buf(),

@@ -25,6 +25,10 @@ pub struct Manifest<'a> {
     pub version: &'static str,
     /// [`BUILD`]: the binary that wrote the run, so that it can be reproduced.
     pub build: &'static str,
+    /// Which command wrote the folder when it is not a run (`check`), so that
+    /// `chart` can say what the folder holds; a run's manifest has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<&'static str>,
     pub scenario_name: &'a str,
     pub scenario_title: &'a str,
     pub scenario_file: Option<String>,

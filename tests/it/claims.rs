@@ -366,3 +366,22 @@ fn a_claim_id_or_text_that_would_break_the_check_table_is_refused_at_its_line() 
         "{err}"
     );
 }
+
+/// A check folder has no charts: `chart` says what the folder is and where its
+/// result is, rather than failing to read a summary.csv it never had.
+#[test]
+fn chart_on_a_check_folder_says_it_is_one_and_draws_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (o, out) = check(
+        tmp.path(),
+        &fixture("wrong_claim.toml"),
+        &["--trials", "2000"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let o = run_in(tmp.path(), &["chart", out.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("a check folder"), "{err}");
+    assert!(err.contains("claims.csv"), "{err}");
+    assert!(!out.join("charts").exists());
+}
