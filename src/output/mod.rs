@@ -534,9 +534,27 @@ fn is_run_folder(dir: &Path) -> bool {
         && foreign_entries(dir).is_ok_and(|f| f.is_empty())
 }
 
-/// A temporary file of an atomic write: `.<name>.tmp-<pid>` or `.<name>.<pid>.tmp`.
+/// A temporary file of an atomic write of a file tradeoff-sim writes:
+/// `.<name>.tmp-<pid>` or `.<name>.<pid>.tmp`, `<name>` one of [`OUTPUT_FILES`] or a
+/// chart. Anything else that merely looks temporary (a user's `.draft.tmp`) is not
+/// ours, so `--force` refuses the folder rather than delete it.
 fn is_temporary(name: &str) -> bool {
-    name.starts_with('.') && (name.ends_with(".tmp") || name.contains(".tmp-"))
+    let Some(hidden) = name.strip_prefix('.') else {
+        return false;
+    };
+    let pid = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit());
+    let base = hidden
+        .rsplit_once(".tmp-")
+        .filter(|(_, p)| pid(p))
+        .map(|(base, _)| base)
+        .or_else(|| {
+            hidden
+                .strip_suffix(".tmp")
+                .and_then(|rest| rest.rsplit_once('.'))
+                .filter(|(_, p)| pid(p))
+                .map(|(base, _)| base)
+        });
+    base.is_some_and(|b| OUTPUT_FILES.contains(&b) || is_chart(b))
 }
 
 /// A staging folder, or an earlier result moved aside: `.<name>.partial-<pid>` or

@@ -431,3 +431,34 @@ fn an_earlier_result_a_killed_run_had_moved_aside_is_put_back_not_replaced() {
     );
     assert_eq!(listing(tmp.path()), ["run"]);
 }
+
+#[test]
+fn force_keeps_a_users_hidden_file_whose_name_ends_in_tmp_and_refuses_instead() {
+    // Only `.<file>.tmp-<pid>` and `.<file>.<pid>.tmp` of a file tradeoff-sim writes are its
+    // own temporary files; a user's `.draft.tmp` merely looks like one and must not be deleted.
+    for (folder, name) in [
+        ("", ".draft.tmp"),
+        ("", ".notes.tmp-old"),
+        ("", ".summary.csv.tmp-mine"),
+        ("charts", ".sketch.tmp"),
+        ("charts", ".idea.12.tmp"),
+        ("charts", ".total_cost.png.tmp"),
+    ] {
+        let tmp = tempfile::tempdir().expect("a temporary folder");
+        let out = tmp.path().join("run");
+        assert_success(&run_seed(tmp.path(), "run", &[]), "first run");
+        std::fs::create_dir_all(out.join(folder)).expect("the folder");
+        let path = out.join(folder).join(name);
+        std::fs::write(&path, "mine").expect("a user's file");
+        let before = snapshot(&out);
+
+        let o = run_seed(tmp.path(), "run", &["--seed", "2", "--force"]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{name} refused; stderr:\n{err}");
+        assert!(err.contains(name), "the message names {name}:\n{err}");
+        assert!(
+            snapshot(&out) == before,
+            "{name}: nothing in the folder changed"
+        );
+    }
+}
