@@ -462,3 +462,30 @@ fn force_keeps_a_users_hidden_file_whose_name_ends_in_tmp_and_refuses_instead() 
         );
     }
 }
+
+#[test]
+fn compare_reads_each_scenario_from_a_pipe_once() {
+    // compare checked every file, then read it again to run it: a pipe is empty the second
+    // time, so `compare <(cat seed.toml) <(cat reference.toml)` failed with "missing" keys.
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let o = Command::new("bash")
+        .arg("-c")
+        .arg("\"$0\" compare <(cat \"$1\") <(cat \"$2\") --trials 500 --charts none")
+        .arg(env!("CARGO_BIN_EXE_tradeoff-sim"))
+        .arg(scenario("seed.toml"))
+        .arg(scenario("reference.toml"))
+        .current_dir(tmp.path())
+        .output()
+        .expect("bash runs");
+    assert_success(&o, "compare <(cat seed.toml) <(cat reference.toml)");
+    let folder = tmp
+        .path()
+        .join("output")
+        .join("compare-seed-article-backend-led-vs-ux-led-vs-hybrid-vs-reference-published-ranges");
+    assert!(
+        folder.join("compare.csv").is_file(),
+        "wrote {}: {:?}",
+        folder.display(),
+        listing(&tmp.path().join("output"))
+    );
+}
