@@ -719,15 +719,24 @@ fn remove_stale(dir: &Path, prefix: &str, target: &Path) {
 
 /// Moves the run folders nested in a replaced result (`check/` inside a run
 /// folder) into the new one, unless it has one of the same name: a `run --force`
-/// replaces the run, not a `check` stored beside it.
+/// replaces the run, not a `check` stored beside it. The staging folder of a
+/// `check` still running (`.check.partial-<pid>`) moves too, so that the check
+/// goes on writing where it expects to, at the same path.
 fn keep_nested_runs(old: &Path, new: &Path) {
     let Ok(entries) = fs::read_dir(old) else {
         return;
     };
     for entry in entries.flatten() {
         let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
         let target = new.join(entry.file_name());
-        if is_run_folder(&path) && !target.exists() {
+        let live_staging = entry.file_type().is_ok_and(|k| k.is_dir())
+            && name.starts_with('.')
+            && name
+                .rsplit_once(".partial-")
+                .and_then(|(_, pid)| pid.parse::<u32>().ok())
+                .is_some_and(may_be_alive);
+        if (live_staging || is_run_folder(&path)) && !target.exists() {
             let _ = fs::rename(&path, &target);
         }
     }

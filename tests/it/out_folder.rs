@@ -489,3 +489,33 @@ fn compare_reads_each_scenario_from_a_pipe_once() {
         listing(&tmp.path().join("output"))
     );
 }
+
+#[test]
+fn run_force_keeps_the_staging_folder_of_a_live_check_inside_it_where_that_check_writes() {
+    // A `check` running into `run/check/` stages in `run/.check.partial-<pid>`. A `run
+    // --force` of `run` meanwhile used to delete that folder with the earlier result, and
+    // the check, minutes in, failed with "cannot create file: No such file or directory".
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let out = tmp.path().join("run");
+    assert_success(&run_seed(tmp.path(), "run", &["--seed", "1"]), "first run");
+    let mut live = Command::new("sleep")
+        .arg("60")
+        .spawn()
+        .expect("a live process");
+    let staging = format!(".check.partial-{}", live.id());
+    std::fs::create_dir(out.join(&staging)).expect("a staging folder");
+    std::fs::write(out.join(&staging).join("claims.csv"), "being written").expect("a file");
+
+    let o = run_seed(tmp.path(), "run", &["--seed", "2", "--force"]);
+    let kept = std::fs::read_to_string(out.join(&staging).join("claims.csv"));
+    let _ = live.kill();
+    let _ = live.wait();
+    assert_success(&o, "run --force");
+    assert_eq!(manifest(&out)["seed"], 2, "the new result is in place");
+    assert_eq!(
+        kept.ok().as_deref(),
+        Some("being written"),
+        "the live check's staging folder is where the check writes"
+    );
+    assert_eq!(listing(tmp.path()), ["run"], "nothing left beside it");
+}
