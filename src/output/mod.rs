@@ -257,6 +257,17 @@ impl Staging {
         let dir = match publish {
             Publish::InPlace => target.join(own_in_place_staging()),
             Publish::Swap => {
+                // A symbolic link on the way must lead somewhere: `--out latest/run`
+                // with `latest` pointing to a folder that is gone.
+                if let Some(link) = parent.ancestors().find(|a| {
+                    fs::symlink_metadata(a).is_ok_and(|m| m.file_type().is_symlink())
+                        && fs::metadata(a).is_err()
+                }) {
+                    return Err(OutputError::DanglingLink {
+                        path: link.to_path_buf(),
+                        target: fs::read_link(link).unwrap_or_default(),
+                    });
+                }
                 // The nearest existing ancestor must be a folder: `--out notes.txt/run`.
                 if let Some(file) = parent
                     .ancestors()

@@ -519,3 +519,20 @@ fn run_force_keeps_the_staging_folder_of_a_live_check_inside_it_where_that_check
     );
     assert_eq!(listing(tmp.path()), ["run"], "nothing left beside it");
 }
+
+#[test]
+fn a_folder_under_a_symlink_to_a_missing_folder_is_refused_naming_the_link() {
+    // `--out latest/run` with `latest -> runs/seed` missing said only "cannot create the
+    // output folder: File exists".
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let link = tmp.path().join("latest");
+    std::os::unix::fs::symlink("runs/seed", &link).expect("a symbolic link");
+    let o = run_seed(tmp.path(), "latest/run", &[]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "refused; stderr:\n{err}");
+    assert!(
+        err.contains("latest: is a symbolic link to runs/seed, which does not exist"),
+        "the message says where the link points:\n{err}"
+    );
+    assert_eq!(listing(tmp.path()), ["latest"], "nothing written");
+}
