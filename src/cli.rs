@@ -1867,8 +1867,15 @@ fn compare(args: &CompareArgs, stop: &AtomicBool) -> Result<String, CliError> {
     // Check every file before creating anything.
     let mut names = Vec::new();
     let mut first_currency: Option<(String, &Path)> = None;
-    for p in &args.scenarios {
-        let s = scenario::from_path_with(p, &overrides)?;
+    // Each file is read once: a scenario from a pipe (`<(generate-scenario)`) cannot be
+    // read a second time to run it.
+    let sources = args
+        .scenarios
+        .iter()
+        .map(|p| scenario::ScenarioSource::read(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    for (p, source) in args.scenarios.iter().zip(&sources) {
+        let s = source.parse(&overrides)?;
         match &first_currency {
             None => first_currency = Some((s.currency.clone(), p)),
             Some((currency, first)) if *currency != s.currency => {
@@ -1901,7 +1908,7 @@ fn compare(args: &CompareArgs, stop: &AtomicBool) -> Result<String, CliError> {
         .unwrap_or_else(|| Path::new("output").join(format!("compare-{}", names.join("-vs-"))));
     let staging = Staging::begin(&destination, args.run.force)?;
     let runs = comparing::run(
-        &args.scenarios,
+        &sources,
         &overrides,
         checked_trials(args.run.trials)?,
         args.run.seed,

@@ -40,6 +40,13 @@ pub fn is_drawable(c: char) -> bool {
     }
 }
 
+/// Whether `c` breaks a one-line name: a control character (tab, newline, ...) or the
+/// Unicode line and paragraph separators (U+2028, U+2029), which editors, terminals and
+/// JSON readers may show as a line break.
+pub fn breaks_the_line(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
 /// The distinct characters of `text` the charts cannot draw, in order of first appearance.
 pub fn undrawable(text: &str) -> Vec<char> {
     let mut out: Vec<char> = Vec::new();

@@ -2,12 +2,11 @@
 //! matched by id, so "what the vendor pitch implies" (seed.toml) stands next to
 //! "what the literature implies" (reference.toml).
 
-use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
 use crate::engine::{self, RunPlan};
 use crate::model::Model;
-use crate::scenario::{self, Override, Scenario};
+use crate::scenario::{Override, Scenario, ScenarioSource};
 use crate::stats::Summary;
 
 use super::sweep::SweepError;
@@ -45,22 +44,22 @@ pub fn strategy_union(runs: &[ScenarioRun]) -> Vec<(String, String)> {
 /// Loads every scenario first (so one bad file stops everything before any run),
 /// then runs each with its own seed and trials unless overridden.
 pub fn run(
-    paths: &[PathBuf],
+    sources: &[ScenarioSource],
     overrides: &[Override],
     trials: Option<u64>,
     seed: Option<u64>,
     threads: usize,
     stop: &AtomicBool,
 ) -> Result<Vec<ScenarioRun>, SweepError> {
-    if paths.len() < 2 {
+    if sources.len() < 2 {
         return Err(SweepError::Usage(
             "compare needs at least two scenario files".to_string(),
         ));
     }
     let mut names: Vec<String> = Vec::new();
-    let mut scenarios = Vec::with_capacity(paths.len());
-    for p in paths {
-        let mut s = scenario::from_path_with(p, overrides)?;
+    let mut scenarios = Vec::with_capacity(sources.len());
+    for source in sources {
+        let mut s = source.parse(overrides)?;
         if let Some(t) = trials {
             s.trials = t;
         }

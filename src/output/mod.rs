@@ -257,6 +257,17 @@ impl Staging {
         let dir = match publish {
             Publish::InPlace => target.join(own_in_place_staging()),
             Publish::Swap => {
+                // A symbolic link on the way must lead somewhere: `--out latest/run`
+                // with `latest` pointing to a folder that is gone.
+                if let Some(link) = parent.ancestors().find(|a| {
+                    fs::symlink_metadata(a).is_ok_and(|m| m.file_type().is_symlink())
+                        && fs::metadata(a).is_err()
+                }) {
+                    return Err(OutputError::DanglingLink {
+                        path: link.to_path_buf(),
+                        target: fs::read_link(link).unwrap_or_default(),
+                    });
+                }
                 // The nearest existing ancestor must be a folder: `--out notes.txt/run`.
                 if let Some(file) = parent
                     .ancestors()
@@ -534,9 +545,27 @@ fn is_run_folder(dir: &Path) -> bool {
         && foreign_entries(dir).is_ok_and(|f| f.is_empty())
 }
 
-/// A temporary file of an atomic write: `.<name>.tmp-<pid>` or `.<name>.<pid>.tmp`.
+/// A temporary file of an atomic write of a file tradeoff-sim writes:
+/// `.<name>.tmp-<pid>` or `.<name>.<pid>.tmp`, `<name>` one of [`OUTPUT_FILES`] or a
+/// chart. Anything else that merely looks temporary (a user's `.draft.tmp`) is not
+/// ours, so `--force` refuses the folder rather than delete it.
 fn is_temporary(name: &str) -> bool {
-    name.starts_with('.') && (name.ends_with(".tmp") || name.contains(".tmp-"))
+    let Some(hidden) = name.strip_prefix('.') else {
+        return false;
+    };
+    let pid = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit());
+    let base = hidden
+        .rsplit_once(".tmp-")
+        .filter(|(_, p)| pid(p))
+        .map(|(base, _)| base)
+        .or_else(|| {
+            hidden
+                .strip_suffix(".tmp")
+                .and_then(|rest| rest.rsplit_once('.'))
+                .filter(|(_, p)| pid(p))
+                .map(|(base, _)| base)
+        });
+    base.is_some_and(|b| OUTPUT_FILES.contains(&b) || is_chart(b))
 }
 
 /// A staging folder, or an earlier result moved aside: `.<name>.partial-<pid>` or
@@ -701,15 +730,24 @@ fn remove_stale(dir: &Path, prefix: &str, target: &Path) {
 
 /// Moves the run folders nested in a replaced result (`check/` inside a run
 /// folder) into the new one, unless it has one of the same name: a `run --force`
-/// replaces the run, not a `check` stored beside it.
+/// replaces the run, not a `check` stored beside it. The staging folder of a
+/// `check` still running (`.check.partial-<pid>`) moves too, so that the check
+/// goes on writing where it expects to, at the same path.
 fn keep_nested_runs(old: &Path, new: &Path) {
     let Ok(entries) = fs::read_dir(old) else {
         return;
     };
     for entry in entries.flatten() {
         let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
         let target = new.join(entry.file_name());
-        if is_run_folder(&path) && !target.exists() {
+        let live_staging = entry.file_type().is_ok_and(|k| k.is_dir())
+            && name.starts_with('.')
+            && name
+                .rsplit_once(".partial-")
+                .and_then(|(_, pid)| pid.parse::<u32>().ok())
+                .is_some_and(may_be_alive);
+        if (live_staging || is_run_folder(&path)) && !target.exists() {
             let _ = fs::rename(&path, &target);
         }
     }

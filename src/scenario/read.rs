@@ -1191,7 +1191,7 @@ impl Reader<'_> {
                     }
                 ),
             );
-        } else if let Some(c) = text.chars().find(|c| c.is_control()) {
+        } else if let Some(c) = text.chars().find(|&c| crate::text::breaks_the_line(c)) {
             self.problem(
                 span,
                 &path,

@@ -547,6 +547,9 @@ bad_scenarios! {
     rejects_a_strategy_label_with_a_newline:
         "label_control_character.toml", line 29, key Some("strategies.ux_led.label"),
             hints ["one line of printable text", "'\\n'"];
+    rejects_a_strategy_label_with_a_unicode_line_separator:
+        "label_line_separator.toml", line 29, key Some("strategies.ux_led.label"),
+            hints ["one line of printable text", "'\\u{2028}'"];
     rejects_a_strategy_label_that_another_strategy_already_has:
         "label_duplicate.toml", line 29, key Some("strategies.ux_led.label"),
             hints ["already the label of strategies.backend_led", "its own label"];

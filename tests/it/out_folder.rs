@@ -412,3 +412,108 @@ fn an_earlier_result_a_killed_run_had_moved_aside_is_put_back_not_replaced() {
     );
     assert_eq!(listing(tmp.path()), ["run"]);
 }
+
+#[test]
+fn force_keeps_a_users_hidden_file_whose_name_ends_in_tmp_and_refuses_instead() {
+    // Only `.<file>.tmp-<pid>` and `.<file>.<pid>.tmp` of a file tradeoff-sim writes are its
+    // own temporary files; a user's `.draft.tmp` merely looks like one and must not be deleted.
+    for (folder, name) in [
+        ("", ".draft.tmp"),
+        ("", ".notes.tmp-old"),
+        ("", ".summary.csv.tmp-mine"),
+        ("charts", ".sketch.tmp"),
+        ("charts", ".idea.12.tmp"),
+        ("charts", ".total_cost.png.tmp"),
+    ] {
+        let tmp = tempfile::tempdir().expect("a temporary folder");
+        let out = tmp.path().join("run");
+        assert_success(&run_seed(tmp.path(), "run", &[]), "first run");
+        std::fs::create_dir_all(out.join(folder)).expect("the folder");
+        let path = out.join(folder).join(name);
+        std::fs::write(&path, "mine").expect("a user's file");
+        let before = snapshot(&out);
+
+        let o = run_seed(tmp.path(), "run", &["--seed", "2", "--force"]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{name} refused; stderr:\n{err}");
+        assert!(err.contains(name), "the message names {name}:\n{err}");
+        assert!(
+            snapshot(&out) == before,
+            "{name}: nothing in the folder changed"
+        );
+    }
+}
+
+#[test]
+fn compare_reads_each_scenario_from_a_pipe_once() {
+    // compare checked every file, then read it again to run it: a pipe is empty the second
+    // time, so `compare <(cat seed.toml) <(cat reference.toml)` failed with "missing" keys.
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let o = Command::new("bash")
+        .arg("-c")
+        .arg("\"$0\" compare <(cat \"$1\") <(cat \"$2\") --trials 500 --charts none")
+        .arg(env!("CARGO_BIN_EXE_tradeoff-sim"))
+        .arg(scenario("seed.toml"))
+        .arg(scenario("reference.toml"))
+        .current_dir(tmp.path())
+        .output()
+        .expect("bash runs");
+    assert_success(&o, "compare <(cat seed.toml) <(cat reference.toml)");
+    let folder = tmp
+        .path()
+        .join("output")
+        .join("compare-seed-article-backend-led-vs-ux-led-vs-hybrid-vs-reference-published-ranges");
+    assert!(
+        folder.join("compare.csv").is_file(),
+        "wrote {}: {:?}",
+        folder.display(),
+        listing(&tmp.path().join("output"))
+    );
+}
+
+#[test]
+fn run_force_keeps_the_staging_folder_of_a_live_check_inside_it_where_that_check_writes() {
+    // A `check` running into `run/check/` stages in `run/.check.partial-<pid>`. A `run
+    // --force` of `run` meanwhile used to delete that folder with the earlier result, and
+    // the check, minutes in, failed with "cannot create file: No such file or directory".
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let out = tmp.path().join("run");
+    assert_success(&run_seed(tmp.path(), "run", &["--seed", "1"]), "first run");
+    let mut live = Command::new("sleep")
+        .arg("60")
+        .spawn()
+        .expect("a live process");
+    let staging = format!(".check.partial-{}", live.id());
+    std::fs::create_dir(out.join(&staging)).expect("a staging folder");
+    std::fs::write(out.join(&staging).join("claims.csv"), "being written").expect("a file");
+
+    let o = run_seed(tmp.path(), "run", &["--seed", "2", "--force"]);
+    let kept = std::fs::read_to_string(out.join(&staging).join("claims.csv"));
+    let _ = live.kill();
+    let _ = live.wait();
+    assert_success(&o, "run --force");
+    assert_eq!(manifest(&out)["seed"], 2, "the new result is in place");
+    assert_eq!(
+        kept.ok().as_deref(),
+        Some("being written"),
+        "the live check's staging folder is where the check writes"
+    );
+    assert_eq!(listing(tmp.path()), ["run"], "nothing left beside it");
+}
+
+#[test]
+fn a_folder_under_a_symlink_to_a_missing_folder_is_refused_naming_the_link() {
+    // `--out latest/run` with `latest -> runs/seed` missing said only "cannot create the
+    // output folder: File exists".
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let link = tmp.path().join("latest");
+    std::os::unix::fs::symlink("runs/seed", &link).expect("a symbolic link");
+    let o = run_seed(tmp.path(), "latest/run", &[]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "refused; stderr:\n{err}");
+    assert!(
+        err.contains("latest: is a symbolic link to runs/seed, which does not exist"),
+        "the message says where the link points:\n{err}"
+    );
+    assert_eq!(listing(tmp.path()), ["latest"], "nothing written");
+}

@@ -406,3 +406,36 @@ fn sweep_and_compare_charts_keep_the_longest_allowed_labels_on_the_page_and_clea
         }
     }
 }
+
+#[test]
+fn compare_of_three_scenarios_never_draws_a_value_cut_to_a_meaningless_stub() {
+    // Three scenarios leave each marker too little room for "$2.5m" beside it at the
+    // smallest size; a value cut to "$2.…" or "28.…" misreads as a number, so it is left
+    // out (the axis still gives it) rather than cut.
+    let tmp = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for name in ["a.toml", "b.toml", "c.toml"] {
+        let path = tmp.path().join(name);
+        std::fs::copy(scenario("seed.toml"), &path).unwrap();
+        files.push(path.to_str().unwrap().to_string());
+    }
+    let out = tmp.path().join("cmp");
+    let mut args = vec!["compare"];
+    args.extend(files.iter().map(String::as_str));
+    args.extend(["--trials", "300", "--charts", "none", "--out"]);
+    args.push(out.to_str().unwrap());
+    run_ok(tmp.path(), &args);
+    for (chart, boxes) in folder_text_boxes(&out).unwrap() {
+        for b in &boxes {
+            let starts_as_a_number = b
+                .text
+                .trim_start_matches('$')
+                .starts_with(|c: char| c.is_ascii_digit());
+            assert!(
+                !(starts_as_a_number && b.text.contains('…')),
+                "{chart}: a value is cut to {:?}",
+                b.text
+            );
+        }
+    }
+}

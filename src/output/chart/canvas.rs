@@ -185,7 +185,16 @@ pub fn lines_at(
     let mut lines = wrap_text(text, max_width, size, bold);
     if lines.len() > max_lines {
         let rest = lines.split_off(max_lines - 1).join(" ");
-        let (last, _) = fit_text(&rest, max_width, size, size, bold);
+        // A short last word is kept and the cut made before it, so that labels differing
+        // only at their end ("..., g = 0.2" and "..., g = 0.9") are still told apart.
+        let (last, _) = match rest.rsplit_once(' ') {
+            Some((head, tail))
+                if !head.trim().is_empty() && text_width(tail, size, bold) <= max_width / 3 =>
+            {
+                fit_text_keeping_tail(head, &format!(" {tail}"), max_width, size, size, bold)
+            }
+            _ => fit_text(&rest, max_width, size, size, bold),
+        };
         lines.push(last);
     }
     lines
@@ -838,7 +847,28 @@ mod tests {
         assert!(size >= 18.0);
         let (lines, size) = fit_lines(&long.repeat(4), 400, 28.0, 22.0, 18.0, 2, false);
         assert_eq!((lines.len(), size), (2, 18.0));
-        assert!(lines[1].ends_with('…'), "{lines:?}");
+        assert!(lines[1].ends_with("… team"), "{lines:?}");
         assert!(lines.iter().all(|l| text_width(l, size, false) <= 400));
+        let one_word = "W".repeat(200);
+        let (lines, _) = fit_lines(&one_word, 400, 28.0, 22.0, 18.0, 2, false);
+        assert!(lines[1].ends_with('…'), "{lines:?}");
+    }
+
+    #[test]
+    fn labels_cut_to_two_lines_that_differ_only_at_the_end_stay_different() {
+        super::super::ensure_font().unwrap();
+        let cut = |label: &str| lines_at(label, 200, 18.0, 2, false);
+        let (a, b) = (
+            cut("Hybrid, shared responsibility matrix, g = 0.2"),
+            cut("Hybrid, shared responsibility matrix, g = 0.9"),
+        );
+        assert_eq!(a.len(), 2, "{a:?}");
+        assert!(a[1].contains('…'), "cut: {a:?}");
+        assert_ne!(a, b, "told apart");
+        assert!(
+            a[1].ends_with(" 0.2") && b[1].ends_with(" 0.9"),
+            "{a:?} {b:?}"
+        );
+        assert!(a.iter().all(|l| text_width(l, 18.0, false) <= 200));
     }
 }

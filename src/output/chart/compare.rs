@@ -493,16 +493,20 @@ fn draw_compare<DB: DrawingBackend>(
             } else {
                 (spread / k as f64) as i32 / 2 + (slot * 0.15) as i32 - MARKER_R - 16
             };
-            let (value, vsize) = fit_text(&value, room.max(30), size, 12.0, true);
-            canvas.text(
-                &value,
-                (cx + MARKER_R + 8, yp),
-                vsize,
-                true,
-                text_colour(*colour),
-                HPos::Left,
-                VPos::Center,
-            )?;
+            let (fitted, vsize) = fit_text(&value, room.max(30), size, 12.0, true);
+            // A number cut to "$2.…" reads as some other number: when the whole value does
+            // not fit beside the marker (three or more scenarios), it is left to the axis.
+            if fitted == value {
+                canvas.text(
+                    &value,
+                    (cx + MARKER_R + 8, yp),
+                    vsize,
+                    true,
+                    text_colour(*colour),
+                    HPos::Left,
+                    VPos::Center,
+                )?;
+            }
             let (name, nsize) = fit_text(
                 &sc.name,
                 (spread / k as f64) as i32 - 4,

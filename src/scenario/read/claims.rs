@@ -141,7 +141,7 @@ impl Reader<'_> {
                 &t.key_path(key),
                 format!("must not be blank, got {text:?}; it names the claim in the check table"),
             );
-        } else if let Some(c) = text.chars().find(|c| c.is_control()) {
+        } else if let Some(c) = text.chars().find(|&c| crate::text::breaks_the_line(c)) {
             self.problem(
                 v.span(),
                 &t.key_path(key),
