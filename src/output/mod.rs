@@ -336,6 +336,15 @@ impl Staging {
                 source: std::io::Error::other(list_names(&own)),
             });
         }
+        // Two runs publishing to one destination at once take turns: the check and
+        // the publish happen under an exclusive lock on the folder that holds the
+        // staging folder (the destination itself when published file by file), so a
+        // result is never the mixture of two runs' files. The lock goes with the file
+        // handle, at the end of this function or of the process. Best effort: a
+        // folder that cannot be opened for reading, or a file system without locks,
+        // publishes as before.
+        let holder = self.dir.parent().unwrap_or(Path::new("."));
+        let _lock = fs::File::open(holder).ok().filter(|f| f.lock().is_ok());
         if let Err(e) = check_destination(&self.destination, &self.target, self.force) {
             return Err(match e {
                 OutputError::AlreadyExists { path } => OutputError::AppearedMeanwhile { path },

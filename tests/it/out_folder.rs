@@ -517,3 +517,45 @@ fn a_folder_under_a_symlink_to_a_missing_folder_is_refused_naming_the_link() {
     );
     assert_eq!(listing(tmp.path()), ["latest"], "nothing written");
 }
+
+/// Two runs publishing into one folder at once take turns: a run publishes only
+/// under an exclusive lock on the folder it publishes in, so while another holder
+/// (here the test) has that lock, the earlier result stays whole and untouched,
+/// and the run publishes as soon as the lock is released.
+#[test]
+fn a_run_publishes_only_while_it_holds_the_folders_lock_so_concurrent_runs_never_mix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let here = tmp.path();
+    assert_success(&run_seed(here, ".", &["--seed", "1"]), "first run");
+    let before = snapshot(here);
+    let holder = std::fs::File::open(here).unwrap();
+    holder.lock().unwrap();
+    let seed = scenario("seed.toml").display().to_string();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tradeoff-sim"))
+        .args([
+            "run", &seed, "--trials", "1000", "--charts", "none", "--out", ".", "--force",
+            "--seed", "2",
+        ])
+        .current_dir(here)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Long enough for 1,000 trials to be simulated and staged many times over.
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the run finished while another held the folder's lock"
+    );
+    let visible = |s: &BTreeMap<PathBuf, Vec<u8>>| -> BTreeMap<PathBuf, Vec<u8>> {
+        s.iter()
+            .filter(|(p, _)| !p.to_string_lossy().starts_with('.'))
+            .map(|(p, b)| (p.clone(), b.clone()))
+            .collect()
+    };
+    assert_eq!(visible(&snapshot(here)), visible(&before));
+    holder.unlock().unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success());
+    assert_eq!(manifest(here)["seed"], 2);
+}
