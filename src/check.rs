@@ -111,23 +111,22 @@ fn variants(base: &Scenario) -> Variants {
     }
 }
 
-/// Refuses a check of `scenario` (with its trial count) that would hold more than
-/// the engine's sample limit; call it before anything is written.
-pub fn check_fits(scenario: &Scenario) -> Result<(), CheckError> {
-    fits(scenario, &variants(scenario).needed)
+/// Refuses a check of `scenario` at `trials` trials that would hold more than the
+/// engine's sample limit; call it before anything is written.
+pub fn check_fits(scenario: &Scenario, trials: u64) -> Result<(), EngineError> {
+    fits(scenario, trials, &variants(scenario).needed)
 }
 
 /// Held at once: one run's samples, every column the claims compare (kept from
 /// run to run), and a sorted copy of one column for a quantile.
-fn fits(base: &Scenario, needed: &[Vec<(String, Metric)>]) -> Result<(), CheckError> {
+fn fits(base: &Scenario, trials: u64, needed: &[Vec<(String, Metric)>]) -> Result<(), EngineError> {
     let kept: usize = needed.iter().map(Vec::len).sum();
     let strategies = base.strategies.len();
-    engine::check_held(base.trials, strategies * METRIC_COUNT + kept + 1, || {
+    engine::check_held(trials, strategies * METRIC_COUNT + kept + 1, || {
         format!(
             "({strategies} strategies x {METRIC_COUNT} metrics of one run, and the {kept} columns the claims compare)"
         )
-    })?;
-    Ok(())
+    })
 }
 
 /// Runs the scenario `source` holds (with `overrides`) and every variant its
@@ -161,7 +160,7 @@ pub fn check(
         needed,
         sides: side_list,
     } = variants(&base);
-    fits(&base, &needed)?;
+    fits(&base, base.trials, &needed)?;
     let mut columns: BTreeMap<(usize, String, Metric), Vec<f64>> = BTreeMap::new();
     for (i, list) in lists.iter().enumerate() {
         let s = if list.is_empty() {

@@ -453,6 +453,16 @@ impl From<SweepError> for CliError {
     }
 }
 
+impl From<crate::check::CheckError> for CliError {
+    fn from(e: crate::check::CheckError) -> Self {
+        use crate::check::CheckError;
+        match e {
+            CheckError::Scenario(e) => CliError::Scenario(e),
+            CheckError::Engine(e) => CliError::Engine(e),
+        }
+    }
+}
+
 impl CliError {
     /// 2 for bad usage or a bad scenario, 130 for an interrupt, 1 for a failed run.
     pub fn exit_code(&self) -> i32 {
@@ -1359,7 +1369,7 @@ fn decision_table(scenario: &Scenario, decisions: &[stats::decision::Decision]) 
 }
 
 fn check(args: &CheckArgs, stop: &AtomicBool) -> Result<String, CliError> {
-    use crate::check::{CheckError, CheckPlan};
+    use crate::check::CheckPlan;
     let options = &args.run;
     let overrides = parse_overrides(&options.set)?;
     let trials = checked_trials(options.trials)?;
@@ -1377,14 +1387,7 @@ fn check(args: &CheckArgs, stop: &AtomicBool) -> Result<String, CliError> {
                 .map_or("backend_led", |s| s.id.as_str())
         )));
     }
-    let mut sized = scenario.clone();
-    if let Some(t) = trials {
-        sized.trials = t;
-    }
-    crate::check::check_fits(&sized).map_err(|e| match e {
-        CheckError::Scenario(e) => CliError::Scenario(e),
-        CheckError::Engine(e) => CliError::Engine(e),
-    })?;
+    crate::check::check_fits(&scenario, trials.unwrap_or(scenario.trials))?;
     let destination = options
         .out
         .clone()
@@ -1398,10 +1401,7 @@ fn check(args: &CheckArgs, stop: &AtomicBool) -> Result<String, CliError> {
         threads,
     };
     let started = std::time::Instant::now();
-    let report = crate::check::check(&source, &overrides, &plan, stop).map_err(|e| match e {
-        CheckError::Scenario(e) => CliError::Scenario(e),
-        CheckError::Engine(e) => CliError::Engine(e),
-    })?;
+    let report = crate::check::check(&source, &overrides, &plan, stop)?;
     let elapsed = started.elapsed();
     let s = &report.scenario;
     let mut written = vec![staging.write("claims.csv", &csv_out::claims_csv(&report)?)?];

@@ -15,7 +15,7 @@ use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
-use crate::model::{METRIC_COUNT, Metric, Model, Outcome, Scratch};
+use crate::model::{METRIC_COUNT, Metric, Model, Outcome, Scratch, stream};
 use crate::stats::{self, Partial};
 
 /// Trials per batch: one generator each. Fixed, so it never depends on the threads.
@@ -126,13 +126,9 @@ pub fn shard_batches(trials: u64, index: u64, count: u64) -> std::ops::Range<u64
 /// Derives batch `batch`'s generator seed from the run seed (SplitMix64 finaliser,
 /// so neighbouring batches get unrelated streams).
 pub fn batch_seed(seed: u64, batch: u64) -> u64 {
-    fn mix(mut z: u64) -> u64 {
-        z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    mix(seed ^ mix(batch))
+    // One SplitMix64 step: advance by the golden increment, then mix.
+    let step = |z: u64| stream::mix(z.wrapping_add(stream::GOLDEN));
+    step(seed ^ step(batch))
 }
 
 /// How a run is to be executed.

@@ -255,10 +255,7 @@ const SHARED_DRIVERS: [&str; 7] = [
 /// The seed of a strategy's stream in a batch: the batch seed mixed with a hash
 /// (FNV-1a) of the strategy id, so the stream follows the strategy, not its position.
 pub fn strategy_seed(batch_seed: u64, id: &str) -> u64 {
-    let mut z = batch_seed ^ stream::fnv1a(id);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
+    stream::mix(batch_seed ^ stream::fnv1a(id))
 }
 
 /// Share of a decaying arrival process (intensity ~ e^(-b t)) that falls within

@@ -20,11 +20,12 @@ use rand::TryRng;
 use rand::rand_core::utils;
 
 /// The golden-ratio increment of SplitMix64.
-const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
+pub const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
 
-/// SplitMix64's output function: a bijection with full avalanche.
+/// SplitMix64's output function: a bijection with full avalanche. The batch and
+/// strategy seeds are derived with it too.
 #[inline(always)]
-const fn mix(mut z: u64) -> u64 {
+pub const fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)

@@ -562,19 +562,19 @@ fn is_temporary(name: &str) -> bool {
     let Some(hidden) = name.strip_prefix('.') else {
         return false;
     };
-    let pid = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit());
-    let base = hidden
-        .rsplit_once(".tmp-")
-        .filter(|(_, p)| pid(p))
-        .map(|(base, _)| base)
-        .or_else(|| {
-            hidden
-                .strip_suffix(".tmp")
-                .and_then(|rest| rest.rsplit_once('.'))
-                .filter(|(_, p)| pid(p))
-                .map(|(base, _)| base)
-        });
+    let base = split_pid(hidden, ".tmp-")
+        .or_else(|| split_pid(hidden.strip_suffix(".tmp")?, "."))
+        .map(|(base, _)| base);
     base.is_some_and(|b| OUTPUT_FILES.contains(&b) || is_chart(b))
+}
+
+/// `<base><mark><pid>`, a process id after the last `mark`: the base and the pid.
+fn split_pid<'a>(name: &'a str, mark: &str) -> Option<(&'a str, u32)> {
+    let (base, pid) = name.rsplit_once(mark)?;
+    if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((base, pid.parse().ok()?))
 }
 
 /// A staging folder, or an earlier result moved aside: `.<name>.partial-<pid>` or
@@ -583,11 +583,9 @@ fn is_staging(name: &str) -> bool {
     let Some(hidden) = name.strip_prefix('.') else {
         return false;
     };
-    [".partial-", ".old-"].iter().any(|mark| {
-        hidden
-            .rsplit_once(mark)
-            .is_some_and(|(_, pid)| !pid.is_empty() && pid.chars().all(|c| c.is_ascii_digit()))
-    })
+    [".partial-", ".old-"]
+        .iter()
+        .any(|mark| split_pid(hidden, mark).is_some())
 }
 
 /// A file tradeoff-sim writes under `charts/`.
@@ -752,10 +750,7 @@ fn keep_nested_runs(old: &Path, new: &Path) {
         let target = new.join(entry.file_name());
         let live_staging = entry.file_type().is_ok_and(|k| k.is_dir())
             && name.starts_with('.')
-            && name
-                .rsplit_once(".partial-")
-                .and_then(|(_, pid)| pid.parse::<u32>().ok())
-                .is_some_and(may_be_alive);
+            && split_pid(&name, ".partial-").is_some_and(|(_, pid)| may_be_alive(pid));
         if (live_staging || is_run_folder(&path)) && !target.exists() {
             let _ = fs::rename(&path, &target);
         }
