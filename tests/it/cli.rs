@@ -1178,7 +1178,7 @@ fn negative_numbers_for_numeric_options_are_refused_saying_what_is_allowed() {
 }
 
 #[test]
-fn threads_zero_is_one_per_core_in_the_help_the_readme_and_the_run() {
+fn threads_zero_is_one_per_core_in_the_help_the_command_reference_and_the_run() {
     let tmp = tempfile::tempdir().expect("a temporary folder");
     let o = run_in(tmp.path(), &["run", "--help"]);
     assert!(
@@ -1186,12 +1186,13 @@ fn threads_zero_is_one_per_core_in_the_help_the_readme_and_the_run() {
         "{}",
         stdout(&o)
     );
-    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let reference =
+        std::fs::read_to_string(root().join("docs/commands.md")).expect("docs/commands.md");
     assert!(
-        readme.contains(
+        reference.contains(
             "`--threads` sets worker threads, 1 to 1024, or 0 (the default) for one per core"
         ),
-        "README.md describes --threads as the help does"
+        "docs/commands.md describes --threads as the help does"
     );
     let out = tmp.path().join("run");
     let o = run_seed(tmp.path(), 1000, &out, &["--threads", "0"]);

@@ -12,6 +12,7 @@ mod claims;
 mod cli;
 mod decision;
 mod determinism;
+mod docs_links;
 mod fast_samplers;
 mod fuzz;
 mod generated;
