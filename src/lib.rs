@@ -8,6 +8,7 @@
 pub mod analysis;
 pub mod check;
 pub mod cli;
+pub mod commands;
 pub mod engine;
 pub mod math;
 pub mod model;

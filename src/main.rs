@@ -8,7 +8,8 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use tradeoff_sim::cli::{self, Cli};
+use tradeoff_sim::cli::Cli;
+use tradeoff_sim::commands::{self, CliError, print_stdout};
 
 static STOP: AtomicBool = AtomicBool::new(false);
 
@@ -21,16 +22,16 @@ fn main() -> ExitCode {
             "warning: cannot catch Ctrl-C ({e}); an interrupted run may leave a .partial folder"
         ));
     }
-    match cli::execute(args, &STOP) {
+    match commands::execute(args, &STOP) {
         Ok(text) => {
-            if let Err(e) = cli::print_stdout(&text) {
+            if let Err(e) = print_stdout(&text) {
                 report(&format!("error: cannot write to stdout: {e}"));
                 return ExitCode::from(1);
             }
             ExitCode::SUCCESS
         }
-        Err(cli::CliError::ClaimsNotHeld { report, summary }) => {
-            if let Err(e) = cli::print_stdout(&report) {
+        Err(CliError::ClaimsNotHeld { report, summary }) => {
+            if let Err(e) = print_stdout(&report) {
                 eprintln!("error: cannot write to stdout: {e}");
             }
             eprintln!("error: {summary}");

@@ -1244,3 +1244,116 @@ fn compare_refuses_a_file_name_the_charts_cannot_draw_before_writing_anything() 
         stderr(&o)
     );
 }
+
+/// Every subcommand, as a user types it.
+const SUBCOMMANDS: [&str; 10] = [
+    "run",
+    "check",
+    "sweep",
+    "compare",
+    "sensitivity",
+    "chart",
+    "merge",
+    "validate",
+    "completions",
+    "man",
+];
+
+/// clap's own checks of the definitions (conflicting names, a default that its
+/// value parser refuses, ...), which it otherwise makes only in debug builds when
+/// that very subcommand is parsed.
+#[test]
+fn the_command_line_definitions_pass_clap_s_own_checks() {
+    use clap::CommandFactory;
+    tradeoff_sim::cli::Cli::command().debug_assert();
+}
+
+#[test]
+fn the_subcommands_are_the_ones_this_test_file_names() {
+    use clap::CommandFactory;
+    let defined: Vec<String> = tradeoff_sim::cli::Cli::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    assert_eq!(defined, SUBCOMMANDS);
+}
+
+#[test]
+fn bash_completions_name_every_subcommand_and_write_nothing() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let o = run_in(tmp.path(), &["completions", "bash"]);
+    assert_success(&o, "completions bash");
+    let script = stdout(&o);
+    assert!(script.contains("complete -F"), "a bash script:\n{script}");
+    for name in SUBCOMMANDS {
+        assert!(
+            script.contains(&format!("tradeoff__sim,{name})")),
+            "completes {name}"
+        );
+    }
+    assert!(listing(tmp.path()).is_empty(), "completions write nothing");
+}
+
+#[test]
+fn completions_exist_for_every_shell_clap_supports_and_not_for_others() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let o = run_in(tmp.path(), &["completions", shell]);
+        assert_success(&o, shell);
+        assert!(stdout(&o).contains("sensitivity"), "{shell}");
+    }
+    let o = run_in(tmp.path(), &["completions", "tcsh"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("bash, elvish, fish, powershell, zsh"));
+}
+
+#[test]
+fn man_prints_a_roff_page_that_names_every_subcommand() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let o = run_in(tmp.path(), &["man"]);
+    assert_success(&o, "man");
+    let page = stdout(&o);
+    assert!(page.starts_with(".ie \\n(.g"), "a roff header:\n{page}");
+    assert!(
+        page.contains("\n.TH tradeoff-sim 1 "),
+        "a title line:\n{page}"
+    );
+    assert!(page.contains("\n.SH SUBCOMMANDS\n"), "{page}");
+    for name in SUBCOMMANDS {
+        assert!(
+            page.contains(&format!("tradeoff\\-sim\\-{name}(1)")),
+            "names {name}"
+        );
+    }
+    assert!(listing(tmp.path()).is_empty(), "man writes nothing");
+}
+
+/// The `--out` line of a command's help.
+fn out_help(command: &str) -> String {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let o = run_in(tmp.path(), &[command, "--help"]);
+    assert_success(&o, command);
+    stdout(&o)
+        .lines()
+        .find(|l| l.trim_start().starts_with("--out"))
+        .unwrap_or_else(|| panic!("{command} --help has --out"))
+        .to_string()
+}
+
+#[test]
+fn each_command_s_help_states_its_own_default_output_folder() {
+    for (command, default) in [
+        ("check", "Default: output/<name>/check/"),
+        ("sweep", "Default: output/<name>-sweep/"),
+        ("compare", "Default: output/compare-<name>-vs-<name>/"),
+        ("sensitivity", "Default: output/<name>-sensitivity/"),
+    ] {
+        let line = out_help(command);
+        assert!(line.contains(default), "{command}: {line}");
+        assert!(
+            !line.contains("run: output"),
+            "{command} --help describes run's folder: {line}"
+        );
+    }
+    assert!(out_help("run").contains("run: output/<name>/"));
+}

@@ -1,0 +1,205 @@
+//! The options of each subcommand, as clap derive structs, with [`RunOptions`]
+//! shared by every command that runs the model. Fields hold typed, checked values
+//! (see [`super::values`]). Definitions only: no logic beyond clap's.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::values::{
+    Charts, Precision, ShardSpec, Stat, parse_metric, parse_override, parse_precision, saying,
+    seed_parser, threads_parser, trials_parser,
+};
+use crate::model::Metric;
+use crate::scenario::Override;
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    #[command(flatten)]
+    pub run: RunOptions,
+    /// Also write trials.csv, one row per trial and strategy (large).
+    #[arg(long)]
+    pub trials_csv: bool,
+    /// Run until every headline statistic is known to this precision: the 95%
+    /// half-width of each strategy's API-failure probability, and of its P80 total
+    /// cost relative to its value, at most P (e.g. 0.005). Starts at 65,536 trials
+    /// and adds batches, to the count the half-widths predict plus 10%; the same seed
+    /// stops at the same count. Replaces --trials.
+    #[arg(
+        long,
+        value_name = "P",
+        conflicts_with = "trials",
+        allow_negative_numbers = true,
+        value_parser = saying(parse_precision)
+    )]
+    pub precision: Option<Precision>,
+    /// Compute only shard I of N (0-based) of the run's batches and write a partial
+    /// result (partial.bin, manifest.json); `tradeoff-sim merge` joins the N parts
+    /// into the output a single run would give. Default folder:
+    /// output/<name>-shard-I-of-N. A shard draws no charts and writes no
+    /// trials.csv: give --charts and --trials-csv to merge.
+    #[arg(
+        long,
+        value_name = "I/N",
+        conflicts_with = "precision",
+        allow_hyphen_values = true,
+        value_parser = saying(ShardSpec::parse)
+    )]
+    pub shard: Option<ShardSpec>,
+    /// Charts to draw into <run folder>/charts/: PNG (1920x1080) and SVG by default
+    /// (`both`).
+    #[arg(long, value_enum)]
+    pub charts: Option<Charts>,
+}
+
+/// Options every command that runs the model shares.
+#[derive(Args, Debug, Clone)]
+pub struct RunOptions {
+    /// Number of trials, 1 to 1000000000 (overrides the scenario's `trials`).
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = trials_parser())]
+    pub trials: Option<u64>,
+    /// Master seed, 0 to 9223372036854775807 like the scenario's `seed` (which it
+    /// overrides), so that any run can be written down as a scenario file.
+    #[arg(long, value_name = "S", allow_negative_numbers = true, value_parser = seed_parser())]
+    pub seed: Option<u64>,
+    /// Worker threads, 1 to 1024, or 0 (the default) for one per core; results do
+    /// not depend on it.
+    #[arg(long, value_name = "T", default_value_t = 0, allow_negative_numbers = true, value_parser = threads_parser())]
+    pub threads: usize,
+    /// Output folder. Default: under output/, named after the scenario file, or
+    /// after its title when it comes from a pipe (run: output/<name>/; check:
+    /// output/<name>/check/; sweep: output/<name>-sweep/). A symbolic link is
+    /// followed and kept.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace an earlier result in the output folder: only a folder tradeoff-sim
+    /// wrote, holding nothing but its files.
+    #[arg(long)]
+    pub force: bool,
+    /// Override a scenario value, checked like a line of the file; repeatable.
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE", value_parser = saying(parse_override))]
+    pub set: Vec<Override>,
+}
+
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    /// The shard folders, in any order (every shard of one run, each once).
+    #[arg(required = true)]
+    pub parts: Vec<PathBuf>,
+    /// Run folder. Default: output/<scenario name>.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace an earlier result in the run folder: only a folder tradeoff-sim
+    /// wrote, holding nothing but its files.
+    #[arg(long)]
+    pub force: bool,
+    /// Worker threads for the statistics, 1 to 1024, or 0 (the default) for one per
+    /// core; results do not depend on it.
+    #[arg(long, value_name = "T", default_value_t = 0, allow_negative_numbers = true, value_parser = threads_parser())]
+    pub threads: usize,
+    /// Also write trials.csv.
+    #[arg(long)]
+    pub trials_csv: bool,
+    /// Charts to draw into <run folder>/charts/.
+    #[arg(long, value_enum, default_value_t = Charts::Both)]
+    pub charts: Charts,
+}
+
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// A parameter to sweep, as a key path (one or two).
+    #[arg(long, value_name = "KEY.PATH", required = true)]
+    pub param: Vec<String>,
+    /// Values for a --param: a,b,c.
+    #[arg(long, value_name = "A,B,C", allow_hyphen_values = true)]
+    pub values: Vec<String>,
+    /// Values for a --param: lo:hi:steps, evenly spaced, both ends included.
+    #[arg(long, value_name = "LO:HI:STEPS", allow_hyphen_values = true)]
+    pub range: Vec<String>,
+    /// Every --values and --range in command-line order (`true` for a range), which
+    /// the two fields above lose; filled by [`super::Cli::parse_ordered`]. When empty
+    /// (the arguments were built in code), the lists may not mix the two kinds.
+    #[arg(skip)]
+    pub lists_in_order: Vec<(bool, String)>,
+    /// The metric the table and crossovers use.
+    #[arg(long, default_value = "total_cost", value_parser = saying(parse_metric))]
+    pub metric: Metric,
+    /// The statistic of that metric: mean, p05 ... p99.
+    #[arg(long, default_value = "p80", value_parser = saying(Stat::parse))]
+    pub stat: Stat,
+    /// Chart to draw into <sweep folder>/charts/sweep.png|svg: PNG (1920x1080) and SVG by default.
+    #[arg(long, value_enum, default_value_t = Charts::Both)]
+    pub charts: Charts,
+    #[command(flatten)]
+    pub run: RunOptions,
+}
+
+#[derive(Args, Debug)]
+pub struct CompareArgs {
+    /// Two or more scenario files (TOML).
+    #[arg(required = true, num_args = 2..)]
+    pub scenarios: Vec<PathBuf>,
+    /// Charts to draw into <compare folder>/charts/compare_<metric>.png|svg: both by default.
+    #[arg(long, value_enum, default_value_t = Charts::Both)]
+    pub charts: Charts,
+    #[command(flatten)]
+    pub run: RunOptions,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// The scenario file (TOML), with [[claims]].
+    pub scenario: PathBuf,
+    #[command(flatten)]
+    pub run: RunOptions,
+}
+
+#[derive(Args, Debug)]
+pub struct SensitivityArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// The metric the tornado ranks drivers on.
+    #[arg(long, default_value = "total_cost", value_parser = saying(parse_metric))]
+    pub metric: Metric,
+    /// The statistic of that metric: mean, p05 ... p99.
+    #[arg(long, default_value = "p80", value_parser = saying(Stat::parse))]
+    pub stat: Stat,
+    /// A strategy to analyse (repeatable); default: every strategy.
+    #[arg(long = "strategy", value_name = "ID")]
+    pub strategies: Vec<String>,
+    /// Charts to draw into <out>/charts/: one tornado per strategy and one for the
+    /// choice between the two best.
+    #[arg(long, value_enum, default_value_t = Charts::Both)]
+    pub charts: Charts,
+    #[command(flatten)]
+    pub run: RunOptions,
+}
+
+#[derive(Args, Debug)]
+pub struct ChartArgs {
+    /// A folder written by `tradeoff-sim run`, `sweep` or `compare`.
+    pub run_folder: PathBuf,
+    /// Which formats to draw.
+    #[arg(long, value_enum, default_value_t = Charts::Both)]
+    pub charts: Charts,
+}
+
+#[derive(Args, Debug)]
+pub struct ValidateArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Override a scenario value before checking it; repeatable.
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE", value_parser = saying(parse_override))]
+    pub set: Vec<Override>,
+}
+
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell to write the completion script for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}

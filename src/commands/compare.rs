@@ -1,0 +1,99 @@
+//! `tradeoff-sim compare`: check every scenario file (one currency, names the
+//! charts can draw), run each on its own seed, and publish compare.csv, a manifest
+//! and the compare charts. The runs are `analysis::compare`'s.
+
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+use super::console::{self, wrote};
+use super::publish::{Publish, json_bytes};
+use super::{CliError, command_line, default_folder, threads_of};
+use crate::analysis::compare as comparing;
+use crate::cli::{Charts, CompareArgs};
+use crate::output::chart::render_compare_charts;
+use crate::output::csv as csv_out;
+use crate::output::manifest::Manifest;
+use crate::scenario;
+
+pub fn compare(args: &CompareArgs, stop: &AtomicBool) -> Result<String, CliError> {
+    let overrides = &args.run.set;
+    // Check every file before creating anything.
+    let mut names = Vec::new();
+    let mut first_currency: Option<(String, &Path)> = None;
+    // Each file is read once: a scenario from a pipe (`<(generate-scenario)`) cannot be
+    // read a second time to run it.
+    let sources = args
+        .scenarios
+        .iter()
+        .map(|p| scenario::ScenarioSource::read(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    for (p, source) in args.scenarios.iter().zip(&sources) {
+        let s = source.parse(overrides)?;
+        match &first_currency {
+            None => first_currency = Some((s.currency.clone(), p)),
+            Some((currency, first)) if *currency != s.currency => {
+                return Err(CliError::Usage(format!(
+                    "{}: costs in {}, but {} has them in {currency}; compare puts costs on one axis, so every scenario needs the same currency",
+                    p.display(),
+                    s.currency,
+                    first.display()
+                )));
+            }
+            Some(_) => {}
+        }
+        // The file name, not the title, tells the scenarios apart on the compare charts.
+        let undrawable = crate::text::undrawable(&s.name);
+        if args.charts != Charts::None && !undrawable.is_empty() {
+            return Err(CliError::Usage(format!(
+                "{}: the file name {:?} names this scenario on the compare charts, and they cannot draw {}; {}: rename the file (e.g. transliterated), or compare with --charts none",
+                p.display(),
+                s.name,
+                crate::text::describe_chars(&undrawable),
+                crate::text::DRAWABLE_IN_WORDS,
+            )));
+        }
+        names.push(s.name);
+    }
+    let destination = args
+        .run
+        .out
+        .clone()
+        .unwrap_or_else(|| default_folder(format!("compare-{}", names.join("-vs-"))));
+    let mut publish = Publish::stage(&destination, args.run.force, stop)?;
+    let runs = comparing::run(
+        &sources,
+        overrides,
+        args.run.trials,
+        args.run.seed,
+        threads_of(args.run.threads),
+        stop,
+    )?;
+    let strategies = comparing::strategy_union(&runs);
+    publish.file("compare.csv", &csv_out::compare_csv(&runs)?)?;
+    let manifest = serde_json::json!({
+        "tool": env!("CARGO_PKG_NAME"),
+        "version": env!("CARGO_PKG_VERSION"),
+        "kind": "compare",
+        "scenarios": runs.iter().zip(&args.scenarios).map(|(r, file)| serde_json::json!({
+            "name": r.scenario.name,
+            "title": r.scenario.title,
+            "file": file.display().to_string(),
+            "trials": r.scenario.trials,
+            "seed": r.scenario.seed,
+            "currency": r.scenario.currency,
+            "strategies": Manifest::strategies_of(&r.scenario),
+        })).collect::<Vec<_>>(),
+        "currency": runs[0].scenario.currency,
+        "strategies": strategies.iter().map(|(id, label)| serde_json::json!({"id": id, "label": label})).collect::<Vec<_>>(),
+        "overrides": overrides.iter().map(|o| o.to_string()).collect::<Vec<_>>(),
+        "command_line": command_line(),
+    });
+    publish.manifest(&json_bytes(&manifest))?;
+    publish.charts(args.charts.format(), render_compare_charts)?;
+    let published = publish.commit()?;
+
+    let mut out = console::compare_table(&runs, &strategies);
+    out.push('\n');
+    out.push_str(&wrote(&published.folder, &published.written));
+    Ok(out)
+}
