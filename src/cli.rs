@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 mod args;
 mod help;
 mod values;
+mod variant;
 
 pub use args::{
     ChartArgs, CheckArgs, CompareArgs, CompletionsArgs, MergeArgs, RunArgs, RunOptions,
@@ -19,6 +20,7 @@ pub use args::{
 pub use values::{
     Charts, MAX_SHARDS, MAX_THREADS, Precision, ShardSpec, Stat, parse_metric, parse_override,
 };
+pub use variant::parse_variant;
 
 // Old paths, kept compiling for code outside this module (benches/simulation.rs
 // calls `cli::execute`); the lead removes these once callers use `commands`.

@@ -4,3 +4,4 @@
 pub mod compare;
 pub mod sensitivity;
 pub mod sweep;
+pub mod variant;
