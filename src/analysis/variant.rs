@@ -177,6 +177,31 @@ mod tests {
     }
 
     #[test]
+    fn a_problem_names_the_variant_whose_override_or_file_line_it_lies_in() {
+        let v = variant("X", &[("a", "1")]);
+        let problem = |origin: Option<&str>| Problem {
+            line: 12,
+            column: 3,
+            key: "k".to_string(),
+            message: "m".to_string(),
+            origin: origin.map(str::to_string),
+        };
+        let path = std::path::Path::new("seed.toml");
+        let named = |p| name_the_variant(p, path, &v).to_string();
+        assert_eq!(
+            named(problem(Some("--set a=1"))),
+            "--variant \"X\": a=1: k: m"
+        );
+        assert_eq!(
+            named(problem(None)),
+            "seed.toml:12:3: under --variant \"X\": k: m"
+        );
+        // A sweep point's value is not the variant's.
+        assert_eq!(named(problem(Some("--param b=2"))), "--param b=2: k: m");
+        assert_eq!(named(problem(Some("--set b=2"))), "--set b=2: k: m");
+    }
+
+    #[test]
     fn overrides_read_as_one_line() {
         let v = variant("x", &[("a.b", "1"), ("c", "\"d; e\"")]);
         assert_eq!(v.overrides_text(), "a.b=1; c=\"d; e\"");

@@ -25,3 +25,4 @@ mod sensitivity;
 mod shards;
 mod streaming;
 mod sweep_charts;
+mod variants;
