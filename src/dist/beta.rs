@@ -39,7 +39,7 @@ impl Beta {
         self.alpha / (self.alpha + self.beta)
     }
 
-    /// One draw: two gamma draws (see [`GammaRatio`]).
+    /// One draw: X / (X + Y) from two gamma draws, X ~ Gamma(alpha) first.
     #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         self.sampler.sample(rng)

@@ -37,7 +37,7 @@ impl Triangular {
         (self.min + self.mode + self.max) / 3.0
     }
 
-    /// One draw: the inverse CDF at one [`unit`] draw.
+    /// One draw: the inverse CDF at one [`unit()`] draw.
     #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         triangular_inverse(self.min, self.mode, self.max, unit(rng))

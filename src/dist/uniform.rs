@@ -35,7 +35,7 @@ impl Uniform {
         0.5 * (self.low + self.high)
     }
 
-    /// One draw: low + (high - low) u, with one [`unit`] u.
+    /// One draw: low + (high - low) u, with one [`unit()`] u.
     #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         self.low + (self.high - self.low) * unit(rng)

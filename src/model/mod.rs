@@ -1,7 +1,7 @@
 //! One simulated project: every strategy of a scenario on one trial's shared draws.
 //!
-//! Owns the mechanisms of MODEL.md §3 and the metric list of §4. Pure: given a
-//! generator, it fills one outcome per strategy; no I/O, no allocation per trial
+//! Owns the mechanisms of MODEL.md §3 (the metric list of §4 is [`crate::metric`]).
+//! Pure: given a generator, it fills one outcome per strategy; no I/O, no allocation per trial
 //! (the caller lends a [`Scratch`]). Governance curves are evaluated once, when the
 //! [`Model`] is built, so the hot path reads plain numbers.
 //!

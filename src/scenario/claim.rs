@@ -1,6 +1,6 @@
 //! Claims: what a scenario says its simulated outcomes must show, as validated
 //! types (`[[claims]]` in the file). Reading them is `read/claims.rs`; evaluating
-//! them on samples is `stats::claims`; running them is `check`.
+//! them on samples is `stats::claims`; running them is `analysis::check`.
 //!
 //! The statistic a claim bounds is the vocabulary of [`crate::metric::Statistic`].
 //!

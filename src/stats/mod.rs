@@ -1,5 +1,7 @@
 //! Summaries of simulated trials: moments, quantiles, paired comparisons between
-//! strategies and histograms. Numbers only: no files, no drawing.
+//! strategies and histograms. Numbers only: no files, no drawing. Below `engine`
+//! (which folds each batch into a [`Partial`]) and beside `model`: it knows the
+//! metric vocabulary and nothing of scenarios, trials or threads.
 //!
 //! A run is summarised as it goes, block by block, into a [`Partial`] that merges
 //! exactly (see `partial`); the figures below are read from it, with quantiles and
