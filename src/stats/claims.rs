@@ -21,7 +21,7 @@
 
 use std::ops::Range;
 
-use crate::scenario::{PairOp, Stat, Statistic};
+use crate::metric::{PairOp, Stat, Statistic};
 
 use super::{mean, quantile_sorted, sorted, std_dev};
 

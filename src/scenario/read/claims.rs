@@ -6,7 +6,7 @@ use std::ops::Range;
 use toml::de::DeValue;
 
 use super::{Check, MAX_CLAIM_ID_CHARS, Override, Problem, Reader, Tbl, Value, closest, type_name};
-use crate::model::Metric;
+use crate::metric::Metric;
 use crate::scenario::claim::{Claim, Stat, Statistic};
 use crate::scenario::{Scenario, Strategy};
 
