@@ -31,6 +31,7 @@ mod build;
 mod claims;
 mod costs;
 mod dists;
+mod keys;
 mod meta;
 mod names;
 mod overrides;
@@ -47,6 +48,7 @@ use super::{Parameter, Scenario};
 use overrides::OverrideRegion;
 use values::Tbl;
 
+pub use keys::{Key, KeyTable, keys};
 pub use overrides::Override;
 pub use problems::{Problem, ScenarioError};
 pub use sensitivity::{DEFAULT_SWING, FRAMING_KEYS};

@@ -15,6 +15,7 @@ mod determinism;
 mod fast_samplers;
 mod fuzz;
 mod generated;
+mod key_catalogue;
 mod out_folder;
 mod overrides;
 mod properties;

@@ -126,15 +126,25 @@ pub(super) fn parse_segment(segment: &str) -> Result<(&str, Option<usize>), Stri
             let index = rest
                 .strip_suffix(']')
                 .and_then(|i| i.parse::<usize>().ok())
-                .ok_or_else(|| format!("`{segment}`: an index is written name[0]"))?;
+                .ok_or_else(|| {
+                    "an index is a whole number in brackets at the end of a step, e.g. risks[0]"
+                        .to_string()
+                })?;
             Ok((name, Some(index)))
         }
-        _ => Err(format!("empty step in the key path (`{segment}`)")),
+        _ => Err(
+            "a step of the key path is empty; write names joined by dots, e.g. strategies.hybrid.governance"
+                .to_string(),
+        ),
     }
 }
 
 /// Sets `path` in `table` to `value`, creating missing tables on the way (the
 /// reader then reports any key that is not allowed there).
+///
+/// The error is reported after the override's key path, so it never states the
+/// path again (`risks[4]: index 4 is out of range`); it names a step only when the
+/// step, not the whole path, is at fault (`` `title` is a string, not a table ``).
 pub(super) fn apply_override<'i>(
     table: &mut DeTable<'i>,
     path: &str,
@@ -181,15 +191,15 @@ pub(super) fn apply_override<'i>(
             .iter_mut()
             .find(|(k, _)| k.get_ref().as_ref() == name)
             .map(|(_, v)| v)
-            .ok_or_else(|| format!("cannot set `{so_far}`"))?;
+            .ok_or_else(|| "cannot be set".to_string())?;
         let slot = match index {
             None => slot,
             Some(n) => match slot.get_mut() {
                 DeValue::Array(items) => {
                     let len = items.len();
-                    items.get_mut(n).ok_or_else(|| {
-                        format!("`{so_far}`: index {n} is out of range; there are {len}")
-                    })?
+                    items
+                        .get_mut(n)
+                        .ok_or_else(|| format!("index {n} is out of range; there are {len}"))?
                 }
                 other => {
                     return Err(format!(
@@ -207,7 +217,7 @@ pub(super) fn apply_override<'i>(
             DeValue::Table(t) => t,
             other => {
                 return Err(format!(
-                    "cannot set `{path}`: `{so_far}` is {}, not a table",
+                    "`{so_far}` is {}, not a table, so it has no keys",
                     type_name(other)
                 ));
             }
