@@ -16,6 +16,7 @@ mod docs_links;
 mod fast_samplers;
 mod fuzz;
 mod generated;
+mod key_catalogue;
 mod layers;
 mod out_folder;
 mod overrides;

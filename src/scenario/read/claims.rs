@@ -5,7 +5,9 @@ use std::ops::Range;
 
 use toml::de::DeValue;
 
-use super::{Check, MAX_CLAIM_ID_CHARS, Override, Problem, Reader, Tbl, Value, closest, type_name};
+use super::problems::{closest, line_column};
+use super::values::{Check, Tbl, Value, type_name};
+use super::{MAX_CLAIM_ID_CHARS, Override, Problem, Reader};
 use crate::metric::Metric;
 use crate::scenario::claim::{Claim, Stat, Statistic};
 use crate::scenario::{Scenario, Strategy};
@@ -251,7 +253,7 @@ impl Reader<'_> {
         if self.problems.len() > before {
             return None;
         }
-        let (line, _) = super::line_column(&self.src[..self.text_len], t.span.start);
+        let (line, _) = line_column(&self.src[..self.text_len], t.span.start);
         Some(Claim {
             id,
             text,

@@ -8,7 +8,9 @@
 
 use toml::de::{DeTable, DeValue};
 
-use super::{Reader, Tbl, Value, closest, type_name};
+use super::Reader;
+use super::problems::closest;
+use super::values::{Check, Tbl, Value, type_name};
 use crate::scenario::{Allowed, ParamValue, Parameter, SensitivityRange, SensitivitySpec};
 
 /// The default one-at-a-time swing: x0.8 and x1.2 of a value.
@@ -69,7 +71,7 @@ impl Reader<'_> {
         let mut t = self.table(root, "sensitivity");
         let mut spec = SensitivitySpec::default();
         if let Some(v) = t.get("swing") {
-            let check = super::Check::Between(0.0, 0.95);
+            let check = Check::Between(0.0, 0.95);
             if let Some(x) = self.number_value(v, "sensitivity.swing", check) {
                 spec.swing = x;
             }
