@@ -17,8 +17,7 @@ use rayon::prelude::*;
 
 use crate::metric::{METRIC_COUNT, Metric};
 use crate::model::{Model, Outcome, Scratch, stream};
-pub use crate::stats::Samples; // layering: shim, removed after merge
-use crate::stats::{self, Partial};
+use crate::stats::{self, Partial, Samples};
 
 /// Trials per batch: one generator each. Fixed, so it never depends on the threads.
 pub const BATCH_TRIALS: u64 = 4096;

@@ -14,7 +14,7 @@
 //! - [`commands`]: one file per subcommand, publishing through one step.
 
 pub mod analysis;
-pub mod check;
+
 pub mod cli;
 pub mod commands;
 pub mod dist;

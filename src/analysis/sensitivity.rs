@@ -397,7 +397,7 @@ pub fn run(
     let model = Model::new(&base);
     let k = base.strategies.len();
     let (samples, recorded) = engine::simulate_with_drivers(&model, &run_plan, stop)?;
-    let stat_of = |samples: &engine::Samples, s: usize| {
+    let stat_of = |samples: &crate::stats::Samples, s: usize| {
         let summary = stats::summarize(samples.column(s, plan.metric), s, plan.metric);
         statistic(&summary, plan.stat).unwrap_or(f64::NAN)
     };
@@ -724,7 +724,7 @@ pub fn short(x: f64) -> String {
 /// Constant drivers (a risk that never occurs for it, no war room) are left out.
 fn global(
     model: &Model,
-    samples: &engine::Samples,
+    samples: &crate::stats::Samples,
     recorded: &[f64],
     metric: Metric,
 ) -> Vec<Vec<Correlation>> {

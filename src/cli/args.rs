@@ -10,7 +10,7 @@ use super::values::{
     Charts, Precision, ShardSpec, Stat, parse_metric, parse_override, parse_precision, saying,
     seed_parser, threads_parser, trials_parser,
 };
-use crate::model::Metric;
+use crate::metric::Metric;
 use crate::scenario::Override;
 
 #[derive(Args, Debug)]

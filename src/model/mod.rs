@@ -16,8 +16,6 @@
 //! parameter that changes how many numbers one driver draws moves nothing else:
 //! a sweep or a tornado sees only the parameter's own effect.
 
-pub use crate::metric::{HEADLINE, METRIC_COUNT, Metric, Unit}; // layering: shim, removed after merge
-
 mod census;
 
 pub use census::{DrawCensus, DrawKind, Tally};
@@ -36,6 +34,7 @@ use rand_distr::{Distribution, Gamma};
 
 use crate::dist::{Dist, poisson_count, standard_normal, unit};
 use crate::math;
+use crate::metric::{METRIC_COUNT, Metric};
 use crate::scenario::Scenario;
 
 /// Hours in a week, to turn degraded weeks into impact-weighted downtime hours.

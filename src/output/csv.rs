@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use crate::engine::Samples;
-use crate::model::Metric;
+use crate::metric::Metric;
 use crate::scenario::Scenario;
+use crate::stats::Samples;
 use crate::stats::{Comparison, Histogram, Summary};
 
 mod sensitivity;
@@ -204,7 +204,7 @@ pub fn write_trials_csv<W: std::io::Write>(
     header.extend(Metric::ALL.iter().map(|m| m.id()));
     w.write_record(&header)
         .map_err(|source| CsvError::Format { file: FILE, source })?;
-    let mut values = [0.0; crate::model::METRIC_COUNT];
+    let mut values = [0.0; crate::metric::METRIC_COUNT];
     for t in 0..samples.trials() {
         for (s, strategy) in scenario.strategies.iter().enumerate() {
             for (v, m) in values.iter_mut().zip(Metric::ALL) {
@@ -239,8 +239,8 @@ struct ClaimRow<'a> {
 }
 
 /// `claims.csv`: one row per claim of a `check`, with its verdict.
-pub fn claims_csv(report: &crate::check::CheckReport) -> Result<Vec<u8>, CsvError> {
-    use crate::check::{metric_label, overrides_label, strategies_label};
+pub fn claims_csv(report: &crate::analysis::check::CheckReport) -> Result<Vec<u8>, CsvError> {
+    use crate::analysis::check::{metric_label, overrides_label, strategies_label};
     to_bytes(
         "claims.csv",
         report.outcomes.iter().map(|o| ClaimRow {

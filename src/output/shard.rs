@@ -11,9 +11,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Samples, Simulated};
-use crate::model::METRIC_COUNT;
+use crate::engine::Simulated;
+use crate::metric::METRIC_COUNT;
 use crate::stats::Partial;
+use crate::stats::Samples;
 
 pub const PARTIAL: &str = "partial.bin";
 const MAGIC: &[u8; 8] = b"TSPART02";

@@ -9,8 +9,7 @@
 use serde::Serialize;
 
 use super::Override;
-use crate::metric::Metric;
-pub use crate::metric::{PairOp, Stat, Statistic}; // layering: shim, removed after merge
+use crate::metric::{Metric, Statistic};
 
 /// One `[[claims]]` entry, valid: its metric and strategies exist, its bounds are
 /// ordered, and its statistic fits its strategies.

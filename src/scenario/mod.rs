@@ -7,15 +7,17 @@
 //! parameter again. This module must not sample or simulate.
 
 pub mod claim;
-pub mod dist;
+
 mod read;
 
 use std::path::PathBuf;
 
 use serde::Serialize;
 
-pub use claim::{Claim, PairOp, Stat, Statistic};
-pub use dist::{Dist, DistError};
+use crate::dist::Dist;
+
+pub use claim::Claim;
+
 pub use read::{
     DEFAULT_SEED, DEFAULT_SWING, FRAMING_KEYS, Key, KeyTable, MAX_LABEL_CHARS, MAX_RISK_NAME_CHARS,
     MAX_STRATEGIES, MAX_TITLE_CHARS, MAX_TRIALS, Override, Problem, ScenarioError, ScenarioSource,

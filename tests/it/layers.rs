@@ -3,9 +3,7 @@
 //! `super::` path that leaves its top-level module is resolved to the module it
 //! names, and an import of the same layer or a higher one fails with `file:line`.
 //!
-//! Comments and string literals are skipped. A line carrying [`SHIM_MARKER`] is a
-//! re-export left at an old path while other branches still use it; it is allowed
-//! until the marker is deleted.
+//! Comments and string literals are skipped.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -19,15 +17,12 @@ const LAYERS: &[&[&str]] = &[
     &["scenario"],
     &["model", "stats"],
     &["engine"],
-    &["analysis", "check"],
+    &["analysis"],
     &["output"],
     &["cli"],
     &["commands"],
     &["main"],
 ];
-
-/// Marks an old-path re-export that the lead removes after merging.
-const SHIM_MARKER: &str = "// layering: shim, removed after merge";
 
 fn layer_of(module: &str) -> Option<usize> {
     LAYERS.iter().position(|layer| layer.contains(&module))
@@ -211,7 +206,6 @@ fn violations(file: &str, source: &str) -> Vec<String> {
     };
     let code = code_only(source);
     let chars: Vec<char> = code.chars().collect();
-    let lines: Vec<&str> = source.lines().collect();
     let line_of = |at: usize| chars[..at].iter().filter(|&&c| c == '\n').count() + 1;
 
     // Inline `mod name {` blocks, for resolving `super::`: (start line, end line).
@@ -244,7 +238,7 @@ fn violations(file: &str, source: &str) -> Vec<String> {
     let mut found = Vec::new();
     let check = |target: &str, at: usize, found: &mut Vec<String>| {
         let line = line_of(at);
-        if target == own || lines.get(line - 1).is_some_and(|l| l.contains(SHIM_MARKER)) {
+        if target == own {
             return;
         }
         match layer_of(target) {
@@ -438,11 +432,14 @@ fn ignores_comments_and_strings_but_not_the_library_name() {
 }
 
 #[test]
-fn a_marked_shim_line_is_allowed_and_an_unmarked_one_is_not() {
-    let marked = format!("pub use crate::analysis::check::*; {SHIM_MARKER}\n");
-    assert!(violations("src/check.rs", &marked).is_empty());
+fn a_re_export_from_a_higher_layer_is_an_import_too() {
     assert_eq!(
-        violations("src/check.rs", "pub use crate::analysis::check::*;\n").len(),
+        violations(
+            "src/scenario/claim.rs",
+            "pub use crate::analysis::check::*;
+"
+        )
+        .len(),
         1
     );
 }

@@ -5,7 +5,7 @@
 use super::Reader;
 use super::dists::Support;
 use super::values::{Check, Tbl};
-use crate::scenario::dist::Dist;
+use crate::dist::Dist;
 use crate::scenario::{Build, Drivers};
 
 impl Reader<'_> {

@@ -9,7 +9,8 @@ use super::problems::{closest, line_column};
 use super::values::{Check, Tbl, Value, type_name};
 use super::{MAX_CLAIM_ID_CHARS, Override, Problem, Reader};
 use crate::metric::Metric;
-use crate::scenario::claim::{Claim, Stat, Statistic};
+use crate::metric::{Stat, Statistic};
+use crate::scenario::claim::Claim;
 use crate::scenario::{Scenario, Strategy};
 
 /// Most claims a scenario may hold.

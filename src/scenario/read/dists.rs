@@ -8,7 +8,7 @@ use toml::de::DeValue;
 use super::Reader;
 use super::problems::closest;
 use super::values::{Check, Tbl, Value, type_name};
-use crate::scenario::dist::{Dist, DistError};
+use crate::dist::{Dist, DistError};
 use crate::scenario::{Allowed, ParamValue};
 
 /// Where a distribution's draws must fall.

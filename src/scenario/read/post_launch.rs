@@ -5,7 +5,7 @@
 use super::Reader;
 use super::dists::Support;
 use super::values::{Check, Tbl};
-use crate::scenario::dist::Dist;
+use crate::dist::Dist;
 use crate::scenario::{Api, GovernanceCurve, Horizon, Incidents, Surges, WalkAway};
 
 impl Reader<'_> {

@@ -34,7 +34,7 @@ impl Reader<'_> {
             ParamValue::Number(x) => x.is_finite(),
             ParamValue::Curve(c) => c.at_g0.is_finite() && c.at_g1.is_finite(),
             ParamValue::Dist(d) => {
-                !matches!(d, crate::scenario::Dist::Constant { value } if value.is_nan())
+                !matches!(d, crate::dist::Dist::Constant { value } if value.is_nan())
             }
         };
         if valid {
