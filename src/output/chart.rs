@@ -20,8 +20,8 @@ mod canvas;
 mod compare;
 mod data;
 mod format;
-mod kinds;
 mod layout;
+mod run;
 mod sweep;
 mod tornado;
 
@@ -105,7 +105,7 @@ impl ChartKind {
 
     /// The chart's title as drawn on it.
     pub fn title(self) -> &'static str {
-        kinds::title(self)
+        run::title(self)
     }
 }
 
@@ -215,7 +215,7 @@ pub fn render_to_svg_string(data: &ChartData, kind: ChartKind) -> Result<String,
     {
         let root =
             SVGBackend::with_string(&mut svg, (canvas::WIDTH, canvas::HEIGHT)).into_drawing_area();
-        kinds::draw(&root, data, kind)?;
+        run::draw(&root, data, kind)?;
         root.present().map_err(|e| ChartError::Draw {
             chart: kind.name(),
             message: e.to_string(),
@@ -231,7 +231,7 @@ pub fn render_to_png_bytes(data: &ChartData, kind: ChartKind) -> Result<Vec<u8>,
     let mut pixels = vec![0u8; w as usize * h as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
-        kinds::draw(&root, data, kind)?;
+        run::draw(&root, data, kind)?;
         root.present().map_err(|e| ChartError::Draw {
             chart: kind.name(),
             message: e.to_string(),
@@ -254,7 +254,7 @@ pub fn render_to_png_bytes(data: &ChartData, kind: ChartKind) -> Result<Vec<u8>,
 /// Every piece of text one run chart draws and where its ink lands on the page, for
 /// checking that nothing overlaps or runs off the page whatever the labels.
 pub fn text_boxes(data: &ChartData, kind: ChartKind) -> Result<Vec<TextBox>, ChartError> {
-    layout::record(|root| kinds::draw(root, data, kind))
+    layout::record(|root| run::draw(root, data, kind))
 }
 
 /// The text boxes of every chart `tradeoff-sim chart DIR` would draw for a run, sweep or

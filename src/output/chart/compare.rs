@@ -23,7 +23,7 @@ use super::format::{
     currency_prefix, linear_ticks, money, money_ticks, percent, plain_ticks, short, thousands,
     wilson_95,
 };
-use super::kinds::strategy_colour;
+use super::run::strategy_colour;
 use super::{ChartError, ChartFormat, Drawing, write_drawing};
 
 pub const COMPARE_FILE: &str = "compare.csv";

@@ -28,7 +28,7 @@ use super::data::{Cell, MANIFEST_FILE, StrategyRef, read_rows};
 use super::format::{
     currency_prefix, linear_ticks, money, money_ticks, percent, plain_ticks, short, thousands,
 };
-use super::kinds::strategy_colour;
+use super::run::strategy_colour;
 use super::{ChartError, ChartFormat, Drawing, write_drawing};
 
 pub const SWEEP_FILE: &str = "sweep.csv";
