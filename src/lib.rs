@@ -9,6 +9,7 @@ pub mod analysis;
 pub mod check;
 pub mod cli;
 pub mod engine;
+pub mod format;
 pub mod math;
 pub mod model;
 pub mod output;

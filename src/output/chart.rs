@@ -19,10 +19,10 @@
 mod canvas;
 mod compare;
 mod data;
-mod format;
 mod layout;
 mod run;
 mod sweep;
+mod ticks;
 mod tornado;
 
 pub use compare::{COMPARE_METRICS, render_compare_charts};
@@ -34,7 +34,8 @@ use std::sync::OnceLock;
 
 use plotters::prelude::*;
 
-pub use format::{currency_prefix, money as money_text};
+#[doc(hidden)]
+pub use crate::format::{currency_prefix, money_with_prefix as money_text};
 pub use tornado::{
     MAX_BARS as TORNADO_MAX_BARS, TornadoBar, TornadoChart, render_tornado_charts, tornado_png,
     tornado_svg, tornado_text_boxes,

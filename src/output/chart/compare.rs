@@ -19,12 +19,12 @@ use super::canvas::{
     make_room_for_categories, plot_frame, text_colour, text_width,
 };
 use super::data::{Cell, MANIFEST_FILE, StrategyRef, read_rows};
-use super::format::{
-    currency_prefix, linear_ticks, money, money_ticks, percent, plain_ticks, short, thousands,
-    wilson_95,
-};
 use super::run::strategy_colour;
+use super::ticks::{linear_ticks, wilson_95};
 use super::{ChartError, ChartFormat, Drawing, write_drawing};
+use crate::format::{
+    currency_prefix, money_ticks, money_with_prefix, percent, plain_ticks, short, thousands,
+};
 
 pub const COMPARE_FILE: &str = "compare.csv";
 /// The metrics a comparison draws, one chart each: `charts/compare_<metric>.png|svg`.
@@ -341,7 +341,7 @@ fn draw_compare<DB: DrawingBackend>(
     };
     let value_text = |v: f64| -> String {
         match metric {
-            "total_cost" => money(v, &prefix),
+            "total_cost" => money_with_prefix(v, &prefix),
             "build_weeks" => format!("{} wk", short(v, 1)),
             "api_failure" => percent(v / 100.0),
             _ => format!("{} h", short(v, 1)),

@@ -25,11 +25,12 @@ use super::canvas::{
     draw_page, fit_text, plot_frame, text_width,
 };
 use super::data::{Cell, MANIFEST_FILE, StrategyRef, read_rows};
-use super::format::{
-    currency_prefix, linear_ticks, money, money_ticks, percent, plain_ticks, short, thousands,
-};
 use super::run::strategy_colour;
+use super::ticks::linear_ticks;
 use super::{ChartError, ChartFormat, Drawing, write_drawing};
+use crate::format::{
+    currency_prefix, money_ticks, money_with_prefix, percent, plain_ticks, short, thousands,
+};
 
 pub const SWEEP_FILE: &str = "sweep.csv";
 pub const CROSSOVERS_FILE: &str = "crossovers.csv";
@@ -291,7 +292,7 @@ fn stat_words(stat: &str) -> String {
 /// Formats one value of the metric for a label.
 fn value_text(v: f64, kind: ValueKind, unit: &str, prefix: &str) -> String {
     match kind {
-        ValueKind::Money => money(v, prefix),
+        ValueKind::Money => money_with_prefix(v, prefix),
         ValueKind::Percent => percent(v),
         ValueKind::Plain => match unit {
             "weeks" => format!("{} wk", short(v, 1)),

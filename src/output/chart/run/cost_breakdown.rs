@@ -67,8 +67,8 @@ pub(super) fn cost_breakdown<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx)
             notes.push(format!(
                 "{}: the segments add up to {}, the mean total cost is {}.",
                 s.label,
-                money(sum, &ctx.prefix),
-                money(*total, &ctx.prefix)
+                money_with_prefix(sum, &ctx.prefix),
+                money_with_prefix(*total, &ctx.prefix)
             ));
         }
     }
@@ -99,7 +99,7 @@ pub(super) fn cost_breakdown<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx)
             if y0 > y1 {
                 canvas.fill_rect((cx - bar_w / 2, y1), (cx + bar_w / 2, y0), c)?;
             }
-            let text = money(*v, &ctx.prefix);
+            let text = money_with_prefix(*v, &ctx.prefix);
             if y0 - y1 >= 34 && text_width(&text, canvas::NOTE_SIZE, true) <= bar_w - 8 {
                 let RGBColor(r, g, b) = c;
                 let ink = if (r as u32 + g as u32 + b as u32) < 384 {
@@ -125,7 +125,7 @@ pub(super) fn cost_breakdown<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx)
             base
         };
         let (text, size) = fit_text(
-            &money(*total, &ctx.prefix),
+            &money_with_prefix(*total, &ctx.prefix),
             slot as i32 - 8,
             canvas::LABEL_SIZE,
             12.0,

@@ -63,7 +63,7 @@ pub(super) fn distribution<DB: DrawingBackend>(
     let log = spec.log || hists.iter().any(|h| h.scale == Scale::Log);
     let value_text = |v: f64| {
         if spec.money {
-            money(v, &ctx.prefix)
+            money_with_prefix(v, &ctx.prefix)
         } else {
             hours(v)
         }

@@ -11,11 +11,12 @@ use super::canvas::{
     plot_x_extent, text_colour, text_width,
 };
 use super::data::{Bin, ChartData, Histogram, Scale, StrategyRef};
-use super::format::{
-    count, currency_prefix, linear_ticks, log_ticks, money, money_ticks, nice_step, number,
-    percent, plain_ticks, short, thousands, wilson_95,
-};
+use super::ticks::{linear_ticks, log_ticks, nice_step, wilson_95};
 use super::{ChartError, ChartKind};
+use crate::format::{
+    count, currency_prefix, money_ticks, money_with_prefix, number, percent, plain_ticks,
+    shared_decimals, short, thousands,
+};
 
 mod api_failure;
 mod cost_breakdown;

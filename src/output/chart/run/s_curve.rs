@@ -38,7 +38,16 @@ pub(super) fn s_curve<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> Cha
             .map(|i| (i as f64 * 20.0, format!("{}%", i * 20)))
             .collect(),
     };
-    let weeks = |v: f64| format!("{} wk", short(v, 1));
+    // One number of decimals for the whole legend, so `32.0 wk` never reads `32 wk` next to
+    // `25.2 wk`.
+    let decimals = shared_decimals(
+        &hists
+            .iter()
+            .flat_map(|h| [h.marks.p50, h.marks.p80])
+            .collect::<Vec<_>>(),
+        1,
+    );
+    let weeks = |v: f64| format!("{} wk", number(v, decimals));
     let legend = ctx
         .strategies
         .iter()

@@ -47,6 +47,8 @@ pub(super) fn tradeoff<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> Ch
             .zip(money_ticks(&yt, ystep, &ctx.prefix))
             .collect(),
     };
+    // One number of decimals for the whole legend, as in the S-curve's.
+    let decimals = shared_decimals(&points.iter().map(|p| p.2.1).collect::<Vec<_>>(), 1);
     let legend = points
         .iter()
         .map(|(s, c, w, m)| LegendItem {
@@ -54,8 +56,8 @@ pub(super) fn tradeoff<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> Ch
             text: format!(
                 "{}: median {} wk, {}",
                 s.label,
-                short(w.1, 1),
-                money(m.1, &ctx.prefix)
+                number(w.1, decimals),
+                money_with_prefix(m.1, &ctx.prefix)
             ),
         })
         .collect();
