@@ -529,10 +529,16 @@ fn draw_sweep<DB: DrawingBackend>(canvas: &Canvas<DB>, data: &SweepData) -> Resu
     }
     for p in &m.params {
         if let Some(label) = strategy_of_key(&p.key, &m.strategies) {
-            other_notes.push(format!(
-                "{} changes {label} only (swept): the fixed value in its label does not hold here.",
-                p.key
-            ));
+            // Only a label that states a value ("Hybrid (g = 0.5)") has one that no longer holds.
+            let states_a_value = label.chars().any(|c| c.is_ascii_digit());
+            other_notes.push(if states_a_value {
+                format!(
+                    "{} changes {label} only (swept): the fixed value in its label does not hold here.",
+                    p.key
+                )
+            } else {
+                format!("{} changes {label} only (swept).", p.key)
+            });
         }
     }
     let max_statements = canvas::MAX_NOTE_LINES
