@@ -28,11 +28,12 @@ mod tornado;
 pub use compare::{COMPARE_METRICS, render_compare_charts};
 pub use sweep::render_sweep_charts;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use plotters::prelude::*;
+
+use crate::output::manifest::{ManifestKind, read_header};
 
 #[doc(hidden)]
 pub use crate::format::{currency_prefix, money_with_prefix as money_text};
@@ -303,17 +304,16 @@ pub fn folder_kind(dir: &Path) -> Result<FolderKind, ChartError> {
         }
         Err(source) => return Err(ChartError::Read { path, source }),
     };
-    let raw: serde_json::Value =
-        serde_json::from_str(&text).map_err(|source| ChartError::Manifest {
-            path: path.clone(),
-            source,
-        })?;
-    let kind = match raw.get("kind").and_then(serde_json::Value::as_str) {
-        None | Some("run") => FolderKind::Run,
-        Some("sweep") => FolderKind::Sweep,
-        Some("compare") => FolderKind::Compare,
+    let header = read_header(text.as_bytes()).map_err(|source| ChartError::Manifest {
+        path: path.clone(),
+        source,
+    })?;
+    let kind = match header.kind {
+        Ok(ManifestKind::Run) => FolderKind::Run,
+        Ok(ManifestKind::Sweep) => FolderKind::Sweep,
+        Ok(ManifestKind::Compare) => FolderKind::Compare,
         // Folders with charts `chart` does not draw, or none: say what to do instead.
-        Some("sensitivity") => {
+        Ok(ManifestKind::Sensitivity) => {
             return Err(ChartError::Folder {
                 path: dir.to_path_buf(),
                 message: format!(
@@ -322,19 +322,19 @@ pub fn folder_kind(dir: &Path) -> Result<FolderKind, ChartError> {
                 ),
             });
         }
-        Some("check") => {
+        Ok(ManifestKind::Check) => {
             return Err(ChartError::Folder {
                 path: dir.to_path_buf(),
                 message: "a check folder: its result is claims.csv (and the table `tradeoff-sim check` prints), and it has no charts; `tradeoff-sim chart` redraws run, sweep and compare folders".to_string(),
             });
         }
-        Some("shard") => {
+        Ok(ManifestKind::Shard) => {
             return Err(ChartError::Folder {
                 path: dir.to_path_buf(),
                 message: "a shard folder holds only part of a run and has no charts; join every shard with `tradeoff-sim merge`, which draws the run's charts (--charts)".to_string(),
             });
         }
-        Some(other) => {
+        Err(other) => {
             return Err(ChartError::Folder {
                 path,
                 message: format!(
@@ -343,7 +343,7 @@ pub fn folder_kind(dir: &Path) -> Result<FolderKind, ChartError> {
             });
         }
     };
-    if raw.get("tool").and_then(serde_json::Value::as_str) != Some(env!("CARGO_PKG_NAME")) {
+    if !header.is_ours() {
         return Err(not_ours(
             "its manifest.json was not written by tradeoff-sim",
         ));
@@ -456,26 +456,15 @@ fn ensure_font() -> Result<(), ChartError> {
         .map_err(|message| ChartError::Font { message })
 }
 
-/// Writes `bytes` to a temporary file next to `path`, syncs it, then renames it over `path`,
-/// so a reader never sees half a chart and a failed write leaves the old chart in place.
+/// [`crate::output::write_atomic`] (a temporary file in the same folder, flushed, synced,
+/// renamed over `path`), its failure told as a chart that cannot be written: a reader never
+/// sees half a chart and a failed write leaves the old chart in place.
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ChartError> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "chart".to_string());
-    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        std::fs::rename(&tmp, path)
-    })();
-    result.map_err(|source| {
-        let _ = std::fs::remove_file(&tmp);
-        ChartError::Write {
-            path: path.to_path_buf(),
-            source,
-        }
+    crate::output::write_atomic(path, bytes).map_err(|e| ChartError::Write {
+        path: path.to_path_buf(),
+        source: match e {
+            crate::output::OutputError::Io { source, .. } => source,
+            other => std::io::Error::other(other.to_string()),
+        },
     })
 }
