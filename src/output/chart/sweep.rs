@@ -31,9 +31,10 @@ use super::{ChartError, ChartFormat, Drawing, write_drawing};
 use crate::format::{
     currency_prefix, money_ticks, money_with_prefix, percent, plain_ticks, short, thousands,
 };
+use crate::output::schema::{self, CrossoverRow, SweepRow};
 
-pub const SWEEP_FILE: &str = "sweep.csv";
-pub const CROSSOVERS_FILE: &str = "crossovers.csv";
+pub const SWEEP_FILE: &str = schema::SWEEP;
+pub const CROSSOVERS_FILE: &str = schema::CROSSOVERS;
 /// The file stem of the sweep chart under `charts/`.
 pub const SWEEP_CHART: &str = "sweep";
 /// The most panels a two-parameter sweep is drawn in.
@@ -58,64 +59,6 @@ struct SweepManifest {
 struct Param {
     key: String,
     values: Vec<String>,
-}
-
-/// One row of `sweep.csv`: the statistics of one metric of one strategy at one point.
-#[derive(Debug, Clone, Deserialize)]
-struct SweepRow {
-    value: String,
-    #[serde(default)]
-    value2: String,
-    strategy: String,
-    metric: String,
-    unit: String,
-    mean: f64,
-    std_dev: f64,
-    min: f64,
-    p05: f64,
-    p10: f64,
-    p25: f64,
-    p50: f64,
-    p75: f64,
-    p80: f64,
-    p90: f64,
-    p95: f64,
-    p99: f64,
-    max: f64,
-}
-
-impl SweepRow {
-    fn stat(&self, name: &str) -> Option<f64> {
-        Some(match name {
-            "mean" => self.mean,
-            "std_dev" => self.std_dev,
-            "min" => self.min,
-            "p05" => self.p05,
-            "p10" => self.p10,
-            "p25" => self.p25,
-            "p50" => self.p50,
-            "p75" => self.p75,
-            "p80" => self.p80,
-            "p90" => self.p90,
-            "p95" => self.p95,
-            "p99" => self.p99,
-            "max" => self.max,
-            _ => return None,
-        })
-    }
-}
-
-/// One row of `crossovers.csv`.
-#[derive(Debug, Clone, Deserialize)]
-struct CrossoverRow {
-    strategy_a: String,
-    strategy_b: String,
-    crossing_value: Option<f64>,
-    between_low: String,
-    between_high: String,
-    #[serde(default)]
-    value2: String,
-    statement: String,
 }
 
 /// Everything the sweep chart draws, loaded from one sweep folder.
