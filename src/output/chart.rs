@@ -22,6 +22,8 @@ mod data;
 mod layout;
 mod run;
 mod sweep;
+mod sweep_data;
+mod text_fit;
 mod ticks;
 mod tornado;
 
