@@ -53,7 +53,7 @@ pub fn check(args: &CheckArgs, stop: &AtomicBool) -> Result<String, CliError> {
         tool: env!("CARGO_PKG_NAME"),
         version: env!("CARGO_PKG_VERSION"),
         build: crate::output::manifest::BUILD,
-        kind: Some("check"),
+        kind: Some(crate::output::manifest::ManifestKind::Check),
         scenario_name: &s.name,
         scenario_title: &s.title,
         scenario_file: Some(args.scenario.display().to_string()),
