@@ -662,6 +662,6 @@ mod tests {
         let e = estimate(Statistic::One(Stat::Mean), side(&v), None);
         assert!(e.std_err.is_infinite());
         assert_eq!(verdict(&e, Some(0.0), Some(2.0)), Verdict::Undecided);
-        assert_eq!(trials_to_decide(&e, Some(0.0), Some(2.0)), Some(40));
+        assert_eq!(trials_to_decide(&e, Some(0.0), Some(2.0)), Some(400));
     }
 }
