@@ -8,6 +8,7 @@ mod bad_input;
 mod calibration;
 mod chart_fixture;
 mod charts;
+mod claim_coverage;
 mod claims;
 mod cli;
 mod decision;
