@@ -16,13 +16,13 @@ use std::time::Instant;
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Gamma};
+use tradeoff_sim::dist::Dist;
+use tradeoff_sim::dist::{TriangularInverse, binomial_count, poisson_count, standard_normal, unit};
 use tradeoff_sim::engine::{BATCH_TRIALS, COLUMN_STRIDE, RunPlan, summarise};
+use tradeoff_sim::metric::METRIC_COUNT;
 use tradeoff_sim::model::stream::{Key, Substream};
-use tradeoff_sim::model::{DrawCensus, DrawKind, METRIC_COUNT, Model, Scratch, SmallBinomial};
-use tradeoff_sim::scenario::dist::{
-    TriangularInverse, binomial_count, poisson_count, standard_normal, unit,
-};
-use tradeoff_sim::scenario::{Dist, from_path};
+use tradeoff_sim::model::{DrawCensus, DrawKind, Model, Scratch, SmallBinomial};
+use tradeoff_sim::scenario::from_path;
 use tradeoff_sim::stats::{Partial, SUMMARY_BLOCK};
 
 fn seed_model() -> Model {

@@ -15,12 +15,14 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Exp1, Gamma};
-use tradeoff_sim::cli::{Cli, execute};
+use tradeoff_sim::cli::Cli;
+use tradeoff_sim::commands::execute;
+use tradeoff_sim::dist::{Dist, binomial_count, poisson_count, standard_normal, unit};
 use tradeoff_sim::engine::{RunPlan, simulate, summarise_run};
-use tradeoff_sim::model::{METRIC_COUNT, Metric, Model, Scratch};
+use tradeoff_sim::metric::{METRIC_COUNT, Metric};
+use tradeoff_sim::model::{Model, Scratch};
 use tradeoff_sim::output::chart::{ChartFormat, render_run_charts};
-use tradeoff_sim::scenario::dist::{binomial_count, poisson_count, standard_normal, unit};
-use tradeoff_sim::scenario::{Dist, from_path};
+use tradeoff_sim::scenario::from_path;
 use tradeoff_sim::stats;
 
 fn seed_model() -> Model {

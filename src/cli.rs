@@ -22,11 +22,6 @@ pub use values::{
 };
 pub use variant::parse_variant;
 
-// Old paths, kept compiling for code outside this module (benches/simulation.rs
-// calls `cli::execute`); the lead removes these once callers use `commands`.
-pub use crate::commands::console::{format_money, group_thousands};
-pub use crate::commands::{CliError, execute, parse_overrides, print_stdout};
-
 /// Monte Carlo simulator of delivery tradeoffs for a composable-commerce
 /// replatform: backend-led, UX-led or hybrid partners.
 #[derive(Parser, Debug)]

@@ -15,8 +15,9 @@ use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
-use crate::model::{METRIC_COUNT, Metric, Model, Outcome, Scratch, stream};
-use crate::stats::{self, Partial};
+use crate::metric::{METRIC_COUNT, Metric};
+use crate::model::{Model, Outcome, Scratch, stream};
+use crate::stats::{self, Partial, Samples};
 
 /// Trials per batch: one generator each. Fixed, so it never depends on the threads.
 pub const BATCH_TRIALS: u64 = 4096;
@@ -49,69 +50,6 @@ pub enum EngineError {
     Threads { threads: usize, message: String },
     #[error("interrupted: nothing was written, and any earlier result is unchanged")]
     Interrupted,
-}
-
-/// Every metric of every trial, per strategy, in trial order.
-#[derive(Clone, Debug)]
-pub struct Samples {
-    strategies: usize,
-    trials: usize,
-    /// `columns[strategy * METRIC_COUNT + metric]` holds one value per trial.
-    columns: Vec<Vec<f64>>,
-}
-
-impl Samples {
-    pub fn strategies(&self) -> usize {
-        self.strategies
-    }
-
-    pub fn trials(&self) -> usize {
-        self.trials
-    }
-
-    /// One strategy's values of one metric, in trial order.
-    pub fn column(&self, strategy: usize, metric: Metric) -> &[f64] {
-        &self.columns[strategy * METRIC_COUNT + metric as usize]
-    }
-
-    /// Every column, strategy-major then metric (for saving a shard).
-    pub fn columns(&self) -> &[Vec<f64>] {
-        &self.columns
-    }
-
-    /// Samples from saved columns (strategy-major then metric, equal lengths).
-    pub fn from_columns(strategies: usize, columns: Vec<Vec<f64>>) -> Option<Samples> {
-        let trials = columns.first().map_or(0, Vec::len);
-        (columns.len() == strategies * METRIC_COUNT && columns.iter().all(|c| c.len() == trials))
-            .then_some(Samples {
-                strategies,
-                trials,
-                columns,
-            })
-    }
-
-    /// Shards' samples joined in the order given (their batches' order).
-    pub fn concat(parts: Vec<Samples>) -> Option<Samples> {
-        let first = parts.first()?;
-        let strategies = first.strategies;
-        if parts.iter().any(|p| p.strategies != strategies) {
-            return None;
-        }
-        let trials = parts.iter().map(|p| p.trials).sum();
-        let mut columns: Vec<Vec<f64>> = (0..strategies * METRIC_COUNT)
-            .map(|_| Vec::with_capacity(trials))
-            .collect();
-        for part in parts {
-            for (column, values) in columns.iter_mut().zip(part.columns) {
-                column.extend_from_slice(&values);
-            }
-        }
-        Some(Samples {
-            strategies,
-            trials,
-            columns,
-        })
-    }
 }
 
 /// The batches shard `index` of `count` runs: a contiguous share, so that the
@@ -257,14 +195,7 @@ fn simulate_reporting(
     for result in results {
         drivers.extend(result?);
     }
-    Ok((
-        Samples {
-            strategies,
-            trials,
-            columns,
-        },
-        drivers,
-    ))
+    Ok((Samples::from_parts(strategies, trials, columns), drivers))
 }
 
 /// A simulated run, or a share of one: its mergeable summary, and its samples

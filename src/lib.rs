@@ -1,16 +1,27 @@
 //! tradeoff-sim: a Monte Carlo simulator of delivery tradeoffs for a
 //! composable-commerce replatform (backend-led, UX-led or hybrid partners).
 //!
-//! Data flows one way: [`scenario`] (the TOML file, validated) -> [`model`] (one
-//! trial) -> [`engine`] (many trials, in parallel, deterministic) -> [`stats`]
-//! (summaries) -> [`output`] (CSV, manifest, run folder) -> [`cli`].
+//! Layers, lowest first; a module imports only from layers below its own (the
+//! test `tests/it/layers.rs` enforces it, ARCHITECTURE.md draws it):
+//! - leaves: [`text`], [`math`], [`metric`] (the metric and statistic vocabulary),
+//!   then [`dist`] (one type per distribution, built on `math`);
+//! - [`scenario`]: the TOML file, validated;
+//! - [`model`] (one trial) and [`stats`] (summaries of samples), side by side;
+//! - [`engine`]: many trials, in parallel, deterministic, summarised with `stats`;
+//! - [`analysis`]: sweeps, comparisons, sensitivity, claim checks;
+//! - [`output`]: CSV, charts, manifest, run folder;
+//! - [`cli`]: the command line, parsed and typed;
+//! - [`commands`]: one file per subcommand, publishing through one step.
 
 pub mod analysis;
-pub mod check;
+
 pub mod cli;
 pub mod commands;
+pub mod dist;
 pub mod engine;
+pub mod format;
 pub mod math;
+pub mod metric;
 pub mod model;
 pub mod output;
 pub mod scenario;

@@ -349,10 +349,14 @@ fn reduce(x: f64) -> (f64, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::SeedableRng;
     use rand::rngs::Xoshiro256PlusPlus;
+    use rand::{Rng, SeedableRng};
 
-    use crate::scenario::dist::unit;
+    /// A uniform in [0, 1) with 53 random bits (the formula of `dist::unit`, which
+    /// sits above this module and so is not imported).
+    fn unit(rng: &mut impl Rng) -> f64 {
+        (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
 
     /// The distance in ulps between two positive finite doubles.
     fn ulps(a: f64, b: f64) -> u64 {

@@ -22,7 +22,7 @@ pub struct ScenarioRun {
 
 impl ScenarioRun {
     /// The summary of strategy `id` on `metric`, if the scenario has that strategy.
-    pub fn summary(&self, id: &str, metric: crate::model::Metric) -> Option<&Summary> {
+    pub fn summary(&self, id: &str, metric: crate::metric::Metric) -> Option<&Summary> {
         let s = self.scenario.strategies.iter().position(|st| st.id == id)?;
         self.summaries
             .iter()

@@ -22,10 +22,12 @@
 use std::sync::atomic::AtomicBool;
 
 use crate::analysis::sweep::statistic;
+use crate::dist::Dist;
 use crate::engine::{self, EngineError, RunPlan};
-use crate::model::{METRIC_COUNT, Metric, Model};
+use crate::metric::{METRIC_COUNT, Metric};
+use crate::model::Model;
 use crate::scenario::{
-    Dist, FRAMING_KEYS, GovernanceCurve, Override, ParamValue, Parameter, Scenario, ScenarioError,
+    FRAMING_KEYS, GovernanceCurve, Override, ParamValue, Parameter, Scenario, ScenarioError,
     ScenarioSource,
 };
 use crate::stats;
@@ -395,7 +397,7 @@ pub fn run(
     let model = Model::new(&base);
     let k = base.strategies.len();
     let (samples, recorded) = engine::simulate_with_drivers(&model, &run_plan, stop)?;
-    let stat_of = |samples: &engine::Samples, s: usize| {
+    let stat_of = |samples: &crate::stats::Samples, s: usize| {
         let summary = stats::summarize(samples.column(s, plan.metric), s, plan.metric);
         statistic(&summary, plan.stat).unwrap_or(f64::NAN)
     };
@@ -649,45 +651,45 @@ pub fn scale_dist(d: &Dist, f: f64, fraction: bool) -> String {
     };
     match d {
         Dist::Constant { value } => format!("{{ constant = {} }}", x(*value)),
-        Dist::Uniform { low, high } => format!("{{ uniform = [{}, {}] }}", x(*low), x(*high)),
-        Dist::Triangular { min, mode, max } => {
+        Dist::Uniform(d) => format!("{{ uniform = [{}, {}] }}", x(d.low()), x(d.high())),
+        Dist::Triangular(d) => {
             format!(
                 "{{ triangular = [{}, {}, {}] }}",
-                x(*min),
-                x(*mode),
-                x(*max)
+                x(d.min()),
+                x(d.mode()),
+                x(d.max())
             )
         }
-        Dist::Pert { min, mode, max, .. } => {
-            format!("{{ pert = [{}, {}, {}] }}", x(*min), x(*mode), x(*max))
+        Dist::Pert(d) => {
+            format!(
+                "{{ pert = [{}, {}, {}] }}",
+                x(d.min()),
+                x(d.mode()),
+                x(d.max())
+            )
         }
-        Dist::Lognormal { median, sigma } => format!(
+        Dist::Lognormal(d) => format!(
             "{{ lognormal = {{ median = {}, sigma = {} }} }}",
-            toml_number(median * f),
-            toml_number(*sigma)
+            toml_number(d.median() * f),
+            toml_number(d.sigma())
         ),
-        Dist::Normal {
-            mean,
-            std_dev,
-            min,
-            max,
-            ..
-        } => {
+        Dist::Normal(d) => {
             let mut text = format!(
                 "{{ normal = {{ mean = {}, std_dev = {}",
-                x(*mean),
-                toml_number(std_dev * f)
+                x(d.location()),
+                toml_number(d.std_dev() * f)
             );
-            if let Some(m) = min {
-                text.push_str(&format!(", min = {}", x(*m)));
+            if let Some(m) = d.min() {
+                text.push_str(&format!(", min = {}", x(m)));
             }
-            if let Some(m) = max {
-                text.push_str(&format!(", max = {}", x(*m)));
+            if let Some(m) = d.max() {
+                text.push_str(&format!(", max = {}", x(m)));
             }
             text.push_str(" } }");
             text
         }
-        Dist::Beta { alpha, beta, .. } => {
+        Dist::Beta(d) => {
+            let (alpha, beta) = (d.alpha(), d.beta());
             let total = alpha + beta;
             let mean = (alpha / total * f).clamp(1e-3, 1.0 - 1e-3);
             format!(
@@ -696,10 +698,10 @@ pub fn scale_dist(d: &Dist, f: f64, fraction: bool) -> String {
                 toml_number((1.0 - mean) * total)
             )
         }
-        Dist::Lomax { shape, scale } => format!(
+        Dist::Lomax(d) => format!(
             "{{ lomax = {{ shape = {}, scale = {} }} }}",
-            toml_number(*shape),
-            toml_number(scale * f)
+            toml_number(d.shape()),
+            toml_number(d.scale() * f)
         ),
     }
 }
@@ -722,7 +724,7 @@ pub fn short(x: f64) -> String {
 /// Constant drivers (a risk that never occurs for it, no war room) are left out.
 fn global(
     model: &Model,
-    samples: &engine::Samples,
+    samples: &crate::stats::Samples,
     recorded: &[f64],
     metric: Metric,
 ) -> Vec<Vec<Correlation>> {

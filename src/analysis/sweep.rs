@@ -13,7 +13,8 @@
 use std::sync::atomic::AtomicBool;
 
 use crate::engine::{self, EngineError, RunPlan};
-use crate::model::{Metric, Model};
+use crate::metric::Metric;
+use crate::model::Model;
 use crate::scenario::{Override, Scenario, ScenarioError, ScenarioSource};
 use crate::stats::{QUANTILES, Summary};
 

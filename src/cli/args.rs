@@ -12,7 +12,7 @@ use super::values::{
 };
 use super::variant::parse_variant;
 use crate::analysis::variant::Variant;
-use crate::model::Metric;
+use crate::metric::Metric;
 use crate::scenario::Override;
 
 #[derive(Args, Debug)]

@@ -7,7 +7,7 @@
 //! says what is allowed. Must not read files, run anything or print.
 
 use crate::analysis::sweep as sweeping;
-use crate::model::Metric;
+use crate::metric::Metric;
 use crate::output::chart::ChartFormat;
 use crate::scenario::{MAX_TRIALS, Override};
 

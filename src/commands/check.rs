@@ -1,13 +1,13 @@
 //! `tradeoff-sim check`: run a scenario, judge each of its `[[claims]]`, and
 //! publish claims.csv and a manifest; exit 1 (with the report still printed) when
-//! a claim fails or is undecided. The judging is `crate::check`'s.
+//! a claim fails or is undecided. The judging is `crate::analysis::check`'s.
 
 use std::sync::atomic::AtomicBool;
 
 use super::console::{group_thousands, wrote};
 use super::publish::Publish;
 use super::{CliError, command_line, default_folder, threads_of};
-use crate::check::CheckPlan;
+use crate::analysis::check::CheckPlan;
 use crate::cli::CheckArgs;
 use crate::engine::BATCH_TRIALS;
 use crate::output::csv as csv_out;
@@ -32,7 +32,7 @@ pub fn check(args: &CheckArgs, stop: &AtomicBool) -> Result<String, CliError> {
                 .map_or("backend_led", |s| s.id.as_str())
         )));
     }
-    crate::check::check_fits(&scenario, options.trials.unwrap_or(scenario.trials))?;
+    crate::analysis::check::check_fits(&scenario, options.trials.unwrap_or(scenario.trials))?;
     let destination = options
         .out
         .clone()
@@ -45,7 +45,7 @@ pub fn check(args: &CheckArgs, stop: &AtomicBool) -> Result<String, CliError> {
         threads,
     };
     let started = std::time::Instant::now();
-    let report = crate::check::check(&source, overrides, &plan, stop)?;
+    let report = crate::analysis::check::check(&source, overrides, &plan, stop)?;
     let elapsed = started.elapsed();
     let s = &report.scenario;
     publish.file("claims.csv", &csv_out::claims_csv(&report)?)?;
@@ -53,7 +53,7 @@ pub fn check(args: &CheckArgs, stop: &AtomicBool) -> Result<String, CliError> {
         tool: env!("CARGO_PKG_NAME"),
         version: env!("CARGO_PKG_VERSION"),
         build: crate::output::manifest::BUILD,
-        kind: Some("check"),
+        kind: Some(crate::output::manifest::ManifestKind::Check),
         scenario_name: &s.name,
         scenario_title: &s.title,
         scenario_file: Some(args.scenario.display().to_string()),
@@ -73,7 +73,7 @@ pub fn check(args: &CheckArgs, stop: &AtomicBool) -> Result<String, CliError> {
     publish.manifest(&manifest.to_json())?;
     let published = publish.commit()?;
     let folder = &published.folder;
-    let mut text = crate::check::render(&report, &args.scenario);
+    let mut text = crate::analysis::check::render(&report, &args.scenario);
     text.push_str(&format!(
         "{} run{} x {} trials in {:.1} s ({} threads)\n",
         report.runs,

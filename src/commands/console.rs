@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use crate::analysis::compare::ScenarioRun;
 use crate::analysis::sensitivity::{self, Bar, DriverKind, Sensitivity};
 use crate::analysis::sweep::{self as sweeping, Crossover, Sweep, SweepParam};
-use crate::model::{HEADLINE, Metric};
+use crate::metric::{HEADLINE, Metric};
 use crate::scenario::Scenario;
 use crate::stats::{self, Summary};
 use crate::text::{display_width, pad_left, pad_right, truncate};
@@ -29,7 +29,7 @@ pub fn print_stdout(text: &str) -> std::io::Result<()> {
 /// A value of `metric` as the tables print it: money as [`format_money`], counts
 /// whole, weeks and hours to a tenth, anything else to three decimals.
 pub fn format_value(metric: Metric, x: f64, currency: &str) -> String {
-    use crate::model::Unit;
+    use crate::metric::Unit;
     match metric.unit() {
         Unit::Money => format_money(x, currency),
         Unit::Count => format!("{x:.0}"),

@@ -2,9 +2,9 @@
 //! (0 success, 1 the run failed, 2 bad usage or a bad scenario, 130 interrupted).
 //! Holds no messages of its own beyond usage errors; must not print.
 
+use crate::analysis::check::CheckError;
 use crate::analysis::sensitivity::SensitivityError;
 use crate::analysis::sweep::SweepError;
-use crate::check::CheckError;
 use crate::engine::EngineError;
 use crate::output::OutputError;
 use crate::output::chart::ChartError;

@@ -2,7 +2,7 @@
 //! trials to try next. Numbers only; must not print or run the model.
 
 use crate::engine::BATCH_TRIALS;
-use crate::model::Metric;
+use crate::metric::Metric;
 use crate::scenario::MAX_TRIALS;
 use crate::stats::{Partial, Z_975};
 

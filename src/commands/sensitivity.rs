@@ -13,7 +13,7 @@ use crate::analysis::sensitivity::{
 };
 use crate::cli::SensitivityArgs;
 use crate::engine::BATCH_TRIALS;
-use crate::model::Unit;
+use crate::metric::Unit;
 use crate::output::chart::{TORNADO_MAX_BARS, TornadoBar, TornadoChart, render_tornado_charts};
 use crate::output::csv as csv_out;
 use crate::output::manifest::Manifest;

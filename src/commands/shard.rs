@@ -56,7 +56,7 @@ pub fn run_shard(
         tool: env!("CARGO_PKG_NAME").into(),
         version: env!("CARGO_PKG_VERSION").into(),
         build: crate::output::manifest::BUILD.into(),
-        kind: "shard".into(),
+        kind: crate::output::manifest::ManifestKind::Shard,
         shard: index,
         shards: count,
         first_batch: batches.start,

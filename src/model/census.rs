@@ -5,9 +5,8 @@
 //! methods are empty and vanish after inlining, so counting costs nothing when it is
 //! not asked for. This module only counts: it never draws.
 
-use crate::scenario::Dist;
-use crate::scenario::dist::{
-    BINOMIAL_BERNOULLI_MAX_N, BINOMIAL_INVERSION_MAX_MEAN, BINOMIAL_INVERSION_MAX_N,
+use crate::dist::{
+    BINOMIAL_BERNOULLI_MAX_N, BINOMIAL_INVERSION_MAX_MEAN, BINOMIAL_INVERSION_MAX_N, Dist,
     POISSON_INVERSION_MAX_MEAN,
 };
 
@@ -102,17 +101,13 @@ impl DrawKind {
     /// The kind of one draw of `dist`.
     pub fn of(dist: &Dist) -> DrawKind {
         match dist {
-            Dist::Uniform { .. } => DrawKind::Uniform,
-            Dist::Triangular { .. } => DrawKind::Triangular,
-            Dist::Pert { .. } => DrawKind::Pert,
-            Dist::Lognormal { .. } => DrawKind::Lognormal,
-            Dist::Normal {
-                min: None,
-                max: None,
-                ..
-            } => DrawKind::Normal,
-            Dist::Lomax { .. } => DrawKind::Lomax,
-            Dist::Constant { .. } | Dist::Normal { .. } | Dist::Beta { .. } => DrawKind::OtherDist,
+            Dist::Uniform(_) => DrawKind::Uniform,
+            Dist::Triangular(_) => DrawKind::Triangular,
+            Dist::Pert(_) => DrawKind::Pert,
+            Dist::Lognormal(_) => DrawKind::Lognormal,
+            Dist::Normal(normal) if normal.is_untruncated() => DrawKind::Normal,
+            Dist::Lomax(_) => DrawKind::Lomax,
+            Dist::Constant { .. } | Dist::Normal(_) | Dist::Beta(_) => DrawKind::OtherDist,
         }
     }
 }

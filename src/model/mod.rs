@@ -1,7 +1,7 @@
 //! One simulated project: every strategy of a scenario on one trial's shared draws.
 //!
-//! Owns the mechanisms of MODEL.md §3 and the metric list of §4. Pure: given a
-//! generator, it fills one outcome per strategy; no I/O, no allocation per trial
+//! Owns the mechanisms of MODEL.md §3 (the metric list of §4 is [`crate::metric`]).
+//! Pure: given a generator, it fills one outcome per strategy; no I/O, no allocation per trial
 //! (the caller lends a [`Scratch`]). Governance curves are evaluated once, when the
 //! [`Model`] is built, so the hot path reads plain numbers.
 //!
@@ -15,10 +15,6 @@
 //! Every driver draws from its own substream of the trial ([`stream`]), so a
 //! parameter that changes how many numbers one driver draws moves nothing else:
 //! a sweep or a tornado sees only the parameter's own effect.
-
-mod metric;
-
-pub use metric::{HEADLINE, METRIC_COUNT, Metric, Unit};
 
 mod census;
 
@@ -36,9 +32,10 @@ use rand::rngs::Xoshiro256PlusPlus;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Gamma};
 
+use crate::dist::{Dist, poisson_count, standard_normal, unit};
 use crate::math;
-use crate::scenario::dist::{poisson_count, standard_normal, unit};
-use crate::scenario::{Dist, Scenario};
+use crate::metric::{METRIC_COUNT, Metric};
+use crate::scenario::Scenario;
 
 /// Hours in a week, to turn degraded weeks into impact-weighted downtime hours.
 const HOURS_PER_WEEK: f64 = 168.0;
@@ -481,9 +478,9 @@ impl Model {
         scratch.surge_log_multiples.clear();
         for _ in 0..surges {
             let log_multiple = match s.surges.multiple {
-                Dist::Lognormal { median, sigma } => {
+                Dist::Lognormal(ref multiple) => {
                     tally.draw(DrawKind::Normal);
-                    median.ln() + sigma * standard_normal(surge_draws)
+                    multiple.median().ln() + multiple.sigma() * standard_normal(surge_draws)
                 }
                 _ => {
                     tally.draw(d.surge_multiple.kind);

@@ -10,8 +10,7 @@
 use rand::Rng;
 
 use super::census::DrawKind;
-use crate::scenario::Dist;
-use crate::scenario::dist::{BINOMIAL_BERNOULLI_MAX_N, TriangularInverse, binomial_count, unit};
+use crate::dist::{BINOMIAL_BERNOULLI_MAX_N, Dist, TriangularInverse, binomial_count, unit};
 
 #[derive(Clone, Debug)]
 pub(crate) struct Sampler {
@@ -37,12 +36,12 @@ impl Sampler {
     pub(crate) fn new(dist: &Dist) -> Sampler {
         let shape = match *dist {
             Dist::Constant { value } => Shape::Constant(value),
-            Dist::Uniform { low, high } => Shape::Uniform {
-                low,
-                width: high - low,
+            Dist::Uniform(ref uniform) => Shape::Uniform {
+                low: uniform.low(),
+                width: uniform.high() - uniform.low(),
             },
-            Dist::Triangular { min, mode, max } => {
-                Shape::Triangular(TriangularInverse::new(min, mode, max))
+            Dist::Triangular(ref t) => {
+                Shape::Triangular(TriangularInverse::new(t.min(), t.mode(), t.max()))
             }
             ref other => Shape::Other(other.clone()),
         };

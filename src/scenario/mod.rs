@@ -3,23 +3,25 @@
 //!
 //! `read` owns the file format (every key, default and allowed range) and turns a
 //! file into a [`Scenario`], collecting every problem in one pass with its line,
-//! column and key path. The types here are already valid: the model never checks a
+//! column and key path; [`keys`] lists every key a file may set. The types here are already valid: the model never checks a
 //! parameter again. This module must not sample or simulate.
 
 pub mod claim;
-pub mod dist;
+
 mod read;
 
 use std::path::PathBuf;
 
 use serde::Serialize;
 
-pub use claim::{Claim, PairOp, Stat, Statistic};
-pub use dist::{Dist, DistError};
+use crate::dist::Dist;
+
+pub use claim::Claim;
+
 pub use read::{
-    DEFAULT_SEED, DEFAULT_SWING, FRAMING_KEYS, MAX_LABEL_CHARS, MAX_RISK_NAME_CHARS,
+    DEFAULT_SEED, DEFAULT_SWING, FRAMING_KEYS, Key, KeyTable, MAX_LABEL_CHARS, MAX_RISK_NAME_CHARS,
     MAX_STRATEGIES, MAX_TITLE_CHARS, MAX_TRIALS, Override, Problem, ScenarioError, ScenarioSource,
-    from_path, from_path_keeping_bytes, from_path_with, from_str, from_str_with,
+    from_path, from_path_keeping_bytes, from_path_with, from_str, from_str_with, keys,
 };
 
 /// A value that may depend on a strategy's governance quality g in [0, 1]:

@@ -15,8 +15,8 @@
 //!   compared with build cost, not with total cost (which adds post-launch losses
 //!   no build budget covers).
 
-use crate::engine::Samples;
-use crate::model::Metric;
+use super::Samples;
+use crate::metric::Metric;
 
 use super::Partial;
 

@@ -14,8 +14,8 @@
 //!   zeros and anything below `lo`;
 //! - all values equal: one bin [v, v] holding every trial.
 
-use crate::engine::Samples;
-use crate::model::Metric;
+use super::Samples;
+use crate::metric::Metric;
 
 #[cfg(test)]
 use super::column_stats;

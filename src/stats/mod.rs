@@ -1,5 +1,7 @@
 //! Summaries of simulated trials: moments, quantiles, paired comparisons between
-//! strategies and histograms. Numbers only: no files, no drawing.
+//! strategies and histograms. Numbers only: no files, no drawing. Below `engine`
+//! (which folds each batch into a [`Partial`]) and beside `model`: it knows the
+//! metric vocabulary and nothing of scenarios, trials or threads.
 //!
 //! A run is summarised as it goes, block by block, into a [`Partial`] that merges
 //! exactly (see `partial`); the figures below are read from it, with quantiles and
@@ -22,17 +24,20 @@ mod exact_sum;
 mod histogram;
 mod kernels;
 mod partial;
+mod samples;
 mod sketch;
 
 pub use exact_sum::ExactSum;
-pub use partial::{ColumnPartial, Moments, PairPartial, Partial, SUMMARY_BLOCK};
+pub use partial::{
+    ColumnPartial, MAX_DECODED_STRATEGIES, Moments, PairPartial, Partial, SUMMARY_BLOCK,
+};
+pub use samples::Samples;
 pub use sketch::{RELATIVE_ERROR, Sketch};
 use sketch::{from_order_key, order_key};
 
 pub use histogram::{Bin, BinKind, HISTOGRAM_METRICS, Histogram, Scale, histograms};
 
-use crate::engine::Samples;
-use crate::model::Metric;
+use crate::metric::Metric;
 
 /// The quantiles every summary reports, with their column names.
 pub const QUANTILES: [(&str, f64); 9] = [

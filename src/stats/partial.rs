@@ -14,13 +14,19 @@
 //! means scatter little) and is computed from exact sums, so it loses nothing
 //! that matters unless a column's mean is a million times its spread.
 
-use crate::engine::Samples;
-use crate::model::{METRIC_COUNT, Metric};
+use super::Samples;
+use crate::metric::{METRIC_COUNT, Metric};
 
 use super::exact_sum::ExactSum;
 use super::kernels::{ColumnLanes, Kernels, total};
 use super::sketch::{Sketch, from_order_key, order_key};
 use super::{best_tally, share_unit};
+
+/// The most strategies [`Partial::from_words`] accepts: a bound on what damaged
+/// words can make it allocate. It must be at least the most strategies a scenario
+/// may have (`scenario::MAX_STRATEGIES`; a test holds the two together), which
+/// this layer, below `scenario`, does not import.
+pub const MAX_DECODED_STRATEGIES: usize = 64;
 
 /// Trials summarised together: a batch is summarised in blocks of this many
 /// trials (a batch holds a whole number of them), so that a block of every column
@@ -553,11 +559,11 @@ impl Partial {
     /// A partial from [`Partial::to_words`]'s words, or None if they are not one.
     pub fn from_words(words: &[u64]) -> Option<Partial> {
         let mut w = Words { words, at: 0 };
-        // At most a scenario's largest strategy count, checked before anything
-        // is allocated for them (the words may come from a damaged file).
+        // At most MAX_DECODED_STRATEGIES, checked before anything is allocated
+        // for them (the words may come from a damaged file).
         let strategies = usize::try_from(w.next()?)
             .ok()
-            .filter(|&k| (1..=crate::scenario::MAX_STRATEGIES).contains(&k))?;
+            .filter(|&k| (1..=MAX_DECODED_STRATEGIES).contains(&k))?;
         if w.next()? != METRIC_COUNT as u64 {
             return None;
         }

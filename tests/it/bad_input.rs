@@ -942,3 +942,63 @@ fn a_draw_that_overflows_names_the_file_strategy_and_metric() {
         );
     }
 }
+
+/// `--set` into an array past its end names the override and its key path once,
+/// then what is wrong: `risks[4]: index 4 is out of range`, never
+/// ``risks[4]: `risks[4]`: index 4 ...``.
+#[test]
+fn an_override_past_the_end_of_an_array_names_its_path_once() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let seed = root().join("scenarios").join("seed.toml");
+    let refusal = refuse_in(
+        tmp.path(),
+        "override past the end",
+        &["validate", seed.to_str().unwrap(), "--set", "risks[4]=1"],
+    );
+    refusal.assert_usage_error();
+    let err = refusal.stderr();
+    assert!(
+        err.starts_with(
+            "error: --set risks[4]=1: risks[4]: index 4 is out of range; there are 4\n"
+        ),
+        "{err}"
+    );
+}
+
+/// No problem with an override's key path states the path again after naming it:
+/// the message says what is wrong with it (naming one step only when that step,
+/// not the whole path, is at fault).
+#[test]
+fn a_problem_with_an_override_key_path_never_states_the_path_twice() {
+    let text = std::fs::read_to_string(root().join("scenarios").join("seed.toml"))
+        .expect("read seed.toml");
+    for key in [
+        "risks[4]",
+        "risks[9].probability",
+        "risks[a].name",
+        "risks[1]x.name",
+        "strategies.hybrid.governance.x",
+        "title.x",
+        "build.plan_weeks.g0",
+        "title[0]",
+        "nope[0].x",
+        "strategies..x",
+        ".x",
+    ] {
+        let set = tradeoff_sim::scenario::Override {
+            key: key.to_string(),
+            value: "1".to_string(),
+        };
+        let problems = tradeoff_sim::scenario::from_str_with(&text, "seed", &[set])
+            .expect_err("an override that cannot be applied is refused");
+        assert_eq!(problems.len(), 1, "{key}: {problems:?}");
+        let p = &problems[0];
+        assert_eq!(p.key, key, "{key}: named by its own path");
+        assert!(
+            !p.message.contains(key),
+            "{key}: the message states the path again: {}",
+            p
+        );
+        assert!(!p.message.contains("``"), "{key}: an empty quote: {p}");
+    }
+}

@@ -10,9 +10,12 @@
 use std::ops::Range;
 use std::sync::atomic::AtomicBool;
 
-use tradeoff_sim::engine::{RunPlan, Samples, simulate};
-use tradeoff_sim::model::{Metric, Model};
-use tradeoff_sim::scenario::{Dist, GovernanceCurve, Scenario, Strategy, from_path};
+use tradeoff_sim::dist::Dist;
+use tradeoff_sim::engine::{RunPlan, simulate};
+use tradeoff_sim::metric::Metric;
+use tradeoff_sim::model::Model;
+use tradeoff_sim::scenario::{GovernanceCurve, Scenario, Strategy, from_path};
+use tradeoff_sim::stats::Samples;
 use tradeoff_sim::stats::{mean, quantile_sorted, sorted};
 
 use crate::common::scenario;

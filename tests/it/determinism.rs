@@ -203,7 +203,8 @@ fn precision_outside_zero_to_one_is_a_usage_error() {
 fn a_risk_that_hits_two_strategies_has_the_same_effects_on_both() {
     use std::sync::atomic::AtomicBool;
     use tradeoff_sim::engine::{RunPlan, simulate};
-    use tradeoff_sim::model::{Metric, Model};
+    use tradeoff_sim::metric::Metric;
+    use tradeoff_sim::model::Model;
 
     let mut s = tradeoff_sim::scenario::from_path(&scenario("seed.toml")).unwrap();
     let hybrid = s

@@ -11,7 +11,7 @@
 //! switch between methods, and the model's own means. Run
 //! `cargo test --release --test it fast_samplers -- --nocapture` to see the figures.
 
-use tradeoff_sim::scenario::dist::{
+use tradeoff_sim::dist::{
     BINOMIAL_INVERSION_MAX_MEAN, POISSON_INVERSION_MAX_MEAN, binomial_count, poisson_count,
 };
 

@@ -27,7 +27,7 @@ fn override_changes_the_value_it_names_and_nothing_else() {
     assert_eq!(base.strategies[2].governance, 0.5);
     assert!(matches!(
         changed.build.estimate,
-        tradeoff_sim::scenario::Dist::Triangular { max, .. } if max == 1.5
+        tradeoff_sim::dist::Dist::Triangular(t) if t.max() == 1.5
     ));
     assert_eq!(changed.risks[3].probability[1].at(0.5), 0.5);
     assert_eq!(

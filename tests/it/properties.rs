@@ -7,10 +7,11 @@
 use std::sync::atomic::AtomicBool;
 
 use proptest::prelude::*;
-use tradeoff_sim::engine::{RunPlan, Samples, simulate};
-use tradeoff_sim::model::{Metric, Model, Unit};
+use tradeoff_sim::engine::{RunPlan, simulate};
+use tradeoff_sim::metric::{Metric, Unit};
+use tradeoff_sim::model::Model;
 use tradeoff_sim::scenario;
-use tradeoff_sim::stats::{comparisons, histograms, summaries};
+use tradeoff_sim::stats::{Samples, comparisons, histograms, summaries};
 
 use crate::generated::Spec;
 

@@ -20,7 +20,7 @@
 use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
 use rand_distr::{Binomial, Distribution, Gamma, Poisson};
-use tradeoff_sim::scenario::Dist;
+use tradeoff_sim::dist::Dist;
 
 /// Significance level of every goodness-of-fit test in this module.
 ///

@@ -8,7 +8,8 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use tradeoff_sim::engine::{self, RunPlan};
-use tradeoff_sim::model::{Metric, Model};
+use tradeoff_sim::metric::Metric;
+use tradeoff_sim::model::Model;
 
 use crate::common::{run_in, scenario, stderr, stdout};
 

@@ -8,7 +8,8 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use tradeoff_sim::engine::{self, BATCH_TRIALS, RunPlan};
-use tradeoff_sim::model::{Metric, Model};
+use tradeoff_sim::metric::Metric;
+use tradeoff_sim::model::Model;
 use tradeoff_sim::scenario::from_path;
 use tradeoff_sim::stats::{self, Partial, QUANTILES, RELATIVE_ERROR};
 
@@ -250,4 +251,15 @@ fn damaged_partial_words_are_refused_without_panicking() {
         bad[at] ^= state.rotate_left(17) | 1;
         let _ = Partial::from_words(&bad);
     }
+}
+
+#[test]
+fn a_partial_of_the_most_strategies_a_scenario_allows_decodes() {
+    // stats sits below scenario, so it keeps its own bound on decoded strategy
+    // counts; it must never refuse a shard of a valid scenario.
+    let most = tradeoff_sim::scenario::MAX_STRATEGIES;
+    assert!(stats::MAX_DECODED_STRATEGIES >= most);
+    let words = Partial::new(most).to_words();
+    let decoded = Partial::from_words(&words).expect("a valid scenario's partial decodes");
+    assert_eq!(decoded.to_words(), words);
 }

@@ -5,9 +5,12 @@ use std::ops::Range;
 
 use toml::de::DeValue;
 
-use super::{Check, MAX_CLAIM_ID_CHARS, Override, Problem, Reader, Tbl, Value, closest, type_name};
-use crate::model::Metric;
-use crate::scenario::claim::{Claim, Stat, Statistic};
+use super::problems::{closest, line_column};
+use super::values::{Check, Tbl, Value, type_name};
+use super::{MAX_CLAIM_ID_CHARS, Override, Problem, Reader};
+use crate::metric::Metric;
+use crate::metric::{Stat, Statistic};
+use crate::scenario::claim::Claim;
 use crate::scenario::{Scenario, Strategy};
 
 /// Most claims a scenario may hold.
@@ -251,7 +254,7 @@ impl Reader<'_> {
         if self.problems.len() > before {
             return None;
         }
-        let (line, _) = super::line_column(&self.src[..self.text_len], t.span.start);
+        let (line, _) = line_column(&self.src[..self.text_len], t.span.start);
         Some(Claim {
             id,
             text,

@@ -8,7 +8,9 @@
 
 use toml::de::{DeTable, DeValue};
 
-use super::{Reader, Tbl, Value, closest, type_name};
+use super::Reader;
+use super::problems::closest;
+use super::values::{Check, Tbl, Value, type_name};
 use crate::scenario::{Allowed, ParamValue, Parameter, SensitivityRange, SensitivitySpec};
 
 /// The default one-at-a-time swing: x0.8 and x1.2 of a value.
@@ -32,7 +34,7 @@ impl Reader<'_> {
             ParamValue::Number(x) => x.is_finite(),
             ParamValue::Curve(c) => c.at_g0.is_finite() && c.at_g1.is_finite(),
             ParamValue::Dist(d) => {
-                !matches!(d, crate::scenario::Dist::Constant { value } if value.is_nan())
+                !matches!(d, crate::dist::Dist::Constant { value } if value.is_nan())
             }
         };
         if valid {
@@ -69,7 +71,7 @@ impl Reader<'_> {
         let mut t = self.table(root, "sensitivity");
         let mut spec = SensitivitySpec::default();
         if let Some(v) = t.get("swing") {
-            let check = super::Check::Between(0.0, 0.95);
+            let check = Check::Between(0.0, 0.95);
             if let Some(x) = self.number_value(v, "sensitivity.swing", check) {
                 spec.swing = x;
             }

@@ -13,7 +13,8 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use crate::engine::{self, EngineError, RunPlan};
-use crate::model::{METRIC_COUNT, Metric, Model, Unit};
+use crate::metric::{METRIC_COUNT, Metric, Unit};
+use crate::model::Model;
 use crate::scenario::{Claim, Override, Scenario, ScenarioError, ScenarioSource};
 use crate::stats::claims::{self as claim_stats, Estimate, Side, Verdict};
 use crate::text::{display_width, pad_right};
@@ -192,6 +193,7 @@ pub fn check(
                         .per
                         .map(|p| columns.get(&(i, id, p)).unwrap_or(&empty).as_slice()),
                     indicator: claim.metric.unit() == Unit::Indicator,
+                    count: claim.metric.unit() == Unit::Count,
                 }
             };
             let b = (sides.len() == 2).then(|| side(1));
@@ -354,10 +356,13 @@ pub fn render(report: &CheckReport, source: &Path) -> String {
                 "{what} cannot be computed on these trials (e.g. a division by zero); more trials or other bounds may help"
             ),
             _ if !o.estimate.std_err.is_finite() => format!(
-                "{what} is {}, but {} trials are too few to estimate its error; use at least {}",
+                "{what} is {}, but {} trials cannot bound its error (too few for the statistic, too skewed for a normal interval, or no variation at all); {}",
                 significant(o.estimate.value),
                 group(o.estimate.n as u64),
-                claim_stats::BLOCKS * claim_stats::MIN_TRIALS_PER_BLOCK
+                match o.trials_to_decide {
+                    Some(n) => format!("use at least {}", group(n)),
+                    None => "more trials may show some variation".into(),
+                }
             ),
             _ => {
                 let hint = match o.trials_to_decide {

@@ -1,9 +1,18 @@
-//! The metrics a trial reports (MODEL.md §4). Their ids and units are an interface:
-//! CSV files, charts and claims name them.
+//! The metric vocabulary: the metrics a trial reports (MODEL.md §4), their units,
+//! and the statistics one can ask of them ([`Stat`], [`Statistic`]). Their ids and
+//! units are an interface: CSV files, charts and claims name them.
+//!
+//! A leaf: scenario, model, stats and everything above share these names, so this
+//! module imports nothing from the crate, and holds names and units, never numbers
+//! of a run.
+
+mod statistic;
+
+pub use statistic::{PairOp, Stat, Statistic};
 
 use serde::Serialize;
 
-/// One per-trial output. The discriminant indexes an [`super::Outcome`].
+/// One per-trial output. The discriminant indexes a trial's outcome (`model::Outcome`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Metric {
