@@ -19,8 +19,9 @@
 
 use std::sync::atomic::AtomicBool;
 
-use tradeoff_sim::check::{self, CheckPlan, CheckReport};
-use tradeoff_sim::scenario::{PairOp, ScenarioSource, Stat, Statistic};
+use tradeoff_sim::analysis::check::{self, CheckPlan, CheckReport};
+use tradeoff_sim::metric::{PairOp, Stat, Statistic};
+use tradeoff_sim::scenario::ScenarioSource;
 use tradeoff_sim::stats::claims::{self, Estimate, Side, Verdict};
 
 use crate::common::scenario;

@@ -394,7 +394,7 @@ fn chart_on_a_check_folder_says_it_is_one_and_draws_nothing() {
 #[test]
 fn a_mean_count_of_zero_on_a_sample_without_events_does_not_prove_the_claim() {
     use std::sync::atomic::AtomicBool;
-    use tradeoff_sim::check::{CheckPlan, check as check_claims};
+    use tradeoff_sim::analysis::check::{CheckPlan, check as check_claims};
     use tradeoff_sim::scenario::ScenarioSource;
 
     let path = scenario("seed.toml");
