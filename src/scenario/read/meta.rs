@@ -42,6 +42,8 @@ impl Reader<'_> {
 
         let strategies = self.strategies(&mut root);
         let risks = self.risks(&mut root, &strategies);
+        let events = self.events(&mut root);
+        self.reported = Scenario::metrics_of(&build, &strategies, &events);
         let parameters = self.parameters();
         let sensitivity = self.sensitivity(&mut root, &parameters);
         let claims = self.claims(&mut root, &strategies);
@@ -65,6 +67,7 @@ impl Reader<'_> {
             cost,
             strategies,
             risks,
+            events,
             parameters,
             sensitivity,
             claims,
