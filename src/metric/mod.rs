@@ -299,6 +299,12 @@ impl Metric {
         }
     }
 
+    /// Whether a higher value is the better one (`on_time`); on every other
+    /// metric lower is better, or neither (being live for an event).
+    pub fn higher_is_better(self) -> bool {
+        self == Metric::OnTime
+    }
+
     /// Whole-number metrics (counts and indicators).
     pub fn is_discrete(self) -> bool {
         matches!(self.unit(), Unit::Count | Unit::Indicator)

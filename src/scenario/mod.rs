@@ -82,6 +82,10 @@ pub struct Scenario {
     /// Known peak events (`[[events]]`), in file order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<Event>,
+    /// Whether runs report `on_time`: the file states a target or a vendor quote
+    /// (kept when an analysis runs a subset of the strategies).
+    #[serde(skip)]
+    pub reports_on_time: bool,
     /// Every numeric key of the model as read (file value or default), outside the
     /// risk register: what a sensitivity analysis swings. Not part of the model.
     #[serde(skip)]
@@ -330,30 +334,25 @@ impl Event {
 }
 
 impl Scenario {
-    /// Whether the run reports `on_time`: the scenario states a target, or a
-    /// strategy a target or a vendor quote.
-    pub fn reports_on_time(&self) -> bool {
-        self.metrics().contains(&Metric::OnTime)
-    }
-
     /// The metrics a run of this scenario reports, in order: [`Metric::ALL`],
-    /// then `on_time` when [`Scenario::reports_on_time`], then, with known
+    /// then `on_time` when the scenario reports it, then, with known
     /// events, `freeze_wait_weeks` and each event's live and failure indicators.
     pub fn metrics(&self) -> Vec<Metric> {
-        Scenario::metrics_of(&self.build, &self.strategies, &self.events)
+        Scenario::metrics_of(self.reports_on_time, &self.events)
+    }
+
+    /// Whether a scenario with this build and these strategies reports `on_time`:
+    /// it states a target, or a strategy a target or a vendor quote.
+    pub(crate) fn states_a_target(build: &Build, strategies: &[Strategy]) -> bool {
+        build.target_weeks.is_some()
+            || strategies
+                .iter()
+                .any(|s| s.target_weeks.is_some() || s.quote_weeks.is_some())
     }
 
     /// [`Scenario::metrics`] of a scenario's parts, as the reader has them.
-    pub(crate) fn metrics_of(
-        build: &Build,
-        strategies: &[Strategy],
-        events: &[Event],
-    ) -> Vec<Metric> {
+    pub(crate) fn metrics_of(on_time: bool, events: &[Event]) -> Vec<Metric> {
         let mut out = Metric::ALL.to_vec();
-        let on_time = build.target_weeks.is_some()
-            || strategies
-                .iter()
-                .any(|s| s.target_weeks.is_some() || s.quote_weeks.is_some());
         if on_time {
             out.push(Metric::OnTime);
         }

@@ -43,7 +43,8 @@ impl Reader<'_> {
         let strategies = self.strategies(&mut root);
         let risks = self.risks(&mut root, &strategies);
         let events = self.events(&mut root);
-        self.reported = Scenario::metrics_of(&build, &strategies, &events);
+        let reports_on_time = Scenario::states_a_target(&build, &strategies);
+        self.reported = Scenario::metrics_of(reports_on_time, &events);
         let parameters = self.parameters();
         let sensitivity = self.sensitivity(&mut root, &parameters);
         let claims = self.claims(&mut root, &strategies);
@@ -68,6 +69,7 @@ impl Reader<'_> {
             strategies,
             risks,
             events,
+            reports_on_time,
             parameters,
             sensitivity,
             claims,
