@@ -1,12 +1,15 @@
 //! One simulated project: every strategy of a scenario on one trial's shared draws.
 //!
-//! Owns the mechanisms of MODEL.md §3 (the metric list of §4 is [`crate::metric`]).
-//! Pure: given a generator, it fills one outcome per strategy; no I/O, no allocation per trial
-//! (the caller lends a [`Scratch`]). Governance curves are evaluated once, when the
-//! [`Model`] is built, so the hot path reads plain numbers.
+//! Owns the mechanisms of MODEL.md §3 and §8.1-8.5 (the metric list of §4 is
+//! [`crate::metric`]). Pure: given a generator, it fills one outcome per strategy, and
+//! the metrics a scenario adds into [`Scratch::extras`]; no I/O, no allocation per
+//! trial (the caller lends a [`Scratch`]). The scenario is compiled once, when the
+//! [`Model`] is built (`compile`), so the hot path reads plain numbers; the client's
+//! mechanisms (code freeze, known events, support calendar) are `client`.
 //!
 //! Common random numbers: the latent complexity, the incident frailty, the estimate
-//! error, each risk's uniform and the size of its effects, the traffic surges and
+//! error (each distinct one a strategy states, too), each risk's uniform and the
+//! size of its effects, the traffic surges, each known event's traffic multiple and
 //! the walk-away timing are drawn once per trial and shared by every strategy, so
 //! a difference between strategies on the same trial is the strategy's doing, not
 //! luck. (A black swan that hits two strategies of one trial multiplies both
