@@ -285,7 +285,8 @@ pub struct Crossover {
     /// parameter is not numeric (then `between` names the two points).
     pub at: Option<f64>,
     pub between: (String, String),
-    /// `a` is better (lower) above the crossing (else below).
+    /// `a` is better (lower, or higher for a metric where higher is better) above
+    /// the crossing (else below).
     pub a_better_above: bool,
 }
 
@@ -332,7 +333,7 @@ pub fn crossovers(sweep: &Sweep, metric: Metric, stat: &str) -> Vec<Crossover> {
                             sweep.params[0].values[i].clone(),
                             sweep.params[0].values[i + 1].clone(),
                         ),
-                        a_better_above: (d1 < 0.0) == increasing,
+                        a_better_above: ((d1 < 0.0) == increasing) != metric.higher_is_better(),
                     });
                 }
             }
