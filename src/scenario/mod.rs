@@ -20,13 +20,11 @@ use crate::dist::Dist;
 pub use claim::Claim;
 pub use origin::{BaseFile, Evidence, EvidenceClass, ParameterEvidence};
 
+pub use read::{BUILTIN_SCENARIOS, MAX_EXTENDS_DEPTH, builtin_scenario, from_text_at};
 pub use read::{
     DEFAULT_SEED, DEFAULT_SWING, FRAMING_KEYS, Key, KeyTable, MAX_LABEL_CHARS, MAX_RISK_NAME_CHARS,
     MAX_STRATEGIES, MAX_TITLE_CHARS, MAX_TRIALS, Override, Problem, ScenarioError, ScenarioSource,
     from_path, from_path_keeping_bytes, from_path_with, from_str, from_str_with, keys,
-};
-pub use read::{
-    BUILTIN_SCENARIOS, MAX_EXTENDS_DEPTH, builtin_scenario, from_text_at,
 };
 
 /// A value that may depend on a strategy's governance quality g in [0, 1]:

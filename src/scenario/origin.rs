@@ -97,8 +97,7 @@ impl Evidence {
 
     /// The class of a key; `assumption` for a key not listed.
     pub fn class_of(&self, key: &str) -> EvidenceClass {
-        self.of(key)
-            .map_or(EvidenceClass::Assumption, |p| p.class)
+        self.of(key).map_or(EvidenceClass::Assumption, |p| p.class)
     }
 }
 
@@ -157,7 +156,11 @@ mod tests {
         assert_eq!(pattern_match("strategies.forge", key), Some((2, 2)));
         assert_eq!(pattern_match("*", key), Some((0, 1)));
         assert_eq!(pattern_match("strategies.*.responders", key), None);
-        assert_eq!(pattern_match("strategies.for", key), None, "whole steps only");
+        assert_eq!(
+            pattern_match("strategies.for", key),
+            None,
+            "whole steps only"
+        );
         assert_eq!(pattern_match("strategies..weekly_burn", key), None);
     }
 

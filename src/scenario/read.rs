@@ -218,9 +218,10 @@ fn read_with(
     let root = Tbl::new(String::new(), Some(doc.get_ref()), doc.span());
     let mut scenario = reader.scenario(root, name);
     scenario.bases = bases.to_vec();
+    reader.governance_needed(doc.get_ref(), &scenario);
     if reader.problems.is_empty() {
         reader.evidence(doc.get_ref(), &provenance, &mut scenario);
-        reader.unused_inputs(doc.get_ref(), &mut scenario);
+        reader.unused_inputs(doc.get_ref(), &scenario);
     }
     if claim_variants && reader.problems.is_empty() {
         reader.claim_variants(text, name, overrides, &scenario);

@@ -44,7 +44,9 @@ impl Reader<'_> {
                 }
                 seen.push(list.clone());
                 let all: Vec<Override> = outer.iter().chain(&list).cloned().collect();
-                let Err(problems) = super::read_with(text, self.bases, self.file, name, &all, false) else {
+                let Err(problems) =
+                    super::read_with(text, self.bases, self.file, name, &all, false)
+                else {
                     continue;
                 };
                 for p in problems {

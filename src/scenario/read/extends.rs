@@ -17,6 +17,8 @@
 //!   base's per-strategy risk probabilities, its sensitivity ranges, and the base's
 //!   claims that name it.
 //!
+//! `title` and `description` are not inherited: they describe their own file.
+//!
 //! Every value keeps the span of the file that wrote it, so every later problem
 //! names that file, line and key. This module reads no value of the model.
 
@@ -36,7 +38,10 @@ pub const MAX_EXTENDS_DEPTH: usize = 8;
 /// The shipped scenarios a file may extend by name, built into the binary.
 pub const BUILTIN_SCENARIOS: [(&str, &str); 2] = [
     ("seed", include_str!("../../../scenarios/seed.toml")),
-    ("reference", include_str!("../../../scenarios/reference.toml")),
+    (
+        "reference",
+        include_str!("../../../scenarios/reference.toml"),
+    ),
 ];
 
 /// The top-level keys this module reads and removes before the table readers run.
@@ -176,10 +181,7 @@ pub(super) fn find<'a, 'i>(table: &'a DeTable<'i>, key: &str) -> Option<&'a Span
         .map(|(_, v)| v)
 }
 
-fn find_mut<'a, 'i>(
-    table: &'a mut DeTable<'i>,
-    key: &str,
-) -> Option<&'a mut Spanned<DeValue<'i>>> {
+fn find_mut<'a, 'i>(table: &'a mut DeTable<'i>, key: &str) -> Option<&'a mut Spanned<DeValue<'i>>> {
     table
         .iter_mut()
         .find(|(k, _)| k.get_ref().as_ref() == key)
@@ -248,7 +250,9 @@ fn merge_tables<'i>(base: &mut DeTable<'i>, child: DeTable<'i>, path: &str) {
             (DeValue::Table(b), DeValue::Table(c)) if merges_by_key(&here) => {
                 merge_tables(b, c, &here)
             }
-            (DeValue::Array(b), DeValue::Array(c)) if path.is_empty() && element_key(&name).is_some() => {
+            (DeValue::Array(b), DeValue::Array(c))
+                if path.is_empty() && element_key(&name).is_some() =>
+            {
                 let key = element_key(&name).unwrap_or("name");
                 merge_elements(b, c, key);
             }
@@ -272,23 +276,29 @@ fn element_name<'a>(item: &'a Spanned<DeValue<'_>>, key: &str) -> Option<&'a str
 fn merge_elements<'i>(base: &mut DeArray<'i>, child: DeArray<'i>, key: &str) {
     for item in child.iter().cloned() {
         let name = element_name(&item, key).map(str::to_string);
-        let target = name.as_deref().and_then(|n| {
-            base.iter()
-                .position(|b| element_name(b, key) == Some(n))
-        });
+        let target = name
+            .as_deref()
+            .and_then(|n| base.iter().position(|b| element_name(b, key) == Some(n)));
         let Some(index) = target else {
             base.push(item);
             continue;
         };
-        let (DeValue::Table(b), DeValue::Table(c)) = (base.as_mut()[index].get_mut(), item.into_inner())
+        let (DeValue::Table(b), DeValue::Table(c)) =
+            (base.as_mut()[index].get_mut(), item.into_inner())
         else {
             continue;
         };
         for (k, v) in c {
             let field = k.get_ref().to_string();
             match find_mut(b, &field) {
-                Some(slot) if field == "probability" && per_strategy(slot.get_ref()) && per_strategy(v.get_ref()) => {
-                    if let (DeValue::Table(bp), DeValue::Table(cp)) = (slot.get_mut(), v.into_inner()) {
+                Some(slot)
+                    if field == "probability"
+                        && per_strategy(slot.get_ref())
+                        && per_strategy(v.get_ref()) =>
+                {
+                    if let (DeValue::Table(bp), DeValue::Table(cp)) =
+                        (slot.get_mut(), v.into_inner())
+                    {
                         merge_tables(bp, cp, "risks.probability");
                     }
                 }
@@ -345,6 +355,12 @@ impl<'s> Reader<'s> {
                     }
                 }
             }
+            if i > 0 {
+                // A title and description describe their own file: a scenario that
+                // extends another is named by its own (or its file name).
+                take(table, "title");
+                take(table, "description");
+            }
             layers.push(LayerKeys {
                 drops,
                 provenance: take(table, "provenance"),
@@ -365,12 +381,19 @@ impl<'s> Reader<'s> {
     }
 
     /// The names listed by one `drop_*` key: an array of strings.
-    fn drop_names(&mut self, key: &str, v: &Spanned<DeValue<'_>>) -> Vec<(String, std::ops::Range<usize>)> {
+    fn drop_names(
+        &mut self,
+        key: &str,
+        v: &Spanned<DeValue<'_>>,
+    ) -> Vec<(String, std::ops::Range<usize>)> {
         let DeValue::Array(items) = v.get_ref() else {
             self.problem(
                 v.span(),
                 key,
-                format!("expected an array of names, e.g. {key} = [\"hybrid\"]; got {}", type_name(v.get_ref())),
+                format!(
+                    "expected an array of names, e.g. {key} = [\"hybrid\"]; got {}",
+                    type_name(v.get_ref())
+                ),
             );
             return Vec::new();
         };
@@ -390,7 +413,8 @@ impl<'s> Reader<'s> {
 
     /// Removes what a file drops from the document it extends.
     fn drop_from(&mut self, base: &mut DeTable<'_>, drops: &[Option<Spanned<DeValue<'_>>>]) {
-        let [strategies, risks, claims, events] = [0, 1, 2, 3].map(|i| drops.get(i).cloned().flatten());
+        let [strategies, risks, claims, events] =
+            [0, 1, 2, 3].map(|i| drops.get(i).cloned().flatten());
         if let Some(v) = &strategies {
             for (id, span) in self.drop_names("drop_strategies", v) {
                 let present = match find_mut(base, "strategies").map(|s| s.get_mut()) {
@@ -412,14 +436,22 @@ impl<'s> Reader<'s> {
         if let Some(v) = &claims {
             for (id, span) in self.drop_names("drop_claims", v) {
                 if !remove_element(base, "claims", "id", &id) {
-                    self.problem(span, "drop_claims", format!("no claim `{id}` in the scenario this file extends"));
+                    self.problem(
+                        span,
+                        "drop_claims",
+                        format!("no claim `{id}` in the scenario this file extends"),
+                    );
                 }
             }
         }
         if let Some(v) = &events {
             for (name, span) in self.drop_names("drop_events", v) {
                 if !remove_element(base, "events", "name", &name) {
-                    self.problem(span, "drop_events", format!("no event {name:?} in the scenario this file extends"));
+                    self.problem(
+                        span,
+                        "drop_events",
+                        format!("no event {name:?} in the scenario this file extends"),
+                    );
                 }
             }
         }
@@ -429,7 +461,11 @@ impl<'s> Reader<'s> {
                 if remove_element(base, "risks", "name", &name) {
                     dropped = true;
                 } else {
-                    self.problem(span, "drop_risks", format!("no risk {name:?} in the scenario this file extends"));
+                    self.problem(
+                        span,
+                        "drop_risks",
+                        format!("no risk {name:?} in the scenario this file extends"),
+                    );
                 }
             }
             let numbered = claims_setting_risks(base);
@@ -508,7 +544,11 @@ fn forget_strategy(doc: &mut DeTable<'_>, id: &str) {
     let naming: Vec<String> = match find(doc, "claims").map(|c| c.get_ref()) {
         Some(DeValue::Array(claims)) => claims
             .iter()
-            .filter(|c| strings_of(c).iter().any(|s| s == id || s.starts_with(&own_key)))
+            .filter(|c| {
+                strings_of(c)
+                    .iter()
+                    .any(|s| s == id || s.starts_with(&own_key))
+            })
             .filter_map(|c| element_name(c, "id").map(str::to_string))
             .collect(),
         _ => Vec::new(),
@@ -527,10 +567,12 @@ fn strings_of(claim: &Spanned<DeValue<'_>>) -> Vec<String> {
     for key in ["strategy", "strategies", "set", "set_a", "set_b"] {
         match find(t, key).map(|v| v.get_ref()) {
             Some(DeValue::String(s)) => out.push(s.to_string()),
-            Some(DeValue::Array(items)) => out.extend(items.iter().filter_map(|i| match i.get_ref() {
-                DeValue::String(s) => Some(s.to_string()),
-                _ => None,
-            })),
+            Some(DeValue::Array(items)) => {
+                out.extend(items.iter().filter_map(|i| match i.get_ref() {
+                    DeValue::String(s) => Some(s.to_string()),
+                    _ => None,
+                }))
+            }
             _ => {}
         }
     }
@@ -553,7 +595,9 @@ impl Reader<'_> {
     /// A syntax error in a base file (parsed from byte `start` of the source): the
     /// first one, located in that file.
     pub(super) fn base_syntax(&mut self, errors: &[toml::de::Error], start: usize) {
-        let first = errors.iter().min_by_key(|e| e.span().map_or(0, |s| s.start));
+        let first = errors
+            .iter()
+            .min_by_key(|e| e.span().map_or(0, |s| s.start));
         if let Some(e) = first {
             let at = start + e.span().map_or(0, |s| s.start);
             self.problem(at..at, "", format!("TOML syntax: {}", e.message()));
@@ -568,7 +612,8 @@ impl Reader<'_> {
                 self.problem(
                     v.span(),
                     key,
-                    "describes the scenario file, so --set cannot change it; write it in the file".to_string(),
+                    "describes the scenario file, so --set cannot change it; write it in the file"
+                        .to_string(),
                 );
             }
         }

@@ -29,7 +29,14 @@ impl Reader<'_> {
         }
         // Read before the tables by `extends` and `provenance` (and refused there
         // when set by --set); asked here so that they are listed as allowed.
-        for key in ["extends", "drop_strategies", "drop_risks", "drop_claims", "drop_events", "provenance"] {
+        for key in [
+            "extends",
+            "drop_strategies",
+            "drop_risks",
+            "drop_claims",
+            "drop_events",
+            "provenance",
+        ] {
             root.get(key);
         }
         let trials = self.whole_number(&mut root, "trials", 100_000, 1, MAX_TRIALS);

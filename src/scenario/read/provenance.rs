@@ -49,7 +49,10 @@ pub(super) enum Writer {
 
 /// The value at a dotted key path of `doc` (through tables only), or for a risk
 /// `risks[i]`, that risk's probability.
-pub(super) fn value_at<'a, 'i>(doc: &'a DeTable<'i>, key: &str) -> Option<&'a Spanned<DeValue<'i>>> {
+pub(super) fn value_at<'a, 'i>(
+    doc: &'a DeTable<'i>,
+    key: &str,
+) -> Option<&'a Spanned<DeValue<'i>>> {
     if let Some(index) = key
         .strip_prefix("risks[")
         .and_then(|r| r.strip_suffix(']'))
@@ -195,7 +198,10 @@ impl Reader<'_> {
                         self.problem(
                             span,
                             &path,
-                            format!("unknown evidence class {s:?}; allowed: {}", classes.join(", ")),
+                            format!(
+                                "unknown evidence class {s:?}; allowed: {}",
+                                classes.join(", ")
+                            ),
                         );
                         None
                     }
@@ -250,12 +256,19 @@ impl Reader<'_> {
     ) {
         let layers: Vec<Vec<Entry>> = provenance
             .iter()
-            .map(|p| p.as_ref().map_or(Vec::new(), |v| self.provenance_entries(v)))
+            .map(|p| {
+                p.as_ref()
+                    .map_or(Vec::new(), |v| self.provenance_entries(v))
+            })
             .collect();
         let mut keys: Vec<(String, Option<String>)> = scenario
             .parameters
             .iter()
-            .filter(|p| !["risks", "claims", "sensitivity"].iter().any(|k| p.key.starts_with(k)))
+            .filter(|p| {
+                !["risks", "claims", "sensitivity"]
+                    .iter()
+                    .any(|k| p.key.starts_with(k))
+            })
             .map(|p| (p.key.clone(), None))
             .collect();
         keys.extend(
@@ -275,7 +288,9 @@ impl Reader<'_> {
                     let best = layers[w]
                         .iter()
                         .enumerate()
-                        .filter_map(|(i, e)| pattern_match(&e.pattern, &name).map(|score| (score, i)))
+                        .filter_map(|(i, e)| {
+                            pattern_match(&e.pattern, &name).map(|score| (score, i))
+                        })
                         .max_by_key(|(score, i)| (*score, std::cmp::Reverse(*i)));
                     let file = match w {
                         0 => self.file.to_string(),
@@ -316,7 +331,9 @@ impl Reader<'_> {
             }
             let path = format!("provenance.{:?}", e.pattern);
             if known.iter().any(|k| pattern_match(&e.pattern, k).is_some()) {
-                if parameters.iter().any(|p| pattern_match(&e.pattern, &provenance_name(&p.key, p.risk.as_deref())).is_some()) {
+                if parameters.iter().any(|p| {
+                    pattern_match(&e.pattern, &provenance_name(&p.key, p.risk.as_deref())).is_some()
+                }) {
                     self.changes_nothing(
                         e.span.clone(),
                         &path,

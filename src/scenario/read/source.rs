@@ -140,8 +140,8 @@ impl ScenarioSource {
             return Err(invalid(self.chain_problems.clone()));
         }
         let file = path.display().to_string();
-        let mut scenario = super::read_with(text, &self.bases, &file, &name, overrides, true)
-            .map_err(invalid)?;
+        let mut scenario =
+            super::read_with(text, &self.bases, &file, &name, overrides, true).map_err(invalid)?;
         scenario.source = Some(path.to_path_buf());
         if descriptor && let Some(slug) = slug(&scenario.title) {
             scenario.name = slug;

@@ -72,7 +72,12 @@ impl Reader<'_> {
                     ),
                 );
             }
-            let governance = self.number(&mut t, "governance", None, Check::Probability);
+            // Required only when something of the strategy depends on g: checked
+            // once the risks are read (`unused::governance_needed`).
+            let governance = match t.get("governance") {
+                Some(_) => self.number(&mut t, "governance", None, Check::Probability),
+                None => super::unused::GOVERNANCE_UNUSED,
+            };
             let s = Strategy {
                 id: id.to_string(),
                 label,

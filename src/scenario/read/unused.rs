@@ -23,6 +23,10 @@ use super::extends::find;
 use super::provenance::value_at;
 use crate::scenario::{GovernanceCurve, Scenario};
 
+/// The governance of a strategy that does not give it because nothing of it
+/// depends on g: any value gives the same outputs.
+pub(super) const GOVERNANCE_UNUSED: f64 = 0.5;
+
 fn flat(c: &GovernanceCurve) -> bool {
     c.at_g0 == c.at_g1
 }
@@ -39,7 +43,10 @@ const SEAM_KEYS: [&str; 7] = [
 ];
 
 /// Keys used only by a strategy with a responsibility matrix.
-const MATRIX_KEYS: [&str; 2] = ["build.matrix_onboarding_weeks", "incidents.matrix_ttr_factor"];
+const MATRIX_KEYS: [&str; 2] = [
+    "build.matrix_onboarding_weeks",
+    "incidents.matrix_ttr_factor",
+];
 
 /// Keys used only when a partner walks away.
 const WALK_AWAY_KEYS: [&str; 2] = ["walk_away.at_week", "walk_away.degraded_fraction"];
@@ -50,21 +57,50 @@ const STRATEGY_WALK_AWAY_KEYS: [&str; 2] = [
     "walk_away_degraded_weeks",
 ];
 
+/// Whether anything of strategy `i` depends on its governance g: a curve of its
+/// own, a risk probability for it, or its vendor seam.
+fn governance_matters(scenario: &Scenario, i: usize) -> bool {
+    let st = &scenario.strategies[i];
+    let curves = [
+        &st.api_failure_rate,
+        &st.other_fix_rate,
+        &st.headroom_median,
+        &st.headroom_sigma,
+        &st.ttr_median_hours,
+        &st.walk_away_unresolved_probability,
+    ];
+    !curves.iter().all(|c| flat(c))
+        || st.vendor_seam
+        || scenario
+            .risks
+            .iter()
+            .any(|r| r.probability.get(i).is_some_and(|p| !flat(p)))
+}
+
 impl Reader<'_> {
+    /// A strategy may leave out `governance` only when nothing of it depends on g.
+    pub(super) fn governance_needed(&mut self, doc: &DeTable<'_>, scenario: &Scenario) {
+        for (i, st) in scenario.strategies.iter().enumerate() {
+            let path = format!("strategies.{}", st.id);
+            let Some(table) = value_at(doc, &path) else {
+                continue;
+            };
+            if matches!(table.get_ref(), DeValue::Table(t) if find(t, "governance").is_none())
+                && governance_matters(scenario, i)
+            {
+                self.problem(
+                    table.span(),
+                    &format!("{path}.governance"),
+                    format!("missing; add `governance = ...` in [{path}] (a number between 0 and 1, the governance quality g): its curves, risk probabilities or vendor seam depend on it"),
+                );
+            }
+        }
+    }
+
     /// Warns about every written value of `scenario` that changes no output.
     pub(super) fn unused_inputs(&mut self, doc: &DeTable<'_>, scenario: &Scenario) {
         for (i, st) in scenario.strategies.iter().enumerate() {
-            let curves = [
-                &st.api_failure_rate,
-                &st.other_fix_rate,
-                &st.headroom_median,
-                &st.headroom_sigma,
-                &st.ttr_median_hours,
-                &st.walk_away_unresolved_probability,
-            ];
-            let depends = !curves.iter().all(|c| flat(c))
-                || st.vendor_seam
-                || scenario.risks.iter().any(|r| !flat(&r.probability[i]));
+            let depends = governance_matters(scenario, i);
             let key = format!("strategies.{}.governance", st.id);
             // Governance given as practices may also switch other things: only a
             // number is judged here.
@@ -83,16 +119,28 @@ impl Reader<'_> {
         let seam = scenario.strategies.iter().any(|s| s.vendor_seam);
         let matrix = scenario.strategies.iter().any(|s| s.responsibility_matrix);
         let walks = |i: usize| {
-            scenario
-                .risks
-                .iter()
-                .any(|r| r.effects.walk_away && (r.probability[i].at_g0 > 0.0 || r.probability[i].at_g1 > 0.0))
+            scenario.risks.iter().any(|r| {
+                r.effects.walk_away
+                    && (r.probability[i].at_g0 > 0.0 || r.probability[i].at_g1 > 0.0)
+            })
         };
         let any_walks = (0..scenario.strategies.len()).any(walks);
         let groups: [(&[&str], bool, &str); 3] = [
-            (&SEAM_KEYS, seam, "no strategy has a vendor seam (vendor_seam = true)"),
-            (&MATRIX_KEYS, matrix, "no strategy has a responsibility matrix (responsibility_matrix = true)"),
-            (&WALK_AWAY_KEYS, any_walks, "no risk can make a partner walk away (walk_away = true with a probability above 0)"),
+            (
+                &SEAM_KEYS,
+                seam,
+                "no strategy has a vendor seam (vendor_seam = true)",
+            ),
+            (
+                &MATRIX_KEYS,
+                matrix,
+                "no strategy has a responsibility matrix (responsibility_matrix = true)",
+            ),
+            (
+                &WALK_AWAY_KEYS,
+                any_walks,
+                "no risk can make a partner walk away (walk_away = true with a probability above 0)",
+            ),
         ];
         for (keys, used, why) in groups {
             if used {
