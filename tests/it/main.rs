@@ -10,6 +10,7 @@ mod chart_fixture;
 mod charts;
 mod claims;
 mod cli;
+mod client_files;
 mod decision;
 mod determinism;
 mod docs_links;
