@@ -129,11 +129,16 @@ fn charts(x: &Sensitivity) -> Vec<TornadoChart> {
         "low setting / risk switched off".to_string(),
         "high setting / risk forced on".to_string(),
     );
-    let settings_note = format!(
+    let mut settings_note = format!(
         "Each driver is moved alone, everything else at the base, on the same simulated projects. Under each name: its scenario key and low / high settings: a stated range, x{} / x{} of the value (xN: a distribution or curve scaled), or a risk off / on for every strategy.",
         sens::short(1.0 - x.swing),
         sens::short(1.0 + x.swing)
     );
+    if s.evidence.declared {
+        settings_note.push_str(
+            " Last: the evidence behind the driver's value (client, literature, seed-article or assumption).",
+        );
+    }
     let bars_of = |bars: &[Bar], qualified: bool| -> Vec<TornadoBar> {
         bars.iter()
             .map(|b| {

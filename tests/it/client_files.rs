@@ -812,3 +812,96 @@ fn init_asks_for_each_fact_when_prompting() {
         ("Pixel", 41000.0)
     );
 }
+
+// ---------------------------------------------------------------- evidence in outputs
+
+#[test]
+fn sensitivity_shows_each_driver_s_evidence_and_warns_on_weak_decision_drivers() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let reference = shipped("reference.toml").display().to_string();
+    let o = run_in(
+        tmp.path(),
+        &[
+            "sensitivity",
+            &reference,
+            "--trials",
+            "2000",
+            "--charts",
+            "svg",
+            "--out",
+            "sens",
+        ],
+    );
+    assert_success(&o, "sensitivity");
+    let csv = std::fs::read_to_string(tmp.path().join("sens/tornado.csv")).expect("tornado.csv");
+    let header = csv.lines().next().expect("a header");
+    assert!(header.ends_with(",evidence,evidence_source"), "{header}");
+    let estimate = csv
+        .lines()
+        .find(|l| l.contains(",build.estimate,"))
+        .expect("build.estimate is a driver");
+    assert!(
+        estimate.ends_with(",literature,Little 2006; Jorgensen & Molokken-Ostvold 2006"),
+        "{estimate}"
+    );
+    let decision =
+        std::fs::read_to_string(tmp.path().join("sens/tornado_decision.csv")).expect("csv");
+    assert!(
+        decision
+            .lines()
+            .next()
+            .expect("header")
+            .ends_with(",flips_choice,evidence,evidence_source")
+    );
+    let out = stdout(&o);
+    assert!(out.contains("swing  evidence\n"), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.contains("build.estimate") && l.ends_with("  literature")),
+        "{out}"
+    );
+    let chart =
+        std::fs::read_to_string(tmp.path().join("sens/charts/tornado_decision.svg")).expect("svg");
+    assert!(
+        chart.contains("· seed-article"),
+        "the class after each driver's key"
+    );
+    let manifest =
+        std::fs::read_to_string(tmp.path().join("sens/manifest.json")).expect("manifest");
+    assert!(manifest.contains("\"evidence\""), "{manifest}");
+    // The decision between the two best rests on seed-article figures somewhere:
+    // the warning names each such driver once, in one line.
+    let err = stderr(&o);
+    assert_eq!(err.matches("warning: the choice can flip on a driver that rests only on an assumption or the seed article:").count(), 1, "{err}");
+    assert!(err.contains("(seed-article)"), "{err}");
+    assert!(
+        !err.contains("black swan (literature)"),
+        "literature is not weak: {err}"
+    );
+}
+
+#[test]
+fn without_declared_evidence_no_output_shows_classes() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let plain = shipped("peak-season.toml").display().to_string();
+    let o = run_in(
+        tmp.path(),
+        &[
+            "sensitivity",
+            &plain,
+            "--trials",
+            "1000",
+            "--strategy",
+            "ux_led",
+            "--charts",
+            "none",
+            "--out",
+            "sens",
+        ],
+    );
+    assert_success(&o, "sensitivity");
+    let csv = std::fs::read_to_string(tmp.path().join("sens/tornado.csv")).expect("tornado.csv");
+    assert!(!csv.lines().next().expect("header").contains("evidence"));
+    assert!(!stdout(&o).contains("evidence"));
+    assert!(!stderr(&o).contains("the choice can flip"));
+}
