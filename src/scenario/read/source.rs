@@ -55,14 +55,26 @@ impl ScenarioSource {
     /// Reads the file and every file it extends, refusing a folder and anything
     /// over [`MAX_SCENARIO_BYTES`].
     pub fn read(path: &Path) -> Result<ScenarioSource, ScenarioError> {
-        let mut source = ScenarioSource::read_one(path)?;
+        let source = ScenarioSource::read_one(path)?;
+        Ok(ScenarioSource::from_bytes(source.path, source.bytes))
+    }
+
+    /// A scenario's bytes as if read from `path`, with the files it extends read
+    /// (relative to `path`'s folder).
+    pub fn from_bytes(path: PathBuf, bytes: Vec<u8>) -> ScenarioSource {
+        let mut source = ScenarioSource {
+            path,
+            bytes,
+            bases: Vec::new(),
+            chain_problems: Vec::new(),
+        };
         if let Ok(text) = std::str::from_utf8(&source.bytes) {
-            match super::extends::resolve(text, Some(path)) {
+            match super::extends::resolve(text, Some(&source.path)) {
                 Ok(bases) => source.bases = bases,
                 Err(problems) => source.chain_problems = problems,
             }
         }
-        Ok(source)
+        source
     }
 
     /// Reads one file, refusing a folder and anything over [`MAX_SCENARIO_BYTES`];
