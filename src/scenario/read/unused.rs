@@ -27,8 +27,10 @@ use crate::scenario::{GovernanceCurve, Scenario};
 /// depends on g: any value gives the same outputs.
 pub(super) const GOVERNANCE_UNUSED: f64 = 0.5;
 
+/// A curve that does not depend on g; an invalid one (already reported) counts as
+/// flat, so it raises no second problem.
 fn flat(c: &GovernanceCurve) -> bool {
-    c.at_g0 == c.at_g1
+    c.at_g0 == c.at_g1 || !c.at_g0.is_finite() || !c.at_g1.is_finite()
 }
 
 /// Keys used only by a strategy with a vendor seam.
