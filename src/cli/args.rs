@@ -243,6 +243,13 @@ pub struct InitArgs {
     /// A strategy's build cost per week, in the currency (ID=AMOUNT); repeatable.
     #[arg(long = "weekly-burn", value_name = "ID=AMOUNT")]
     pub weekly_burns: Vec<String>,
+    /// The duration a strategy's vendor quoted, in weeks (ID=WEEKS); repeatable.
+    #[arg(long = "quote-weeks", value_name = "ID=WEEKS")]
+    pub quote_weeks: Vec<String>,
+    /// The hours a strategy's vendor answers incidents (ID=24x7, ID=extended or
+    /// ID=business-hours); repeatable.
+    #[arg(long = "support", value_name = "ID=CALENDAR")]
+    pub support: Vec<String>,
     /// Ask for each fact on the terminal (the default when stdin is a terminal
     /// and no fact is given as an option).
     #[arg(long, conflicts_with = "no_prompt")]

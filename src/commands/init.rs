@@ -58,6 +58,35 @@ const FACTS: [Fact; 5] = [
     },
 ];
 
+/// One fact a client can give per strategy: (key, unit, meaning, a number?).
+struct StrategyFact {
+    key: &'static str,
+    unit: &'static str,
+    meaning: &'static str,
+    number: bool,
+}
+
+const STRATEGY_FACTS: [StrategyFact; 3] = [
+    StrategyFact {
+        key: "weekly_burn",
+        unit: "{cur} per week",
+        meaning: "build cost per week",
+        number: true,
+    },
+    StrategyFact {
+        key: "quote_weeks",
+        unit: "weeks",
+        meaning: "the duration the vendor quoted (replaces plan_weeks x plan_multiplier)",
+        number: true,
+    },
+    StrategyFact {
+        key: "support",
+        unit: "calendar",
+        meaning: "hours the vendor answers incidents: \"24x7\", \"extended\" or \"business-hours\"",
+        number: false,
+    },
+];
+
 /// What the client said, fact by fact.
 struct Answers {
     title: Option<String>,
@@ -66,8 +95,8 @@ struct Answers {
     facts: Vec<Option<f64>>,
     /// The reference strategies kept, with the client's label if given.
     strategies: Vec<(String, Option<String>)>,
-    /// Per kept strategy, its weekly burn.
-    burns: Vec<Option<f64>>,
+    /// Per kept strategy and [`STRATEGY_FACTS`] entry, its value as TOML.
+    burns: Vec<[Option<String>; 3]>,
 }
 
 pub fn init(args: &InitArgs) -> Result<String, CliError> {
@@ -83,6 +112,8 @@ pub fn init(args: &InitArgs) -> Result<String, CliError> {
         || args.currency.is_some()
         || !args.strategies.is_empty()
         || !args.weekly_burns.is_empty()
+        || !args.quote_weeks.is_empty()
+        || !args.support.is_empty()
         || answers.facts.iter().any(Option::is_some);
     let interactive = args.prompt || (!args.no_prompt && !given && std::io::stdin().is_terminal());
     if interactive {
@@ -102,8 +133,13 @@ pub fn init(args: &InitArgs) -> Result<String, CliError> {
     })?;
     write(&args.file, &text, args.force)?;
     let filled = answers.facts.iter().filter(|f| f.is_some()).count()
-        + answers.burns.iter().filter(|b| b.is_some()).count();
-    let open = FACTS.len() + answers.burns.len() - filled;
+        + answers
+            .burns
+            .iter()
+            .flatten()
+            .filter(|b| b.is_some())
+            .count();
+    let open = FACTS.len() + STRATEGY_FACTS.len() * answers.burns.len() - filled;
     let f = args.file.display();
     Ok(format!(
         "wrote {f}: a client scenario extending the reference scenario, {filled} facts given, {open} commented out to fill in\nnext: tradeoff-sim validate {f}, then tradeoff-sim run {f}\n"
@@ -148,26 +184,39 @@ fn from_options(args: &InitArgs, reference: &Scenario) -> Result<Answers, CliErr
     if strategies.is_empty() {
         strategies = ids.iter().map(|id| (id.to_string(), None)).collect();
     }
-    let mut burns = vec![None; strategies.len()];
-    for spec in &args.weekly_burns {
-        let bad = || {
-            CliError::Usage(format!(
-                "--weekly-burn: expected ID=AMOUNT, e.g. backend_led=48000; got {spec:?}"
-            ))
-        };
-        let (id, amount) = spec.split_once('=').ok_or_else(bad)?;
-        let id = id.trim();
-        known(id, "--weekly-burn")?;
-        let amount: f64 = amount.trim().parse().map_err(|_| bad())?;
-        let index = strategies
-            .iter()
-            .position(|(s, _)| s == id)
-            .ok_or_else(|| {
+    let mut burns: Vec<[Option<String>; 3]> = vec![[None, None, None]; strategies.len()];
+    let lists = [
+        ("--weekly-burn", &args.weekly_burns, "backend_led=48000"),
+        ("--quote-weeks", &args.quote_weeks, "backend_led=30"),
+        ("--support", &args.support, "ux_led=business-hours"),
+    ];
+    for (slot, (option, specs, example)) in lists.into_iter().enumerate() {
+        for spec in specs {
+            let bad = || {
                 CliError::Usage(format!(
-                    "--weekly-burn: `{id}` is not one of the strategies kept by --strategy"
+                    "{option}: expected ID=VALUE, e.g. {example}; got {spec:?}"
                 ))
-            })?;
-        burns[index] = Some(amount);
+            };
+            let (id, value) = spec.split_once('=').ok_or_else(bad)?;
+            let id = id.trim();
+            known(id, option)?;
+            let value = value.trim();
+            let literal = if STRATEGY_FACTS[slot].number {
+                let x: f64 = value.parse().map_err(|_| bad())?;
+                format!("{x}")
+            } else {
+                quoted(value)
+            };
+            let index = strategies
+                .iter()
+                .position(|(s, _)| s == id)
+                .ok_or_else(|| {
+                    CliError::Usage(format!(
+                        "{option}: `{id}` is not one of the strategies kept by --strategy"
+                    ))
+                })?;
+            burns[index][slot] = Some(literal);
+        }
     }
     let facts = vec![
         args.plan_weeks,
@@ -236,17 +285,23 @@ fn ask(answers: &mut Answers, reference: &Scenario) -> Result<(), CliError> {
             let a = line(&format!("The client's name for strategy {id} [keep]"))?;
             *label = Some(a).filter(|a| !a.is_empty());
         }
-        if answers.burns[i].is_none() {
+        for (slot, fact) in STRATEGY_FACTS.iter().enumerate() {
+            if answers.burns[i][slot].is_some() {
+                continue;
+            }
+            let unit = fact.unit.replace("{cur}", &currency);
             loop {
-                let a = line(&format!(
-                    "{id}: build cost per week ({currency} per week) [reference]"
-                ))?;
+                let a = line(&format!("{id}: {} ({unit}) [reference]", fact.meaning))?;
                 if a.is_empty() {
+                    break;
+                }
+                if !fact.number {
+                    answers.burns[i][slot] = Some(quoted(&a));
                     break;
                 }
                 match a.replace(['_', ','], "").parse::<f64>() {
                     Ok(x) if x.is_finite() => {
-                        answers.burns[i] = Some(x);
+                        answers.burns[i][slot] = Some(format!("{x}"));
                         break;
                     }
                     _ => eprintln!("  a number, please"),
@@ -325,7 +380,8 @@ fn render(a: &Answers, reference: &Scenario) -> String {
             dropped.join(", ")
         ));
     }
-    let any_number = a.facts.iter().chain(&a.burns).any(Option::is_some);
+    let any_number =
+        a.facts.iter().any(Option::is_some) || a.burns.iter().flatten().any(Option::is_some);
     out.push_str(
         "\n# Evidence (MODEL.md §8.6): a class describes the values written in this file.\n\
          # Every value here is taken as the client's fact; mark one that is your own\n\
@@ -356,17 +412,29 @@ fn render(a: &Answers, reference: &Scenario) -> String {
         if let Some(label) = label {
             out.push_str(&format!("label = {}\n", quoted(label)));
         }
-        let current = reference
-            .strategies
-            .iter()
-            .find(|s| s.id == *id)
-            .map_or(String::new(), |s| format!("{}", s.weekly_burn));
-        out.push_str(&fact_line(
-            "weekly_burn",
-            *burn,
-            &format!("{currency} per week: build cost per week"),
-            &current,
-        ));
+        let st = reference.strategies.iter().find(|s| s.id == *id);
+        for (fact, value) in STRATEGY_FACTS.iter().zip(burn) {
+            let current = match (fact.key, st) {
+                ("weekly_burn", Some(st)) => format!("{}", st.weekly_burn),
+                ("support", _) => "\"24x7\"".to_string(),
+                _ => String::new(),
+            };
+            let unit = fact.unit.replace("{cur}", &currency);
+            let comment = format!("{unit}: {}", fact.meaning);
+            out.push_str(&match value {
+                Some(v) => format!("{:<31} # {comment}\n", format!("{} = {v}", fact.key)),
+                None if current.is_empty() => {
+                    format!(
+                        "{:<31} # {comment} (reference: none)\n",
+                        format!("# {} = ...", fact.key)
+                    )
+                }
+                None => format!(
+                    "{:<31} # {comment} (reference: {current})\n",
+                    format!("# {} = {current}", fact.key)
+                ),
+            });
+        }
     }
     out
 }

@@ -40,6 +40,9 @@ pub fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
     // Named like the scenario (its file stem, or its title when it came from a
     // pipe), as `run` names its folder.
     let parsed = source.parse(base)?;
+    parsed
+        .check_metric(metric)
+        .map_err(|why| CliError::Usage(format!("--metric {}: {why}", metric.id())))?;
     super::warn_inputs(&parsed);
     let name = parsed.name;
     let destination = args

@@ -36,6 +36,7 @@ mod build;
 mod claims;
 mod costs;
 mod dists;
+mod events;
 pub(crate) mod extends;
 mod keys;
 mod meta;
@@ -48,6 +49,7 @@ mod risks;
 mod sensitivity;
 mod source;
 mod strategies;
+mod support;
 mod syntax;
 mod unused;
 mod values;
@@ -76,6 +78,8 @@ pub const MAX_TRIALS: u64 = 1_000_000_000;
 /// Most strategies and risks a scenario may hold.
 pub const MAX_STRATEGIES: usize = 64;
 pub const MAX_RISKS: usize = 1000;
+/// Most known peak events (`[[events]]`) a scenario may hold: each adds two metrics.
+pub const MAX_EVENTS: usize = 32;
 /// Most characters in a strategy's `label`: what the bar charts' category labels hold on
 /// two lines and the tradeoff chart's point labels hold on one, at a readable size.
 pub const MAX_LABEL_CHARS: usize = 48;
@@ -184,6 +188,7 @@ fn read_with(
         warnings: Vec::new(),
         catalogue: Vec::new(),
         claim_overrides: Vec::new(),
+        reported: crate::metric::Metric::ALL.to_vec(),
     };
     if text.starts_with('\u{feff}') {
         reader.problem(
@@ -258,4 +263,7 @@ struct Reader<'s> {
     catalogue: Vec<Parameter>,
     /// Where each `[[claims]]` override was written.
     claim_overrides: Vec<claims::OverrideSite>,
+    /// The metrics a run of the scenario reports, once its strategies and events
+    /// are read: what a claim may name.
+    reported: Vec<crate::metric::Metric>,
 }

@@ -699,6 +699,10 @@ fn init_writes_a_starter_file_that_validates_and_refuses_to_overwrite() {
             "ux_led=Pixel",
             "--weekly-burn",
             "backend_led=48000",
+            "--quote-weeks",
+            "backend_led=30",
+            "--support",
+            "ux_led=business-hours",
         ],
     );
     assert_success(&o, "init");
@@ -720,6 +724,12 @@ fn init_writes_a_starter_file_that_validates_and_refuses_to_overwrite() {
     let labels: Vec<&str> = s.strategies.iter().map(|s| s.label.as_str()).collect();
     assert_eq!(labels, ["Forge", "Pixel"]);
     assert_eq!(s.strategies[0].weekly_burn, 48000.0);
+    assert_eq!(s.strategies[0].quote_weeks, Some(30.0));
+    assert!(text.contains("support = \"business-hours\""), "{text}");
+    assert!(
+        text.contains("# quote_weeks = ..."),
+        "ux_led's quote to fill in:\n{text}"
+    );
     assert_eq!(
         s.evidence.class_of("churn.customers"),
         EvidenceClass::Client
