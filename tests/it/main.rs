@@ -16,6 +16,7 @@ mod client_model;
 mod decision;
 mod determinism;
 mod docs_links;
+mod examples;
 mod fast_samplers;
 mod fuzz;
 mod generated;
