@@ -69,3 +69,31 @@ fn the_worked_example_reports_on_time_and_black_friday_per_option() {
         assert!(!summary.contains(dropped), "{dropped} was dropped");
     }
 }
+
+#[test]
+fn an_event_the_client_states_carries_the_client_evidence_in_the_tornado() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_in(
+        dir.path(),
+        &[
+            "sensitivity",
+            &example(),
+            "--trials",
+            "2048",
+            "--charts",
+            "none",
+            "--out",
+            "t",
+        ],
+    );
+    assert_success(&out, "sensitivity northwind.toml");
+    let tornado = fs::read_to_string(dir.path().join("t/tornado.csv")).unwrap();
+    let rows: Vec<&str> = tornado
+        .lines()
+        .filter(|l| l.contains(",events[0].multiple,"))
+        .collect();
+    assert!(!rows.is_empty(), "the event multiple is a driver");
+    for row in rows {
+        assert!(row.contains(",client,"), "{row}");
+    }
+}

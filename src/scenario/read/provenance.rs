@@ -70,7 +70,16 @@ pub(super) fn value_at<'a, 'i>(
     let mut table = doc;
     let steps: Vec<&str> = key.split('.').collect();
     for (i, step) in steps.iter().enumerate() {
-        let v = find(table, step)?;
+        // `events[0]`: an element of an array of tables.
+        let v = match step.strip_suffix(']').and_then(|s| s.split_once('[')) {
+            Some((name, index)) => {
+                let DeValue::Array(items) = find(table, name)?.get_ref() else {
+                    return None;
+                };
+                items.get(index.parse::<usize>().ok()?)?
+            }
+            None => find(table, step)?,
+        };
         if i + 1 == steps.len() {
             return Some(v);
         }
