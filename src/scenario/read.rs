@@ -54,6 +54,7 @@ pub use problems::{Problem, ScenarioError};
 pub use sensitivity::{DEFAULT_SWING, FRAMING_KEYS};
 pub use source::{
     MAX_SCENARIO_BYTES, ScenarioSource, from_path, from_path_keeping_bytes, from_path_with,
+    stop_reads_on,
 };
 
 /// The seed used when a scenario gives none: fixed, so that two runs of the same

@@ -62,6 +62,12 @@ pub enum ScenarioError {
         MAX_SCENARIO_BYTES >> 20
     )]
     TooLarge { path: PathBuf },
+    /// Ctrl-C or SIGTERM while waiting for a pipe to deliver the scenario.
+    #[error(
+        "{}: interrupted while waiting for the scenario to arrive; nothing was written",
+        path.display()
+    )]
+    Interrupted { path: PathBuf },
     #[error("{}", render_problems(path, problems))]
     Invalid {
         path: PathBuf,
