@@ -181,6 +181,7 @@ fn simulate_reporting(
                     batch_range.start + b as u64,
                     record,
                     &mut slices,
+                    stop,
                 );
                 progress(slices.first().map_or(0, |s| s.len()) as u64);
                 result
@@ -264,7 +265,7 @@ pub fn summarise(
             let mut guard = slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             let worker = guard.get_or_insert_with(|| Worker::new(strategies));
             let len = batch_len(b);
-            worker.run(model, plan, b, len)?;
+            worker.run(model, plan, b, len, stop)?;
             progress(len as u64);
             Ok(())
         })
@@ -274,7 +275,7 @@ pub fn summarise(
             // Report the first failure in batch order, whichever thread met one.
             let mut worker = Worker::new(strategies);
             for b in batches {
-                worker.run(model, plan, b, batch_len(b))?;
+                worker.run(model, plan, b, batch_len(b), stop)?;
             }
             unreachable!("a batch failed in parallel and passed in sequence")
         }
@@ -373,9 +374,10 @@ impl Worker {
         plan: &RunPlan,
         batch: u64,
         len: usize,
+        stop: &AtomicBool,
     ) -> Result<(), EngineError> {
         let width = stats::SUMMARY_BLOCK;
-        let mut run = BatchRun::new(model, plan, batch, false);
+        let mut run = BatchRun::new(model, plan, batch, false, stop);
         let mut start = 0;
         while start < len {
             let rows = (len - start).min(width);
@@ -419,8 +421,9 @@ fn run_batch(
     batch: u64,
     record: bool,
     slices: &mut [&mut [f64]],
+    stop: &AtomicBool,
 ) -> Result<Vec<f64>, EngineError> {
-    let mut run = BatchRun::new(model, plan, batch, record);
+    let mut run = BatchRun::new(model, plan, batch, record, stop);
     run.fill(slices)?;
     Ok(run.scratch.take_drivers())
 }
@@ -437,12 +440,22 @@ struct BatchRun<'m> {
     tile: Vec<Outcome>,
     /// Trials of the batch done so far.
     done: usize,
+    /// Polled every [`TILE_TRIALS`] trials: a batch of long trials (thousands of
+    /// incidents each) ends promptly on Ctrl-C, at the cost of one load per tile.
+    stop: &'m AtomicBool,
 }
 
 impl<'m> BatchRun<'m> {
-    fn new(model: &'m Model, plan: &RunPlan, batch: u64, record: bool) -> BatchRun<'m> {
+    fn new(
+        model: &'m Model,
+        plan: &RunPlan,
+        batch: u64,
+        record: bool,
+        stop: &'m AtomicBool,
+    ) -> BatchRun<'m> {
         let seed = batch_seed(plan.seed, batch);
         BatchRun {
+            stop,
             model,
             batch,
             rng: Xoshiro256PlusPlus::seed_from_u64(seed),
@@ -485,6 +498,9 @@ impl<'m> BatchRun<'m> {
         assert!(rows <= COLUMN_STRIDE && block.len() >= columns * COLUMN_STRIDE);
         let mut start = 0;
         while start < rows {
+            if self.stop.load(Ordering::Relaxed) {
+                return Err(EngineError::Interrupted);
+            }
             let n = (rows - start).min(TILE_TRIALS);
             for (t, out) in self.tile.chunks_exact_mut(strategies).take(n).enumerate() {
                 self.model.trial(&mut self.rng, &mut self.scratch, out);
@@ -518,6 +534,9 @@ impl<'m> BatchRun<'m> {
         mut write: impl FnMut(usize, &[Outcome]),
     ) -> Result<(), EngineError> {
         for i in 0..rows {
+            if i % TILE_TRIALS == 0 && self.stop.load(Ordering::Relaxed) {
+                return Err(EngineError::Interrupted);
+            }
             self.model
                 .trial(&mut self.rng, &mut self.scratch, &mut self.out);
             write(i, &self.out);
@@ -555,6 +574,8 @@ mod tests {
     use crate::scenario::from_str;
 
     const SEED: &str = include_str!("../scenarios/seed.toml");
+    /// A stop flag never raised.
+    static NEVER: AtomicBool = AtomicBool::new(false);
 
     fn model(text: &str) -> Model {
         Model::new(&from_str(text, "seed.toml").expect("a valid scenario"))
@@ -572,8 +593,8 @@ mod tests {
             threads: 1,
         };
         let columns = model.strategy_count() * METRIC_COUNT;
-        let mut by_block = BatchRun::new(&model, &plan, 3, false);
-        let mut by_column = BatchRun::new(&model, &plan, 3, false);
+        let mut by_block = BatchRun::new(&model, &plan, 3, false, &NEVER);
+        let mut by_column = BatchRun::new(&model, &plan, 3, false, &NEVER);
         for rows in [1021, 13] {
             let mut block = vec![f64::NAN; columns * COLUMN_STRIDE];
             by_block.fill_block(&mut block, rows).expect("finite draws");
@@ -610,12 +631,12 @@ mod tests {
         };
         let columns = model.strategy_count() * METRIC_COUNT;
         let mut block = vec![0.0; columns * COLUMN_STRIDE];
-        let by_block = BatchRun::new(&model, &plan, 2, false)
+        let by_block = BatchRun::new(&model, &plan, 2, false, &NEVER)
             .fill_block(&mut block, 1024)
             .expect_err("an overflow in the first block");
         let mut expected = vec![vec![0.0; 1024]; columns];
         let mut slices: Vec<&mut [f64]> = expected.iter_mut().map(|c| &mut c[..]).collect();
-        let by_column = BatchRun::new(&model, &plan, 2, false)
+        let by_column = BatchRun::new(&model, &plan, 2, false, &NEVER)
             .fill(&mut slices)
             .expect_err("an overflow in the first block");
         let EngineError::NotFinite { trial, .. } = &by_block else {
@@ -627,5 +648,46 @@ mod tests {
             "trial {trial}"
         );
         assert_eq!(by_block.to_string(), by_column.to_string());
+    }
+
+    /// A batch under way looks at the stop flag between tiles of trials, not only
+    /// before it starts: a batch of long trials (thousands of incidents each) ends
+    /// within a tile of the flag, through both fills and the streaming worker.
+    #[test]
+    fn a_raised_stop_flag_ends_a_batch_within_a_tile_of_trials() {
+        let model = model(SEED);
+        let plan = RunPlan {
+            trials: 4096,
+            seed: 11,
+            threads: 1,
+        };
+        let stop = AtomicBool::new(true);
+        let columns = model.strategy_count() * METRIC_COUNT;
+        let mut block = vec![0.0; columns * COLUMN_STRIDE];
+        let mut run = BatchRun::new(&model, &plan, 0, false, &stop);
+        let by_block = run.fill_block(&mut block, 1024);
+        assert!(
+            matches!(by_block, Err(EngineError::Interrupted)),
+            "{by_block:?}"
+        );
+        assert_eq!(run.done, 0, "no trial ran after the flag");
+        let mut expected = vec![vec![0.0; 1024]; columns];
+        let mut slices: Vec<&mut [f64]> = expected.iter_mut().map(|c| &mut c[..]).collect();
+        let by_column = BatchRun::new(&model, &plan, 0, false, &stop).fill(&mut slices);
+        assert!(
+            matches!(by_column, Err(EngineError::Interrupted)),
+            "{by_column:?}"
+        );
+        let mut worker = Worker::new(model.strategy_count());
+        let streamed = worker.run(&model, &plan, 0, 4096, &stop);
+        assert!(
+            matches!(streamed, Err(EngineError::Interrupted)),
+            "{streamed:?}"
+        );
+        assert_eq!(
+            worker.partial,
+            Partial::new(model.strategy_count()),
+            "nothing summarised"
+        );
     }
 }

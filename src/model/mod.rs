@@ -255,20 +255,10 @@ pub fn strategy_seed(batch_seed: u64, id: &str) -> u64 {
     stream::mix(batch_seed ^ stream::fnv1a(id))
 }
 
-/// Share of a decaying arrival process (intensity ~ e^(-b t)) that falls within
-/// `horizon` weeks, relative to the share within `window` weeks.
-fn decaying_share(decay: f64, horizon: f64, window: f64) -> f64 {
-    if decay <= 0.0 {
-        horizon / window
-    } else {
-        (1.0 - (-decay * horizon).exp()) / (1.0 - (-decay * window).exp())
-    }
-}
-
 impl Model {
     pub fn new(scenario: &Scenario) -> Model {
         let s = scenario;
-        let rate_scale = decaying_share(
+        let rate_scale = crate::scenario::horizon_rate_share(
             s.api.decay_per_week,
             s.horizon.weeks,
             s.horizon.rate_window_weeks,

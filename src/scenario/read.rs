@@ -20,6 +20,7 @@
 //! - `meta`: the top level (title, currency, trials, seed) and the order tables are read in;
 //! - `build`, `post_launch`, `costs`: the model's shared tables;
 //! - `strategies`, `risks`, `claims`, `sensitivity`: the tables of the same names;
+//! - `limits`: counts refused before anything is read, and the work of one trial;
 //! - `keys`: the catalogue of every key a scenario may set, as `scenarios/README.md`
 //!   documents it.
 //!
@@ -32,6 +33,7 @@ mod claims;
 mod costs;
 mod dists;
 mod keys;
+mod limits;
 mod meta;
 mod names;
 mod overrides;
@@ -49,8 +51,9 @@ use overrides::OverrideRegion;
 use values::Tbl;
 
 pub use keys::{Key, KeyTable, keys};
+pub use limits::{MAX_EVENTS_PER_TRIAL, horizon_rate_share};
 pub use overrides::Override;
-pub use problems::{Problem, ScenarioError};
+pub use problems::{MAX_SHOWN_PROBLEMS, Problem, ScenarioError};
 pub use sensitivity::{DEFAULT_SWING, FRAMING_KEYS};
 pub use source::{
     MAX_SCENARIO_BYTES, ScenarioSource, from_path, from_path_keeping_bytes, from_path_with,
@@ -126,6 +129,8 @@ fn read_with(
         text_len: text.len(),
         regions: &regions,
         problems: Vec::new(),
+        unlocated: Vec::new(),
+        line_starts: Vec::new(),
         catalogue: Vec::new(),
         claim_overrides: Vec::new(),
     };
@@ -135,6 +140,7 @@ fn read_with(
             "",
             "the file starts with a byte-order mark; save it as UTF-8 without BOM".to_string(),
         );
+        reader.sort();
         return Err(reader.problems);
     }
     let (mut doc, errors) = DeTable::parse_recoverable(&all[..text.len()]);
@@ -144,8 +150,15 @@ fn read_with(
         return Err(reader.problems);
     }
     reader.apply_overrides(&mut doc, &all, overrides, &regions);
+    if reader.refuse_over_limit_counts(doc.get_ref()) {
+        reader.sort();
+        return Err(reader.problems);
+    }
     let root = Tbl::new(String::new(), Some(doc.get_ref()), doc.span());
     let scenario = reader.scenario(root, name);
+    if reader.problems.is_empty() {
+        reader.bound_trial_work(doc.get_ref(), &scenario);
+    }
     if claim_variants && reader.problems.is_empty() {
         reader.claim_variants(text, name, overrides, &scenario);
     }
@@ -167,6 +180,11 @@ struct Reader<'s> {
     text_len: usize,
     regions: &'s [OverrideRegion],
     problems: Vec<Problem>,
+    /// (index in `problems`, byte offset) of each problem whose line and column
+    /// are still to be found: all are found in one pass when the reading ends.
+    unlocated: Vec<(usize, usize)>,
+    /// Byte offset where each line of the file starts, once asked for.
+    line_starts: Vec<usize>,
     /// Every numeric key read so far (file value or default), in reading order:
     /// what a sensitivity analysis may swing and the range it must stay in.
     catalogue: Vec<Parameter>,

@@ -124,3 +124,172 @@ fn a_scenario_from_a_pipe_that_closes_is_still_read_whole() {
     writer.join().expect("writer").expect("written");
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+/// Time allowed to refuse a file of many problems: linear validation takes well
+/// under a second on these sizes, the quadratic one took minutes.
+const REFUSED_WITHIN: Duration = Duration::from_secs(15);
+
+/// `validate` on `text` in a fresh folder: its stderr, after checking exit 2,
+/// that it took under [`REFUSED_WITHIN`] and that it printed at most the shown
+/// problems plus their count.
+fn refused_quickly(name: &str, text: &str) -> String {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let path = tmp.path().join(name);
+    std::fs::write(&path, text).expect("write the scenario");
+    let started = Instant::now();
+    let o = run_in(tmp.path(), &["validate", path.to_str().expect("utf-8")]);
+    let elapsed = started.elapsed();
+    let err = stderr(&o);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{name}: {}",
+        &err[..err.len().min(2000)]
+    );
+    assert!(
+        elapsed < REFUSED_WITHIN,
+        "{name}: refused after {elapsed:?}; at most {REFUSED_WITHIN:?}"
+    );
+    assert!(
+        err.lines().count() <= tradeoff_sim::scenario::MAX_SHOWN_PROBLEMS + 2,
+        "{name}: {} lines of problems printed",
+        err.lines().count()
+    );
+    err
+}
+
+fn seed_text() -> String {
+    std::fs::read_to_string(scenario("seed.toml")).expect("seed.toml")
+}
+
+#[test]
+fn a_file_of_200000_unknown_keys_is_refused_in_time_linear_in_its_size_showing_the_first_hundred() {
+    // 20,000 unknown keys took 4.8 s when each problem was located from the start
+    // of the file; 200,000 would take minutes.
+    let keys: String = (0..200_000).map(|i| format!("zz{i} = 1\n")).collect();
+    let text = seed_text().replacen("[build]\n", &format!("[build]\n{keys}"), 1);
+    let err = refused_quickly("unknown.toml", &text);
+    assert!(err.contains("build.zz0: unknown key"), "{}", &err[..500]);
+    assert!(
+        err.contains("... and 199900 more not shown"),
+        "{}",
+        err.lines().rev().take(2).collect::<Vec<_>>().join("\n")
+    );
+    assert!(
+        err.contains("200000 problems in"),
+        "every problem is counted"
+    );
+}
+
+#[test]
+fn a_file_of_100000_duplicate_keys_is_refused_in_time_linear_in_its_size() {
+    // Each duplicate looked up its table and its first line from the start of
+    // the file: 20,000 took 11 s.
+    let keys: String = (0..100_000).map(|i| format!("zz{} = 1\n", i % 2)).collect();
+    let text = seed_text().replacen("[build]\n", &format!("[build]\n{keys}"), 1);
+    let err = refused_quickly("duplicates.toml", &text);
+    let first = seed_text()
+        .lines()
+        .position(|l| l == "[build]")
+        .expect("[build]")
+        + 2;
+    assert!(
+        err.contains(&format!(
+            "build.zz0: duplicate key: already set on line {first};"
+        )),
+        "{}",
+        &err[..err.len().min(800)]
+    );
+}
+
+#[test]
+fn more_risks_strategies_or_claims_than_allowed_are_refused_at_once_before_any_is_read() {
+    let seed = seed_text();
+    let risks: String = (0..150_000)
+        .map(|i| format!("[[risks]]\nname = \"r{i}\"\nprobability = 0.1\ndelay_weeks = 1\n"))
+        .collect();
+    let err = refused_quickly("risks.toml", &format!("{seed}{risks}"));
+    assert!(
+        err.contains("risks: at most 1000 risks, got 150004"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 problem in"),
+        "only the count is reported: {err}"
+    );
+
+    let strategies: String = (0..30_000)
+        .map(|i| format!("[strategies.s{i}]\ngovernance = 0.5\n"))
+        .collect();
+    let err = refused_quickly("strategies.toml", &format!("{seed}{strategies}"));
+    assert!(
+        err.contains("strategies: at most 64 strategies, got 30005"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 problem in"),
+        "only the count is reported: {err}"
+    );
+
+    let claims: String = (0..20_000)
+        .map(|i| format!("[[claims]]\nid = \"c{i}\"\n"))
+        .collect();
+    let err = refused_quickly("claims.toml", &format!("{seed}{claims}"));
+    let total = 20_000 + seed.matches("[[claims]]").count();
+    assert!(
+        err.contains(&format!("claims: at most 1000 claims, got {total}")),
+        "{err}"
+    );
+}
+
+/// `seed.toml` with its first strategy's API failure rate set to `rate` and one
+/// risk more that multiplies API failures by `multiplier` with `probability`.
+fn seed_with_api_failures(rate: &str, multiplier: f64, probability: f64) -> String {
+    let seed = seed_text();
+    let at = "api_failure_rate = 0.37";
+    assert!(seed.contains(at));
+    format!(
+        "{}\n[[risks]]\nname = \"API storm\"\nprobability = {probability}\napi_failure_multiplier = {multiplier}\n",
+        seed.replacen(at, &format!("api_failure_rate = {rate}"), 1)
+    )
+}
+
+#[test]
+fn a_strategy_expecting_more_events_per_trial_than_any_project_is_refused_with_the_figures() {
+    // The review's case: a rate of 1e4 and a certain risk multiplying it by 1e4
+    // asked 1e8 incidents of every trial, and `validate` ran for hours.
+    let err = refused_quickly("storm.toml", &seed_with_api_failures("1e4", 1e4, 1.0));
+    assert!(
+        err.contains(
+            "strategies.backend_led.api_failure_rate: one trial of this strategy would expect"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("above the 1000 one trial may hold"), "{err}");
+    assert!(err.contains("risks[4] \"API storm\" x 10000"), "{err}");
+
+    // Hand-computed: seed.toml's horizon is its rate window (26 weeks), so the
+    // horizon's share of a rate is 1; backend_led's other_fix_rate is 5.8, surges
+    // 1.0 per window, and risks[0] may multiply its API failures by 1.3. A rate of
+    // 200 with a risk x 3 expects 200 x 1.3 x 3 + 5.8 + 1 = 786.8 events: allowed.
+    // x 4 expects 1040 + 6.8 = 1046.8: refused.
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let path = tmp.path().join("fine.toml");
+    std::fs::write(&path, seed_with_api_failures("200", 3.0, 0.01)).expect("write");
+    let o = run_in(tmp.path(), &["validate", path.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = refused_quickly("over.toml", &seed_with_api_failures("200", 4.0, 0.01));
+    assert!(err.contains("would expect 1046.8 events"), "{err}");
+    assert!(
+        err.contains(
+            "1040 API failures (api_failure_rate 200 x 1 for the horizon x 5.2 (the risks"
+        ),
+        "{err}"
+    );
+    // A risk that cannot occur for the strategy raises nothing.
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let path = tmp.path().join("never.toml");
+    std::fs::write(&path, seed_with_api_failures("200", 1e4, 0.0)).expect("write");
+    let o = run_in(tmp.path(), &["validate", path.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
