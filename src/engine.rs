@@ -127,6 +127,19 @@ pub fn simulate_with_drivers(
     simulate_recording(model, plan, all, stop, true)
 }
 
+/// [`simulate`] (with the drivers when `record`), calling `progress` with the
+/// trials of each batch as it finishes.
+pub fn simulate_observed(
+    model: &Model,
+    plan: &RunPlan,
+    stop: &AtomicBool,
+    record: bool,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(Samples, Vec<f64>), EngineError> {
+    let all = 0..plan.trials.div_ceil(BATCH_TRIALS);
+    simulate_reporting(model, plan, all, stop, record, progress)
+}
+
 fn simulate_recording(
     model: &Model,
     plan: &RunPlan,
@@ -322,7 +335,20 @@ pub fn run_summaries(
     plan: &RunPlan,
     stop: &AtomicBool,
 ) -> Result<Vec<stats::Summary>, EngineError> {
-    let run = summarise_run(model, plan, stop)?;
+    run_summaries_reporting(model, plan, stop, &|_| {})
+}
+
+/// [`run_summaries`], calling `progress` with the trials of each batch as it
+/// finishes (for a progress bar over several runs).
+pub fn run_summaries_reporting(
+    model: &Model,
+    plan: &RunPlan,
+    stop: &AtomicBool,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Vec<stats::Summary>, EngineError> {
+    let keep = keeps_samples(plan.trials, model.strategy_count());
+    let all = 0..plan.trials.div_ceil(BATCH_TRIALS);
+    let run = summarise(model, plan, all, keep, stop, progress)?;
     on_threads(plan.threads, || {
         stats::summaries_of(&run.partial, run.samples.as_ref())
     })

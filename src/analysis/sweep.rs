@@ -161,14 +161,41 @@ pub struct SweepPlan<'a> {
     pub threads: usize,
 }
 
-/// Validates every point first (a bad value stops the sweep before any run), then
-/// runs them in order on the same seed.
-pub fn run(plan: &SweepPlan<'_>, stop: &AtomicBool) -> Result<Sweep, SweepError> {
-    if plan.params.is_empty() || plan.params.len() > 2 {
+/// Refuses a sweep of no parameter, of more than two, or of more than
+/// [`MAX_POINTS`] points, from the counts of values alone: before any value is
+/// read (1,000 values were each checked, for 10 s, before the count was).
+pub fn check_points(params: &[SweepParam]) -> Result<(), SweepError> {
+    if params.is_empty() || params.len() > 2 {
         return Err(SweepError::Usage(
             "a sweep takes one or two --param".to_string(),
         ));
     }
+    let points = params
+        .iter()
+        .fold(1usize, |n, p| n.saturating_mul(p.values.len()));
+    if points > MAX_POINTS {
+        let counts: Vec<String> = params
+            .iter()
+            .map(|p| format!("{} values of {}", p.values.len(), p.key))
+            .collect();
+        return Err(SweepError::Usage(format!(
+            "the sweep has {points} points ({}); at most {MAX_POINTS}: use fewer values",
+            counts.join(" x ")
+        )));
+    }
+    Ok(())
+}
+
+/// Validates every point first (a bad value stops the sweep before any run), then
+/// runs them in order on the same seed. A point's scenario is read again when it
+/// runs rather than kept: 400 points of the largest scenario would hold
+/// hundreds of megabytes. `progress` is called with the trials of each batch.
+pub fn run(
+    plan: &SweepPlan<'_>,
+    stop: &AtomicBool,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Sweep, SweepError> {
+    check_points(plan.params)?;
     let grid: Vec<Vec<String>> = match plan.params {
         [a] => a.values.iter().map(|v| vec![v.clone()]).collect(),
         [a, b] => a
@@ -178,14 +205,7 @@ pub fn run(plan: &SweepPlan<'_>, stop: &AtomicBool) -> Result<Sweep, SweepError>
             .collect(),
         _ => unreachable!("checked above"),
     };
-    if grid.len() > MAX_POINTS {
-        return Err(SweepError::Usage(format!(
-            "the sweep has {} points; at most {MAX_POINTS}",
-            grid.len()
-        )));
-    }
-    let mut scenarios = Vec::with_capacity(grid.len());
-    for values in &grid {
+    let point = |values: &[String]| -> Result<Scenario, SweepError> {
         let mut overrides = plan.base.to_vec();
         for (p, v) in plan.params.iter().zip(values) {
             overrides.push(Override {
@@ -200,9 +220,20 @@ pub fn run(plan: &SweepPlan<'_>, stop: &AtomicBool) -> Result<Sweep, SweepError>
         if let Some(seed) = plan.seed {
             s.seed = seed;
         }
-        scenarios.push(s);
+        Ok(s)
+    };
+    let interrupted = || stop.load(std::sync::atomic::Ordering::Relaxed);
+    let mut first = None;
+    for values in &grid {
+        if interrupted() {
+            return Err(EngineError::Interrupted.into());
+        }
+        let s = point(values)?;
+        first.get_or_insert(s);
     }
-    let first = scenarios[0].clone();
+    let Some(first) = first else {
+        return Err(SweepError::Usage("the sweep has no point".to_string()));
+    };
     // Common random numbers: every point on the first point's seed and trials.
     let run_plan = RunPlan {
         trials: first.trials,
@@ -210,10 +241,11 @@ pub fn run(plan: &SweepPlan<'_>, stop: &AtomicBool) -> Result<Sweep, SweepError>
         threads: plan.threads,
     };
     let mut points = Vec::with_capacity(grid.len());
-    for (s, values) in scenarios.iter().zip(grid) {
+    for values in grid {
+        let s = point(&values)?;
         points.push(Point {
             values,
-            summaries: engine::run_summaries(&Model::new(s), &run_plan, stop)?,
+            summaries: engine::run_summaries_reporting(&Model::new(&s), &run_plan, stop, progress)?,
         });
     }
     Ok(Sweep {

@@ -18,6 +18,9 @@ use crate::scenario::{self, Override, ScenarioError};
 
 pub fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let params = sweep_params(args)?;
+    // The count of points is known from the options: refuse too many before any
+    // value is read.
+    sweeping::check_points(&params)?;
     let (metric, stat) = (args.metric, args.stat.as_str());
     let base = &args.run.set;
     check_sweep_keys(&params, base)?;
@@ -42,6 +45,7 @@ pub fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
         .unwrap_or_else(|| default_folder(format!("{name}-sweep")));
     for p in &params {
         for v in &p.values {
+            super::check_stop(stop)?;
             let mut o = base.clone();
             let point = Override {
                 key: p.key.clone(),
@@ -65,7 +69,15 @@ pub fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
         }
     }
     let mut publish = Publish::stage(&destination, args.run.force, stop)?;
-    let result = sweeping::run(&plan, stop)?;
+    let points: u64 = params.iter().map(|p| p.values.len() as u64).product();
+    let trials = match args.run.trials {
+        Some(t) => t,
+        None => source.parse(base)?.trials,
+    };
+    let bar = super::progress::Bar::new(trials.saturating_mul(points));
+    let result = sweeping::run(&plan, stop, &|n| bar.advance(n));
+    bar.clear();
+    let result = result?;
     let crossings = sweeping::crossovers(&result, metric, stat);
     publish.file("sweep.csv", &csv_out::sweep_csv(&result)?)?;
     publish.file(

@@ -293,3 +293,39 @@ fn a_strategy_expecting_more_events_per_trial_than_any_project_is_refused_with_t
     let o = run_in(tmp.path(), &["validate", path.to_str().expect("utf-8")]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+#[test]
+fn a_sweep_of_more_points_than_allowed_is_refused_at_once_before_any_value_is_read() {
+    // Every one of 1,000 values was read and checked (10 s) before the count was.
+    let values: Vec<String> = (0..1000)
+        .map(|i| format!("{}", 0.1 + i as f64 * 1e-4))
+        .collect();
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let param = format!("strategies.ux_led.governance={}", values.join(","));
+    let started = Instant::now();
+    let o = run_in(
+        tmp.path(),
+        &[
+            "sweep",
+            scenario("seed.toml").to_str().expect("utf-8"),
+            "--param",
+            &param,
+            "--out",
+            "sweep",
+        ],
+    );
+    let elapsed = started.elapsed();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(
+            "the sweep has 1000 points (1000 values of strategies.ux_led.governance); at most 400"
+        ),
+        "{err}"
+    );
+    assert!(
+        elapsed < Duration::from_secs(2),
+        "refused after {elapsed:?}"
+    );
+    assert!(!tmp.path().join("sweep").exists(), "nothing written");
+}
