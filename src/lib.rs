@@ -19,6 +19,7 @@ pub mod cli;
 pub mod commands;
 pub mod dist;
 pub mod engine;
+pub mod format;
 pub mod math;
 pub mod metric;
 pub mod model;

@@ -5,12 +5,12 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-use super::console::group_thousands;
 use super::publish::Publish;
 use super::run::{FinishRun, Origin, finish_run};
 use super::{CliError, check_stop, default_folder, parse_overrides, threads_of};
 use crate::cli::MergeArgs;
 use crate::engine::{self, BATCH_TRIALS};
+use crate::format;
 use crate::output::manifest::sha256_hex;
 use crate::scenario::{self, ScenarioError};
 use crate::stats;
@@ -154,7 +154,7 @@ pub fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
     if args.trials_csv && !keep {
         return Err(CliError::Usage(format!(
             "merge --trials-csv: shards keep their trials only for runs of at most {} trials of this scenario; drop --trials-csv, or make the run on one machine with run --trials-csv",
-            group_thousands(stats::exact_trials(scenario.strategies.len()) as f64)
+            format::integer(stats::exact_trials(scenario.strategies.len()) as f64)
         )));
     }
     let started = std::time::Instant::now();

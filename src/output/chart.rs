@@ -19,22 +19,26 @@
 mod canvas;
 mod compare;
 mod data;
-mod format;
-mod kinds;
 mod layout;
+mod run;
 mod sweep;
+mod sweep_data;
+mod text_fit;
+mod ticks;
 mod tornado;
 
 pub use compare::{COMPARE_METRICS, render_compare_charts};
 pub use sweep::render_sweep_charts;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use plotters::prelude::*;
 
-pub use format::{currency_prefix, money as money_text};
+use crate::output::manifest::{ManifestKind, read_header};
+
+#[doc(hidden)]
+pub use crate::format::{currency_prefix, money_with_prefix as money_text};
 pub use tornado::{
     MAX_BARS as TORNADO_MAX_BARS, TornadoBar, TornadoChart, render_tornado_charts, tornado_png,
     tornado_svg, tornado_text_boxes,
@@ -105,7 +109,7 @@ impl ChartKind {
 
     /// The chart's title as drawn on it.
     pub fn title(self) -> &'static str {
-        kinds::title(self)
+        run::title(self)
     }
 }
 
@@ -215,7 +219,7 @@ pub fn render_to_svg_string(data: &ChartData, kind: ChartKind) -> Result<String,
     {
         let root =
             SVGBackend::with_string(&mut svg, (canvas::WIDTH, canvas::HEIGHT)).into_drawing_area();
-        kinds::draw(&root, data, kind)?;
+        run::draw(&root, data, kind)?;
         root.present().map_err(|e| ChartError::Draw {
             chart: kind.name(),
             message: e.to_string(),
@@ -231,7 +235,7 @@ pub fn render_to_png_bytes(data: &ChartData, kind: ChartKind) -> Result<Vec<u8>,
     let mut pixels = vec![0u8; w as usize * h as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
-        kinds::draw(&root, data, kind)?;
+        run::draw(&root, data, kind)?;
         root.present().map_err(|e| ChartError::Draw {
             chart: kind.name(),
             message: e.to_string(),
@@ -254,7 +258,7 @@ pub fn render_to_png_bytes(data: &ChartData, kind: ChartKind) -> Result<Vec<u8>,
 /// Every piece of text one run chart draws and where its ink lands on the page, for
 /// checking that nothing overlaps or runs off the page whatever the labels.
 pub fn text_boxes(data: &ChartData, kind: ChartKind) -> Result<Vec<TextBox>, ChartError> {
-    layout::record(|root| kinds::draw(root, data, kind))
+    layout::record(|root| run::draw(root, data, kind))
 }
 
 /// The text boxes of every chart `tradeoff-sim chart DIR` would draw for a run, sweep or
@@ -302,17 +306,16 @@ pub fn folder_kind(dir: &Path) -> Result<FolderKind, ChartError> {
         }
         Err(source) => return Err(ChartError::Read { path, source }),
     };
-    let raw: serde_json::Value =
-        serde_json::from_str(&text).map_err(|source| ChartError::Manifest {
-            path: path.clone(),
-            source,
-        })?;
-    let kind = match raw.get("kind").and_then(serde_json::Value::as_str) {
-        None | Some("run") => FolderKind::Run,
-        Some("sweep") => FolderKind::Sweep,
-        Some("compare") => FolderKind::Compare,
+    let header = read_header(text.as_bytes()).map_err(|source| ChartError::Manifest {
+        path: path.clone(),
+        source,
+    })?;
+    let kind = match header.kind {
+        Ok(ManifestKind::Run) => FolderKind::Run,
+        Ok(ManifestKind::Sweep) => FolderKind::Sweep,
+        Ok(ManifestKind::Compare) => FolderKind::Compare,
         // Folders with charts `chart` does not draw, or none: say what to do instead.
-        Some("sensitivity") => {
+        Ok(ManifestKind::Sensitivity) => {
             return Err(ChartError::Folder {
                 path: dir.to_path_buf(),
                 message: format!(
@@ -321,19 +324,19 @@ pub fn folder_kind(dir: &Path) -> Result<FolderKind, ChartError> {
                 ),
             });
         }
-        Some("check") => {
+        Ok(ManifestKind::Check) => {
             return Err(ChartError::Folder {
                 path: dir.to_path_buf(),
                 message: "a check folder: its result is claims.csv (and the table `tradeoff-sim check` prints), and it has no charts; `tradeoff-sim chart` redraws run, sweep and compare folders".to_string(),
             });
         }
-        Some("shard") => {
+        Ok(ManifestKind::Shard) => {
             return Err(ChartError::Folder {
                 path: dir.to_path_buf(),
                 message: "a shard folder holds only part of a run and has no charts; join every shard with `tradeoff-sim merge`, which draws the run's charts (--charts)".to_string(),
             });
         }
-        Some(other) => {
+        Err(other) => {
             return Err(ChartError::Folder {
                 path,
                 message: format!(
@@ -342,7 +345,7 @@ pub fn folder_kind(dir: &Path) -> Result<FolderKind, ChartError> {
             });
         }
     };
-    if raw.get("tool").and_then(serde_json::Value::as_str) != Some(env!("CARGO_PKG_NAME")) {
+    if !header.is_ours() {
         return Err(not_ours(
             "its manifest.json was not written by tradeoff-sim",
         ));
@@ -455,26 +458,15 @@ fn ensure_font() -> Result<(), ChartError> {
         .map_err(|message| ChartError::Font { message })
 }
 
-/// Writes `bytes` to a temporary file next to `path`, syncs it, then renames it over `path`,
-/// so a reader never sees half a chart and a failed write leaves the old chart in place.
+/// [`crate::output::write_atomic`] (a temporary file in the same folder, flushed, synced,
+/// renamed over `path`), its failure told as a chart that cannot be written: a reader never
+/// sees half a chart and a failed write leaves the old chart in place.
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ChartError> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "chart".to_string());
-    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        std::fs::rename(&tmp, path)
-    })();
-    result.map_err(|source| {
-        let _ = std::fs::remove_file(&tmp);
-        ChartError::Write {
-            path: path.to_path_buf(),
-            source,
-        }
+    crate::output::write_atomic(path, bytes).map_err(|e| ChartError::Write {
+        path: path.to_path_buf(),
+        source: match e {
+            crate::output::OutputError::Io { source, .. } => source,
+            other => std::io::Error::other(other.to_string()),
+        },
     })
 }

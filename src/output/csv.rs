@@ -3,6 +3,10 @@
 
 use serde::Serialize;
 
+use super::schema::{
+    self, ClaimRow, ComparisonRow, CrossoverRow, DecisionRow, HistogramRow, SummaryRow, SweepRow,
+};
+
 use crate::metric::Metric;
 use crate::scenario::Scenario;
 use crate::stats::Samples;
@@ -26,29 +30,6 @@ pub enum CsvError {
     },
 }
 
-#[derive(Serialize)]
-struct SummaryRow<'a> {
-    scenario: &'a str,
-    strategy: &'a str,
-    metric: &'static str,
-    unit: String,
-    n: usize,
-    mean: f64,
-    std_dev: f64,
-    std_err: f64,
-    min: f64,
-    p05: f64,
-    p10: f64,
-    p25: f64,
-    p50: f64,
-    p75: f64,
-    p80: f64,
-    p90: f64,
-    p95: f64,
-    p99: f64,
-    max: f64,
-}
-
 fn to_bytes<T: Serialize>(
     file: &'static str,
     rows: impl IntoIterator<Item = T>,
@@ -69,15 +50,15 @@ fn to_bytes<T: Serialize>(
 /// `summary.csv`: one row per strategy and metric.
 pub fn summary_csv(scenario: &Scenario, summaries: &[Summary]) -> Result<Vec<u8>, CsvError> {
     to_bytes(
-        "summary.csv",
+        schema::SUMMARY,
         summaries.iter().map(|s| {
             let q = s.quantiles;
             SummaryRow {
-                scenario: &scenario.name,
-                strategy: &scenario.strategies[s.strategy].id,
-                metric: s.metric.id(),
+                scenario: scenario.name.clone(),
+                strategy: scenario.strategies[s.strategy].id.clone(),
+                metric: s.metric.id().to_string(),
                 unit: s.metric.unit_label(&scenario.currency),
-                n: s.n,
+                n: s.n as f64,
                 mean: s.mean,
                 std_dev: s.std_dev,
                 std_err: s.std_err,
@@ -97,38 +78,20 @@ pub fn summary_csv(scenario: &Scenario, summaries: &[Summary]) -> Result<Vec<u8>
     )
 }
 
-#[derive(Serialize)]
-struct ComparisonRow<'a> {
-    scenario: &'a str,
-    metric: &'static str,
-    unit: String,
-    strategy_a: &'a str,
-    strategy_b: &'a str,
-    n: usize,
-    p_a_better: f64,
-    p_tie: f64,
-    p_b_better: f64,
-    mean_diff: f64,
-    mean_diff_ci95_low: f64,
-    mean_diff_ci95_high: f64,
-    p_best_a: f64,
-    p_best_b: f64,
-}
-
 /// `comparison.csv`: one row per metric and pair of strategies.
 pub fn comparison_csv(
     scenario: &Scenario,
     comparisons: &[Comparison],
 ) -> Result<Vec<u8>, CsvError> {
     to_bytes(
-        "comparison.csv",
+        schema::COMPARISON,
         comparisons.iter().map(|c| ComparisonRow {
-            scenario: &scenario.name,
-            metric: c.metric.id(),
+            scenario: scenario.name.clone(),
+            metric: c.metric.id().to_string(),
             unit: c.metric.unit_label(&scenario.currency),
-            strategy_a: &scenario.strategies[c.a].id,
-            strategy_b: &scenario.strategies[c.b].id,
-            n: c.n,
+            strategy_a: scenario.strategies[c.a].id.clone(),
+            strategy_b: scenario.strategies[c.b].id.clone(),
+            n: c.n as f64,
             p_a_better: c.p_a_better,
             p_tie: c.p_tie,
             p_b_better: c.p_b_better,
@@ -141,43 +104,23 @@ pub fn comparison_csv(
     )
 }
 
-#[derive(Serialize)]
-struct HistogramRow<'a> {
-    scenario: &'a str,
-    strategy: &'a str,
-    metric: &'static str,
-    unit: String,
-    scale: &'static str,
-    kind: &'static str,
-    bin_low: f64,
-    bin_high: f64,
-    count: u64,
-    n: usize,
-    mean: f64,
-    p10: f64,
-    p50: f64,
-    p80: f64,
-    p90: f64,
-    p95: f64,
-}
-
 /// `histograms.csv`: bins per strategy and metric, with the statistics charts mark.
 pub fn histograms_csv(scenario: &Scenario, histograms: &[Histogram]) -> Result<Vec<u8>, CsvError> {
     to_bytes(
-        "histograms.csv",
+        schema::HISTOGRAMS,
         histograms.iter().flat_map(|h| {
             let s = &h.summary;
             h.bins.iter().map(move |b| HistogramRow {
-                scenario: &scenario.name,
-                strategy: &scenario.strategies[h.strategy].id,
-                metric: h.metric.id(),
+                scenario: scenario.name.clone(),
+                strategy: scenario.strategies[h.strategy].id.clone(),
+                metric: h.metric.id().to_string(),
                 unit: h.metric.unit_label(&scenario.currency),
-                scale: h.scale.id(),
-                kind: b.kind.id(),
+                scale: h.scale.id().to_string(),
+                kind: b.kind.id().to_string(),
                 bin_low: b.low,
                 bin_high: b.high,
-                count: b.count,
-                n: s.n,
+                count: b.count as f64,
+                n: s.n as f64,
                 mean: s.mean,
                 p10: s.quantiles[1],
                 p50: s.quantiles[3],
@@ -196,7 +139,7 @@ pub fn write_trials_csv<W: std::io::Write>(
     samples: &Samples,
     out: W,
 ) -> Result<(), CsvError> {
-    const FILE: &str = "trials.csv";
+    const FILE: &str = schema::TRIALS;
     let mut w = ::csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(out);
@@ -218,35 +161,15 @@ pub fn write_trials_csv<W: std::io::Write>(
         .map_err(|source| CsvError::Io { file: FILE, source })
 }
 
-#[derive(Serialize)]
-struct ClaimRow<'a> {
-    scenario: &'a str,
-    claim: &'a str,
-    text: &'a str,
-    metric: String,
-    strategy: String,
-    statistic: String,
-    value: f64,
-    ci95_low: f64,
-    ci95_high: f64,
-    min: Option<f64>,
-    max: Option<f64>,
-    verdict: &'static str,
-    source: &'a str,
-    trials: usize,
-    trials_to_decide: Option<u64>,
-    overrides: String,
-}
-
 /// `claims.csv`: one row per claim of a `check`, with its verdict.
 pub fn claims_csv(report: &crate::analysis::check::CheckReport) -> Result<Vec<u8>, CsvError> {
     use crate::analysis::check::{metric_label, overrides_label, strategies_label};
     to_bytes(
-        "claims.csv",
+        schema::CLAIMS,
         report.outcomes.iter().map(|o| ClaimRow {
-            scenario: &report.scenario.name,
-            claim: &o.claim.id,
-            text: &o.claim.text,
+            scenario: report.scenario.name.clone(),
+            claim: o.claim.id.clone(),
+            text: o.claim.text.clone(),
             metric: metric_label(&o.claim),
             strategy: strategies_label(&o.claim),
             statistic: o.claim.statistic.label(),
@@ -255,29 +178,13 @@ pub fn claims_csv(report: &crate::analysis::check::CheckReport) -> Result<Vec<u8
             ci95_high: o.estimate.ci95.1,
             min: o.claim.min,
             max: o.claim.max,
-            verdict: o.verdict.id(),
-            source: &o.claim.source,
-            trials: o.estimate.n,
+            verdict: o.verdict.id().to_string(),
+            source: o.claim.source.clone(),
+            trials: o.estimate.n as u64,
             trials_to_decide: o.trials_to_decide,
             overrides: overrides_label(&o.claim),
         }),
     )
-}
-
-#[derive(Serialize)]
-struct DecisionRow<'a> {
-    scenario: &'a str,
-    strategy: &'a str,
-    n: usize,
-    currency: &'a str,
-    planned_budget: f64,
-    p_lowest_total_cost: f64,
-    expected_regret: f64,
-    expected_regret_std_err: f64,
-    expected_regret_ci95_low: f64,
-    expected_regret_ci95_high: f64,
-    p_build_cost_above_1_2x_budget: f64,
-    p_build_cost_above_1_5x_budget: f64,
 }
 
 /// `decision.csv`: one row per strategy, decision metrics on total cost.
@@ -286,15 +193,15 @@ pub fn decision_csv(
     decisions: &[crate::stats::decision::Decision],
 ) -> Result<Vec<u8>, CsvError> {
     to_bytes(
-        "decision.csv",
+        schema::DECISION,
         decisions.iter().map(|d| {
             let st = &scenario.strategies[d.strategy];
             let half = crate::stats::Z_975 * d.expected_regret_std_err;
             DecisionRow {
-                scenario: &scenario.name,
-                strategy: &st.id,
-                n: d.n,
-                currency: &scenario.currency,
+                scenario: scenario.name.clone(),
+                strategy: st.id.clone(),
+                n: d.n as u64,
+                currency: scenario.currency.clone(),
                 planned_budget: st.weekly_burn * st.plan_weeks(&scenario.build),
                 p_lowest_total_cost: d.p_lowest_total_cost,
                 expected_regret: d.expected_regret,
@@ -308,54 +215,26 @@ pub fn decision_csv(
     )
 }
 
-#[derive(Serialize)]
-struct SweepRow<'a> {
-    scenario: &'a str,
-    point: usize,
-    param: &'a str,
-    value: &'a str,
-    param2: &'a str,
-    value2: &'a str,
-    strategy: &'a str,
-    metric: &'static str,
-    unit: String,
-    n: usize,
-    mean: f64,
-    std_dev: f64,
-    std_err: f64,
-    min: f64,
-    p05: f64,
-    p10: f64,
-    p25: f64,
-    p50: f64,
-    p75: f64,
-    p80: f64,
-    p90: f64,
-    p95: f64,
-    p99: f64,
-    max: f64,
-}
-
 /// `sweep.csv`: one row per point, strategy and metric.
 pub fn sweep_csv(sweep: &crate::analysis::sweep::Sweep) -> Result<Vec<u8>, CsvError> {
     let s = &sweep.scenario;
     let param2 = sweep.params.get(1).map_or("", |p| p.key.as_str());
     to_bytes(
-        "sweep.csv",
+        schema::SWEEP,
         sweep.points.iter().enumerate().flat_map(|(i, point)| {
             point.summaries.iter().map(move |x| {
                 let q = x.quantiles;
                 SweepRow {
-                    scenario: &s.name,
-                    point: i,
-                    param: &sweep.params[0].key,
-                    value: &point.values[0],
-                    param2,
-                    value2: point.values.get(1).map_or("", |v| v.as_str()),
-                    strategy: &s.strategies[x.strategy].id,
-                    metric: x.metric.id(),
+                    scenario: s.name.clone(),
+                    point: i as u64,
+                    param: sweep.params[0].key.clone(),
+                    value: point.values[0].clone(),
+                    param2: param2.to_string(),
+                    value2: point.values.get(1).cloned().unwrap_or_default(),
+                    strategy: s.strategies[x.strategy].id.clone(),
+                    metric: x.metric.id().to_string(),
                     unit: x.metric.unit_label(&s.currency),
-                    n: x.n,
+                    n: x.n as f64,
                     mean: x.mean,
                     std_dev: x.std_dev,
                     std_err: x.std_err,
@@ -376,23 +255,6 @@ pub fn sweep_csv(sweep: &crate::analysis::sweep::Sweep) -> Result<Vec<u8>, CsvEr
     )
 }
 
-#[derive(Serialize)]
-struct CrossoverRow<'a> {
-    scenario: &'a str,
-    metric: &'static str,
-    statistic: &'a str,
-    strategy_a: &'a str,
-    strategy_b: &'a str,
-    param: &'a str,
-    crossing_value: Option<f64>,
-    between_low: &'a str,
-    between_high: &'a str,
-    a_better_when: &'static str,
-    param2: &'a str,
-    value2: &'a str,
-    statement: String,
-}
-
 /// `crossovers.csv`: where one strategy starts to beat another.
 pub fn crossovers_csv(
     sweep: &crate::analysis::sweep::Sweep,
@@ -402,20 +264,24 @@ pub fn crossovers_csv(
 ) -> Result<Vec<u8>, CsvError> {
     let s = &sweep.scenario;
     to_bytes(
-        "crossovers.csv",
+        schema::CROSSOVERS,
         crossovers.iter().map(|c| CrossoverRow {
-            scenario: &s.name,
-            metric: metric.id(),
-            statistic: stat,
-            strategy_a: &s.strategies[c.a].id,
-            strategy_b: &s.strategies[c.b].id,
-            param: &sweep.params[0].key,
+            scenario: s.name.clone(),
+            metric: metric.id().to_string(),
+            statistic: stat.to_string(),
+            strategy_a: s.strategies[c.a].id.clone(),
+            strategy_b: s.strategies[c.b].id.clone(),
+            param: sweep.params[0].key.clone(),
             crossing_value: c.at,
-            between_low: &c.between.0,
-            between_high: &c.between.1,
-            a_better_when: if c.a_better_above { "above" } else { "below" },
-            param2: sweep.params.get(1).map_or("", |p| p.key.as_str()),
-            value2: c.fixed.as_deref().unwrap_or(""),
+            between_low: c.between.0.clone(),
+            between_high: c.between.1.clone(),
+            a_better_when: if c.a_better_above { "above" } else { "below" }.to_string(),
+            param2: sweep
+                .params
+                .get(1)
+                .map_or("", |p| p.key.as_str())
+                .to_string(),
+            value2: c.fixed.clone().unwrap_or_default(),
             statement: crate::analysis::sweep::describe(sweep, c, metric, stat),
         }),
     )

@@ -26,6 +26,7 @@
 pub mod chart;
 pub mod csv;
 pub mod manifest;
+pub mod schema;
 pub mod shard;
 
 use std::fs;
@@ -34,7 +35,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The file that marks a folder as a tradeoff-sim run folder.
-pub const MANIFEST: &str = "manifest.json";
+pub const MANIFEST: &str = schema::MANIFEST;
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
@@ -182,18 +183,18 @@ impl<W: Write> Write for StopWriter<'_, W> {
 /// command's own output passes that test, so a new file must be added here.
 pub const OUTPUT_FILES: &[&str] = &[
     MANIFEST,
-    "summary.csv",
-    "comparison.csv",
-    "histograms.csv",
-    "decision.csv",
-    "trials.csv",
-    "claims.csv",
-    "sweep.csv",
-    "crossovers.csv",
-    "compare.csv",
-    "tornado.csv",
-    "tornado_decision.csv",
-    "global.csv",
+    schema::SUMMARY,
+    schema::COMPARISON,
+    schema::HISTOGRAMS,
+    schema::DECISION,
+    schema::TRIALS,
+    schema::CLAIMS,
+    schema::SWEEP,
+    schema::CROSSOVERS,
+    schema::COMPARE,
+    schema::TORNADO,
+    schema::TORNADO_DECISION,
+    schema::GLOBAL,
     shard::PARTIAL,
 ];
 

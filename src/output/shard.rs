@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::Simulated;
 use crate::metric::METRIC_COUNT;
+use crate::output::manifest::ManifestKind;
 use crate::stats::Partial;
 use crate::stats::Samples;
 
@@ -28,7 +29,8 @@ pub struct ShardManifest {
     /// empty for shards of versions that did not record it.
     #[serde(default)]
     pub build: String,
-    pub kind: String,
+    /// Always [`ManifestKind::Shard`].
+    pub kind: ManifestKind,
     pub shard: u64,
     pub shards: u64,
     pub first_batch: u64,

@@ -771,3 +771,57 @@ fn a_decision_tornado_between_two_of_the_longest_allowed_labels_keeps_its_text_o
         "the title is shown whole, on up to two lines"
     );
 }
+
+/// The legend texts of a chart: every text box that names a strategy.
+fn legend_texts(data: &ChartData, kind: ChartKind) -> Vec<String> {
+    text_boxes(data, kind)
+        .unwrap()
+        .into_iter()
+        .map(|b| b.text)
+        .filter(|t| {
+            SEED_STRATEGIES
+                .iter()
+                .any(|(_, label)| t.starts_with(label))
+        })
+        .collect()
+}
+
+#[test]
+fn the_s_curve_legend_writes_every_week_with_the_same_decimals() {
+    let dir = tempfile::tempdir().unwrap();
+    seed_fixture(500).write(dir.path());
+    let mut data = ChartData::load(dir.path()).unwrap();
+    for (strategy, p50, p80) in [("backend_led", 32.0, 36.0), ("ux_led", 25.2, 29.0)] {
+        let h = data
+            .histograms
+            .get_mut(&("build_weeks".to_string(), strategy.to_string()))
+            .unwrap();
+        h.marks.p50 = p50;
+        h.marks.p80 = p80;
+    }
+    let legend = legend_texts(&data, ChartKind::BuildWeeksSCurve).join(" | ");
+    assert!(
+        legend.contains("Backend-led: P50 32.0 wk · P80 36.0 wk"),
+        "{legend}"
+    );
+    assert!(
+        legend.contains("UX-led: P50 25.2 wk · P80 29.0 wk"),
+        "{legend}"
+    );
+}
+
+#[test]
+fn the_tradeoff_legend_writes_every_median_week_with_the_same_decimals() {
+    let dir = tempfile::tempdir().unwrap();
+    seed_fixture(500).write(dir.path());
+    let mut data = ChartData::load(dir.path()).unwrap();
+    for (strategy, p50) in [("backend_led", 32.0), ("ux_led", 25.2), ("hybrid", 28.0)] {
+        data.summary
+            .get_mut(&("build_weeks".to_string(), strategy.to_string()))
+            .unwrap()
+            .p50 = p50;
+    }
+    let legend = legend_texts(&data, ChartKind::Tradeoff).join(" | ");
+    assert!(legend.contains("Backend-led: median 32.0 wk, "), "{legend}");
+    assert!(legend.contains("UX-led: median 25.2 wk, "), "{legend}");
+}

@@ -297,7 +297,8 @@ fn the_check_table_lines_up_claim_ids_by_terminal_columns_not_characters() {
         .replace("id = \"defect\"", "id = \"de\u{301}faut\"");
     let file = tmp.path().join("ids.toml");
     std::fs::write(&file, text).unwrap();
-    let (o, _) = check(tmp.path(), file.to_str().unwrap(), &["--trials", "500"]);
+    // 2,000 trials: at 500 the order-statistic interval leaves the close ratio undecided.
+    let (o, _) = check(tmp.path(), file.to_str().unwrap(), &["--trials", "2000"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     let columns_before = |line: &str, word: &str| -> usize {
@@ -384,4 +385,42 @@ fn chart_on_a_check_folder_says_it_is_one_and_draws_nothing() {
     assert!(err.contains("a check folder"), "{err}");
     assert!(err.contains("claims.csv"), "{err}");
     assert!(!out.join("charts").exists());
+}
+
+/// Item 9 of issue 16: with API failures rare (a true mean count of about
+/// 0.002), 200 trials often see none. `mean api_failures <= 0` is false, and a
+/// sample without a failure cannot show it: the claim is undecided, never holds
+/// (the Poisson floor puts the interval's upper end near 3 / 200).
+#[test]
+fn a_mean_count_of_zero_on_a_sample_without_events_does_not_prove_the_claim() {
+    use std::sync::atomic::AtomicBool;
+    use tradeoff_sim::analysis::check::{CheckPlan, check as check_claims};
+    use tradeoff_sim::scenario::ScenarioSource;
+
+    let path = scenario("seed.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let cut = text.find("\n[[claims]]").unwrap();
+    let text = format!(
+        "{}\n[[claims]]\nid = \"none\"\ntext = \"backend-led never has an API failure\"\nmetric = \"api_failures\"\nstrategy = \"backend_led\"\nstatistic = \"mean\"\nmax = 0\n",
+        &text[..cut]
+    )
+    .replace("api_failure_rate = 0.37", "api_failure_rate = 0.002");
+    let source = ScenarioSource {
+        path,
+        bytes: text.into_bytes(),
+    };
+    let mut without_events = 0;
+    for seed in 1..=10 {
+        let plan = CheckPlan {
+            trials: Some(200),
+            seed: Some(seed),
+            threads: 1,
+        };
+        let report = check_claims(&source, &[], &plan, &AtomicBool::new(false)).unwrap();
+        let o = &report.outcomes[0];
+        without_events += u32::from(o.estimate.value == 0.0);
+        assert_eq!(o.verdict.id(), "undecided", "seed {seed}: {o:?}");
+        assert!(o.estimate.ci95.1 >= 2.9 / 200.0, "seed {seed}: {o:?}");
+    }
+    assert!(without_events >= 5, "the case needs samples without events");
 }

@@ -439,3 +439,49 @@ fn compare_of_three_scenarios_never_draws_a_value_cut_to_a_meaningless_stub() {
         }
     }
 }
+
+/// The footnotes of a sweep folder's chart, joined.
+fn sweep_chart_text(dir: &Path) -> String {
+    folder_text_boxes(dir)
+        .unwrap()
+        .into_iter()
+        .flat_map(|(_, boxes)| boxes.into_iter().map(|b| b.text))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn sweep_footnote_says_a_fixed_value_does_not_hold_only_when_the_label_has_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (key, label_has_a_value) in [
+        ("strategies.hybrid.governance=0.2,0.8", true),
+        ("strategies.ux_led.governance=0.2,0.8", false),
+    ] {
+        let out = tmp
+            .path()
+            .join(if label_has_a_value { "hybrid" } else { "ux" });
+        run_ok(
+            tmp.path(),
+            &[
+                "sweep",
+                scenario("seed.toml").to_str().unwrap(),
+                "--param",
+                key,
+                "--trials",
+                "200",
+                "--charts",
+                "none",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        let text = sweep_chart_text(&out);
+        let swept = key.split('=').next().unwrap();
+        assert!(text.contains(&format!("{swept} changes")), "{text}");
+        assert_eq!(
+            text.contains("the fixed value in its label does not hold here"),
+            label_has_a_value,
+            "{text}"
+        );
+    }
+}

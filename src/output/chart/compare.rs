@@ -19,14 +19,15 @@ use super::canvas::{
     make_room_for_categories, plot_frame, text_colour, text_width,
 };
 use super::data::{Cell, MANIFEST_FILE, StrategyRef, read_rows};
-use super::format::{
-    currency_prefix, linear_ticks, money, money_ticks, percent, plain_ticks, short, thousands,
-    wilson_95,
-};
-use super::kinds::strategy_colour;
+use super::run::strategy_colour;
+use super::ticks::{linear_ticks, wilson_95};
 use super::{ChartError, ChartFormat, Drawing, write_drawing};
+use crate::format::{
+    currency_prefix, money_ticks, money_with_prefix, percent, plain_ticks, short, thousands,
+};
+use crate::output::schema::{self, SummaryRow as Row};
 
-pub const COMPARE_FILE: &str = "compare.csv";
+pub const COMPARE_FILE: &str = schema::COMPARE;
 /// The metrics a comparison draws, one chart each: `charts/compare_<metric>.png|svg`.
 pub const COMPARE_METRICS: [&str; 4] =
     ["total_cost", "build_weeks", "api_failure", "downtime_hours"];
@@ -45,19 +46,6 @@ struct ScenarioRef {
     trials: u64,
     seed: u64,
     currency: String,
-}
-
-/// One row of `compare.csv` (the columns of `summary.csv`), reduced to what the charts read.
-#[derive(Debug, Clone, Deserialize)]
-struct Row {
-    scenario: String,
-    strategy: String,
-    metric: String,
-    n: f64,
-    mean: f64,
-    p10: f64,
-    p50: f64,
-    p90: f64,
 }
 
 struct CompareData {
@@ -341,7 +329,7 @@ fn draw_compare<DB: DrawingBackend>(
     };
     let value_text = |v: f64| -> String {
         match metric {
-            "total_cost" => money(v, &prefix),
+            "total_cost" => money_with_prefix(v, &prefix),
             "build_weeks" => format!("{} wk", short(v, 1)),
             "api_failure" => percent(v / 100.0),
             _ => format!("{} h", short(v, 1)),
@@ -367,7 +355,8 @@ fn draw_compare<DB: DrawingBackend>(
     let mut notes = vec![if is_probability {
         "Marker: share of simulated projects with at least one API or traffic-surge failure after launch. Whisker: its 95% interval (Wilson score); where narrower than the marker, the marker hides it.".to_string()
     } else {
-        "Marker: median (P50). Whisker: P10 to P90, the range of eight in ten simulated projects. Each scenario is simulated from its own file.".to_string()
+        "Marker: median (P50). Whisker: P10 to P90, the range of eight in ten simulated projects."
+            .to_string()
     }];
     let marks_ref = &marks;
     let missing: Vec<String> = strategies

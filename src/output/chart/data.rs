@@ -9,12 +9,15 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::ChartError;
+use crate::output::schema::{self, HistogramRow};
+/// The rows the charts read, shared with the writer.
+pub use crate::output::schema::{ComparisonRow, SummaryRow};
 
-/// The file names of a run folder that the charts read.
-pub const MANIFEST_FILE: &str = "manifest.json";
-pub const SUMMARY_FILE: &str = "summary.csv";
-pub const HISTOGRAMS_FILE: &str = "histograms.csv";
-pub const COMPARISON_FILE: &str = "comparison.csv";
+/// The file names of a run folder that the charts read (see [`crate::output::schema`]).
+pub const MANIFEST_FILE: &str = schema::MANIFEST;
+pub const SUMMARY_FILE: &str = schema::SUMMARY;
+pub const HISTOGRAMS_FILE: &str = schema::HISTOGRAMS;
+pub const COMPARISON_FILE: &str = schema::COMPARISON;
 
 /// The part of `manifest.json` the charts use; unknown keys are ignored so the simulator can
 /// add keys without breaking re-rendering of old runs.
@@ -41,52 +44,6 @@ pub struct Manifest {
 pub struct StrategyRef {
     pub id: String,
     pub label: String,
-}
-
-/// One row of `summary.csv`. Counts are read as floats so that `12` and `12.0` both parse.
-#[derive(Debug, Clone, Deserialize)]
-pub struct SummaryRow {
-    pub strategy: String,
-    pub metric: String,
-    #[serde(default)]
-    pub unit: String,
-    pub n: f64,
-    pub mean: f64,
-    pub min: f64,
-    pub p10: f64,
-    pub p50: f64,
-    pub p80: f64,
-    pub p90: f64,
-    pub p95: f64,
-    pub max: f64,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct HistogramRow {
-    strategy: String,
-    metric: String,
-    scale: String,
-    kind: String,
-    bin_low: f64,
-    bin_high: f64,
-    count: f64,
-    n: f64,
-    mean: f64,
-    p10: f64,
-    p50: f64,
-    p80: f64,
-    p90: f64,
-    p95: f64,
-}
-
-/// One row of `comparison.csv`, reduced to what the "probability best" chart reads.
-#[derive(Debug, Clone, Deserialize)]
-pub struct ComparisonRow {
-    pub metric: String,
-    pub strategy_a: String,
-    pub strategy_b: String,
-    pub p_best_a: f64,
-    pub p_best_b: f64,
 }
 
 /// How a histogram's bin edges are spaced, as written in its `scale` column.

@@ -13,213 +13,29 @@
 //! needs to judge a crossover; panels keep the same lines, bands and colours as the
 //! one-parameter chart.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
-use serde::Deserialize;
 
 use super::canvas::{
     self, Axis, Canvas, Categories, Frame, INK, LegendItem, MUTED, Page, Swatch, alpha, draw_axes,
     draw_page, fit_text, plot_frame, text_width,
 };
-use super::data::{Cell, MANIFEST_FILE, StrategyRef, read_rows};
-use super::format::{
-    currency_prefix, linear_ticks, money, money_ticks, percent, plain_ticks, short, thousands,
-};
-use super::kinds::strategy_colour;
+use super::data::StrategyRef;
+use super::run::strategy_colour;
+use super::sweep_data::{Param, SweepData};
+use super::ticks::linear_ticks;
 use super::{ChartError, ChartFormat, Drawing, write_drawing};
+use crate::format::{
+    currency_prefix, money_ticks, money_with_prefix, percent, plain_ticks, short, thousands,
+};
+use crate::output::schema::CrossoverRow;
 
-pub const SWEEP_FILE: &str = "sweep.csv";
-pub const CROSSOVERS_FILE: &str = "crossovers.csv";
 /// The file stem of the sweep chart under `charts/`.
 pub const SWEEP_CHART: &str = "sweep";
 /// The most panels a two-parameter sweep is drawn in.
 const MAX_PANELS: usize = 6;
-
-#[derive(Debug, Clone, Deserialize)]
-struct SweepManifest {
-    #[serde(default)]
-    scenario_name: String,
-    #[serde(default)]
-    scenario_title: String,
-    currency: String,
-    trials: u64,
-    seed: u64,
-    metric: String,
-    statistic: String,
-    params: Vec<Param>,
-    strategies: Vec<StrategyRef>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct Param {
-    key: String,
-    values: Vec<String>,
-}
-
-/// One row of `sweep.csv`: the statistics of one metric of one strategy at one point.
-#[derive(Debug, Clone, Deserialize)]
-struct SweepRow {
-    value: String,
-    #[serde(default)]
-    value2: String,
-    strategy: String,
-    metric: String,
-    unit: String,
-    mean: f64,
-    std_dev: f64,
-    min: f64,
-    p05: f64,
-    p10: f64,
-    p25: f64,
-    p50: f64,
-    p75: f64,
-    p80: f64,
-    p90: f64,
-    p95: f64,
-    p99: f64,
-    max: f64,
-}
-
-impl SweepRow {
-    fn stat(&self, name: &str) -> Option<f64> {
-        Some(match name {
-            "mean" => self.mean,
-            "std_dev" => self.std_dev,
-            "min" => self.min,
-            "p05" => self.p05,
-            "p10" => self.p10,
-            "p25" => self.p25,
-            "p50" => self.p50,
-            "p75" => self.p75,
-            "p80" => self.p80,
-            "p90" => self.p90,
-            "p95" => self.p95,
-            "p99" => self.p99,
-            "max" => self.max,
-            _ => return None,
-        })
-    }
-}
-
-/// One row of `crossovers.csv`.
-#[derive(Debug, Clone, Deserialize)]
-struct CrossoverRow {
-    strategy_a: String,
-    strategy_b: String,
-    crossing_value: Option<f64>,
-    between_low: String,
-    between_high: String,
-    #[serde(default)]
-    value2: String,
-    statement: String,
-}
-
-/// Everything the sweep chart draws, loaded from one sweep folder.
-struct SweepData {
-    manifest: SweepManifest,
-    /// Rows of the manifest's metric, keyed by (value, value2, strategy id).
-    rows: BTreeMap<(String, String, String), SweepRow>,
-    unit: String,
-    crossovers: Vec<CrossoverRow>,
-}
-
-impl SweepData {
-    fn load(dir: &Path) -> Result<SweepData, ChartError> {
-        let manifest_path = dir.join(MANIFEST_FILE);
-        let text = std::fs::read_to_string(&manifest_path).map_err(|source| ChartError::Read {
-            path: manifest_path.clone(),
-            source,
-        })?;
-        let manifest: SweepManifest =
-            serde_json::from_str(&text).map_err(|source| ChartError::Manifest {
-                path: manifest_path.clone(),
-                source,
-            })?;
-        let invalid = |message: &str| ChartError::Folder {
-            path: manifest_path.clone(),
-            message: format!("{message}; rerun `tradeoff-sim sweep` to rewrite the folder"),
-        };
-        if manifest.strategies.is_empty() {
-            return Err(invalid("lists no strategies"));
-        }
-        if manifest.params.is_empty()
-            || manifest.params.len() > 2
-            || manifest.params.iter().any(|p| p.values.is_empty())
-        {
-            return Err(invalid("needs one or two params, each with values"));
-        }
-        let sweep_path = dir.join(SWEEP_FILE);
-        let mut unit = String::new();
-        let mut rows = BTreeMap::new();
-        for (line, row) in read_rows::<SweepRow>(&sweep_path)? {
-            if row.metric != manifest.metric {
-                continue;
-            }
-            let at = Cell::new(&sweep_path, line, "sweep");
-            let ordered = [
-                ("min", row.min),
-                ("p05", row.p05),
-                ("p10", row.p10),
-                ("p25", row.p25),
-                ("p50", row.p50),
-                ("p75", row.p75),
-                ("p80", row.p80),
-                ("p90", row.p90),
-                ("p95", row.p95),
-                ("p99", row.p99),
-                ("max", row.max),
-            ];
-            at.statistic("mean", row.mean)?;
-            at.statistic("std_dev", row.std_dev)?;
-            at.statistics_in_order(&ordered)?;
-            at.between("mean", row.mean, row.min, row.max)?;
-            unit.clone_from(&row.unit);
-            rows.insert(
-                (row.value.clone(), row.value2.clone(), row.strategy.clone()),
-                row,
-            );
-        }
-        if rows.is_empty() {
-            return Err(ChartError::Missing {
-                path: sweep_path,
-                what: format!("metric `{}`", manifest.metric),
-            });
-        }
-        if SweepRow::stat(
-            rows.values().next().expect("not empty"),
-            &manifest.statistic,
-        )
-        .is_none()
-        {
-            return Err(invalid(&format!(
-                "statistic `{}` is not a column of sweep.csv",
-                manifest.statistic
-            )));
-        }
-        let crossovers_path = dir.join(CROSSOVERS_FILE);
-        let mut crossovers = Vec::new();
-        for (line, row) in read_rows::<CrossoverRow>(&crossovers_path)? {
-            if let Some(value) = row.crossing_value {
-                Cell::new(&crossovers_path, line, "sweep").finite("crossing_value", value)?;
-            }
-            crossovers.push(row);
-        }
-        Ok(SweepData {
-            manifest,
-            rows,
-            unit,
-            crossovers,
-        })
-    }
-
-    fn row(&self, value: &str, value2: &str, strategy: &str) -> Option<&SweepRow> {
-        self.rows
-            .get(&(value.to_string(), value2.to_string(), strategy.to_string()))
-    }
-}
 
 /// Reads the sweep folder `dir` and writes `charts/sweep.png|svg`; returns the paths written.
 /// Reads a sweep folder's files into the one page it draws.
@@ -291,7 +107,7 @@ fn stat_words(stat: &str) -> String {
 /// Formats one value of the metric for a label.
 fn value_text(v: f64, kind: ValueKind, unit: &str, prefix: &str) -> String {
     match kind {
-        ValueKind::Money => money(v, prefix),
+        ValueKind::Money => money_with_prefix(v, prefix),
         ValueKind::Percent => percent(v),
         ValueKind::Plain => match unit {
             "weeks" => format!("{} wk", short(v, 1)),
@@ -528,10 +344,16 @@ fn draw_sweep<DB: DrawingBackend>(canvas: &Canvas<DB>, data: &SweepData) -> Resu
     }
     for p in &m.params {
         if let Some(label) = strategy_of_key(&p.key, &m.strategies) {
-            other_notes.push(format!(
-                "{} changes {label} only (swept): the fixed value in its label does not hold here.",
-                p.key
-            ));
+            // Only a label that states a value ("Hybrid (g = 0.5)") has one that no longer holds.
+            let states_a_value = label.chars().any(|c| c.is_ascii_digit());
+            other_notes.push(if states_a_value {
+                format!(
+                    "{} changes {label} only (swept): the fixed value in its label does not hold here.",
+                    p.key
+                )
+            } else {
+                format!("{} changes {label} only (swept).", p.key)
+            });
         }
     }
     let max_statements = canvas::MAX_NOTE_LINES

@@ -13,8 +13,9 @@ use super::canvas::{
     Axis, Canvas, Frame, GRID, HEIGHT, INK, LegendItem, MARGIN, MUTED, Page, Swatch, WIDTH,
     draw_page, fit_text, fit_text_keeping_tail, text_width,
 };
-use super::format::{linear_ticks, money, money_ticks, plain_ticks, short};
+use super::ticks::linear_ticks;
 use super::{ChartError, ChartFormat, ensure_font, write_atomic};
+use crate::format::{money_ticks, money_with_prefix, plain_ticks, short};
 
 /// Colour of a bar's low side (a key at its low setting, a risk switched off).
 pub const LOW: RGBColor = RGBColor(0x00, 0x72, 0xB2);
@@ -133,7 +134,7 @@ pub fn tornado_png(chart: &TornadoChart) -> Result<Vec<u8>, ChartError> {
 
 fn value_text(chart: &TornadoChart, v: f64) -> String {
     match &chart.money {
-        Some(prefix) => money(v, prefix),
+        Some(prefix) => money_with_prefix(v, prefix),
         None => short(v, 3),
     }
 }

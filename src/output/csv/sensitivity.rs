@@ -1,6 +1,7 @@
 //! The files of `tradeoff-sim sensitivity`: `tornado.csv`, `tornado_decision.csv` and
 //! `global.csv`, one flat row type each.
 
+use crate::output::schema;
 use serde::Serialize;
 
 use super::{CsvError, to_bytes};
@@ -66,7 +67,7 @@ pub fn tornado_csv(x: &Sensitivity) -> Result<Vec<u8>, CsvError> {
             });
         }
     }
-    to_bytes("tornado.csv", rows)
+    to_bytes(schema::TORNADO, rows)
 }
 
 #[derive(Serialize)]
@@ -98,7 +99,7 @@ struct DecisionRow<'a> {
 pub fn tornado_decision_csv(x: &Sensitivity) -> Result<Vec<u8>, CsvError> {
     let s = &x.scenario;
     let Some((a, b)) = x.best_pair() else {
-        return to_bytes("tornado_decision.csv", Vec::<DecisionRow>::new());
+        return to_bytes(schema::TORNADO_DECISION, Vec::<DecisionRow>::new());
     };
     let rows: Vec<DecisionRow> = x
         .decision(a, b)
@@ -128,7 +129,7 @@ pub fn tornado_decision_csv(x: &Sensitivity) -> Result<Vec<u8>, CsvError> {
             }
         })
         .collect();
-    to_bytes("tornado_decision.csv", rows)
+    to_bytes(schema::TORNADO_DECISION, rows)
 }
 
 #[derive(Serialize)]
@@ -158,5 +159,5 @@ pub fn global_csv(x: &Sensitivity) -> Result<Vec<u8>, CsvError> {
             });
         }
     }
-    to_bytes("global.csv", rows)
+    to_bytes(schema::GLOBAL, rows)
 }
