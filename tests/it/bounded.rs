@@ -266,28 +266,42 @@ fn a_strategy_expecting_more_events_per_trial_than_any_project_is_refused_with_t
         "{err}"
     );
     assert!(err.contains("above the 1000 one trial may hold"), "{err}");
-    assert!(err.contains("risks[4] \"API storm\" x 10000"), "{err}");
+    assert!(
+        err.contains("risks[4] \"API storm\" x 10000 with probability 1"),
+        "{err}"
+    );
 
     // Hand-computed: seed.toml's horizon is its rate window (26 weeks), so the
     // horizon's share of a rate is 1; backend_led's other_fix_rate is 5.8, surges
-    // 1.0 per window, and risks[0] may multiply its API failures by 1.3. A rate of
-    // 200 with a risk x 3 expects 200 x 1.3 x 3 + 5.8 + 1 = 786.8 events: allowed.
-    // x 4 expects 1040 + 6.8 = 1046.8: refused.
+    // 1.0 per window, and risks[0] multiplies its API failures by 1.3 with
+    // probability 0.15: a mean factor of 1 + 0.15 x 0.3 = 1.045. Each risk is drawn
+    // on its own, so the mean of the product is the product of the means. A rate of
+    // 200 with a certain risk x 4 expects 200 x 1.045 x 4 + 5.8 + 1 = 842.8 events:
+    // allowed. x 5 expects 1045 + 6.8 = 1051.8: refused.
     let tmp = tempfile::tempdir().expect("a temporary folder");
     let path = tmp.path().join("fine.toml");
-    std::fs::write(&path, seed_with_api_failures("200", 3.0, 0.01)).expect("write");
+    std::fs::write(&path, seed_with_api_failures("200", 4.0, 1.0)).expect("write");
     let o = run_in(tmp.path(), &["validate", path.to_str().expect("utf-8")]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let err = refused_quickly("over.toml", &seed_with_api_failures("200", 4.0, 0.01));
-    assert!(err.contains("would expect 1046.8 events"), "{err}");
+    let err = refused_quickly("over.toml", &seed_with_api_failures("200", 5.0, 1.0));
+    assert!(
+        err.contains("would expect 1051.8 events on average"),
+        "{err}"
+    );
     assert!(
         err.contains(
-            "1040 API failures (api_failure_rate 200 x 1 for the horizon x 5.2 (the risks"
+            "1045 API failures (api_failure_rate 200 x 1 for the horizon x 5.225 on average"
         ),
         "{err}"
     );
+    // A rare risk weighs by its probability: x 1e4 at probability 1e-3 is a mean
+    // factor of 1 + 1e-3 x 9999 = 10.999, so a rate of 80 expects
+    // 80 x 1.045 x 10.999 + 6.8 = 926.3: allowed.
+    let path = tmp.path().join("rare.toml");
+    std::fs::write(&path, seed_with_api_failures("80", 1e4, 1e-3)).expect("write");
+    let o = run_in(tmp.path(), &["validate", path.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // A risk that cannot occur for the strategy raises nothing.
-    let tmp = tempfile::tempdir().expect("a temporary folder");
     let path = tmp.path().join("never.toml");
     std::fs::write(&path, seed_with_api_failures("200", 1e4, 0.0)).expect("write");
     let o = run_in(tmp.path(), &["validate", path.to_str().expect("utf-8")]);

@@ -1,7 +1,7 @@
 //! Limits that keep reading and simulating a scenario bounded: counts of
 //! strategies, risks and claims refused before any of them is read (so a file of
 //! 150,000 risks is refused at once, not after checking each), and the work of
-//! one trial, refused when a strategy would expect more events in one trial than
+//! one trial, refused when a strategy would expect more events in a trial than
 //! any project has (so `validate` and `run` cannot be asked for hours per batch).
 //! It judges counts and expectations only; each table's own keys are read by
 //! their table's module.
@@ -14,10 +14,9 @@ use super::{MAX_RISKS, MAX_STRATEGIES, Reader};
 use crate::scenario::Scenario;
 
 /// Most events (API failures, other emergency fixes and traffic surges) a
-/// strategy may expect in one trial, with every risk that multiplies its API
-/// failures occurring. One event costs a few draws; a real project sees tens in
-/// its post-launch horizon, and this bounds the time of one trial to about a
-/// millisecond per strategy.
+/// strategy may expect in one trial, on average over trials. One event costs a
+/// few draws; a real project sees tens in its post-launch horizon, and this bounds
+/// the time of a trial to about a millisecond per strategy on average.
 pub const MAX_EVENTS_PER_TRIAL: f64 = 1000.0;
 
 /// The share of a rate stated per `window_weeks` that falls within `horizon_weeks`
@@ -61,9 +60,17 @@ impl Reader<'_> {
     }
 
     /// Refuses a strategy that would expect more than [`MAX_EVENTS_PER_TRIAL`]
-    /// events in one trial, with every risk that can raise its API failures
-    /// occurring at once, naming the figures that multiply to it.
+    /// events in one trial, naming the figures that multiply to it.
+    ///
+    /// The expectation is exact for the model (MODEL.md): the frailty has mean 1,
+    /// each risk occurs on its own uniform draw, independently of the others, so the
+    /// mean of the product of the multipliers of the risks that occur is the product
+    /// of their means, 1 + p (m - 1) each. (The worst case, every risk at once, is
+    /// no bound: 200 risks of x 1.2 would make it 10^15 for a register whose mean
+    /// is a few times the rate.)
     pub(super) fn bound_trial_work(&mut self, doc: &DeTable<'_>, s: &Scenario) {
+        /// Risks named in the message, largest factors first.
+        const NAMED: usize = 5;
         let share = horizon_rate_share(
             s.api.decay_per_week,
             s.horizon.weeks,
@@ -72,18 +79,19 @@ impl Reader<'_> {
         let surges = s.surges.events_per_window * share_without_decay(s);
         for (index, st) in s.strategies.iter().enumerate() {
             let g = st.governance;
-            let mut worst_multiplier = 1.0;
+            let mut mean_multiplier = 1.0;
             let mut raising = Vec::new();
             for (r, risk) in s.risks.iter().enumerate() {
                 let m = risk.effects.api_failure_multiplier;
                 let p = risk.probability.get(index).map_or(0.0, |c| c.at(g));
-                if m > 1.0 && p > 0.0 {
-                    worst_multiplier *= m;
-                    raising.push(format!("risks[{r}] {:?} x {}", risk.name, figure(m)));
+                let factor = 1.0 + p * (m - 1.0);
+                mean_multiplier *= factor;
+                if factor > 1.0 {
+                    raising.push((factor, r, p, m));
                 }
             }
             let api_rate = st.api_failure_rate.at(g);
-            let api = api_rate * share * worst_multiplier;
+            let api = api_rate * share * mean_multiplier;
             let other = st.other_fix_rate.at(g) * share;
             let total = api + other + surges;
             if total <= MAX_EVENTS_PER_TRIAL {
@@ -96,17 +104,33 @@ impl Reader<'_> {
             } else {
                 ("events_per_window", None)
             };
+            raising.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let mut named: Vec<String> = raising
+                .iter()
+                .take(NAMED)
+                .map(|&(_, r, p, m)| {
+                    format!(
+                        "risks[{r}] {:?} x {} with probability {}",
+                        s.risks[r].name,
+                        figure(m),
+                        figure(p)
+                    )
+                })
+                .collect();
+            if raising.len() > NAMED {
+                named.push(format!("{} more", raising.len() - NAMED));
+            }
             let risks = if raising.is_empty() {
                 String::new()
             } else {
                 format!(
-                    " x {} (the risks that raise it, all occurring: {})",
-                    figure(worst_multiplier),
-                    raising.join(", ")
+                    " x {} on average from the risks that raise it: {}",
+                    figure(mean_multiplier),
+                    named.join(", ")
                 )
             };
             let message = format!(
-                "one trial of this strategy would expect {} events, above the {} one trial may hold (no project has that many in {} weeks): {} API failures (api_failure_rate {} x {} for the horizon{risks}), {} other fixes and {} traffic surges; rates are per rate_window_weeks ({} weeks): lower them, or the risks' api_failure_multiplier",
+                "one trial of this strategy would expect {} events on average, above the {} one trial may hold (no project has that many in {} weeks): {} API failures (api_failure_rate {} x {} for the horizon{risks}), {} other fixes and {} traffic surges; rates are per rate_window_weeks ({} weeks): lower them, or the risks' api_failure_multiplier",
                 figure(total),
                 MAX_EVENTS_PER_TRIAL,
                 s.horizon.weeks,
