@@ -110,6 +110,60 @@ pub fn headline_table(scenario: &Scenario, summaries: &[Summary]) -> String {
             ));
         }
     }
+    out.push_str(&added_metrics_table(scenario, summaries, width));
+    out
+}
+
+/// The metrics a scenario adds to the headline ones (MODEL.md §8): the chance of
+/// launching on time, the freeze wait, and per known event the chance of being
+/// live for it and of failing during it. Empty for a scenario that adds none.
+fn added_metrics_table(scenario: &Scenario, summaries: &[Summary], width: usize) -> String {
+    let mut out = String::new();
+    let mut added: Vec<Metric> = Vec::new();
+    for s in summaries {
+        if s.metric.base_slot().is_none() && !added.contains(&s.metric) {
+            added.push(s.metric);
+        }
+    }
+    for metric in added {
+        let rows = summaries.iter().filter(|s| s.metric == metric);
+        if metric == Metric::FreezeWaitWeeks {
+            out.push_str(&format!(
+                "\n{} (weeks a launch waited for a code freeze)\n  {:<width$}  {:>10}  {:>10}  {:>10}\n",
+                metric.id(),
+                "strategy",
+                "P50",
+                "P80",
+                "P95"
+            ));
+            for s in rows {
+                out.push_str(&format!(
+                    "  {}  {:>10.1}  {:>10.1}  {:>10.1}\n",
+                    pad_right(&scenario.strategies[s.strategy].label, width),
+                    s.p50(),
+                    s.p80(),
+                    s.p95()
+                ));
+            }
+            continue;
+        }
+        let title = match (metric, metric.event()) {
+            (Metric::EventLive(_), Some(event)) => format!("P(live for {event})"),
+            (Metric::EventFailure(_), Some(event)) => format!("P(failure during {event})"),
+            _ => "P(launch by the target date: on_time)".to_string(),
+        };
+        out.push_str(&format!("\n{title}\n"));
+        for s in rows {
+            let half = stats::Z_975 * s.std_err;
+            out.push_str(&format!(
+                "  {}  {:>6.1}%  (95% CI {:.1}% to {:.1}%)\n",
+                pad_right(&scenario.strategies[s.strategy].label, width),
+                100.0 * s.mean,
+                100.0 * (s.mean - half).max(0.0),
+                100.0 * (s.mean + half).min(1.0),
+            ));
+        }
+    }
     out
 }
 

@@ -174,7 +174,8 @@ pub fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
                 "does not match the checksum its manifest.json records (damaged, or copied from another shard or run); run this shard again".into(),
             ));
         }
-        let part = shard::decode(&bytes).map_err(|why| bad(&path, why))?;
+        let part =
+            shard::decode_with(&bytes, &scenario.metrics()).map_err(|why| bad(&path, why))?;
         let expected = (m.end_batch * BATCH_TRIALS).min(m.trials)
             - (m.first_batch * BATCH_TRIALS).min(m.trials);
         if part.partial.trials() != expected

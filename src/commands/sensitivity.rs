@@ -35,6 +35,10 @@ pub fn sensitivity(args: &SensitivityArgs, stop: &AtomicBool) -> Result<String, 
         seed: args.run.seed,
         threads,
     };
+    source
+        .parse(base)?
+        .check_metric(metric)
+        .map_err(|why| CliError::Usage(format!("--metric {}: {why}", metric.id())))?;
     // Every swung scenario is read and checked before the folder is created.
     let prepared = sens::prepare(&plan, stop)?;
     let runs = prepared.runs();
