@@ -127,6 +127,19 @@ pub fn simulate_with_drivers(
     simulate_recording(model, plan, all, stop, true)
 }
 
+/// [`simulate`] (with the drivers when `record`), calling `progress` with the
+/// trials of each batch as it finishes.
+pub fn simulate_observed(
+    model: &Model,
+    plan: &RunPlan,
+    stop: &AtomicBool,
+    record: bool,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(Samples, Vec<f64>), EngineError> {
+    let all = 0..plan.trials.div_ceil(BATCH_TRIALS);
+    simulate_reporting(model, plan, all, stop, record, progress)
+}
+
 fn simulate_recording(
     model: &Model,
     plan: &RunPlan,
@@ -181,6 +194,7 @@ fn simulate_reporting(
                     batch_range.start + b as u64,
                     record,
                     &mut slices,
+                    stop,
                 );
                 progress(slices.first().map_or(0, |s| s.len()) as u64);
                 result
@@ -267,7 +281,7 @@ pub fn summarise(
             let mut guard = slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             let worker = guard.get_or_insert_with(|| Worker::new(model));
             let len = batch_len(b);
-            worker.run(model, plan, b, len)?;
+            worker.run(model, plan, b, len, stop)?;
             progress(len as u64);
             Ok(())
         })
@@ -277,7 +291,7 @@ pub fn summarise(
             // Report the first failure in batch order, whichever thread met one.
             let mut worker = Worker::new(model);
             for b in batches {
-                worker.run(model, plan, b, batch_len(b))?;
+                worker.run(model, plan, b, batch_len(b), stop)?;
             }
             unreachable!("a batch failed in parallel and passed in sequence")
         }
@@ -324,7 +338,20 @@ pub fn run_summaries(
     plan: &RunPlan,
     stop: &AtomicBool,
 ) -> Result<Vec<stats::Summary>, EngineError> {
-    let run = summarise_run(model, plan, stop)?;
+    run_summaries_reporting(model, plan, stop, &|_| {})
+}
+
+/// [`run_summaries`], calling `progress` with the trials of each batch as it
+/// finishes (for a progress bar over several runs).
+pub fn run_summaries_reporting(
+    model: &Model,
+    plan: &RunPlan,
+    stop: &AtomicBool,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Vec<stats::Summary>, EngineError> {
+    let keep = keeps_samples(plan.trials, model.strategy_count());
+    let all = 0..plan.trials.div_ceil(BATCH_TRIALS);
+    let run = summarise(model, plan, all, keep, stop, progress)?;
     on_threads(plan.threads, || {
         stats::summaries_of(&run.partial, run.samples.as_ref())
     })
@@ -379,9 +406,10 @@ impl Worker {
         plan: &RunPlan,
         batch: u64,
         len: usize,
+        stop: &AtomicBool,
     ) -> Result<(), EngineError> {
         let width = stats::SUMMARY_BLOCK;
-        let mut run = BatchRun::new(model, plan, batch, false);
+        let mut run = BatchRun::new(model, plan, batch, false, stop);
         let mut start = 0;
         while start < len {
             let rows = (len - start).min(width);
@@ -426,8 +454,9 @@ fn run_batch(
     batch: u64,
     record: bool,
     slices: &mut [&mut [f64]],
+    stop: &AtomicBool,
 ) -> Result<Vec<f64>, EngineError> {
-    let mut run = BatchRun::new(model, plan, batch, record);
+    let mut run = BatchRun::new(model, plan, batch, record, stop);
     run.fill(slices)?;
     Ok(run.scratch.take_drivers())
 }
@@ -446,12 +475,22 @@ struct BatchRun<'m> {
     extras_tile: Vec<f64>,
     /// Trials of the batch done so far.
     done: usize,
+    /// Polled every [`TILE_TRIALS`] trials: a batch of long trials (thousands of
+    /// incidents each) ends promptly on Ctrl-C, at the cost of one load per tile.
+    stop: &'m AtomicBool,
 }
 
 impl<'m> BatchRun<'m> {
-    fn new(model: &'m Model, plan: &RunPlan, batch: u64, record: bool) -> BatchRun<'m> {
+    fn new(
+        model: &'m Model,
+        plan: &RunPlan,
+        batch: u64,
+        record: bool,
+        stop: &'m AtomicBool,
+    ) -> BatchRun<'m> {
         let seed = batch_seed(plan.seed, batch);
         BatchRun {
+            stop,
             model,
             batch,
             rng: Xoshiro256PlusPlus::seed_from_u64(seed),
@@ -507,6 +546,9 @@ impl<'m> BatchRun<'m> {
         assert!(rows <= COLUMN_STRIDE && block.len() >= columns * COLUMN_STRIDE);
         let mut start = 0;
         while start < rows {
+            if self.stop.load(Ordering::Relaxed) {
+                return Err(EngineError::Interrupted);
+            }
             let n = (rows - start).min(TILE_TRIALS);
             for (t, out) in self.tile.chunks_exact_mut(strategies).take(n).enumerate() {
                 self.model.trial(&mut self.rng, &mut self.scratch, out);
@@ -563,6 +605,9 @@ impl<'m> BatchRun<'m> {
         mut write: impl FnMut(usize, &[Outcome], &[f64]),
     ) -> Result<(), EngineError> {
         for i in 0..rows {
+            if i % TILE_TRIALS == 0 && self.stop.load(Ordering::Relaxed) {
+                return Err(EngineError::Interrupted);
+            }
             self.model
                 .trial(&mut self.rng, &mut self.scratch, &mut self.out);
             write(i, &self.out, self.scratch.extras());
@@ -610,6 +655,8 @@ mod tests {
     use crate::scenario::from_str;
 
     const SEED: &str = include_str!("../scenarios/seed.toml");
+    /// A stop flag never raised.
+    static NEVER: AtomicBool = AtomicBool::new(false);
 
     fn model(text: &str) -> Model {
         Model::new(&from_str(text, "seed.toml").expect("a valid scenario"))
@@ -627,8 +674,8 @@ mod tests {
             threads: 1,
         };
         let columns = model.strategy_count() * METRIC_COUNT;
-        let mut by_block = BatchRun::new(&model, &plan, 3, false);
-        let mut by_column = BatchRun::new(&model, &plan, 3, false);
+        let mut by_block = BatchRun::new(&model, &plan, 3, false, &NEVER);
+        let mut by_column = BatchRun::new(&model, &plan, 3, false, &NEVER);
         for rows in [1021, 13] {
             let mut block = vec![f64::NAN; columns * COLUMN_STRIDE];
             by_block.fill_block(&mut block, rows).expect("finite draws");
@@ -665,12 +712,12 @@ mod tests {
         };
         let columns = model.strategy_count() * METRIC_COUNT;
         let mut block = vec![0.0; columns * COLUMN_STRIDE];
-        let by_block = BatchRun::new(&model, &plan, 2, false)
+        let by_block = BatchRun::new(&model, &plan, 2, false, &NEVER)
             .fill_block(&mut block, 1024)
             .expect_err("an overflow in the first block");
         let mut expected = vec![vec![0.0; 1024]; columns];
         let mut slices: Vec<&mut [f64]> = expected.iter_mut().map(|c| &mut c[..]).collect();
-        let by_column = BatchRun::new(&model, &plan, 2, false)
+        let by_column = BatchRun::new(&model, &plan, 2, false, &NEVER)
             .fill(&mut slices)
             .expect_err("an overflow in the first block");
         let EngineError::NotFinite { trial, .. } = &by_block else {
@@ -682,5 +729,46 @@ mod tests {
             "trial {trial}"
         );
         assert_eq!(by_block.to_string(), by_column.to_string());
+    }
+
+    /// A batch under way looks at the stop flag between tiles of trials, not only
+    /// before it starts: a batch of long trials (thousands of incidents each) ends
+    /// within a tile of the flag, through both fills and the streaming worker.
+    #[test]
+    fn a_raised_stop_flag_ends_a_batch_within_a_tile_of_trials() {
+        let model = model(SEED);
+        let plan = RunPlan {
+            trials: 4096,
+            seed: 11,
+            threads: 1,
+        };
+        let stop = AtomicBool::new(true);
+        let columns = model.strategy_count() * METRIC_COUNT;
+        let mut block = vec![0.0; columns * COLUMN_STRIDE];
+        let mut run = BatchRun::new(&model, &plan, 0, false, &stop);
+        let by_block = run.fill_block(&mut block, 1024);
+        assert!(
+            matches!(by_block, Err(EngineError::Interrupted)),
+            "{by_block:?}"
+        );
+        assert_eq!(run.done, 0, "no trial ran after the flag");
+        let mut expected = vec![vec![0.0; 1024]; columns];
+        let mut slices: Vec<&mut [f64]> = expected.iter_mut().map(|c| &mut c[..]).collect();
+        let by_column = BatchRun::new(&model, &plan, 0, false, &stop).fill(&mut slices);
+        assert!(
+            matches!(by_column, Err(EngineError::Interrupted)),
+            "{by_column:?}"
+        );
+        let mut worker = Worker::new(&model);
+        let streamed = worker.run(&model, &plan, 0, 4096, &stop);
+        assert!(
+            matches!(streamed, Err(EngineError::Interrupted)),
+            "{streamed:?}"
+        );
+        assert_eq!(
+            worker.partial,
+            Partial::with_metrics(model.strategy_count(), model.metrics()),
+            "nothing summarised"
+        );
     }
 }

@@ -22,6 +22,7 @@ fn main() -> ExitCode {
             "warning: cannot catch Ctrl-C ({e}); an interrupted run may leave a .partial folder"
         ));
     }
+    tradeoff_sim::scenario::stop_reads_on(&STOP);
     match commands::execute(args, &STOP) {
         Ok(text) => {
             if let Err(e) = print_stdout(&text) {

@@ -248,17 +248,27 @@ pub struct SensitivityPlan<'a> {
 }
 
 /// The planned runs, validated: every swung scenario is read (and checked like
-/// the file) before the first simulation.
+/// the file) before the first simulation. The swung scenarios are not kept: a
+/// scenario of 64 strategies and 1,000 risks has thousands of drivers, and
+/// holding two scenarios per driver took gigabytes; each is read again when its
+/// runs come.
 pub struct Prepared {
     base: Scenario,
     chosen: Vec<usize>,
     drivers: Vec<Driver>,
     unswung: Vec<String>,
-    swung: Vec<(Scenario, Scenario)>,
     swing: f64,
 }
 
 impl Prepared {
+    /// Trials the runs simulate in all: the base run and a low and a high run
+    /// per driver (what a progress bar counts to).
+    pub fn trials(&self) -> u64 {
+        self.base
+            .trials
+            .saturating_mul(1 + 2 * self.drivers.len() as u64)
+    }
+
     pub fn runs(&self) -> RunCount {
         let k = self.chosen.len();
         let single = 2 * self.drivers.iter().filter(|d| d.strategy.is_some()).count();
@@ -272,14 +282,21 @@ impl Prepared {
 }
 
 /// Reads the scenario, chooses the drivers and their settings, and reads every
-/// swung scenario.
-pub fn prepare(plan: &SensitivityPlan<'_>) -> Result<Prepared, SensitivityError> {
+/// swung scenario (thousands for the largest scenarios: `stop` is polled between
+/// them).
+pub fn prepare(
+    plan: &SensitivityPlan<'_>,
+    stop: &AtomicBool,
+) -> Result<Prepared, SensitivityError> {
     let mut base = plan.scenario.parse(plan.base)?;
     if let Some(seed) = plan.seed {
         base.seed = seed;
     }
     base.trials = plan.trials;
     let chosen = choose(&base, plan.strategies)?;
+    // What the runs will hold is known from the base alone: refuse it before
+    // reading any swung scenario.
+    fits(&restrict(base.clone(), &chosen))?;
     let swing = base.sensitivity.swing;
     let mut drivers = Vec::new();
     let mut unswung = Vec::new();
@@ -332,32 +349,44 @@ pub fn prepare(plan: &SensitivityPlan<'_>) -> Result<Prepared, SensitivityError>
             high,
         });
     }
-    let mut swung = Vec::with_capacity(drivers.len());
     for d in &drivers {
-        let read = |o: &Override| -> Result<Scenario, SensitivityError> {
-            let mut overrides = plan.base.to_vec();
-            overrides.push(o.clone());
-            let mut s = plan.scenario.parse(&overrides)?;
-            s.seed = base.seed;
-            s.trials = base.trials;
-            let keep: Vec<usize> = match d.strategy {
-                Some(position) => vec![chosen[position]],
-                None => chosen.clone(),
-            };
-            Ok(restrict(s, &keep))
-        };
-        swung.push((read(&d.low)?, read(&d.high)?));
+        if stop.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(EngineError::Interrupted.into());
+        }
+        // Read to be checked, then dropped: see [`Prepared`].
+        swung(plan, &base, &chosen, d)?;
     }
     let base = restrict(base, &chosen);
-    fits(&base)?;
     Ok(Prepared {
         base,
         chosen,
         drivers,
         unswung,
-        swung,
         swing,
     })
+}
+
+/// The low and the high scenario of driver `d`, on the seed and trials of
+/// `base`, restricted to the strategies it runs (`chosen` indexes the file's).
+fn swung(
+    plan: &SensitivityPlan<'_>,
+    base: &Scenario,
+    chosen: &[usize],
+    d: &Driver,
+) -> Result<(Scenario, Scenario), SensitivityError> {
+    let read = |o: &Override| -> Result<Scenario, SensitivityError> {
+        let mut overrides = plan.base.to_vec();
+        overrides.push(o.clone());
+        let mut s = plan.scenario.parse(&overrides)?;
+        s.seed = base.seed;
+        s.trials = base.trials;
+        let keep: Vec<usize> = match d.strategy {
+            Some(position) => vec![chosen[position]],
+            None => chosen.to_vec(),
+        };
+        Ok(restrict(s, &keep))
+    };
+    Ok((read(&d.low)?, read(&d.high)?))
 }
 
 /// Refuses a sensitivity run that would hold more than the engine's sample limit
@@ -375,18 +404,21 @@ fn fits(base: &Scenario) -> Result<(), EngineError> {
 }
 
 /// Runs the base (recording its drivers) and every swing, in order, on the base seed.
+///
+/// `progress` is called with the trials of each batch as it finishes: the runs
+/// hold `prepared.trials()` trials in all.
 pub fn run(
     prepared: Prepared,
     plan: &SensitivityPlan<'_>,
     stop: &AtomicBool,
+    progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Sensitivity, SensitivityError> {
     let runs = prepared.runs();
     let Prepared {
         base,
-        chosen: _,
+        chosen,
         drivers,
         unswung,
-        swung,
         swing,
     } = prepared;
     let run_plan = RunPlan {
@@ -396,7 +428,7 @@ pub fn run(
     };
     let model = Model::new(&base);
     let k = base.strategies.len();
-    let (samples, recorded) = engine::simulate_with_drivers(&model, &run_plan, stop)?;
+    let (samples, recorded) = engine::simulate_observed(&model, &run_plan, stop, true, progress)?;
     let stat_of = |samples: &crate::stats::Samples, s: usize| {
         let summary = stats::summarize(samples.column(s, plan.metric), s, plan.metric);
         statistic(&summary, plan.stat).unwrap_or(f64::NAN)
@@ -406,10 +438,13 @@ pub fn run(
     drop((samples, recorded));
 
     let mut values = Vec::with_capacity(drivers.len());
-    for (d, (low, high)) in drivers.iter().zip(&swung) {
+    for d in drivers.iter() {
+        let (low, high) = swung(plan, &base, &chosen, d)?;
         let mut row = vec![(f64::NAN, f64::NAN); k];
-        let low = engine::simulate(&Model::new(low), &run_plan, stop)?;
-        let high = engine::simulate(&Model::new(high), &run_plan, stop)?;
+        let (low, _) =
+            engine::simulate_observed(&Model::new(&low), &run_plan, stop, false, progress)?;
+        let (high, _) =
+            engine::simulate_observed(&Model::new(&high), &run_plan, stop, false, progress)?;
         match d.strategy {
             Some(s) => row[s] = (stat_of(&low, 0), stat_of(&high, 0)),
             None => {

@@ -187,19 +187,53 @@ pub fn variant_param(variants: &[Variant]) -> SweepParam {
     }
 }
 
-/// Validates every point first (a bad value stops the sweep before any run), then
-/// runs them in order on the same seed.
-pub fn run(plan: &SweepPlan<'_>, stop: &AtomicBool) -> Result<Sweep, SweepError> {
-    let mut params = plan.params.to_vec();
-    if !plan.variants.is_empty() {
-        variant::check(plan.variants).map_err(SweepError::Usage)?;
-        params.push(variant_param(plan.variants));
-    }
+/// Refuses a sweep of no parameter, of more than two, or of more than
+/// [`MAX_POINTS`] points, from the counts of values alone: before any value is
+/// read (1,000 values were each checked, for 10 s, before the count was).
+/// `params` includes the variant parameter when variants are swept.
+pub fn check_points(params: &[SweepParam]) -> Result<(), SweepError> {
     if params.is_empty() || params.len() > 2 {
         return Err(SweepError::Usage(
             "a sweep takes one or two --param, or one --param and --variant".to_string(),
         ));
     }
+    let points = params
+        .iter()
+        .fold(1usize, |n, p| n.saturating_mul(p.values.len()));
+    if points > MAX_POINTS {
+        let counts: Vec<String> = params
+            .iter()
+            .map(|p| format!("{} values of {}", p.values.len(), p.key))
+            .collect();
+        return Err(SweepError::Usage(format!(
+            "the sweep has {points} points ({}); at most {MAX_POINTS}: use fewer values",
+            counts.join(" x ")
+        )));
+    }
+    Ok(())
+}
+
+/// The parameters swept: `plan.params`, then the variants as one more.
+pub fn swept_params(plan: &SweepPlan<'_>) -> Result<Vec<SweepParam>, SweepError> {
+    let mut params = plan.params.to_vec();
+    if !plan.variants.is_empty() {
+        variant::check(plan.variants).map_err(SweepError::Usage)?;
+        params.push(variant_param(plan.variants));
+    }
+    Ok(params)
+}
+
+/// Validates every point first (a bad value stops the sweep before any run), then
+/// runs them in order on the same seed. A point's scenario is read again when it
+/// runs rather than kept: 400 points of the largest scenario would hold
+/// hundreds of megabytes. `progress` is called with the trials of each batch.
+pub fn run(
+    plan: &SweepPlan<'_>,
+    stop: &AtomicBool,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Sweep, SweepError> {
+    let params = swept_params(plan)?;
+    check_points(&params)?;
     // Each point as the index of its value in each parameter.
     let grid: Vec<Vec<usize>> = match params.as_slice() {
         [a] => (0..a.values.len()).map(|i| vec![i]).collect(),
@@ -208,15 +242,8 @@ pub fn run(plan: &SweepPlan<'_>, stop: &AtomicBool) -> Result<Sweep, SweepError>
             .collect(),
         _ => unreachable!("checked above"),
     };
-    if grid.len() > MAX_POINTS {
-        return Err(SweepError::Usage(format!(
-            "the sweep has {} points; at most {MAX_POINTS}",
-            grid.len()
-        )));
-    }
     let variant_axis = (!plan.variants.is_empty()).then(|| params.len() - 1);
-    let mut scenarios = Vec::with_capacity(grid.len());
-    for indices in &grid {
+    let point = |indices: &[usize]| -> Result<Scenario, SweepError> {
         let mut overrides = plan.base.to_vec();
         let mut under = None;
         for (axis, (p, &i)) in params.iter().zip(indices).enumerate() {
@@ -244,9 +271,19 @@ pub fn run(plan: &SweepPlan<'_>, stop: &AtomicBool) -> Result<Sweep, SweepError>
         if let Some(seed) = plan.seed {
             s.seed = seed;
         }
-        scenarios.push(s);
+        Ok(s)
+    };
+    let mut first = None;
+    for indices in &grid {
+        if stop.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(EngineError::Interrupted.into());
+        }
+        let s = point(indices)?;
+        first.get_or_insert(s);
     }
-    let first = scenarios[0].clone();
+    let Some(first) = first else {
+        return Err(SweepError::Usage("the sweep has no point".to_string()));
+    };
     // Common random numbers: every point on the first point's seed and trials.
     let run_plan = RunPlan {
         trials: first.trials,
@@ -254,14 +291,15 @@ pub fn run(plan: &SweepPlan<'_>, stop: &AtomicBool) -> Result<Sweep, SweepError>
         threads: plan.threads,
     };
     let mut points = Vec::with_capacity(grid.len());
-    for (s, indices) in scenarios.iter().zip(grid) {
+    for indices in grid {
+        let s = point(&indices)?;
         points.push(Point {
             values: params
                 .iter()
                 .zip(indices)
                 .map(|(p, i)| p.values[i].clone())
                 .collect(),
-            summaries: engine::run_summaries(&Model::new(s), &run_plan, stop)?,
+            summaries: engine::run_summaries_reporting(&Model::new(&s), &run_plan, stop, progress)?,
         });
     }
     Ok(Sweep {

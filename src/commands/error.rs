@@ -67,6 +67,7 @@ impl CliError {
     /// 2 for bad usage or a bad scenario, 130 for an interrupt, 1 for a failed run.
     pub fn exit_code(&self) -> i32 {
         match self {
+            CliError::Scenario(ScenarioError::Interrupted { .. }) => 130,
             CliError::Scenario(_) | CliError::Usage(_) | CliError::ChartInput(_) => 2,
             CliError::Engine(EngineError::TooLarge { .. } | EngineError::NotFinite { .. }) => 2,
             CliError::Engine(EngineError::Interrupted) => 130,

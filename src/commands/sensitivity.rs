@@ -40,7 +40,7 @@ pub fn sensitivity(args: &SensitivityArgs, stop: &AtomicBool) -> Result<String, 
         .check_metric(metric)
         .map_err(|why| CliError::Usage(format!("--metric {}: {why}", metric.id())))?;
     // Every swung scenario is read and checked before the folder is created.
-    let prepared = sens::prepare(&plan)?;
+    let prepared = sens::prepare(&plan, stop)?;
     let runs = prepared.runs();
     // Named like the scenario (its file stem, or its title when it came from a
     // pipe), as `run` names its folder.
@@ -54,7 +54,10 @@ pub fn sensitivity(args: &SensitivityArgs, stop: &AtomicBool) -> Result<String, 
         .unwrap_or_else(|| default_folder(format!("{name}-sensitivity")));
     let mut publish = Publish::stage(&destination, args.run.force, stop)?;
     let started = std::time::Instant::now();
-    let result = sens::run(prepared, &plan, stop)?;
+    let bar = super::progress::Bar::new(prepared.trials());
+    let result = sens::run(prepared, &plan, stop, &|n| bar.advance(n));
+    bar.clear();
+    let result = result?;
     let elapsed = started.elapsed();
 
     publish.file("tornado.csv", &csv_out::tornado_csv(&result)?)?;

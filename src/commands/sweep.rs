@@ -20,6 +20,13 @@ use crate::scenario::{self, Override, ScenarioError};
 
 pub fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let params = sweep_params(args)?;
+    // The count of points is known from the options: refuse too many before any
+    // value is read.
+    let mut swept = params.clone();
+    if !args.variants.is_empty() {
+        swept.push(sweeping::variant_param(&args.variants));
+    }
+    sweeping::check_points(&swept)?;
     let (metric, stat) = (args.metric, args.stat.as_str());
     let base = &args.run.set;
     check_sweep_keys(&params, base)?;
@@ -52,6 +59,7 @@ pub fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
         .unwrap_or_else(|| default_folder(format!("{name}-sweep")));
     for p in &params {
         for v in &p.values {
+            super::check_stop(stop)?;
             let mut o = base.clone();
             let point = Override {
                 key: p.key.clone(),
@@ -78,7 +86,15 @@ pub fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
         variant::scenario_of(&source, base, v, &[])?;
     }
     let mut publish = Publish::stage(&destination, args.run.force, stop)?;
-    let result = sweeping::run(&plan, stop)?;
+    let points: u64 = swept.iter().map(|p| p.values.len() as u64).product();
+    let trials = match args.run.trials {
+        Some(t) => t,
+        None => source.parse(base)?.trials,
+    };
+    let bar = super::progress::Bar::new(trials.saturating_mul(points));
+    let result = sweeping::run(&plan, stop, &|n| bar.advance(n));
+    bar.clear();
+    let result = result?;
     let crossings = sweeping::crossovers(&result, metric, stat);
     publish.file("sweep.csv", &csv_out::sweep_csv(&result)?)?;
     publish.file(

@@ -116,16 +116,6 @@ pub(super) struct Constants {
     pub(super) loss_per_churn_share: f64,
 }
 
-/// Share of a decaying arrival process (intensity ~ e^(-b t)) that falls within
-/// `horizon` weeks, relative to the share within `window` weeks.
-fn decaying_share(decay: f64, horizon: f64, window: f64) -> f64 {
-    if decay <= 0.0 {
-        horizon / window
-    } else {
-        (1.0 - (-decay * horizon).exp()) / (1.0 - (-decay * window).exp())
-    }
-}
-
 /// A distribution's identity for sharing draws: two strategies that state the
 /// same estimate share its draw (common random numbers).
 fn fingerprint(dist: &crate::dist::Dist) -> String {
@@ -135,7 +125,7 @@ fn fingerprint(dist: &crate::dist::Dist) -> String {
 impl Model {
     pub fn new(scenario: &Scenario) -> Model {
         let s = scenario;
-        let rate_scale = decaying_share(
+        let rate_scale = crate::scenario::horizon_rate_share(
             s.api.decay_per_week,
             s.horizon.weeks,
             s.horizon.rate_window_weeks,

@@ -29,6 +29,7 @@ pub use read::{
     MAX_STRATEGIES, MAX_TITLE_CHARS, MAX_TRIALS, Override, Problem, ScenarioError, ScenarioSource,
     from_path, from_path_keeping_bytes, from_path_with, from_str, from_str_with, keys,
 };
+pub use read::{MAX_EVENTS_PER_TRIAL, MAX_SHOWN_PROBLEMS, horizon_rate_share, stop_reads_on};
 
 /// A value that may depend on a strategy's governance quality g in [0, 1]:
 /// value(g) = at_g1 + (at_g0 - at_g1) (1 - g)^k. A plain number is a constant.

@@ -25,6 +25,7 @@
 //! - `provenance`: each file's `[provenance]`, giving every parameter its evidence
 //!   class (§8.6);
 //! - `unused`: warnings for values written that cannot change any output (§8.8);
+//! - `limits`: counts refused before anything is read, and the work of one trial;
 //! - `keys`: the catalogue of every key a scenario may set, as `scenarios/README.md`
 //!   documents it.
 //!
@@ -39,6 +40,7 @@ mod dists;
 mod events;
 pub(crate) mod extends;
 mod keys;
+mod limits;
 mod meta;
 mod names;
 mod overrides;
@@ -63,11 +65,13 @@ use values::Tbl;
 
 pub use extends::{BUILTIN_SCENARIOS, MAX_EXTENDS_DEPTH, builtin_scenario};
 pub use keys::{Key, KeyTable, keys};
+pub use limits::{MAX_EVENTS_PER_TRIAL, horizon_rate_share};
 pub use overrides::Override;
-pub use problems::{Problem, ScenarioError};
+pub use problems::{MAX_SHOWN_PROBLEMS, Problem, ScenarioError};
 pub use sensitivity::{DEFAULT_SWING, FRAMING_KEYS};
 pub use source::{
     MAX_SCENARIO_BYTES, ScenarioSource, from_path, from_path_keeping_bytes, from_path_with,
+    stop_reads_on,
 };
 
 /// The seed used when a scenario gives none: fixed, so that two runs of the same
@@ -185,6 +189,8 @@ fn read_with(
         bases,
         regions: &regions,
         problems: Vec::new(),
+        unlocated: Vec::new(),
+        line_starts: Vec::new(),
         warnings: Vec::new(),
         catalogue: Vec::new(),
         claim_overrides: Vec::new(),
@@ -196,6 +202,7 @@ fn read_with(
             "",
             "the file starts with a byte-order mark; save it as UTF-8 without BOM".to_string(),
         );
+        reader.sort();
         return Err(reader.problems);
     }
     let (doc, errors) = DeTable::parse_recoverable(&all[..text.len()]);
@@ -219,11 +226,18 @@ fn read_with(
     }
     let (mut doc, provenance) = reader.merge_layers(docs);
     reader.apply_overrides(&mut doc, &all, overrides, &regions);
+    if reader.refuse_over_limit_counts(doc.get_ref()) {
+        reader.sort();
+        return Err(reader.problems);
+    }
     reader.refuse_file_keys_set(doc.get_mut());
     let root = Tbl::new(String::new(), Some(doc.get_ref()), doc.span());
     let mut scenario = reader.scenario(root, name);
     scenario.bases = bases.to_vec();
     reader.governance_needed(doc.get_ref(), &scenario);
+    if reader.problems.is_empty() {
+        reader.bound_trial_work(doc.get_ref(), &scenario);
+    }
     if reader.problems.is_empty() {
         reader.evidence(doc.get_ref(), &provenance, &mut scenario);
         reader.unused_inputs(doc.get_ref(), &scenario);
@@ -256,6 +270,11 @@ struct Reader<'s> {
     bases: &'s [BaseFile],
     regions: &'s [OverrideRegion],
     problems: Vec<Problem>,
+    /// (index in `problems`, byte offset) of each problem whose line and column
+    /// are still to be found: all are found in one pass when the reading ends.
+    unlocated: Vec<(usize, usize)>,
+    /// Byte offset where each line of the file starts, once asked for.
+    line_starts: Vec<usize>,
     /// Values that change nothing (MODEL.md §8.8), as `file:line: key: why`.
     warnings: Vec<String>,
     /// Every numeric key read so far (file value or default), in reading order:

@@ -1004,3 +1004,137 @@ fn a_problem_with_an_override_key_path_never_states_the_path_twice() {
         assert!(!p.message.contains("``"), "{key}: an empty quote: {p}");
     }
 }
+
+/// `validate` on `text`, written as `name` in a fresh temporary folder: the
+/// refusal (checked to be exit 2, quick, nothing written) and the file's path.
+fn refuse_text(name: &str, text: &str) -> (Refusal, String, tempfile::TempDir) {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let scenario = tmp.path().join(name);
+    std::fs::write(&scenario, text).expect("write the scenario");
+    let path = scenario.display().to_string();
+    let refusal = refuse_in(tmp.path(), name, &["validate", &path]);
+    refusal.assert_usage_error();
+    (refusal, path, tmp)
+}
+
+/// `MINIMAL` with `line` added after `plan_weeks = 24` (so on line 7, in [build]).
+fn with_build_line(line: &str) -> String {
+    let text = MINIMAL.replacen(
+        "plan_weeks = 24\n",
+        &format!("plan_weeks = 24\n{line}\n"),
+        1,
+    );
+    assert_ne!(text, MINIMAL);
+    text
+}
+
+#[test]
+fn rejects_a_build_estimate_that_can_draw_zero_in_every_family_the_lomax_and_a_normal_cut_at_zero_too()
+ {
+    // A lomax's most likely draw is 0, and a normal cut at min = 0 draws values
+    // next to it: build weeks of 0. Uniform from 0 was already refused; the same
+    // rule now holds for every family.
+    for estimate in [
+        "{ lomax = { shape = 3, scale = 0.5 } }",
+        "{ normal = { mean = 1, std_dev = 0.2, min = 0 } }",
+        "{ uniform = [0, 2] }",
+        "{ triangular = [0, 1, 2] }",
+    ] {
+        let (refusal, path, _tmp) = refuse_text(
+            "estimate.toml",
+            &with_build_line(&format!("estimate = {estimate}")),
+        );
+        assert_located(
+            &refusal,
+            &path,
+            7,
+            Some("build.estimate"),
+            &["draws must be > 0", "ranges from 0"],
+        );
+    }
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    for estimate in [
+        "{ lognormal = { median = 1, sigma = 0.2 } }",
+        "{ normal = { mean = 1, std_dev = 0.2, min = 0.1 } }",
+        "{ pert = [0.9, 1, 1.35] }",
+    ] {
+        let scenario = tmp.path().join("fine.toml");
+        std::fs::write(
+            &scenario,
+            with_build_line(&format!("estimate = {estimate}")),
+        )
+        .expect("write");
+        let o = run_in(tmp.path(), &["validate", scenario.to_str().expect("utf-8")]);
+        assert_eq!(o.status.code(), Some(0), "{estimate}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn rejects_a_subnormal_parameter_that_validate_would_pass_and_the_run_fail_on() {
+    // 1e-320 is below the smallest full-precision double (2.2e-308): its logarithm
+    // and products lose their digits, and the run failed after validate passed.
+    let (refusal, path, _tmp) = refuse_text(
+        "tiny.toml",
+        &with_build_line("estimate = { lognormal = { median = 1e-320, sigma = 0.2 } }"),
+    );
+    assert_located(
+        &refusal,
+        &path,
+        7,
+        Some("build.estimate.lognormal.median"),
+        &["too small to compute with", "2.2250738585072014e-308"],
+    );
+    let (refusal, path, _tmp) = refuse_text(
+        "tiny-rate.toml",
+        &MINIMAL.replace("api_failure_rate = 0.37", "api_failure_rate = 4e-324"),
+    );
+    assert_located(
+        &refusal,
+        &path,
+        20,
+        Some("strategies.backend_led.api_failure_rate"),
+        &["too small"],
+    );
+}
+
+#[test]
+fn labels_that_differ_only_in_surrounding_spaces_are_refused_not_shown_as_two_alike() {
+    // Refused rather than trimmed: the file then says exactly what is shown.
+    let text = MINIMAL
+        .replacen(
+            "[strategies.backend_led]\n",
+            "[strategies.backend_led]\nlabel = \"Partner X\"\n",
+            1,
+        )
+        .replacen(
+            "[strategies.ux_led]\n",
+            "[strategies.ux_led]\nlabel = \"Partner X \"\n",
+            1,
+        );
+    let (refusal, path, _tmp) = refuse_text("labels.toml", &text);
+    let line = text
+        .lines()
+        .position(|l| l == "label = \"Partner X \"")
+        .expect("the second label")
+        + 1;
+    assert_located(
+        &refusal,
+        &path,
+        line,
+        Some("strategies.ux_led.label"),
+        &["must not start or end with spaces", "\"Partner X\""],
+    );
+    let text = MINIMAL.replacen("name = \"late defect\"", "name = \" late defect\"", 1);
+    let (refusal, path, _tmp) = refuse_text("risk-name.toml", &text);
+    assert_located(
+        &refusal,
+        &path,
+        MINIMAL
+            .lines()
+            .position(|l| l.starts_with("name = "))
+            .expect("a risk")
+            + 1,
+        Some("risks[0].name"),
+        &["must not start or end with spaces"],
+    );
+}

@@ -444,3 +444,48 @@ fn chart_on_a_sensitivity_folder_says_where_its_tornadoes_are_and_how_to_redraw_
         before
     );
 }
+
+/// `SYNTHETIC` with `strategies` copies of its strategy and `risks` risks.
+fn synthetic_of_size(strategies: usize, risks: usize) -> String {
+    let (head, rest) = SYNTHETIC
+        .split_once("[strategies.only]")
+        .expect("the strategy table");
+    let (strategy, _) = rest.split_once("[[risks]]").expect("the risks");
+    let mut text = head.to_string();
+    for i in 0..strategies {
+        text.push_str(&format!("[strategies.s{i}]{strategy}"));
+    }
+    for i in 0..risks {
+        text.push_str(&format!(
+            "[[risks]]\nname = \"risk {i}\"\nprobability = 0.5\ndelay_weeks = 1\n\n"
+        ));
+    }
+    text
+}
+
+#[test]
+fn sensitivity_on_the_documented_maxima_is_refused_at_once_naming_what_it_would_hold() {
+    // 64 strategies x 1,000 risks at the default 20,000 trials: the base run's
+    // samples and its 64 x (3 + 1,000) + 7 sampled drivers are 65,420 values a
+    // trial, 9.7 GiB, over the 6 GiB limit. The check came after every swung
+    // scenario was read and held (6.9 GB, 109 s); it now comes first.
+    let tmp = tempfile::tempdir().unwrap();
+    let path = write(tmp.path(), "largest.toml", &synthetic_of_size(64, 1000));
+    let o = run_in(tmp.path(), &["validate", &path]);
+    assert_eq!(o.status.code(), Some(0), "a valid scenario: {}", stderr(&o));
+    let started = std::time::Instant::now();
+    let o = sensitivity(tmp.path(), &path, &[]);
+    let elapsed = started.elapsed();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("20000 trials x"), "{err}");
+    assert!(
+        err.contains("9.7 GiB of samples, above the 6 GiB limit"),
+        "{err}"
+    );
+    assert!(
+        elapsed < std::time::Duration::from_secs(15),
+        "refused after {elapsed:?}"
+    );
+    assert!(!tmp.path().join("out").exists(), "nothing written");
+}

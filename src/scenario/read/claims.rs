@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use toml::de::DeValue;
 
-use super::problems::{closest, line_column};
+use super::problems::closest;
 use super::values::{Check, Tbl, Value, type_name};
 use super::{MAX_CLAIM_ID_CHARS, Override, Problem, Reader};
 use crate::metric::Metric;
@@ -94,13 +94,6 @@ impl Reader<'_> {
             );
             return out;
         };
-        if items.len() > MAX_CLAIMS {
-            self.problem(
-                v.span(),
-                "claims",
-                format!("at most {MAX_CLAIMS} claims, got {}", items.len()),
-            );
-        }
         for (index, item) in items.iter().enumerate() {
             let path = format!("claims[{index}]");
             let DeValue::Table(ct) = item.get_ref() else {
@@ -257,9 +250,9 @@ impl Reader<'_> {
             return None;
         }
         // A claim inherited from a base file: its line in that file.
-        let (line, _) = match self.in_base(t.span.start) {
-            Some((_, line, column)) => (line, column),
-            None => line_column(&self.src[..self.text_len], t.span.start),
+        let line = match self.in_base(t.span.start) {
+            Some((_, line, _)) => line,
+            None => self.line_of(t.span.start),
         };
         Some(Claim {
             id,

@@ -20,11 +20,17 @@ pub(super) enum Support {
 }
 
 impl Support {
-    pub(super) fn allows(self, (lo, hi): (f64, f64)) -> bool {
+    /// Whether every draw of `d` falls where this support needs it. For `> 0` the
+    /// same rule holds for every family: the lowest value it can draw must be above
+    /// 0. A lognormal is the one family whose support is open at 0 (its draws are
+    /// all above 0); a lomax, or a normal cut at `min = 0`, draws values at 0 or
+    /// next to it, most often there for the lomax.
+    pub(super) fn allows(self, d: &Dist) -> bool {
+        let (lo, hi) = d.support();
         match self {
             Support::NonNegative => lo >= 0.0,
             Support::Fraction => lo >= 0.0 && hi <= 1.0,
-            Support::Positive => lo > 0.0 || (lo == 0.0 && hi > 0.0 && hi.is_infinite()),
+            Support::Positive => lo > 0.0 || (matches!(d, Dist::Lognormal(_)) && hi > 0.0),
         }
     }
 
@@ -44,7 +50,9 @@ impl Support {
                 "draws must be >= 0 (use lognormal, lomax, or a normal with min = 0)"
             }
             Support::Fraction => "draws must lie between 0 and 1",
-            Support::Positive => "draws must be > 0",
+            Support::Positive => {
+                "draws must be > 0 (use a lognormal, or a distribution whose lowest value is above 0, e.g. a normal with min = 0.1)"
+            }
         }
     }
 }
@@ -190,7 +198,7 @@ impl Reader<'_> {
     ) -> Option<Dist> {
         match made {
             Ok(d) => {
-                if support.allows(d.support()) {
+                if support.allows(&d) {
                     Some(d)
                 } else {
                     let (lo, hi) = d.support();

@@ -72,7 +72,7 @@ const KEY_TABLES: &[KeyTable] = &[
                 "title",
                 "string",
                 "file name",
-                "not blank; one line, no control characters; at most 80 characters; only characters the charts draw (see below)",
+                "not blank; no leading or trailing spaces; one line, no control characters; at most 80 characters; only characters the charts draw (see below)",
             ),
             Key::new("description", "string", "`\"\"`", ""),
             Key::new(
@@ -144,7 +144,7 @@ const KEY_TABLES: &[KeyTable] = &[
                 "estimate",
                 "dist, > 0",
                 "`{ pert = [0.90, 1.00, 1.35] }`",
-                "",
+                "lowest draw above 0 in every family: a lognormal, or a distribution whose minimum is above 0 (not a lomax, nor a normal with `min = 0`)",
             ),
             Key::new("seam_share", "number", "0.25", "0 to 1"),
             Key::new("seam_slowdown", "number", "2.5", "1 to 100"),
@@ -267,7 +267,7 @@ const KEY_TABLES: &[KeyTable] = &[
                 "label",
                 "string",
                 "the id",
-                "not blank; one line, no control characters; unique among the strategies; at most 48 characters; only characters the charts draw (see below)",
+                "not blank; no leading or trailing spaces; one line, no control characters; unique among the strategies; at most 48 characters; only characters the charts draw (see below)",
             ),
             Key::new(
                 "governance",
@@ -315,7 +315,7 @@ const KEY_TABLES: &[KeyTable] = &[
                 "name",
                 "string",
                 "required",
-                "unique; not blank; one line, no control characters; at most 64 characters; only characters the charts draw (see below)",
+                "unique; not blank; no leading or trailing spaces; one line, no control characters; at most 64 characters; only characters the charts draw (see below)",
             ),
             Key::new(
                 "probability",

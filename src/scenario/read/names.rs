@@ -93,6 +93,17 @@ impl Reader<'_> {
                     }
                 ),
             );
+        } else if text.trim() != text {
+            // Refused rather than trimmed: "Partner X" and "Partner X " would look
+            // the same on every table and chart, and the file should say what is shown.
+            self.problem(
+                span,
+                &path,
+                format!(
+                    "must not start or end with spaces, got {text:?}; write {:?} (names that differ only in spaces look the same on tables and charts)",
+                    text.trim()
+                ),
+            );
         } else if let Some(c) = text.chars().find(|&c| crate::text::breaks_the_line(c)) {
             self.problem(
                 span,

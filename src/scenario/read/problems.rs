@@ -62,6 +62,12 @@ pub enum ScenarioError {
         MAX_SCENARIO_BYTES >> 20
     )]
     TooLarge { path: PathBuf },
+    /// Ctrl-C or SIGTERM while waiting for a pipe to deliver the scenario.
+    #[error(
+        "{}: interrupted while waiting for the scenario to arrive; nothing was written",
+        path.display()
+    )]
+    Interrupted { path: PathBuf },
     #[error("{}", render_problems(path, problems))]
     Invalid {
         path: PathBuf,
@@ -69,9 +75,14 @@ pub enum ScenarioError {
     },
 }
 
+/// Most problems printed: a file of thousands of problems (a log given by
+/// mistake, a generator gone wrong) gets the first ones and their count, not a
+/// screen scrolling for minutes.
+pub const MAX_SHOWN_PROBLEMS: usize = 100;
+
 pub(super) fn render_problems(path: &Path, problems: &[Problem]) -> String {
     let mut out = String::new();
-    for (i, p) in problems.iter().enumerate() {
+    for (i, p) in problems.iter().take(MAX_SHOWN_PROBLEMS).enumerate() {
         if i > 0 {
             out.push('\n');
         }
@@ -82,6 +93,12 @@ pub(super) fn render_problems(path: &Path, problems: &[Problem]) -> String {
         }
     }
     let n = problems.len();
+    if n > MAX_SHOWN_PROBLEMS {
+        out.push_str(&format!(
+            "\n... and {} more not shown; fix the first ones and validate again",
+            n - MAX_SHOWN_PROBLEMS
+        ));
+    }
     out.push_str(&format!(
         "\n{} problem{} in {}",
         n,
@@ -115,6 +132,10 @@ impl Reader<'_> {
         Some((i, line, column))
     }
 
+    /// Records a problem at `span`. Its line and column are found later, for all
+    /// problems in one pass over the file ([`Reader::sort`]): finding each from the
+    /// start of the file made a file of many problems take time in proportion to
+    /// their number times its size.
     pub(super) fn problem(&mut self, span: Range<usize>, key: &str, message: String) {
         if let Some((i, line, column)) = self.in_base(span.start) {
             // A value written in a file this one extends: name that file.
@@ -143,17 +164,63 @@ impl Reader<'_> {
             });
             return;
         }
-        let (line, column) = line_column(&self.src[..self.text_len], span.start);
+        self.unlocated.push((self.problems.len(), span.start));
         self.problems.push(Problem {
-            line,
-            column,
+            line: 0,
+            column: 0,
             key: key.to_string(),
             message,
             origin: None,
         });
     }
 
+    /// Gives every problem recorded by [`Reader::problem`] its line and column, in
+    /// one pass over the file in offset order.
+    fn locate(&mut self) {
+        let mut pending = std::mem::take(&mut self.unlocated);
+        pending.sort_unstable_by_key(|&(_, offset)| offset);
+        let src = &self.src.as_bytes()[..self.text_len];
+        let (mut at, mut line, mut column) = (0, 1, 1);
+        for (index, offset) in pending {
+            let offset = offset.min(src.len());
+            for &b in &src[at.min(offset)..offset] {
+                if b == b'\n' {
+                    line += 1;
+                    column = 1;
+                } else if b & 0xC0 != 0x80 {
+                    // Not a UTF-8 continuation byte: a character starts here.
+                    column += 1;
+                }
+            }
+            at = at.max(offset);
+            // An offset inside a character counts that character as before it
+            // when it started before, as `line_column` does.
+            let starts_inside = offset < src.len() && src[offset] & 0xC0 == 0x80;
+            let problem = &mut self.problems[index];
+            problem.line = line;
+            problem.column = column - usize::from(starts_inside);
+        }
+    }
+
+    /// The 1-based line of a byte offset of the file, by binary search in an index
+    /// of line starts built on first use.
+    pub(super) fn line_of(&mut self, offset: usize) -> usize {
+        if self.line_starts.is_empty() {
+            let text = &self.src.as_bytes()[..self.text_len];
+            self.line_starts.push(0);
+            self.line_starts.extend(
+                text.iter()
+                    .enumerate()
+                    .filter(|&(_, &b)| b == b'\n')
+                    .map(|(i, _)| i + 1),
+            );
+        }
+        self.line_starts
+            .partition_point(|&s| s <= offset.min(self.text_len))
+    }
+
     pub(super) fn sort(&mut self) {
+        self.locate();
         // File problems in file order, then those of each base file, nearest first,
         // then override problems in command-line order.
         let (regions, files) = (self.regions, &self.files);
@@ -174,12 +241,12 @@ impl Reader<'_> {
     /// Reports keys of `t` that were never asked for.
     pub(super) fn finish(&mut self, t: Tbl<'_, '_>) {
         let Some(table) = t.table else { return };
+        let mut allowed: Vec<&str> = t.asked.clone();
+        allowed.sort_unstable();
+        allowed.dedup();
         for (k, _) in table.iter() {
             let key = k.get_ref().as_ref();
-            if !t.asked.contains(&key) {
-                let mut allowed: Vec<&str> = t.asked.clone();
-                allowed.sort_unstable();
-                allowed.dedup();
+            if allowed.binary_search(&key).is_err() {
                 let hint = closest(key, &allowed)
                     .map(|c| format!(" (did you mean `{c}`?)"))
                     .unwrap_or_default();
@@ -221,9 +288,13 @@ pub(super) fn line_column(src: &str, offset: usize) -> (usize, usize) {
 }
 
 /// The allowed key closest to a misspelt one, if any is close (edit distance <= 2).
+/// Keys whose lengths differ by more than 2 are not compared (their distance is
+/// at least that difference), so a long unknown key costs no long comparison.
 pub(super) fn closest<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
+    let chars = key.chars().count();
     allowed
         .iter()
+        .filter(|a| a.chars().count().abs_diff(chars) <= 2)
         .map(|a| (edit_distance(key, a), *a))
         .filter(|(d, _)| *d <= 2)
         .min()

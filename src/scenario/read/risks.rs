@@ -4,10 +4,10 @@
 
 use toml::de::DeValue;
 
+use super::Reader;
 use super::dists::Support;
 use super::names::NameRule;
 use super::values::{Check, Tbl, type_name};
-use super::{MAX_RISKS, Reader};
 use crate::scenario::{GovernanceCurve, Risk, RiskEffects, Strategy};
 
 impl Reader<'_> {
@@ -27,13 +27,6 @@ impl Reader<'_> {
             );
             return out;
         };
-        if items.len() > MAX_RISKS {
-            self.problem(
-                v.span(),
-                "risks",
-                format!("at most {MAX_RISKS} risks, got {}", items.len()),
-            );
-        }
         for (index, item) in items.iter().enumerate() {
             let path = format!("risks[{index}]");
             let DeValue::Table(rt) = item.get_ref() else {
@@ -49,7 +42,7 @@ impl Reader<'_> {
             };
             let mut t = Tbl::new(path.clone(), Some(rt), item.span());
             let name = self.display_name(&mut t, "name", None, NameRule::RISK_NAME);
-            if !name.is_empty() && out.iter().any(|r| r.name == name) {
+            if !name.is_empty() && out.iter().any(|r| r.name.trim() == name.trim()) {
                 let span = t.get("name").map_or(item.span(), |v| v.span());
                 self.problem(
                     span,

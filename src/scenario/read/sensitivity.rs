@@ -48,16 +48,23 @@ impl Reader<'_> {
 
     /// The catalogue without the numbers read inside a curve or a distribution
     /// (`g0`, `median`, ...): those belong to their parent key.
+    /// A key is left out when some curve's or distribution's key followed by a dot
+    /// begins it: each of its dots is looked up in a set, so the time grows with the
+    /// catalogue, not with its square.
     pub(super) fn parameters(&self) -> Vec<Parameter> {
-        let parents: Vec<String> = self
+        let parents: std::collections::HashSet<&str> = self
             .catalogue
             .iter()
             .filter(|p| !matches!(p.value, ParamValue::Number(_)))
-            .map(|p| format!("{}.", p.key))
+            .map(|p| p.key.as_str())
             .collect();
         self.catalogue
             .iter()
-            .filter(|p| !parents.iter().any(|parent| p.key.starts_with(parent)))
+            .filter(|p| {
+                !p.key
+                    .match_indices('.')
+                    .any(|(i, _)| parents.contains(&p.key[..i]))
+            })
             .cloned()
             .collect()
     }
@@ -81,6 +88,20 @@ impl Reader<'_> {
                 DeValue::Table(table) => {
                     let mut entries = Vec::new();
                     flatten(table, "", &mut entries);
+                    // One range per numeric key at most: refuse more at once, before
+                    // looking each up.
+                    if entries.len() > parameters.len() {
+                        self.problem(
+                            v.span(),
+                            "sensitivity.ranges",
+                            format!(
+                                "at most one range per numeric key of the scenario ({}), got {} ranges",
+                                parameters.len(),
+                                entries.len()
+                            ),
+                        );
+                        entries.clear();
+                    }
                     for (key, value) in entries {
                         if let Some(range) = self.range(&key, value, parameters, &spec.ranges) {
                             spec.ranges.push(range);

@@ -3,9 +3,17 @@
 //! when it comes from a pipe), and reading once the files it `extends`
 //! ([`super::extends`]). It hands the texts to the reader; it knows nothing of the
 //! keys.
+//!
+//! A pipe or a device may never deliver its end (a FIFO whose writer never closes
+//! it, a terminal), so anything that is not a regular file is read on a thread of
+//! its own while the caller polls the stop flag given to [`stop_reads_on`]: Ctrl-C
+//! then ends the command, as it does a run.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use super::{Override, Problem, ScenarioError, problems::line_column};
 use crate::scenario::Scenario;
@@ -14,6 +22,19 @@ use crate::scenario::origin::BaseFile;
 /// The largest scenario file read: the largest scenario allowed (64 strategies,
 /// a long risk register and claims) is well under a megabyte.
 pub const MAX_SCENARIO_BYTES: u64 = 16 << 20;
+
+/// The flag that ends a read waiting on a pipe: the process's interrupt flag, set
+/// once by the binary. Without it a pipe is read like a file (to its end).
+static READ_STOP: OnceLock<&'static AtomicBool> = OnceLock::new();
+
+/// How often a read waiting on a pipe looks at the stop flag.
+const STOP_POLL: Duration = Duration::from_millis(20);
+
+/// Makes every later scenario read that waits on a pipe or a device end with
+/// [`ScenarioError::Interrupted`] once `stop` is raised. The first call wins.
+pub fn stop_reads_on(stop: &'static AtomicBool) {
+    let _ = READ_STOP.set(stop);
+}
 
 /// Reads and validates the scenario at `path`. The scenario's name is the file stem.
 pub fn from_path(path: &Path) -> Result<Scenario, ScenarioError> {
@@ -89,13 +110,12 @@ impl ScenarioSource {
             path: path.to_path_buf(),
             source,
         };
-        // Read at most one byte past the limit, so that a device or a huge file
-        // (`/dev/zero`, a log given by mistake) is refused rather than read until
-        // memory runs out.
-        let mut bytes = Vec::new();
-        std::fs::File::open(path)
-            .and_then(|file| file.take(MAX_SCENARIO_BYTES + 1).read_to_end(&mut bytes))
-            .map_err(read_error)?;
+        // `stat` never blocks, even on a FIFO nobody writes to (`open` does).
+        let regular = std::fs::metadata(path).is_ok_and(|m| m.is_file());
+        let bytes = match READ_STOP.get() {
+            Some(stop) if !regular => read_polling(path, stop)?,
+            _ => read_capped(path).map_err(read_error)?,
+        };
         if bytes.len() as u64 > MAX_SCENARIO_BYTES {
             return Err(ScenarioError::TooLarge {
                 path: path.to_path_buf(),
@@ -159,6 +179,53 @@ impl ScenarioSource {
             scenario.name = slug;
         }
         Ok(scenario)
+    }
+}
+
+/// Reads at most one byte past [`MAX_SCENARIO_BYTES`], so that a device or a huge
+/// file (`/dev/zero`, a log given by mistake) is refused rather than read until
+/// memory runs out.
+fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_SCENARIO_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// [`read_capped`] on a thread of its own (opening a FIFO blocks until a writer
+/// comes, reading it until the writer closes), polling `stop` every [`STOP_POLL`]
+/// meanwhile. On a stop the thread is left blocked: the process is about to exit.
+fn read_polling(path: &Path, stop: &AtomicBool) -> Result<Vec<u8>, ScenarioError> {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let owned = path.to_path_buf();
+    let spawned = std::thread::Builder::new()
+        .name("scenario-read".to_string())
+        .spawn(move || {
+            let _ = sender.send(read_capped(&owned));
+        });
+    let read_error = |source| ScenarioError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    if let Err(e) = spawned {
+        return Err(read_error(e));
+    }
+    loop {
+        if stop.load(Ordering::Relaxed) {
+            return Err(ScenarioError::Interrupted {
+                path: path.to_path_buf(),
+            });
+        }
+        match receiver.recv_timeout(STOP_POLL) {
+            Ok(result) => return result.map_err(read_error),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(read_error(std::io::Error::other(
+                    "the reading thread ended without a result",
+                )));
+            }
+        }
     }
 }
 

@@ -4,10 +4,10 @@
 
 use toml::de::DeValue;
 
+use super::Reader;
 use super::dists::Support;
 use super::names::{NameRule, valid_id};
 use super::values::{Check, Tbl, type_name};
-use super::{MAX_STRATEGIES, Reader};
 use crate::scenario::{ParamValue, Practices, Strategy};
 
 /// The four governance practices of MODEL.md §2, as `governance = { ... }` names them.
@@ -34,13 +34,6 @@ impl Reader<'_> {
                 "needs at least one strategy, e.g. [strategies.backend_led]".to_string(),
             );
         }
-        if entries.len() > MAX_STRATEGIES {
-            self.problem(
-                table.span.clone(),
-                "strategies",
-                format!("at most {MAX_STRATEGIES} strategies, got {}", entries.len()),
-            );
-        }
         for (key, value) in entries.iter() {
             let id = key.get_ref().as_ref();
             let path = format!("strategies.{id}");
@@ -64,7 +57,10 @@ impl Reader<'_> {
             };
             let mut t = Tbl::new(path, Some(st), value.span());
             let label = self.display_name(&mut t, "label", Some(id), NameRule::LABEL);
-            if let Some(earlier) = out.iter().find(|s: &&Strategy| s.label == label) {
+            if let Some(earlier) = out
+                .iter()
+                .find(|s: &&Strategy| s.label.trim() == label.trim())
+            {
                 let span = t.get("label").map_or(key.span(), |v| v.span());
                 self.problem(
                     span,

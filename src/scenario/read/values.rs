@@ -184,6 +184,20 @@ impl Reader<'_> {
                 return None;
             }
         };
+        if value != 0.0 && value.abs() < f64::MIN_POSITIVE {
+            // Subnormal: what is computed from it (a logarithm, a product) loses its
+            // digits or underflows to 0, and a run fails on it after validation.
+            self.problem(
+                v.span(),
+                path,
+                format!(
+                    "{} is too small to compute with (closer to 0 than {:e}, the smallest full-precision number); write 0, or a number of a sensible unit",
+                    readable(value),
+                    f64::MIN_POSITIVE
+                ),
+            );
+            return None;
+        }
         if !check.allows(value) {
             self.problem(
                 v.span(),
