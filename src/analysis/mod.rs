@@ -7,4 +7,5 @@ pub mod check;
 pub mod compare;
 pub mod sensitivity;
 pub mod sweep;
+pub mod swing;
 pub mod variant;
