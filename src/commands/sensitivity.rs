@@ -16,7 +16,7 @@ use crate::engine::BATCH_TRIALS;
 use crate::metric::Unit;
 use crate::output::chart::{TORNADO_MAX_BARS, TornadoBar, TornadoChart, render_tornado_charts};
 use crate::output::csv as csv_out;
-use crate::output::manifest::Manifest;
+use crate::output::manifest::{Manifest, ManifestKind};
 
 pub fn sensitivity(args: &SensitivityArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let (metric, stat) = (args.metric, args.stat.as_str());
@@ -57,10 +57,12 @@ pub fn sensitivity(args: &SensitivityArgs, stop: &AtomicBool) -> Result<String, 
     )?;
     publish.file("global.csv", &csv_out::global_csv(&result)?)?;
     let s = &result.scenario;
+    let tornadoes = charts(&result);
     let manifest = serde_json::json!({
         "tool": env!("CARGO_PKG_NAME"),
         "version": env!("CARGO_PKG_VERSION"),
-        "kind": "sensitivity",
+        "kind": ManifestKind::Sensitivity,
+        "charts": tornadoes.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
         "scenario_name": s.name,
         "scenario_title": s.title,
         "scenario_file": args.scenario.display().to_string(),
@@ -79,7 +81,6 @@ pub fn sensitivity(args: &SensitivityArgs, stop: &AtomicBool) -> Result<String, 
         "strategies": Manifest::strategies_of(s),
     });
     publish.manifest(&json_bytes(&manifest))?;
-    let tornadoes = charts(&result);
     publish.charts(args.charts.format(), |dir, format| {
         render_tornado_charts(dir, &tornadoes, format)
     })?;
@@ -100,8 +101,8 @@ fn fmt(x: &Sensitivity, v: f64) -> String {
 /// One tornado per strategy, then the decision tornado of the two best.
 fn charts(x: &Sensitivity) -> Vec<TornadoChart> {
     let s = &x.scenario;
-    let money = (x.metric.unit() == Unit::Money)
-        .then(|| crate::output::chart::currency_prefix(&s.currency));
+    let money =
+        (x.metric.unit() == Unit::Money).then(|| crate::format::currency_prefix(&s.currency));
     let axis_title = format!("{} ({})", measure(x), x.metric.unit_label(&s.currency));
     let subtitle = format!(
         "{} · {} simulated projects per run · seed {} in every run",
@@ -146,7 +147,7 @@ fn charts(x: &Sensitivity) -> Vec<TornadoChart> {
         })
     };
     let value = |v: f64| match &money {
-        Some(p) => crate::output::chart::money_text(v, p),
+        Some(p) => crate::format::money_with_prefix(v, p),
         None => sens::short(v),
     };
     let mut out = Vec::new();

@@ -134,6 +134,10 @@ pub struct Manifest<'a> {
     pub strategies: Vec<StrategyLabel<'a>>,
     /// Trials whose fat-tail build multiplier hit its cap, per strategy.
     pub tail_capped_trials: Vec<u64>,
+    /// The charts of the folder, by stem ([`crate::output::CHARTS_KEY`]): only the
+    /// files `charts/<stem>.png` and `.svg` are tradeoff-sim's. None for a check.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub charts: Vec<&'static str>,
     /// The scenario as resolved (defaults filled in, governance curves as written).
     pub scenario: &'a Scenario,
 }

@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -64,6 +65,15 @@ struct CompareChart<'a> {
 /// Reads the compare folder `dir` and writes `charts/compare_<metric>.png|svg` for every
 /// metric of [`COMPARE_METRICS`]; returns the paths in that order, PNG before SVG.
 pub fn render_compare_charts(dir: &Path, format: ChartFormat) -> Result<Vec<PathBuf>, ChartError> {
+    render_compare_charts_until(dir, format, &AtomicBool::new(false))
+}
+
+/// [`render_compare_charts`], giving up before the next file once `stop` is raised.
+pub(super) fn render_compare_charts_until(
+    dir: &Path,
+    format: ChartFormat,
+    stop: &AtomicBool,
+) -> Result<Vec<PathBuf>, ChartError> {
     let data = load(dir)?;
     let mut written = Vec::new();
     for (metric, name) in COMPARE_METRICS.iter().zip(NAMES) {
@@ -72,7 +82,7 @@ pub fn render_compare_charts(dir: &Path, format: ChartFormat) -> Result<Vec<Path
             metric,
             name,
         };
-        write_drawing(dir, &chart, format, &mut written)?;
+        write_drawing(dir, &chart, format, &mut written, stop)?;
     }
     Ok(written)
 }
@@ -93,7 +103,7 @@ pub(super) fn text_boxes(dir: &Path) -> Result<Vec<(String, Vec<super::TextBox>)
         .collect()
 }
 
-const NAMES: [&str; 4] = [
+pub(super) const NAMES: [&str; 4] = [
     "compare_total_cost",
     "compare_build_weeks",
     "compare_api_failure",
