@@ -19,7 +19,9 @@ use super::canvas::{
     self, Axis, Canvas, Categories, INK, MUTED, Page, draw_axes, draw_page, fit_text,
     make_room_for_categories, plot_frame, text_colour, text_width,
 };
-use super::data::{Cell, MANIFEST_FILE, StrategyRef, read_rows};
+use super::data::{
+    Cell, MANIFEST_FILE, StrategyRef, check_text_lengths, read_rows, strategy_texts,
+};
 use super::run::strategy_colour;
 use super::ticks::{linear_ticks, wilson_95};
 use super::{ChartError, ChartFormat, Drawing, write_drawing};
@@ -121,6 +123,13 @@ fn load(dir: &Path) -> Result<CompareData, ChartError> {
             path: manifest_path.clone(),
             source,
         })?;
+    let mut texts = strategy_texts(&manifest.strategies);
+    for (i, s) in manifest.scenarios.iter().enumerate() {
+        texts.push((format!("scenarios[{i}].name"), &s.name));
+        texts.push((format!("scenarios[{i}].title"), &s.title));
+        texts.push((format!("scenarios[{i}].currency"), &s.currency));
+    }
+    check_text_lengths(&manifest_path, texts)?;
     if manifest.scenarios.is_empty() || manifest.strategies.is_empty() {
         return Err(ChartError::Folder {
             path: manifest_path,
