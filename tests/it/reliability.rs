@@ -925,3 +925,49 @@ fn a_huge_target_that_validate_accepts_runs_and_draws_its_charts_without_a_panic
         );
     }
 }
+
+#[test]
+fn every_test_this_page_names_exists() {
+    // docs/reliability.md ties each promise to tests named `file::test`: a test
+    // renamed or removed must not leave a promise pointing at nothing.
+    let page = std::fs::read_to_string(crate::common::root().join("docs/reliability.md"))
+        .expect("docs/reliability.md");
+    // The lists: from `*Tests:*` (or `*Test:*`) to the last line of names after it.
+    let mut lists = String::new();
+    let mut in_list = false;
+    for line in page.lines() {
+        in_list = line.contains("*Test") || (in_list && line.trim_start().starts_with('`'));
+        if in_list {
+            lists.push_str(line);
+            lists.push('\n');
+        }
+    }
+    let mut named = 0;
+    for quoted in lists.split('`').skip(1).step_by(2) {
+        let Some((file, test)) = quoted.split_once("::") else {
+            continue;
+        };
+        if !file.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+            || !test
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            continue;
+        }
+        let source = crate::common::root().join(format!("tests/it/{file}.rs"));
+        let text = std::fs::read_to_string(&source)
+            .unwrap_or_else(|e| panic!("`{quoted}`: no {}: {e}", source.display()));
+        let defined = text.lines().any(|l| {
+            l.trim_start()
+                .strip_prefix("fn ")
+                .and_then(|rest| rest.strip_prefix(test))
+                .is_some_and(|rest| rest.starts_with('('))
+        });
+        assert!(
+            defined,
+            "docs/reliability.md names `{quoted}`, which does not exist"
+        );
+        named += 1;
+    }
+    assert!(named >= 30, "the page names its tests ({named} found)");
+}
