@@ -832,7 +832,8 @@ fn chart_refuses_a_manifest_text_too_long_to_lay_out_naming_its_field_and_never_
     // characters; a hand-edited manifest with a long currency made `chart` panic,
     // and a 100,000-character label made it run for many minutes.
     let fixture = seed_fixture(2000);
-    let cases: [(&str, fn(&mut serde_json::Value)); 4] = [
+    type Edit = fn(&mut serde_json::Value);
+    let cases: [(&str, Edit); 4] = [
         ("currency", |m| m["currency"] = "X".repeat(1000).into()),
         ("currency", |m| m["currency"] = "EUR ".repeat(25_000).into()),
         ("strategies[0].label", |m| {
