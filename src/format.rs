@@ -11,7 +11,8 @@
 //! (`999,999` is `$1.0m`, never `$1000k`).
 //!
 //! Which function to call:
-//! - money from a currency code (console, check): [`money`]; with a prefix already worked out
+//! - money from a currency code (console): [`money`]; to the whole unit (claims beside
+//!   their bounds): [`money_whole`]; with a prefix already worked out
 //!   by [`currency_prefix`] (charts, many values): [`money_with_prefix`]; a column or axis of
 //!   money sharing one unit: [`money_ticks`].
 //! - a whole count: [`thousands`] (`u64`), [`count`] (non-negative `f64`), [`integer`] (any
@@ -69,6 +70,21 @@ pub fn money_with_prefix(value: f64, prefix: &str) -> String {
     };
     let sign = if value < 0.0 && a >= 0.5 { "-" } else { "" };
     format!("{sign}{prefix}{body}")
+}
+
+/// Money to the whole unit, for a figure someone compares with a stated bound: the
+/// currency prefix and thousands separators, `money_whole(-441890.4, "USD")` is
+/// `-$441,890`. Not a number or infinite: `n/a`.
+pub fn money_whole(value: f64, currency_code: &str) -> String {
+    if !value.is_finite() {
+        return "n/a".to_string();
+    }
+    let sign = if value <= -0.5 { "-" } else { "" };
+    format!(
+        "{sign}{}{}",
+        currency_prefix(currency_code),
+        integer(value.abs())
+    )
 }
 
 /// Labels for a column or axis of money values `step` apart, sharing one unit and one
@@ -359,5 +375,14 @@ mod tests {
         assert_eq!(significant_short(0.4, 3), "0.4");
         assert_eq!(significant_short(11_400.3, 4), "11400");
         assert_eq!(significant_short(0.0005, 4), "0.0005");
+    }
+
+    #[test]
+    fn money_to_the_whole_unit_keeps_every_digit_with_the_currency() {
+        assert_eq!(money_whole(-441_890.4, "USD"), "-$441,890");
+        assert_eq!(money_whole(500_000.0, "EUR"), "€500,000");
+        assert_eq!(money_whole(1_234.0, "CHF"), "CHF 1,234");
+        assert_eq!(money_whole(-0.2, "USD"), "$0");
+        assert_eq!(money_whole(f64::NAN, "USD"), "n/a");
     }
 }

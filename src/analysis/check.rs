@@ -13,7 +13,8 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use crate::engine::{self, EngineError, RunPlan};
-use crate::metric::{METRIC_COUNT, Metric, Unit};
+use crate::format;
+use crate::metric::{METRIC_COUNT, Metric, PairOp, Stat, Statistic, Unit};
 use crate::model::Model;
 use crate::scenario::{Claim, Override, Scenario, ScenarioError, ScenarioSource};
 use crate::stats::claims::{self as claim_stats, Estimate, Side, Verdict};
@@ -252,31 +253,59 @@ pub fn overrides_label(claim: &Claim) -> String {
     parts.join("; ")
 }
 
+/// A claim's value as the report writes it: an amount of money (the mean, a quantile
+/// or a difference of a money metric) with its currency to the whole unit, so it reads
+/// beside the claimed bound (`-$441,890`); anything else to four significant figures
+/// (`1.232`, `0.08912`, `26.41`).
+pub fn value_text(claim: &Claim, x: f64, currency: &str) -> String {
+    if is_money(claim) {
+        format::money_whole(x, currency)
+    } else {
+        significant(x)
+    }
+}
+
 /// About four significant figures: `1.232`, `0.08912`, `26.41`, `1234567`.
 pub fn significant(x: f64) -> String {
-    if !x.is_finite() {
-        return if x.is_nan() {
-            "n/a".into()
+    format::significant(x, 4)
+}
+
+/// Whether the claim's statistic is an amount of the metric's money (not a share,
+/// a ratio or a variance-to-mean).
+fn is_money(claim: &Claim) -> bool {
+    let in_metric_units = matches!(claim.statistic.stat(), Stat::Mean | Stat::Quantile { .. })
+        && claim.per.is_none()
+        && !matches!(claim.statistic, Statistic::Pair(PairOp::Ratio, _));
+    in_metric_units && claim.metric.unit() == Unit::Money
+}
+
+/// The claimed bounds as the scenario states them, money with its currency.
+fn bounds_text(claim: &Claim, currency: &str) -> String {
+    let v = |x: f64| {
+        if is_money(claim) {
+            format::money_whole(x, currency)
         } else {
             format!("{x}")
-        };
+        }
+    };
+    match (claim.min, claim.max) {
+        (Some(lo), Some(hi)) => format!("{} to {}", v(lo), v(hi)),
+        (Some(lo), None) => format!(">= {}", v(lo)),
+        (None, Some(hi)) => format!("<= {}", v(hi)),
+        (None, None) => "any".into(),
     }
-    if x == 0.0 {
-        return "0".into();
-    }
-    let decimals = (3 - x.abs().log10().floor() as i32).clamp(0, 6) as usize;
-    format!("{x:.decimals$}")
 }
 
 /// The console table: one line per claim, then the reasons for any claim that
 /// does not hold, then a one-line tally.
 pub fn render(report: &CheckReport, source: &Path) -> String {
     let s = &report.scenario;
+    let currency = s.currency.as_str();
     let mut out = format!(
         "Claims of {} ({}): {} trials per run, {} run{}, seed {}\n\n",
         source.display(),
         s.title,
-        group(s.trials),
+        format::thousands(s.trials),
         report.runs,
         if report.runs == 1 { "" } else { "s" },
         s.seed
@@ -294,15 +323,19 @@ pub fn render(report: &CheckReport, source: &Path) -> String {
         .map(|o| {
             let (lo, hi) = o.estimate.ci95;
             let ci = if o.estimate.std_err.is_finite() {
-                format!("{} to {}", significant(lo), significant(hi))
+                format!(
+                    "{} to {}",
+                    value_text(&o.claim, lo, currency),
+                    value_text(&o.claim, hi, currency)
+                )
             } else {
                 "n/a".into()
             };
             [
                 o.verdict.id().to_string(),
-                significant(o.estimate.value),
+                value_text(&o.claim, o.estimate.value, currency),
                 ci,
-                o.claim.bounds_label(),
+                bounds_text(&o.claim, currency),
             ]
         })
         .collect();
@@ -347,20 +380,20 @@ pub fn render(report: &CheckReport, source: &Path) -> String {
         let why = match o.verdict {
             Verdict::Fails => format!(
                 "{what} is {} (95% interval {} to {}), outside the claimed {}",
-                significant(o.estimate.value),
-                significant(o.estimate.ci95.0),
-                significant(o.estimate.ci95.1),
-                o.claim.bounds_label()
+                value_text(&o.claim, o.estimate.value, currency),
+                value_text(&o.claim, o.estimate.ci95.0, currency),
+                value_text(&o.claim, o.estimate.ci95.1, currency),
+                bounds_text(&o.claim, currency)
             ),
             _ if !o.estimate.value.is_finite() => format!(
                 "{what} cannot be computed on these trials (e.g. a division by zero); more trials or other bounds may help"
             ),
             _ if !o.estimate.std_err.is_finite() => format!(
                 "{what} is {}, but {} trials cannot bound its error (too few for the statistic, too skewed for a normal interval, or no variation at all); {}",
-                significant(o.estimate.value),
-                group(o.estimate.n as u64),
+                value_text(&o.claim, o.estimate.value, currency),
+                format::thousands(o.estimate.n as u64),
                 match o.trials_to_decide {
-                    Some(n) => format!("use at least {}", group(n)),
+                    Some(n) => format!("use at least {}", format::thousands(n)),
                     None => "more trials may show some variation".into(),
                 }
             ),
@@ -368,16 +401,16 @@ pub fn render(report: &CheckReport, source: &Path) -> String {
                 let hint = match o.trials_to_decide {
                     Some(n) => format!(
                         "the trial count is too small to decide: about {} trials would",
-                        group(n)
+                        format::thousands(n)
                     ),
                     None => "the value sits on a bound; no trial count would decide it".into(),
                 };
                 format!(
                     "{what} is {} (95% interval {} to {}), straddling the claimed {}; {hint}",
-                    significant(o.estimate.value),
-                    significant(o.estimate.ci95.0),
-                    significant(o.estimate.ci95.1),
-                    o.claim.bounds_label()
+                    value_text(&o.claim, o.estimate.value, currency),
+                    value_text(&o.claim, o.estimate.ci95.0, currency),
+                    value_text(&o.claim, o.estimate.ci95.1, currency),
+                    bounds_text(&o.claim, currency)
                 )
             }
         };
@@ -395,18 +428,6 @@ pub fn render(report: &CheckReport, source: &Path) -> String {
         report.count(Verdict::Fails),
         report.count(Verdict::Undecided)
     ));
-    out
-}
-
-fn group(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
     out
 }
 

@@ -4,12 +4,13 @@
 
 use std::sync::atomic::AtomicBool;
 
-use super::console::{group_thousands, wrote};
+use super::console::wrote;
 use super::publish::Publish;
 use super::{CliError, command_line, default_folder, threads_of};
 use crate::analysis::check::CheckPlan;
 use crate::cli::CheckArgs;
 use crate::engine::BATCH_TRIALS;
+use crate::format;
 use crate::output::csv as csv_out;
 use crate::output::manifest::{Manifest, sha256_hex};
 use crate::scenario;
@@ -79,7 +80,7 @@ pub fn check(args: &CheckArgs, stop: &AtomicBool) -> Result<String, CliError> {
         "{} run{} x {} trials in {:.1} s ({} threads)\n",
         report.runs,
         if report.runs == 1 { "" } else { "s" },
-        group_thousands(s.trials as f64),
+        format::integer(s.trials as f64),
         elapsed.as_secs_f64(),
         threads,
     ));

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use crate::analysis::compare::ScenarioRun;
 use crate::analysis::sensitivity::{self, Bar, DriverKind, Sensitivity};
 use crate::analysis::sweep::{self as sweeping, Crossover, Sweep, SweepParam};
+use crate::format;
 use crate::metric::{HEADLINE, Metric};
 use crate::scenario::Scenario;
 use crate::stats::{self, Summary};
@@ -26,57 +27,23 @@ pub fn print_stdout(text: &str) -> std::io::Result<()> {
     }
 }
 
-/// A value of `metric` as the tables print it: money as [`format_money`], counts
+/// A value of `metric` as the tables print it: money as [`format::money`], counts
 /// whole, weeks and hours to a tenth, anything else to three decimals.
 pub fn format_value(metric: Metric, x: f64, currency: &str) -> String {
     use crate::metric::Unit;
     match metric.unit() {
-        Unit::Money => format_money(x, currency),
+        Unit::Money => format::money(x, currency),
         Unit::Count => format!("{x:.0}"),
         Unit::Weeks | Unit::Hours => format!("{x:.1}"),
         _ => format!("{x:.3}"),
     }
 }
 
-/// Money the way a board reads it: `$2.1m`, `$450k`, `€1.2bn`.
-pub fn format_money(x: f64, currency: &str) -> String {
-    let symbol = match currency {
-        "USD" => "$".to_string(),
-        "EUR" => "€".to_string(),
-        "GBP" => "£".to_string(),
-        other => format!("{other} "),
-    };
-    let sign = if x < 0.0 { "-" } else { "" };
-    let a = x.abs();
-    if a >= 1e9 {
-        format!("{sign}{symbol}{:.1}bn", a / 1e9)
-    } else if a >= 1e6 {
-        format!("{sign}{symbol}{:.1}m", a / 1e6)
-    } else if a >= 1e3 {
-        format!("{sign}{symbol}{:.0}k", a / 1e3)
-    } else {
-        format!("{sign}{symbol}{a:.0}")
-    }
-}
-
-/// 1234567 -> "1,234,567".
-pub fn group_thousands(x: f64) -> String {
-    let digits = format!("{:.0}", x.abs());
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if x < 0.0 { format!("-{out}") } else { out }
-}
-
 /// "1 batch", "2 batches", "1,024 batches".
 pub fn plural(n: u64, one: &str, many: &str) -> String {
     format!(
         "{} {}",
-        group_thousands(n as f64),
+        format::integer(n as f64),
         if n == 1 { one } else { many }
     )
 }
@@ -143,6 +110,60 @@ pub fn headline_table(scenario: &Scenario, summaries: &[Summary]) -> String {
             ));
         }
     }
+    out.push_str(&added_metrics_table(scenario, summaries, width));
+    out
+}
+
+/// The metrics a scenario adds to the headline ones (MODEL.md §8): the chance of
+/// launching on time, the freeze wait, and per known event the chance of being
+/// live for it and of failing during it. Empty for a scenario that adds none.
+fn added_metrics_table(scenario: &Scenario, summaries: &[Summary], width: usize) -> String {
+    let mut out = String::new();
+    let mut added: Vec<Metric> = Vec::new();
+    for s in summaries {
+        if s.metric.base_slot().is_none() && !added.contains(&s.metric) {
+            added.push(s.metric);
+        }
+    }
+    for metric in added {
+        let rows = summaries.iter().filter(|s| s.metric == metric);
+        if metric == Metric::FreezeWaitWeeks {
+            out.push_str(&format!(
+                "\n{} (weeks a launch waited for a code freeze)\n  {:<width$}  {:>10}  {:>10}  {:>10}\n",
+                metric.id(),
+                "strategy",
+                "P50",
+                "P80",
+                "P95"
+            ));
+            for s in rows {
+                out.push_str(&format!(
+                    "  {}  {:>10.1}  {:>10.1}  {:>10.1}\n",
+                    pad_right(&scenario.strategies[s.strategy].label, width),
+                    s.p50(),
+                    s.p80(),
+                    s.p95()
+                ));
+            }
+            continue;
+        }
+        let title = match (metric, metric.event()) {
+            (Metric::EventLive(_), Some(event)) => format!("P(live for {event})"),
+            (Metric::EventFailure(_), Some(event)) => format!("P(failure during {event})"),
+            _ => "P(launch by the target date: on_time)".to_string(),
+        };
+        out.push_str(&format!("\n{title}\n"));
+        for s in rows {
+            let half = stats::Z_975 * s.std_err;
+            out.push_str(&format!(
+                "  {}  {:>6.1}%  (95% CI {:.1}% to {:.1}%)\n",
+                pad_right(&scenario.strategies[s.strategy].label, width),
+                100.0 * s.mean,
+                100.0 * (s.mean - half).max(0.0),
+                100.0 * (s.mean + half).min(1.0),
+            ));
+        }
+    }
     out
 }
 
@@ -150,7 +171,7 @@ pub fn headline_table(scenario: &Scenario, summaries: &[Summary]) -> String {
 /// chance of a build-cost overrun.
 pub fn decision_table(scenario: &Scenario, decisions: &[stats::decision::Decision]) -> String {
     let width = label_width(scenario);
-    let money = |x: f64| format_money(x, &scenario.currency);
+    let money = |x: f64| format::money(x, &scenario.currency);
     let mut out = format!(
         "\nDecision on total cost ({}): chance of being cheapest on the same trial, expected\nregret (mean excess over the cheapest strategy of that trial, +- 95% CI), and\nchance that build cost exceeds 1.2x / 1.5x the planned budget (burn x plan)\n",
         scenario.currency
@@ -184,10 +205,10 @@ pub fn simulated_line(scenario: &Scenario, seconds: f64, threads: usize) -> Stri
     let rate = scenario.trials as f64 / seconds.max(1e-9);
     format!(
         "\n{} trials x {} strategies in {:.2} s ({} trials/s, {} threads), seed {}\n",
-        group_thousands(scenario.trials as f64),
+        format::integer(scenario.trials as f64),
         scenario.strategies.len(),
         seconds,
-        group_thousands(rate.round()),
+        format::integer(rate.round()),
         threads,
         scenario.seed
     )
@@ -197,7 +218,7 @@ pub fn simulated_line(scenario: &Scenario, seconds: f64, threads: usize) -> Stri
 pub fn merged_line(scenario: &Scenario, parts: usize, seconds: f64, threads: usize) -> String {
     format!(
         "\nmerged {parts} shard parts: {} trials x {} strategies, simulated by the shards; parts read and checked, statistics and files written in {:.2} s ({} threads), seed {}\n",
-        group_thousands(scenario.trials as f64),
+        format::integer(scenario.trials as f64),
         scenario.strategies.len(),
         seconds,
         threads,
@@ -209,7 +230,7 @@ pub fn merged_line(scenario: &Scenario, parts: usize, seconds: f64, threads: usi
 pub fn precision_line(trials: u64, worst: f64, target: f64) -> String {
     format!(
         "precision: largest 95% half-width {worst:.4} at {} trials ({}, target {target})\n",
-        group_thousands(trials as f64),
+        format::integer(trials as f64),
         if worst <= target {
             "reached"
         } else {
@@ -239,7 +260,7 @@ pub fn sweep_table(
             .get(1)
             .map(|p| format!(" and {}", p.key))
             .unwrap_or_default(),
-        group_thousands(result.trials as f64),
+        format::integer(result.trials as f64),
         result.seed
     );
     let width = s
@@ -320,7 +341,7 @@ pub fn compare_table(runs: &[ScenarioRun], strategies: &[(String, String)]) -> S
             "  {}: {} ({} trials, seed {})\n",
             r.scenario.name,
             r.scenario.title,
-            group_thousands(r.scenario.trials as f64),
+            format::integer(r.scenario.trials as f64),
             r.scenario.seed
         ));
     }
@@ -403,7 +424,7 @@ pub fn sensitivity_report(x: &Sensitivity, default_trials: bool, seconds: f64) -
     );
     out.push_str(&format!(
         "{} trials per run{}, seed {} in every run (common random numbers)\n",
-        group_thousands(x.trials as f64),
+        format::integer(x.trials as f64),
         if default_trials {
             " (the sensitivity default; --trials N to change)"
         } else {
@@ -419,7 +440,7 @@ pub fn sensitivity_report(x: &Sensitivity, default_trials: bool, seconds: f64) -
         k,
         x.runs.single,
         own,
-        group_thousands(x.runs.strategy_runs as f64),
+        format::integer(x.runs.strategy_runs as f64),
         seconds
     ));
     out.push_str(&format!(
@@ -457,7 +478,7 @@ pub fn sensitivity_report(x: &Sensitivity, default_trials: bool, seconds: f64) -
     out.push_str(&format!(
         "\nGlobal: Spearman rank correlation of each sampled driver with {} (base run, {} trials)\n",
         x.metric.id(),
-        group_thousands(x.trials as f64)
+        format::integer(x.trials as f64)
     ));
     for (i, st) in s.strategies.iter().enumerate() {
         let top: Vec<String> = x.global[i]
@@ -533,23 +554,4 @@ fn tornado_line(x: &Sensitivity, rank: usize, bar: &Bar, width: usize, diff: boo
         f(bar.at_high),
         metric_value(x, bar.swing)
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thousands_are_grouped_by_commas_and_a_sign_kept() {
-        assert_eq!(group_thousands(1_234_567.0), "1,234,567");
-        assert_eq!(group_thousands(-1000.0), "-1,000");
-        assert_eq!(group_thousands(999.0), "999");
-    }
-
-    #[test]
-    fn money_reads_as_a_board_reads_it() {
-        assert_eq!(format_money(2_100_000.0, "USD"), "$2.1m");
-        assert_eq!(format_money(-450_000.0, "EUR"), "-€450k");
-        assert_eq!(format_money(1.2e9, "CHF"), "CHF 1.2bn");
-    }
 }

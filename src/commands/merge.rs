@@ -5,12 +5,12 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-use super::console::group_thousands;
 use super::publish::Publish;
 use super::run::{FinishRun, Origin, finish_run};
 use super::{CliError, check_stop, default_folder, parse_overrides, threads_of};
 use crate::cli::MergeArgs;
 use crate::engine::{self, BATCH_TRIALS};
+use crate::format;
 use crate::output::manifest::{ManifestKind, read_header};
 use crate::scenario::{self, ScenarioError};
 use crate::stats;
@@ -167,7 +167,7 @@ pub fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
     if args.trials_csv && !keep {
         return Err(CliError::Usage(format!(
             "merge --trials-csv: shards keep their trials only for runs of at most {} trials of this scenario; drop --trials-csv, or make the run on one machine with run --trials-csv",
-            group_thousands(stats::exact_trials(scenario.strategies.len()) as f64)
+            format::integer(stats::exact_trials(scenario.strategies.len()) as f64)
         )));
     }
     let started = std::time::Instant::now();
@@ -187,7 +187,8 @@ pub fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
                 "its partial.bin and manifest.json do not match the digest recorded over both (part_sha256): one was damaged or changed after run --shard wrote them, or copied from another shard or run; run this shard again".into(),
             ));
         }
-        let part = shard::decode(&bytes).map_err(|why| bad(&path, why))?;
+        let part =
+            shard::decode_with(&bytes, &scenario.metrics()).map_err(|why| bad(&path, why))?;
         let expected = (m.end_batch * BATCH_TRIALS).min(m.trials)
             - (m.first_batch * BATCH_TRIALS).min(m.trials);
         if part.partial.trials() != expected

@@ -5,7 +5,7 @@
 
 use std::sync::atomic::AtomicBool;
 
-use super::console::{self, group_thousands, measure, wrote};
+use super::console::{self, measure, wrote};
 use super::publish::{Publish, json_bytes};
 use super::{CliError, command_line, default_folder, threads_of};
 use crate::analysis::sensitivity::{
@@ -13,6 +13,7 @@ use crate::analysis::sensitivity::{
 };
 use crate::cli::SensitivityArgs;
 use crate::engine::BATCH_TRIALS;
+use crate::format;
 use crate::metric::Unit;
 use crate::output::chart::{TORNADO_MAX_BARS, TornadoBar, TornadoChart, render_tornado_charts};
 use crate::output::csv as csv_out;
@@ -34,6 +35,10 @@ pub fn sensitivity(args: &SensitivityArgs, stop: &AtomicBool) -> Result<String, 
         seed: args.run.seed,
         threads,
     };
+    source
+        .parse(base)?
+        .check_metric(metric)
+        .map_err(|why| CliError::Usage(format!("--metric {}: {why}", metric.id())))?;
     // Every swung scenario is read and checked before the folder is created.
     let prepared = sens::prepare(&plan)?;
     let runs = prepared.runs();
@@ -107,7 +112,7 @@ fn charts(x: &Sensitivity) -> Vec<TornadoChart> {
     let subtitle = format!(
         "{} · {} simulated projects per run · seed {} in every run",
         s.title,
-        group_thousands(x.trials as f64),
+        format::integer(x.trials as f64),
         x.seed
     );
     let legend = (

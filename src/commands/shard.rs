@@ -4,11 +4,12 @@
 
 use std::sync::atomic::AtomicBool;
 
-use super::console::{group_thousands, plural, wrote};
+use super::console::{plural, wrote};
 use super::publish::{Publish, json_bytes};
 use super::{CliError, check_stop, default_folder, progress};
 use crate::cli::{Charts, RunArgs, ShardSpec};
 use crate::engine::{self, BATCH_TRIALS, RunPlan};
+use crate::format;
 use crate::model::Model;
 use crate::output::manifest::sha256_hex;
 use crate::output::shard::{self, ShardManifest};
@@ -81,17 +82,17 @@ pub fn run_shard(
         // merge still needs every part, so this one writes an empty part.
         format!(
             "no share of the work: the run's {} trials make {} of {} trials, fewer than the {count} shards; wrote an empty part, which merge needs with the others",
-            group_thousands(scenario.trials as f64),
+            format::integer(scenario.trials as f64),
             plural(all_batches, "batch", "batches"),
-            group_thousands(BATCH_TRIALS as f64)
+            format::integer(BATCH_TRIALS as f64)
         )
     } else {
         format!(
             "batches {} to {} of {all_batches} ({} of {} trials), seed {}, {:.2} s",
             batches.start,
             batches.end - 1,
-            group_thousands(shard_trials as f64),
-            group_thousands(scenario.trials as f64),
+            format::integer(shard_trials as f64),
+            format::integer(scenario.trials as f64),
             scenario.seed,
             elapsed.as_secs_f64()
         )
@@ -109,7 +110,7 @@ fn refuse_whole_run_outputs(args: &RunArgs, scenario: &Scenario) -> Result<(), C
     if args.trials_csv {
         return Err(CliError::Usage(format!(
             "--trials-csv with --shard: a shard writes a partial result (partial.bin), not trials.csv; give --trials-csv to merge instead (shards keep their trials for runs of at most {} trials of this scenario), or make the run on one machine",
-            group_thousands(stats::exact_trials(scenario.strategies.len()) as f64)
+            format::integer(stats::exact_trials(scenario.strategies.len()) as f64)
         )));
     }
     if let Some(charts) = args.charts.filter(|c| *c != Charts::None) {

@@ -31,6 +31,7 @@ mod build;
 mod claims;
 mod costs;
 mod dists;
+mod events;
 mod keys;
 mod meta;
 mod names;
@@ -41,6 +42,7 @@ mod risks;
 mod sensitivity;
 mod source;
 mod strategies;
+mod support;
 mod syntax;
 mod values;
 
@@ -64,6 +66,8 @@ pub const MAX_TRIALS: u64 = 1_000_000_000;
 /// Most strategies and risks a scenario may hold.
 pub const MAX_STRATEGIES: usize = 64;
 pub const MAX_RISKS: usize = 1000;
+/// Most known peak events (`[[events]]`) a scenario may hold: each adds two metrics.
+pub const MAX_EVENTS: usize = 32;
 /// Most characters in a strategy's `label`: what the bar charts' category labels hold on
 /// two lines and the tradeoff chart's point labels hold on one, at a readable size.
 pub const MAX_LABEL_CHARS: usize = 48;
@@ -127,6 +131,7 @@ fn read_with(
         problems: Vec::new(),
         catalogue: Vec::new(),
         claim_overrides: Vec::new(),
+        reported: crate::metric::Metric::ALL.to_vec(),
     };
     if text.starts_with('\u{feff}') {
         reader.problem(
@@ -171,4 +176,7 @@ struct Reader<'s> {
     catalogue: Vec<Parameter>,
     /// Where each `[[claims]]` override was written.
     claim_overrides: Vec<claims::OverrideSite>,
+    /// The metrics a run of the scenario reports, once its strategies and events
+    /// are read: what a claim may name.
+    reported: Vec<crate::metric::Metric>,
 }

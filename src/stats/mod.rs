@@ -485,10 +485,11 @@ pub fn summarize(values: &[f64], strategy: usize, metric: Metric) -> Summary {
 /// column's arithmetic is fixed, so the thread count changes nothing.
 fn all_column_stats(partial: &Partial, samples: Option<&Samples>) -> Vec<ColumnStats> {
     use rayon::prelude::*;
-    (0..partial.strategies() * Metric::ALL.len())
+    let metrics = partial.metrics();
+    (0..partial.strategies() * metrics.len())
         .into_par_iter()
         .map(|i| {
-            let (s, m) = (i / Metric::ALL.len(), Metric::ALL[i % Metric::ALL.len()]);
+            let (s, m) = (i / metrics.len(), metrics[i % metrics.len()]);
             column_stats_of(partial.column(s, m), samples.map(|x| x.column(s, m)))
         })
         .collect()
@@ -535,17 +536,19 @@ fn column_stats_of(column: &ColumnPartial, values: Option<&[f64]>) -> ColumnStat
     }
 }
 
-/// Summaries of every strategy and metric, strategy-major, metrics in [`Metric::ALL`] order.
+/// Summaries of every strategy and metric, strategy-major, metrics in the run's
+/// order ([`Metric::ALL`], then any the scenario adds).
 pub fn summaries(samples: &Samples) -> Vec<Summary> {
     analyse(samples).summaries
 }
 
 /// [`summaries`] of a partial (quantiles exact when `samples`, the same trials, are given).
 pub fn summaries_of(partial: &Partial, samples: Option<&Samples>) -> Vec<Summary> {
+    let metrics = partial.metrics();
     all_column_stats(partial, samples)
         .iter()
         .enumerate()
-        .map(|(i, c)| c.summary(i / Metric::ALL.len(), Metric::ALL[i % Metric::ALL.len()]))
+        .map(|(i, c)| c.summary(i / metrics.len(), metrics[i % metrics.len()]))
         .collect()
 }
 
@@ -727,11 +730,15 @@ pub fn analyse(samples: &Samples) -> Analysis {
 /// the partial's sketch otherwise (within [`RELATIVE_ERROR`]).
 pub fn analyse_partial(partial: &Partial, samples: Option<&Samples>) -> Analysis {
     let stats = all_column_stats(partial, samples);
-    let at = |s: usize, m: Metric| &stats[s * Metric::ALL.len() + m as usize];
+    let metrics = partial.metrics();
+    let at = |s: usize, m: Metric| {
+        let position = m.position_in(metrics).expect("a metric the run reports");
+        &stats[s * metrics.len() + position]
+    };
     let summaries = stats
         .iter()
         .enumerate()
-        .map(|(i, c)| c.summary(i / Metric::ALL.len(), Metric::ALL[i % Metric::ALL.len()]))
+        .map(|(i, c)| c.summary(i / metrics.len(), metrics[i % metrics.len()]))
         .collect();
     let histograms = histogram::histograms_from(partial, samples, at);
     Analysis {

@@ -42,6 +42,9 @@ impl Reader<'_> {
 
         let strategies = self.strategies(&mut root);
         let risks = self.risks(&mut root, &strategies);
+        let events = self.events(&mut root);
+        let reports_on_time = Scenario::states_a_target(&build, &strategies);
+        self.reported = Scenario::metrics_of(reports_on_time, &events);
         let parameters = self.parameters();
         let sensitivity = self.sensitivity(&mut root, &parameters);
         let claims = self.claims(&mut root, &strategies);
@@ -65,6 +68,8 @@ impl Reader<'_> {
             cost,
             strategies,
             risks,
+            events,
+            reports_on_time,
             parameters,
             sensitivity,
             claims,
