@@ -143,13 +143,16 @@ pub fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
         }
     }
     let overrides = parse_overrides(&first.overrides)?;
-    let mut scenario =
-        scenario::from_str_with(&first.scenario_text, &first.scenario_name, &overrides).map_err(
-            |problems| ScenarioError::Invalid {
-                path: PathBuf::from(&first.scenario_file),
-                problems,
-            },
-        )?;
+    let mut scenario = scenario::from_text_at(
+        &first.scenario_text,
+        Path::new(&first.scenario_file),
+        &first.scenario_name,
+        &overrides,
+    )
+    .map_err(|problems| ScenarioError::Invalid {
+        path: PathBuf::from(&first.scenario_file),
+        problems,
+    })?;
     scenario.trials = first.trials;
     scenario.seed = first.seed;
     scenario.source = Some(PathBuf::from(&first.scenario_file));

@@ -34,6 +34,7 @@ fn run_until_stopped(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliErr
     let overrides = options.set.clone();
     // One read: the manifest hashes and carries the bytes that were validated.
     let (mut scenario, bytes) = scenario::from_path_keeping_bytes(&args.scenario, &overrides)?;
+    super::warn_inputs(&scenario);
     if let Some(trials) = options.trials {
         scenario.trials = trials;
     }
@@ -261,6 +262,7 @@ pub fn finish_run(
         scenario_title: &scenario.title,
         scenario_file: Some(scenario_file),
         scenario_sha256: Some(sha256_hex(&bytes)),
+        extends: Manifest::extends_of(&scenario),
         currency: &scenario.currency,
         seed: scenario.seed,
         trials: scenario.trials,
@@ -272,6 +274,7 @@ pub fn finish_run(
         strategies: Manifest::strategies_of(&scenario),
         tail_capped_trials,
         charts: chart_stems(ManifestKind::Run),
+        evidence: Manifest::evidence_of(&scenario),
         scenario: &scenario,
     };
     publish.manifest(&manifest.to_json())?;

@@ -43,6 +43,7 @@ pub fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
     parsed
         .check_metric(metric)
         .map_err(|why| CliError::Usage(format!("--metric {}: {why}", metric.id())))?;
+    super::warn_inputs(&parsed);
     let name = parsed.name;
     let destination = args
         .run

@@ -7,6 +7,7 @@
 //! parameter again. This module must not sample or simulate.
 
 pub mod claim;
+pub mod origin;
 
 mod calendar;
 mod read;
@@ -20,7 +21,9 @@ use crate::metric::Metric;
 
 pub use calendar::{HOURS_PER_WEEK, SupportCalendar};
 pub use claim::Claim;
+pub use origin::{BaseFile, Evidence, EvidenceClass, ParameterEvidence};
 
+pub use read::{BUILTIN_SCENARIOS, MAX_EXTENDS_DEPTH, builtin_scenario, from_text_at};
 pub use read::{
     DEFAULT_SEED, DEFAULT_SWING, FRAMING_KEYS, Key, KeyTable, MAX_LABEL_CHARS, MAX_RISK_NAME_CHARS,
     MAX_STRATEGIES, MAX_TITLE_CHARS, MAX_TRIALS, Override, Problem, ScenarioError, ScenarioSource,
@@ -97,6 +100,17 @@ pub struct Scenario {
     /// Where the scenario came from (not part of the model).
     #[serde(skip)]
     pub source: Option<PathBuf>,
+    /// The scenarios it extends (`extends`), nearest first; empty for a scenario
+    /// without `extends` (not part of the model).
+    #[serde(skip)]
+    pub bases: Vec<BaseFile>,
+    /// The evidence class of every parameter (`[provenance]`; not part of the model).
+    #[serde(skip)]
+    pub evidence: Evidence,
+    /// Values written that change no output, as `file:line: key: changes nothing
+    /// because ...`, for the commands to print once (not part of the model).
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 /// The post-launch window.

@@ -17,10 +17,10 @@
 use super::Samples;
 use crate::metric::{METRIC_COUNT, Metric};
 
+use super::comparison::{best_tally, share_unit};
 use super::exact_sum::ExactSum;
 use super::kernels::{ColumnLanes, Kernels, total};
 use super::sketch::{Sketch, from_order_key, order_key};
-use super::{best_tally, share_unit};
 
 /// The most strategies [`Partial::from_words`] accepts: a bound on what damaged
 /// words can make it allocate. It must be at least the most strategies a scenario

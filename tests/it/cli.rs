@@ -1246,7 +1246,7 @@ fn compare_refuses_a_file_name_the_charts_cannot_draw_before_writing_anything() 
 }
 
 /// Every subcommand, as a user types it.
-const SUBCOMMANDS: [&str; 10] = [
+const SUBCOMMANDS: [&str; 11] = [
     "run",
     "check",
     "sweep",
@@ -1255,6 +1255,7 @@ const SUBCOMMANDS: [&str; 10] = [
     "chart",
     "merge",
     "validate",
+    "init",
     "completions",
     "man",
 ];

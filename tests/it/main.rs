@@ -11,6 +11,7 @@ mod charts;
 mod claim_coverage;
 mod claims;
 mod cli;
+mod client_files;
 mod client_model;
 mod decision;
 mod determinism;

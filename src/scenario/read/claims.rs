@@ -44,7 +44,9 @@ impl Reader<'_> {
                 }
                 seen.push(list.clone());
                 let all: Vec<Override> = outer.iter().chain(&list).cloned().collect();
-                let Err(problems) = super::read_with(text, name, &all, false) else {
+                let Err(problems) =
+                    super::read_with(text, self.bases, self.file, name, &all, false)
+                else {
                     continue;
                 };
                 for p in problems {
@@ -254,7 +256,11 @@ impl Reader<'_> {
         if self.problems.len() > before {
             return None;
         }
-        let (line, _) = line_column(&self.src[..self.text_len], t.span.start);
+        // A claim inherited from a base file: its line in that file.
+        let (line, _) = match self.in_base(t.span.start) {
+            Some((_, line, column)) => (line, column),
+            None => line_column(&self.src[..self.text_len], t.span.start),
+        };
         Some(Claim {
             id,
             text,

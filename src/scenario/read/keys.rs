@@ -83,6 +83,42 @@ const KEY_TABLES: &[KeyTable] = &[
             ),
             Key::new("trials", "integer", "100000", "1 to 1,000,000,000"),
             Key::new("seed", "integer", "2026", "0 to 2^63 - 1"),
+            Key::new(
+                "extends",
+                "string",
+                "none",
+                "a path relative to this file, or `\"seed\"` or `\"reference\"` (built in); no cycle; at most 8 files deep",
+            ),
+            Key::new(
+                "drop_strategies",
+                "array of strings",
+                "`[]`",
+                "ids of strategies of the extended scenario; only with `extends`",
+            ),
+            Key::new(
+                "drop_risks",
+                "array of strings",
+                "`[]`",
+                "names of risks of the extended scenario; only with `extends`",
+            ),
+            Key::new(
+                "drop_claims",
+                "array of strings",
+                "`[]`",
+                "ids of claims of the extended scenario; only with `extends`",
+            ),
+            Key::new(
+                "drop_events",
+                "array of strings",
+                "`[]`",
+                "names of events of the extended scenario; only with `extends`",
+            ),
+            Key::new(
+                "provenance",
+                "table of key path = class",
+                "none",
+                "class `client`, `literature` (with `source`), `seed-article` or `assumption`; not by `--set`",
+            ),
         ],
     },
     KeyTable {
@@ -236,7 +272,7 @@ const KEY_TABLES: &[KeyTable] = &[
             Key::new(
                 "governance",
                 "number, or a table of four booleans",
-                "required",
+                "required when a value depends on g",
                 "0 to 1, or `{ raci = .., api_owner = .., olas = .., integrator = .. }`, each `true` or `false` (g = the share true)",
             ),
             Key::new("plan_multiplier", "number", "1.0", "0.01 to 100"),

@@ -27,6 +27,18 @@ impl Reader<'_> {
                 ),
             );
         }
+        // Read before the tables by `extends` and `provenance` (and refused there
+        // when set by --set); asked here so that they are listed as allowed.
+        for key in [
+            "extends",
+            "drop_strategies",
+            "drop_risks",
+            "drop_claims",
+            "drop_events",
+            "provenance",
+        ] {
+            root.get(key);
+        }
         let trials = self.whole_number(&mut root, "trials", 100_000, 1, MAX_TRIALS);
         let seed = self.whole_number(&mut root, "seed", DEFAULT_SEED, 0, i64::MAX as u64);
 
@@ -74,6 +86,9 @@ impl Reader<'_> {
             sensitivity,
             claims,
             source: None,
+            bases: Vec::new(),
+            evidence: Default::default(),
+            warnings: Vec::new(),
         }
     }
 }

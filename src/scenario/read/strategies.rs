@@ -167,8 +167,10 @@ impl Reader<'_> {
     /// the practices are facts, each true or false.
     fn governance(&mut self, t: &mut Tbl<'_, '_>) -> (f64, Option<Practices>) {
         let path = t.key_path("governance");
+        // Required only when something of the strategy depends on g: checked once
+        // the risks are read (`unused::governance_needed`).
         let Some(v) = t.get("governance") else {
-            return (self.number(t, "governance", None, Check::Probability), None);
+            return (super::unused::GOVERNANCE_UNUSED, None);
         };
         let DeValue::Table(table) = v.get_ref() else {
             if matches!(v.get_ref(), DeValue::Integer(_) | DeValue::Float(_)) {
