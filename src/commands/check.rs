@@ -71,6 +71,7 @@ pub fn check(args: &CheckArgs, stop: &AtomicBool) -> Result<String, CliError> {
         target_build_weeks: s.build.target_weeks,
         strategies: Manifest::strategies_of(s),
         tail_capped_trials: Vec::new(),
+        charts: Vec::new(),
         evidence: Manifest::evidence_of(s),
         scenario: s,
     };

@@ -12,9 +12,9 @@ use super::{CliError, command_line, default_folder, threads_of};
 use crate::analysis::compare as comparing;
 use crate::analysis::variant::{self, Variant};
 use crate::cli::{Charts, CompareArgs};
-use crate::output::chart::render_compare_charts;
+use crate::output::chart::{chart_stems, render_compare_charts};
 use crate::output::csv as csv_out;
-use crate::output::manifest::Manifest;
+use crate::output::manifest::{Manifest, ManifestKind};
 use crate::scenario;
 
 pub fn compare(args: &CompareArgs, stop: &AtomicBool) -> Result<String, CliError> {
@@ -84,7 +84,8 @@ pub fn compare(args: &CompareArgs, stop: &AtomicBool) -> Result<String, CliError
     let manifest = serde_json::json!({
         "tool": env!("CARGO_PKG_NAME"),
         "version": env!("CARGO_PKG_VERSION"),
-        "kind": "compare",
+        "kind": ManifestKind::Compare,
+        "charts": chart_stems(ManifestKind::Compare),
         "scenarios": runs.iter().zip(&args.scenarios).map(|(r, file)| serde_json::json!({
             "name": r.scenario.name,
             "title": r.scenario.title,
@@ -155,7 +156,8 @@ fn compare_variants(args: &CompareArgs, stop: &AtomicBool) -> Result<String, Cli
     let manifest = serde_json::json!({
         "tool": env!("CARGO_PKG_NAME"),
         "version": env!("CARGO_PKG_VERSION"),
-        "kind": "compare",
+        "kind": ManifestKind::Compare,
+        "charts": chart_stems(ManifestKind::Compare),
         "scenarios": runs.iter().map(|r| serde_json::json!({
             "name": r.scenario.name,
             "title": r.scenario.title,

@@ -11,7 +11,7 @@ use super::{CliError, check_stop, default_folder, parse_overrides, threads_of};
 use crate::cli::MergeArgs;
 use crate::engine::{self, BATCH_TRIALS};
 use crate::format;
-use crate::output::manifest::sha256_hex;
+use crate::output::manifest::{ManifestKind, read_header};
 use crate::scenario::{self, ScenarioError};
 use crate::stats;
 
@@ -53,27 +53,19 @@ pub fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
         })?;
         // The kind first: a run, sweep or compare folder is named as such, not by
         // the first field a shard manifest would need that it lacks.
-        // A run folder's manifest has no `kind`.
-        let kind = serde_json::from_slice::<serde_json::Value>(&text)
-            .ok()
-            .filter(|v| v.get("tool").and_then(|t| t.as_str()) == Some(env!("CARGO_PKG_NAME")))
-            .map(|v| {
-                v.get("kind")
-                    .and_then(|k| k.as_str())
-                    .unwrap_or("run")
-                    .to_string()
-            });
-        match kind.as_deref() {
-            Some("shard") => {}
-            Some(kind) => {
-                return Err(bad(
-                    dir,
-                    format!(
-                        "a {kind} folder, not a shard; give the folders written by run --shard I/N"
-                    ),
-                ));
+        match read_header(&text) {
+            Ok(header) if header.is_ours() => {
+                if header.kind != Ok(ManifestKind::Shard) {
+                    return Err(bad(
+                        dir,
+                        format!(
+                            "a {} folder, not a shard; give the folders written by run --shard I/N",
+                            header.kind_word()
+                        ),
+                    ));
+                }
             }
-            None => {
+            _ => {
                 return Err(bad(
                     dir,
                     "manifest.json is not a tradeoff-sim manifest; give the folders written by run --shard I/N".into(),
@@ -89,8 +81,12 @@ pub fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
         // Another build may simulate other trials from the same seed, and the
         // merge finishes the run with this build's statistics: one build for all.
         if m.version != env!("CARGO_PKG_VERSION") || m.build != BUILD {
+            // Named by what differs: a manifest whose `build` is this one but whose
+            // `version` is not was edited, and saying "X, but this is X" helps no one.
             let theirs = if m.build.is_empty() {
                 format!("{}, build not recorded", m.version)
+            } else if m.build == BUILD {
+                format!("{} (its manifest says version {})", m.build, m.version)
             } else {
                 m.build.clone()
             };
@@ -109,9 +105,12 @@ pub fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
     for (m, dir) in &parts {
         let same = m.shards == first.shards
             && m.scenario_sha256 == first.scenario_sha256
+            && m.scenario_text == first.scenario_text
+            && m.scenario_name == first.scenario_name
             && m.overrides == first.overrides
             && m.seed == first.seed
-            && m.trials == first.trials;
+            && m.trials == first.trials
+            && m.strategies == first.strategies;
         if !same {
             return Err(bad(
                 dir,
@@ -123,11 +122,25 @@ pub fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
         }
     }
     let indexes: Vec<u64> = parts.iter().map(|(m, _)| m.shard).collect();
-    if indexes != (0..first.shards).collect::<Vec<_>>() {
+    if first.shards == 0 || indexes != (0..first.shards).collect::<Vec<_>>() {
         return Err(CliError::Usage(format!(
             "merge needs every shard 0 to {} exactly once; got shards {indexes:?}",
-            first.shards - 1
+            first.shards.saturating_sub(1)
         )));
+    }
+    // Each part covers the batches its index gives: a manifest naming others was
+    // not written by `run --shard`.
+    for (m, dir) in &parts {
+        let batches = engine::shard_batches(m.trials, m.shard, m.shards);
+        if (m.first_batch, m.end_batch) != (batches.start, batches.end) {
+            return Err(bad(
+                dir,
+                format!(
+                    "its manifest.json names batches {} to {}, but shard {} of {} covers batches {} to {}; run this shard again",
+                    m.first_batch, m.end_batch, m.shard, m.shards, batches.start, batches.end
+                ),
+            ));
+        }
     }
     let overrides = parse_overrides(&first.overrides)?;
     let mut scenario = scenario::from_text_at(
@@ -171,10 +184,10 @@ pub fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
                 format!("cannot read ({e}); a shard folder holds partial.bin and manifest.json"),
             )
         })?;
-        if sha256_hex(&bytes) != m.partial_sha256 {
+        if m.digest(&bytes) != m.part_sha256 {
             return Err(bad(
-                &path,
-                "does not match the checksum its manifest.json records (damaged, or copied from another shard or run); run this shard again".into(),
+                dir,
+                "its partial.bin and manifest.json do not match the digest recorded over both (part_sha256): one was damaged or changed after run --shard wrote them, or copied from another shard or run; run this shard again".into(),
             ));
         }
         let part =

@@ -45,7 +45,7 @@ pub fn execute(cli: Cli, stop: &AtomicBool) -> Result<String, CliError> {
         Command::Sensitivity(args) => {
             in_scenario(&args.scenario, sensitivity::sensitivity(&args, stop))
         }
-        Command::Chart(args) => chart::chart(&args),
+        Command::Chart(args) => chart::chart(&args, stop),
         Command::Validate(args) => validate::validate(&args, stop),
         Command::Init(args) => init::init(&args),
         Command::Completions(args) => completions::completions(&args),

@@ -14,9 +14,9 @@ use crate::cli::{Charts, RunArgs};
 use crate::engine::{self, BATCH_TRIALS, EngineError, RunPlan};
 use crate::metric::Metric;
 use crate::model::Model;
-use crate::output::chart::render_run_charts;
+use crate::output::chart::{chart_stems, render_run_charts};
 use crate::output::csv as csv_out;
-use crate::output::manifest::{Manifest, sha256_hex};
+use crate::output::manifest::{Manifest, ManifestKind, sha256_hex};
 use crate::scenario::{self, Override, Scenario};
 use crate::stats;
 
@@ -273,6 +273,7 @@ pub fn finish_run(
         target_build_weeks: scenario.build.target_weeks,
         strategies: Manifest::strategies_of(&scenario),
         tail_capped_trials,
+        charts: chart_stems(ManifestKind::Run),
         evidence: Manifest::evidence_of(&scenario),
         scenario: &scenario,
     };

@@ -17,7 +17,7 @@ use crate::format;
 use crate::metric::Unit;
 use crate::output::chart::{TORNADO_MAX_BARS, TornadoBar, TornadoChart, render_tornado_charts};
 use crate::output::csv as csv_out;
-use crate::output::manifest::Manifest;
+use crate::output::manifest::{Manifest, ManifestKind};
 
 pub fn sensitivity(args: &SensitivityArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let (metric, stat) = (args.metric, args.stat.as_str());
@@ -67,10 +67,12 @@ pub fn sensitivity(args: &SensitivityArgs, stop: &AtomicBool) -> Result<String, 
     )?;
     publish.file("global.csv", &csv_out::global_csv(&result)?)?;
     let s = &result.scenario;
+    let tornadoes = charts(&result);
     let manifest = serde_json::json!({
         "tool": env!("CARGO_PKG_NAME"),
         "version": env!("CARGO_PKG_VERSION"),
-        "kind": "sensitivity",
+        "kind": ManifestKind::Sensitivity,
+        "charts": tornadoes.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
         "scenario_name": s.name,
         "scenario_title": s.title,
         "scenario_file": args.scenario.display().to_string(),
@@ -96,7 +98,6 @@ pub fn sensitivity(args: &SensitivityArgs, stop: &AtomicBool) -> Result<String, 
         manifest["evidence"] = serde_json::json!(evidence);
     }
     publish.manifest(&json_bytes(&manifest))?;
-    let tornadoes = charts(&result);
     publish.charts(args.charts.format(), |dir, format| {
         render_tornado_charts(dir, &tornadoes, format)
     })?;
@@ -124,8 +125,8 @@ fn fmt(x: &Sensitivity, v: f64) -> String {
 /// One tornado per strategy, then the decision tornado of the two best.
 fn charts(x: &Sensitivity) -> Vec<TornadoChart> {
     let s = &x.scenario;
-    let money = (x.metric.unit() == Unit::Money)
-        .then(|| crate::output::chart::currency_prefix(&s.currency));
+    let money =
+        (x.metric.unit() == Unit::Money).then(|| crate::format::currency_prefix(&s.currency));
     let axis_title = format!("{} ({})", measure(x), x.metric.unit_label(&s.currency));
     let subtitle = format!(
         "{} · {} simulated projects per run · seed {} in every run",
@@ -179,7 +180,7 @@ fn charts(x: &Sensitivity) -> Vec<TornadoChart> {
         })
     };
     let value = |v: f64| match &money {
-        Some(p) => crate::output::chart::money_text(v, p),
+        Some(p) => crate::format::money_with_prefix(v, p),
         None => sens::short(v),
     };
     let mut out = Vec::new();

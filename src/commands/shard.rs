@@ -53,7 +53,7 @@ pub fn run_shard(
     let elapsed = started.elapsed();
     check_stop(stop)?;
     let partial = shard::encode(&simulated);
-    let manifest = ShardManifest {
+    let mut manifest = ShardManifest {
         tool: env!("CARGO_PKG_NAME").into(),
         version: env!("CARGO_PKG_VERSION").into(),
         build: crate::output::manifest::BUILD.into(),
@@ -70,8 +70,9 @@ pub fn run_shard(
         seed: scenario.seed,
         trials: scenario.trials,
         strategies: scenario.strategies.len(),
-        partial_sha256: sha256_hex(&partial),
+        part_sha256: String::new(),
     };
+    manifest.part_sha256 = manifest.digest(&partial);
     publish.file(shard::PARTIAL, &partial)?;
     publish.manifest(&json_bytes(&manifest))?;
     let published = publish.commit()?;

@@ -13,9 +13,9 @@ use crate::analysis::sweep::{self as sweeping, SweepParam, SweepPlan};
 use crate::analysis::variant::{self, Variant};
 use crate::cli::SweepArgs;
 use crate::engine::BATCH_TRIALS;
-use crate::output::chart::render_sweep_charts;
+use crate::output::chart::{chart_stems, render_sweep_charts};
 use crate::output::csv as csv_out;
-use crate::output::manifest::Manifest;
+use crate::output::manifest::{Manifest, ManifestKind};
 use crate::scenario::{self, Override, ScenarioError};
 
 pub fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
@@ -104,7 +104,8 @@ pub fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let mut manifest = serde_json::json!({
         "tool": env!("CARGO_PKG_NAME"),
         "version": env!("CARGO_PKG_VERSION"),
-        "kind": "sweep",
+        "kind": ManifestKind::Sweep,
+        "charts": chart_stems(ManifestKind::Sweep),
         "scenario_name": result.scenario.name,
         "scenario_title": result.scenario.title,
         "scenario_file": args.scenario.display().to_string(),

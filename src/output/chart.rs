@@ -32,13 +32,12 @@ pub use sweep::render_sweep_charts;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use plotters::prelude::*;
 
 use crate::output::manifest::{ManifestKind, read_header};
 
-#[doc(hidden)]
-pub use crate::format::{currency_prefix, money_with_prefix as money_text};
 pub use tornado::{
     MAX_BARS as TORNADO_MAX_BARS, TornadoBar, TornadoChart, render_tornado_charts, tornado_png,
     tornado_svg, tornado_text_boxes,
@@ -113,6 +112,20 @@ impl ChartKind {
     }
 }
 
+/// The stems of the charts a folder of `kind` has (`charts/<stem>.png` and `.svg`), as
+/// its manifest lists them under [`crate::output::CHARTS_KEY`]: only those files are
+/// tradeoff-sim's. A sensitivity folder's tornadoes are named by its strategies, so
+/// `sensitivity` lists them itself ([`TornadoChart::name`]); check and shard folders
+/// have none.
+pub fn chart_stems(kind: ManifestKind) -> Vec<&'static str> {
+    match kind {
+        ManifestKind::Run => ChartKind::ALL.iter().map(|k| k.name()).collect(),
+        ManifestKind::Sweep => vec![sweep::SWEEP_CHART],
+        ManifestKind::Compare => compare::NAMES.to_vec(),
+        ManifestKind::Sensitivity | ManifestKind::Check | ManifestKind::Shard => Vec::new(),
+    }
+}
+
 /// Everything that can stop a chart from being written.
 #[derive(Debug, thiserror::Error)]
 pub enum ChartError {
@@ -165,6 +178,9 @@ pub enum ChartError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// Ctrl-C or SIGTERM before a chart was drawn; the charts written are whole.
+    #[error("interrupted")]
+    Interrupted,
 }
 
 impl ChartError {
@@ -180,7 +196,10 @@ impl ChartError {
             | ChartError::Missing { .. }
             | ChartError::Folder { .. }
             | ChartError::NotOurFolder { .. } => true,
-            ChartError::Draw { .. } | ChartError::Font { .. } | ChartError::Write { .. } => false,
+            ChartError::Draw { .. }
+            | ChartError::Font { .. }
+            | ChartError::Write { .. }
+            | ChartError::Interrupted => false,
         }
     }
 }
@@ -190,6 +209,15 @@ impl ChartError {
 /// rename), and returns the paths written in a fixed order: charts in `ChartKind::ALL` order,
 /// PNG before SVG for each.
 pub fn render_run_charts(run_dir: &Path, format: ChartFormat) -> Result<Vec<PathBuf>, ChartError> {
+    render_run_charts_until(run_dir, format, &AtomicBool::new(false))
+}
+
+/// [`render_run_charts`], giving up before the next file once `stop` is raised.
+fn render_run_charts_until(
+    run_dir: &Path,
+    format: ChartFormat,
+    stop: &AtomicBool,
+) -> Result<Vec<PathBuf>, ChartError> {
     let data = ChartData::load(run_dir)?;
     let dir = run_dir.join("charts");
     std::fs::create_dir_all(&dir).map_err(|source| ChartError::Write {
@@ -199,11 +227,13 @@ pub fn render_run_charts(run_dir: &Path, format: ChartFormat) -> Result<Vec<Path
     let mut written = Vec::new();
     for kind in ChartKind::ALL {
         if format.png() {
+            check_stop(stop)?;
             let path = dir.join(format!("{}.png", kind.name()));
             write_atomic(&path, &render_to_png_bytes(&data, kind)?)?;
             written.push(path);
         }
         if format.svg() {
+            check_stop(stop)?;
             let path = dir.join(format!("{}.svg", kind.name()));
             write_atomic(&path, render_to_svg_string(&data, kind)?.as_bytes())?;
             written.push(path);
@@ -356,11 +386,30 @@ pub fn folder_kind(dir: &Path) -> Result<FolderKind, ChartError> {
 /// Redraws the charts of any folder tradeoff-sim wrote (run, sweep or compare), from its
 /// saved files alone.
 pub fn render_folder_charts(dir: &Path, format: ChartFormat) -> Result<Vec<PathBuf>, ChartError> {
+    render_folder_charts_until(dir, format, &AtomicBool::new(false))
+}
+
+/// [`render_folder_charts`] for `tradeoff-sim chart`, which Ctrl-C must end: once `stop`
+/// is raised, no further chart is drawn and [`ChartError::Interrupted`] is returned. Every
+/// chart already written is whole (each is written atomically).
+pub fn render_folder_charts_until(
+    dir: &Path,
+    format: ChartFormat,
+    stop: &AtomicBool,
+) -> Result<Vec<PathBuf>, ChartError> {
     match folder_kind(dir)? {
-        FolderKind::Run => render_run_charts(dir, format),
-        FolderKind::Sweep => render_sweep_charts(dir, format),
-        FolderKind::Compare => render_compare_charts(dir, format),
+        FolderKind::Run => render_run_charts_until(dir, format, stop),
+        FolderKind::Sweep => sweep::render_sweep_charts_until(dir, format, stop),
+        FolderKind::Compare => compare::render_compare_charts_until(dir, format, stop),
     }
+}
+
+/// `Err(Interrupted)` once `stop` is raised: checked before each chart file.
+fn check_stop(stop: &AtomicBool) -> Result<(), ChartError> {
+    if stop.load(Ordering::SeqCst) {
+        return Err(ChartError::Interrupted);
+    }
+    Ok(())
 }
 
 /// A page the sweep and compare renderers draw: one trait so that both backends share one
@@ -422,6 +471,7 @@ fn write_drawing(
     d: &impl Drawing,
     format: ChartFormat,
     written: &mut Vec<PathBuf>,
+    stop: &AtomicBool,
 ) -> Result<(), ChartError> {
     let charts = dir.join("charts");
     std::fs::create_dir_all(&charts).map_err(|source| ChartError::Write {
@@ -429,11 +479,13 @@ fn write_drawing(
         source,
     })?;
     if format.png() {
+        check_stop(stop)?;
         let path = charts.join(format!("{}.png", d.name()));
         write_atomic(&path, &drawing_png(d)?)?;
         written.push(path);
     }
     if format.svg() {
+        check_stop(stop)?;
         let path = charts.join(format!("{}.svg", d.name()));
         write_atomic(&path, drawing_svg(d)?.as_bytes())?;
         written.push(path);

@@ -9,9 +9,11 @@
 //!
 //! What may be replaced: a folder is a run folder when its `manifest.json` says
 //! `"tool": "tradeoff-sim"` and it holds nothing but files tradeoff-sim writes
-//! ([`OUTPUT_FILES`], charts under `charts/`, and nested run folders such as
-//! `check/`, which are kept). A folder with anything else in it is refused, even
-//! with `--force`, and the refusal names what is foreign.
+//! ([`OUTPUT_FILES`], the charts its manifest lists under `charts/` (see
+//! [`CHARTS_KEY`]), and nested run folders such as `check/`, which are kept). A
+//! folder with anything else in it is refused, even with `--force`, and the
+//! refusal names what is foreign. A nested run folder is never removed: one whose
+//! name a result file takes (`X/summary.csv/`) makes the folder refused.
 //!
 //! - A destination that is a symbolic link is followed: the result is published
 //!   into the folder it points to, and the link stays.
@@ -21,7 +23,13 @@
 //!   folder with a manifest always holds a complete result.
 //! - A staging folder left by a killed run (`.<name>.partial-<pid>` whose process
 //!   is gone) is removed by the next run to the same destination; one of a live
-//!   process is left alone.
+//!   process is left alone. An earlier result a killed run had moved aside
+//!   (`.<name>.old-<pid>`) is put back when the destination is missing; when the
+//!   killed run had already swapped its result in, the next run finishes its work
+//!   (nested run folders such as `check/` move into the result) and removes only the
+//!   replaced result's own files. Nothing else in it is ever removed.
+//! - A destination through a missing folder and `..` (`--out new/..`) is refused
+//!   before anything is created; a trailing `.` (`--out new/.`) names the folder.
 
 pub mod chart;
 pub mod csv;
@@ -29,10 +37,17 @@ pub mod manifest;
 pub mod schema;
 pub mod shard;
 
+mod ownership;
+
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+
+use ownership::{
+    foreign_entries, keep_nested_runs, own_files, own_manifest, remove_own, remove_stale,
+    run_folders_in_the_way,
+};
 
 /// The file that marks a folder as a tradeoff-sim run folder.
 pub const MANIFEST: &str = schema::MANIFEST;
@@ -61,6 +76,24 @@ pub enum OutputError {
         target.display()
     )]
     DanglingLink { path: PathBuf, target: PathBuf },
+    #[error(
+        "{}: is a symbolic link that leads back to itself (a loop of links); point it at a folder, or give --out another path",
+        path.display()
+    )]
+    LinkLoop { path: PathBuf },
+    #[error(
+        "{}: names no folder: `..` follows {}, which does not exist; give --out the folder itself, or create {} first",
+        path.display(),
+        missing.display(),
+        missing.display()
+    )]
+    ThroughMissing { path: PathBuf, missing: PathBuf },
+    #[error(
+        "{}: holds the run folder {}, named like a file a result writes there, so running here would replace it; move it elsewhere, or give --out another folder",
+        path.display(),
+        list_names(names)
+    )]
+    RunFolderInTheWay { path: PathBuf, names: Vec<String> },
     #[error(
         "{}: another result appeared there while this one was computed, and is kept; this one was not written: run again with --force to replace it, or --out to write elsewhere",
         path.display()
@@ -201,6 +234,12 @@ pub const OUTPUT_FILES: &[&str] = &[
 /// The folder of charts in a run folder: only `.png` and `.svg` files.
 pub const CHARTS: &str = "charts";
 
+/// The key of a manifest's list of its charts: file stems, each drawn as
+/// `charts/<stem>.png` and `.svg`. Only the charts a folder's manifest lists are
+/// tradeoff-sim's (a user's annotated copy beside them is not), and a manifest
+/// without the list claims none.
+pub const CHARTS_KEY: &str = "charts";
+
 /// The staging folder's name when a run is published file by file into its
 /// destination (see [`Staging::begin`]): `<destination>/.tradeoff-sim.partial-<pid>`.
 const IN_PLACE: &str = "tradeoff-sim";
@@ -260,14 +299,13 @@ impl Staging {
             Publish::Swap => {
                 // A symbolic link on the way must lead somewhere: `--out latest/run`
                 // with `latest` pointing to a folder that is gone.
-                if let Some(link) = parent.ancestors().find(|a| {
-                    fs::symlink_metadata(a).is_ok_and(|m| m.file_type().is_symlink())
-                        && fs::metadata(a).is_err()
-                }) {
-                    return Err(OutputError::DanglingLink {
-                        path: link.to_path_buf(),
-                        target: fs::read_link(link).unwrap_or_default(),
-                    });
+                for link in parent
+                    .ancestors()
+                    .filter(|a| fs::symlink_metadata(a).is_ok_and(|m| m.file_type().is_symlink()))
+                {
+                    if let Err(e) = fs::metadata(link) {
+                        return Err(unfollowable(link, e));
+                    }
                 }
                 // The nearest existing ancestor must be a folder: `--out notes.txt/run`.
                 if let Some(file) = parent
@@ -286,7 +324,9 @@ impl Staging {
             }
         };
         if dir.exists() {
-            let _ = fs::remove_dir_all(&dir);
+            // Left by a killed process with this one's id: only what tradeoff-sim
+            // wrote goes, and anything else makes `create_dir` below fail.
+            remove_own(&dir);
         }
         let at = dir.parent().unwrap_or(Path::new(".")).to_path_buf();
         fs::create_dir(&dir).map_err(io(
@@ -442,14 +482,59 @@ impl Drop for Staging {
 /// a symbolic link (or names `.` or `..`), the folder it resolves to.
 fn resolve(destination: &Path) -> Result<PathBuf, OutputError> {
     match fs::symlink_metadata(destination) {
-        Err(_) => Ok(destination.to_path_buf()),
-        Ok(_) => match fs::canonicalize(destination) {
-            Ok(target) => Ok(target),
-            Err(_) => Err(OutputError::DanglingLink {
-                path: destination.to_path_buf(),
-                target: fs::read_link(destination).unwrap_or_default(),
-            }),
-        },
+        Err(_) => not_yet_there(destination),
+        Ok(_) => fs::canonicalize(destination).map_err(|e| unfollowable(destination, e)),
+    }
+}
+
+/// A destination that does not exist yet, as the folder to create: a `.` is
+/// dropped (`new/.` is `new`), and `..` is allowed only after a folder that exists,
+/// since `new/..` names nothing while `new` is missing (and creating `new` for it
+/// would leave an empty folder behind).
+fn not_yet_there(destination: &Path) -> Result<PathBuf, OutputError> {
+    use std::path::Component;
+    let mut target = PathBuf::new();
+    for component in destination.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                let before = if target.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    target.as_path()
+                };
+                if !before.is_dir() {
+                    return Err(OutputError::ThroughMissing {
+                        path: destination.to_path_buf(),
+                        missing: before.to_path_buf(),
+                    });
+                }
+                target.push(component);
+            }
+            other => target.push(other),
+        }
+    }
+    if target.as_os_str().is_empty() {
+        target.push(".");
+    }
+    Ok(target)
+}
+
+/// Why a symbolic link at `path` cannot be followed: it leads nowhere, in a loop,
+/// or somewhere this process may not look.
+fn unfollowable(path: &Path, e: std::io::Error) -> OutputError {
+    // `ErrorKind::FilesystemLoop` (ELOOP) is not stable yet; its name is.
+    if format!("{:?}", e.kind()) == "FilesystemLoop" {
+        OutputError::LinkLoop {
+            path: path.to_path_buf(),
+        }
+    } else if e.kind() == std::io::ErrorKind::NotFound {
+        OutputError::DanglingLink {
+            path: path.to_path_buf(),
+            target: fs::read_link(path).unwrap_or_default(),
+        }
+    } else {
+        io(path, "cannot follow this symbolic link")(e)
     }
 }
 
@@ -504,6 +589,13 @@ fn check_destination(destination: &Path, target: &Path, force: bool) -> Result<(
         why,
     };
     let foreign = foreign_entries(target).map_err(io(destination, "cannot list"))?;
+    let in_the_way = run_folders_in_the_way(target);
+    if !in_the_way.is_empty() {
+        return Err(OutputError::RunFolderInTheWay {
+            path: destination.to_path_buf(),
+            names: in_the_way,
+        });
+    }
     let manifest = target.join(MANIFEST);
     if !manifest.exists() {
         // A folder that holds only other run folders (`output/seed/check/`, written by
@@ -529,231 +621,4 @@ fn check_destination(destination: &Path, target: &Path, force: bool) -> Result<(
         });
     }
     Ok(())
-}
-
-/// Whether `manifest` is one tradeoff-sim wrote: JSON whose `tool` is this
-/// crate's name and whose `version` is a string. Every manifest has had both.
-fn own_manifest(manifest: &Path) -> Result<(), String> {
-    let bytes = fs::read(manifest).map_err(|e| format!("cannot read its {MANIFEST}: {e}"))?;
-    let value: serde_json::Value = serde_json::from_slice(&bytes)
-        .map_err(|_| format!("its {MANIFEST} is not JSON written by tradeoff-sim"))?;
-    let tool = value.get("tool").and_then(|t| t.as_str());
-    if tool != Some(env!("CARGO_PKG_NAME")) || !value.get("version").is_some_and(|v| v.is_string())
-    {
-        return Err(format!(
-            "its {MANIFEST} does not say \"tool\": \"{}\"",
-            env!("CARGO_PKG_NAME")
-        ));
-    }
-    Ok(())
-}
-
-/// A folder tradeoff-sim wrote: its own manifest, and nothing foreign.
-fn is_run_folder(dir: &Path) -> bool {
-    fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir())
-        && own_manifest(&dir.join(MANIFEST)).is_ok()
-        && foreign_entries(dir).is_ok_and(|f| f.is_empty())
-}
-
-/// A temporary file of an atomic write of a file tradeoff-sim writes:
-/// `.<name>.tmp-<pid>` or `.<name>.<pid>.tmp`, `<name>` one of [`OUTPUT_FILES`] or a
-/// chart. Anything else that merely looks temporary (a user's `.draft.tmp`) is not
-/// ours, so `--force` refuses the folder rather than delete it.
-fn is_temporary(name: &str) -> bool {
-    let Some(hidden) = name.strip_prefix('.') else {
-        return false;
-    };
-    let base = split_pid(hidden, ".tmp-")
-        .or_else(|| split_pid(hidden.strip_suffix(".tmp")?, "."))
-        .map(|(base, _)| base);
-    base.is_some_and(|b| OUTPUT_FILES.contains(&b) || is_chart(b))
-}
-
-/// `<base><mark><pid>`, a process id after the last `mark`: the base and the pid.
-fn split_pid<'a>(name: &'a str, mark: &str) -> Option<(&'a str, u32)> {
-    let (base, pid) = name.rsplit_once(mark)?;
-    if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    Some((base, pid.parse().ok()?))
-}
-
-/// A staging folder, or an earlier result moved aside: `.<name>.partial-<pid>` or
-/// `.<name>.old-<pid>` (a `check` stages `check/` inside its run folder).
-fn is_staging(name: &str) -> bool {
-    let Some(hidden) = name.strip_prefix('.') else {
-        return false;
-    };
-    [".partial-", ".old-"]
-        .iter()
-        .any(|mark| split_pid(hidden, mark).is_some())
-}
-
-/// A file tradeoff-sim writes under `charts/`.
-fn is_chart(name: &str) -> bool {
-    !name.starts_with('.') && (name.ends_with(".png") || name.ends_with(".svg"))
-}
-
-/// The entries of `dir` tradeoff-sim did not write, as paths relative to it
-/// (folders end in `/`). Symbolic links are never followed, and count as foreign.
-fn foreign_entries(dir: &Path) -> std::io::Result<Vec<String>> {
-    let mut foreign = Vec::new();
-    for entry in fs::read_dir(dir)? {
-        let entry = entry?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let kind = entry.file_type()?;
-        let ours = if kind.is_dir() && name == own_in_place_staging() {
-            true
-        } else if kind.is_file() {
-            OUTPUT_FILES.contains(&name.as_str()) || is_temporary(&name)
-        } else if kind.is_dir() && name == CHARTS {
-            for chart in fs::read_dir(entry.path())? {
-                let chart = chart?;
-                let file = chart.file_name().to_string_lossy().into_owned();
-                if !(chart.file_type()?.is_file() && (is_chart(&file) || is_temporary(&file))) {
-                    foreign.push(format!("{CHARTS}/{file}"));
-                }
-            }
-            true
-        } else if kind.is_dir() && is_staging(&name) {
-            foreign_entries(&entry.path()).is_ok_and(|f| f.is_empty())
-        } else {
-            kind.is_dir() && is_run_folder(&entry.path())
-        };
-        if !ours {
-            foreign.push(if kind.is_dir() {
-                format!("{name}/")
-            } else {
-                name
-            });
-        }
-    }
-    foreign.sort();
-    Ok(foreign)
-}
-
-/// The files of a run folder's own result (not of nested run folders), relative
-/// to it: [`OUTPUT_FILES`] and charts.
-fn own_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let Ok(entries) = fs::read_dir(dir) else {
-        return files;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        if kind.is_file() && OUTPUT_FILES.contains(&name.as_str()) {
-            files.push(PathBuf::from(&name));
-        } else if kind.is_dir() && name == CHARTS {
-            for chart in fs::read_dir(entry.path()).into_iter().flatten().flatten() {
-                let file = chart.file_name().to_string_lossy().into_owned();
-                if chart.file_type().is_ok_and(|k| k.is_file()) && is_chart(&file) {
-                    files.push(Path::new(CHARTS).join(file));
-                }
-            }
-        }
-    }
-    files.sort();
-    files
-}
-
-/// Removes what tradeoff-sim wrote in `dir` (its files, charts, temporary files
-/// and nested run folders), then `dir` itself if that left it empty: anything else
-/// stays where it is.
-fn remove_own(dir: &Path) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        if kind.is_file() && (OUTPUT_FILES.contains(&name.as_str()) || is_temporary(&name)) {
-            let _ = fs::remove_file(entry.path());
-        } else if kind.is_dir() && name == CHARTS {
-            for chart in fs::read_dir(entry.path()).into_iter().flatten().flatten() {
-                let file = chart.file_name().to_string_lossy().into_owned();
-                if chart.file_type().is_ok_and(|k| k.is_file())
-                    && (is_chart(&file) || is_temporary(&file))
-                {
-                    let _ = fs::remove_file(chart.path());
-                }
-            }
-            let _ = fs::remove_dir(entry.path());
-        } else if kind.is_dir() && (is_staging(&name) || is_run_folder(&entry.path())) {
-            remove_own(&entry.path());
-        }
-    }
-    let _ = fs::remove_dir(dir);
-}
-
-/// Whether process `pid` may still be running. Linux answers through `/proc`;
-/// where there is no `/proc`, every process counts as alive, so nothing of a
-/// running process is ever removed.
-fn may_be_alive(pid: u32) -> bool {
-    if pid == std::process::id() {
-        return true;
-    }
-    let proc = Path::new("/proc");
-    if !proc.join("self").exists() {
-        return true;
-    }
-    proc.join(pid.to_string()).exists()
-}
-
-/// Removes the folders `<prefix><pid>` in `dir` (staging folders of runs killed
-/// before they could clean up) whose process is gone, and the matching
-/// `.<name>.old-<pid>` folders (an earlier result moved aside just before a swap):
-/// one is put back when `target` is missing, so a result is never lost. Only what
-/// tradeoff-sim writes is removed from them.
-fn remove_stale(dir: &Path, prefix: &str, target: &Path) {
-    let old_prefix = prefix.replace(".partial-", ".old-");
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let (staging, pid) = if let Some(pid) = name.strip_prefix(prefix) {
-            (true, pid)
-        } else if let Some(pid) = name.strip_prefix(old_prefix.as_str()) {
-            (false, pid)
-        } else {
-            continue;
-        };
-        let Ok(pid) = pid.parse::<u32>() else {
-            continue;
-        };
-        if !entry.file_type().is_ok_and(|k| k.is_dir()) || may_be_alive(pid) {
-            continue;
-        }
-        if !staging && !target.exists() && fs::rename(entry.path(), target).is_ok() {
-            continue;
-        }
-        remove_own(&entry.path());
-    }
-}
-
-/// Moves the run folders nested in a replaced result (`check/` inside a run
-/// folder) into the new one, unless it has one of the same name: a `run --force`
-/// replaces the run, not a `check` stored beside it. The staging folder of a
-/// `check` still running (`.check.partial-<pid>`) moves too, so that the check
-/// goes on writing where it expects to, at the same path.
-fn keep_nested_runs(old: &Path, new: &Path) {
-    let Ok(entries) = fs::read_dir(old) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let target = new.join(entry.file_name());
-        let live_staging = entry.file_type().is_ok_and(|k| k.is_dir())
-            && name.starts_with('.')
-            && split_pid(&name, ".partial-").is_some_and(|(_, pid)| may_be_alive(pid));
-        if (live_staging || is_run_folder(&path)) && !target.exists() {
-            let _ = fs::rename(&path, &target);
-        }
-    }
 }

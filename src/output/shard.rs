@@ -45,9 +45,35 @@ pub struct ShardManifest {
     /// Trials of the whole run, not of this shard.
     pub trials: u64,
     pub strategies: usize,
-    /// SHA-256 of `partial.bin`, so that `merge` refuses a damaged part, or the
-    /// `partial.bin` of another shard or run copied into this folder.
-    pub partial_sha256: String,
+    /// [`ShardManifest::digest`]: SHA-256 over `partial.bin` and this manifest, so
+    /// that `merge` refuses a part whose data or manifest changed after it was
+    /// written (a damaged file, another shard's `partial.bin`, a seed or scenario
+    /// text edited by hand). Empty in manifests of builds that did not write it.
+    #[serde(default)]
+    pub part_sha256: String,
+}
+
+impl ShardManifest {
+    /// The digest that binds a part's data to its manifest: SHA-256 of the
+    /// `partial.bin` bytes, then this manifest as compact JSON (fields in the order
+    /// above) with `part_sha256` empty. Parsing a manifest and writing it again
+    /// gives the same JSON, so every field that could change the merged run (seed,
+    /// trials, scenario text, overrides, batches) changes the digest.
+    pub fn digest(&self, partial: &[u8]) -> String {
+        use sha2::{Digest, Sha256};
+        let unsigned = ShardManifest {
+            part_sha256: String::new(),
+            ..self.clone()
+        };
+        let mut hasher = Sha256::new();
+        hasher.update(partial);
+        hasher.update(serde_json::to_vec(&unsigned).unwrap_or_default());
+        hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
 }
 
 /// The partial file's bytes.

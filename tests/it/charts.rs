@@ -825,3 +825,65 @@ fn the_tradeoff_legend_writes_every_median_week_with_the_same_decimals() {
     assert!(legend.contains("Backend-led: median 32.0 wk, "), "{legend}");
     assert!(legend.contains("UX-led: median 25.2 wk, "), "{legend}");
 }
+
+#[test]
+fn chart_refuses_a_manifest_text_too_long_to_lay_out_naming_its_field_and_never_panics() {
+    // tradeoff-sim writes a three-letter currency and labels of at most 48
+    // characters; a hand-edited manifest with a long currency made `chart` panic,
+    // and a 100,000-character label made it run for many minutes.
+    let fixture = seed_fixture(2000);
+    type Edit = fn(&mut serde_json::Value);
+    let cases: [(&str, Edit); 4] = [
+        ("currency", |m| m["currency"] = "X".repeat(1000).into()),
+        ("currency", |m| m["currency"] = "EUR ".repeat(25_000).into()),
+        ("strategies[0].label", |m| {
+            m["strategies"][0]["label"] = "L".repeat(100_000).into()
+        }),
+        ("scenario_title", |m| {
+            m["scenario_title"] = "T".repeat(100_000).into()
+        }),
+    ];
+    for (field, edit) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        fixture.write(dir.path());
+        let path = dir.path().join("manifest.json");
+        let mut m: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        edit(&mut m);
+        std::fs::write(&path, serde_json::to_vec(&m).unwrap()).unwrap();
+        let started = std::time::Instant::now();
+        let o = run_in(dir.path(), &["chart", "."]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{field}: {err}");
+        assert!(err.contains(&format!("manifest.json: {field}: ")), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(started.elapsed().as_secs() < 10, "{field}: refused at once");
+        assert!(
+            !dir.path().join("charts").exists(),
+            "{field}: nothing drawn"
+        );
+    }
+}
+
+#[test]
+fn a_label_or_currency_wider_than_the_page_is_cut_to_fit_without_a_panic() {
+    // The longest a manifest may hold: the labels are cut to fit, and every label
+    // placed beside a marker stays on the page.
+    let dir = tempfile::tempdir().unwrap();
+    let mut fixture = seed_fixture(2000);
+    fixture.currency = "XXXXXXXX".to_string();
+    fixture.write(dir.path());
+    let path = dir.path().join("manifest.json");
+    let mut m: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    m["target_build_weeks"] = 1e300.into();
+    m["strategies"][0]["label"] = "W".repeat(1000).into();
+    std::fs::write(&path, serde_json::to_vec(&m).unwrap()).unwrap();
+    let o = run_in(dir.path(), &["chart", ".", "--charts", "svg"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let data = ChartData::load(dir.path()).unwrap();
+    for kind in ChartKind::ALL {
+        let boxes = text_boxes(&data, kind).unwrap();
+        let off: Vec<&TextBox> = boxes.iter().filter(|b| !b.on_page()).collect();
+        assert!(off.is_empty(), "{kind:?}: text off the page: {off:?}");
+    }
+}

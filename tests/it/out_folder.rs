@@ -559,3 +559,156 @@ fn a_run_publishes_only_while_it_holds_the_folders_lock_so_concurrent_runs_never
     assert!(status.success());
     assert_eq!(manifest(here)["seed"], 2);
 }
+
+#[test]
+fn a_check_left_in_the_result_a_killed_force_run_moved_aside_is_moved_into_the_new_result_not_deleted()
+ {
+    // `run --force` killed (SIGKILL) just after it swapped its result in leaves the
+    // earlier result, with the `check/` stored in it, in `.run.old-<pid>`. The next
+    // run to that folder, even one refused for lack of --force, finishes the swap.
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let out = tmp.path().join("run");
+    assert_success(&run_seed(tmp.path(), "run", &["--seed", "1"]), "first run");
+    let seed = scenario("seed.toml").display().to_string();
+    let o = run_in(
+        tmp.path(),
+        &["check", &seed, "--trials", "1000", "--out", "run/check"],
+    );
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+    let check = snapshot(&out.join("check"));
+    assert_success(&run_seed(tmp.path(), "new", &["--seed", "2"]), "second run");
+    let aside = tmp.path().join(format!(".run.old-{DEAD_PID}"));
+    std::fs::rename(&out, &aside).expect("the earlier result moved aside");
+    std::fs::rename(tmp.path().join("new"), &out).expect("the new result swapped in");
+
+    let o = run_seed(tmp.path(), "run", &["--seed", "3"]);
+    assert_eq!(o.status.code(), Some(1), "refused: {}", stderr(&o));
+    assert!(stderr(&o).contains("pass --force"), "{}", stderr(&o));
+    assert_eq!(manifest(&out)["seed"], 2, "the swapped-in result stays");
+    assert!(
+        snapshot(&out.join("check")) == check,
+        "the check is in the result, byte for byte"
+    );
+    assert_eq!(listing(tmp.path()), ["run"], "nothing is left aside");
+}
+
+#[test]
+fn an_earlier_result_moved_aside_beside_a_folder_that_is_not_a_run_folder_is_kept_whole() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    assert_success(&run_seed(tmp.path(), "run", &["--seed", "1"]), "first run");
+    let aside = tmp.path().join(format!(".run.old-{DEAD_PID}"));
+    std::fs::rename(tmp.path().join("run"), &aside).expect("moved aside");
+    let before = snapshot(&aside);
+    std::fs::create_dir(tmp.path().join("run")).expect("a folder of the user's");
+    std::fs::write(tmp.path().join("run/NOTES.md"), "mine").expect("a note");
+
+    let o = run_seed(tmp.path(), "run", &["--seed", "2", "--force"]);
+    assert_eq!(o.status.code(), Some(1), "refused: {}", stderr(&o));
+    assert!(
+        snapshot(&aside) == before,
+        "the earlier result is kept whole"
+    );
+}
+
+#[test]
+fn force_refuses_a_run_folder_whose_charts_folder_holds_the_users_own_pictures_and_deletes_none() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let out = tmp.path().join("run");
+    assert_success(&run_seed(tmp.path(), "run", &["--seed", "1"]), "first run");
+    assert_success(
+        &run_in(tmp.path(), &["chart", "run", "--charts", "both"]),
+        "chart",
+    );
+    let listed = manifest(&out)["charts"].clone();
+    assert!(
+        listed
+            .as_array()
+            .is_some_and(|a| a.iter().any(|c| c == "total_cost")),
+        "the manifest lists its charts: {listed}"
+    );
+    let charts = out.join("charts");
+    std::fs::copy(
+        charts.join("total_cost.png"),
+        charts.join("total_cost-annotated.png"),
+    )
+    .expect("an annotated copy");
+    std::fs::write(charts.join("team-photo.svg"), "<svg/>").expect("a picture of the user's");
+    let before = snapshot(&out);
+
+    let o = run_seed(tmp.path(), "run", &["--seed", "2", "--force"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "refused: {err}");
+    for name in ["charts/total_cost-annotated.png", "charts/team-photo.svg"] {
+        assert!(err.contains(name), "names {name}: {err}");
+    }
+    assert!(snapshot(&out) == before, "nothing in the folder changed");
+
+    // Without them, the charts the manifest lists are replaced as before.
+    std::fs::remove_file(charts.join("total_cost-annotated.png")).expect("removed");
+    std::fs::remove_file(charts.join("team-photo.svg")).expect("removed");
+    assert_success(
+        &run_seed(tmp.path(), "run", &["--seed", "2", "--force"]),
+        "run --force",
+    );
+    assert!(
+        !charts.exists(),
+        "--charts none: the earlier charts are gone"
+    );
+}
+
+#[test]
+fn a_run_folder_named_like_a_result_file_inside_the_destination_is_refused_not_deleted() {
+    // `--out X/summary.csv` makes a run folder where `run --out X` would write its
+    // summary.csv file.
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    assert_success(
+        &run_seed(tmp.path(), "X/summary.csv", &[]),
+        "run into X/summary.csv",
+    );
+    let inner = tmp.path().join("X/summary.csv");
+    let before = snapshot(&inner);
+    for extra in [&[][..], &["--force"][..]] {
+        let o = run_seed(tmp.path(), "X", extra);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{extra:?}: refused: {err}");
+        assert!(err.contains("summary.csv/"), "{extra:?}: names it: {err}");
+        assert!(
+            snapshot(&inner) == before,
+            "{extra:?}: the inner run folder is intact"
+        );
+        assert_eq!(listing(&tmp.path().join("X")), ["summary.csv"], "{extra:?}");
+    }
+}
+
+#[test]
+fn a_symlink_loop_as_out_is_named_as_a_loop_not_as_a_missing_folder() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    std::os::unix::fs::symlink("loop", tmp.path().join("loop")).expect("a link to itself");
+    std::os::unix::fs::symlink("b", tmp.path().join("a")).expect("a -> b");
+    std::os::unix::fs::symlink("a", tmp.path().join("b")).expect("b -> a");
+    for out in ["loop", "a", "a/run"] {
+        let o = run_seed(tmp.path(), out, &[]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{out}: {err}");
+        assert!(err.contains("loop of links"), "{out}: {err}");
+        assert!(!err.contains("does not exist"), "{out}: {err}");
+    }
+    assert_eq!(listing(tmp.path()), ["a", "b", "loop"], "nothing created");
+}
+
+#[test]
+fn out_new_dot_writes_the_folder_new_and_out_new_dot_dot_is_refused_creating_nothing() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    assert_success(&run_seed(tmp.path(), "new/.", &[]), "--out new/.");
+    assert!(tmp.path().join("new/manifest.json").is_file());
+    assert_eq!(listing(tmp.path()), ["new"], "no staging folder left");
+
+    let o = run_seed(tmp.path(), "new2/..", &[]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("new2") && err.contains("does not exist"),
+        "{err}"
+    );
+    assert_eq!(listing(tmp.path()), ["new"], "no empty new2/ left behind");
+}

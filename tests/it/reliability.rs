@@ -823,3 +823,151 @@ fn two_runs_into_the_same_new_folder_do_not_overwrite_each_other() {
     );
     assert_eq!(leftovers(tmp.path()), Vec::<String>::new());
 }
+
+#[test]
+fn ctrl_c_during_chart_exits_130_before_the_next_chart_leaving_no_temporary_file() {
+    // Long labels (each strategy's 900 characters of words, which the charts wrap
+    // and cut) make the sixteen charts take seconds, so the signal comes mid-way.
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let o = run_in(
+        tmp.path(),
+        &[
+            "run",
+            &seed(),
+            "--trials",
+            "2000",
+            "--charts",
+            "none",
+            "--out",
+            "run",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let manifest = tmp.path().join("run/manifest.json");
+    let mut m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&manifest).expect("a manifest")).expect("JSON");
+    for s in m["strategies"].as_array_mut().expect("strategies") {
+        s["label"] = "word ".repeat(180).into();
+    }
+    std::fs::write(&manifest, serde_json::to_vec_pretty(&m).expect("JSON")).expect("written");
+
+    let mut child = binary()
+        .args(["chart", "run", "--charts", "both"])
+        .current_dir(tmp.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let charts = tmp.path().join("run/charts");
+    let start = Instant::now();
+    while !charts.join("total_cost.png").exists() {
+        assert!(start.elapsed() < Duration::from_secs(30), "no chart drawn");
+        assert!(
+            child.try_wait().expect("a child").is_none(),
+            "chart ended before it could be interrupted"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let pid = i32::try_from(child.id()).expect("a pid fits in i32");
+    let sent = Instant::now();
+    // SAFETY: kill(2) on our own child's pid; no memory is shared.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0, "kill failed");
+    let status = wait_with_timeout(&mut child, Duration::from_secs(10)).unwrap_or_else(|| {
+        let _ = child.kill();
+        panic!("chart did not end within 10 s of Ctrl-C")
+    });
+    assert_eq!(status.code(), Some(130), "chart exits 130 on Ctrl-C");
+    assert!(
+        sent.elapsed() < Duration::from_secs(2),
+        "ended {:?} after Ctrl-C",
+        sent.elapsed()
+    );
+    assert_eq!(
+        leftovers(tmp.path()),
+        Vec::<String>::new(),
+        "temporary files left"
+    );
+    assert!(
+        std::fs::read_dir(&charts).expect("charts/").count() < 16,
+        "it stopped before drawing every chart"
+    );
+}
+
+#[test]
+fn a_huge_target_that_validate_accepts_runs_and_draws_its_charts_without_a_panic() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    for (i, target) in ["1e200", "1e308", "1e-300"].into_iter().enumerate() {
+        let set = format!("build.target_weeks={target}");
+        let v = run_in(tmp.path(), &["validate", &seed(), "--set", &set]);
+        assert!(v.status.success(), "{target}: validate: {}", stderr(&v));
+        let out = format!("run{i}");
+        let o = run_in(
+            tmp.path(),
+            &[
+                "run",
+                &seed(),
+                "--trials",
+                "2000",
+                "--set",
+                &set,
+                "--out",
+                &out,
+            ],
+        );
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(0), "{target}: {err}");
+        assert!(!err.contains("panicked"), "{target}: {err}");
+        assert!(
+            tmp.path()
+                .join(&out)
+                .join("charts/build_weeks_s_curve.svg")
+                .is_file()
+        );
+    }
+}
+
+#[test]
+fn every_test_this_page_names_exists() {
+    // docs/reliability.md ties each promise to tests named `file::test`: a test
+    // renamed or removed must not leave a promise pointing at nothing.
+    let page = std::fs::read_to_string(crate::common::root().join("docs/reliability.md"))
+        .expect("docs/reliability.md");
+    // The lists: from `*Tests:*` (or `*Test:*`) to the last line of names after it.
+    let mut lists = String::new();
+    let mut in_list = false;
+    for line in page.lines() {
+        in_list = line.contains("*Test") || (in_list && line.trim_start().starts_with('`'));
+        if in_list {
+            lists.push_str(line);
+            lists.push('\n');
+        }
+    }
+    let mut named = 0;
+    for quoted in lists.split('`').skip(1).step_by(2) {
+        let Some((file, test)) = quoted.split_once("::") else {
+            continue;
+        };
+        if !file.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+            || !test
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            continue;
+        }
+        let source = crate::common::root().join(format!("tests/it/{file}.rs"));
+        let text = std::fs::read_to_string(&source)
+            .unwrap_or_else(|e| panic!("`{quoted}`: no {}: {e}", source.display()));
+        let defined = text.lines().any(|l| {
+            l.trim_start()
+                .strip_prefix("fn ")
+                .and_then(|rest| rest.strip_prefix(test))
+                .is_some_and(|rest| rest.starts_with('('))
+        });
+        assert!(
+            defined,
+            "docs/reliability.md names `{quoted}`, which does not exist"
+        );
+        named += 1;
+    }
+    assert!(named >= 30, "the page names its tests ({named} found)");
+}

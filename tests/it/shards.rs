@@ -236,7 +236,7 @@ fn merge_refuses_a_part_whose_partial_bin_was_damaged_or_swapped() {
         let o = run_in(dir.path(), &["merge", "a0", "a1", "--charts", "none"]);
         assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
         assert!(
-            stderr(&o).contains("a1/partial.bin") && stderr(&o).contains("checksum"),
+            stderr(&o).contains("a1: its partial.bin") && stderr(&o).contains("digest"),
             "{}",
             stderr(&o)
         );
@@ -498,5 +498,91 @@ fn chart_on_a_shard_folder_says_to_merge_first() {
             && stderr(&o).contains("tradeoff-sim merge"),
         "{}",
         stderr(&o)
+    );
+}
+
+#[test]
+fn merge_refuses_a_part_whose_manifest_was_edited_by_hand_as_its_digest_binds_data_and_manifest() {
+    // A seed changed by hand would label shard 1's trials as another seed's, and
+    // an edited scenario text would change what the merge computes from them
+    // (here the budget: plan weeks x10).
+    let dir = tempfile::tempdir().unwrap();
+    two_shards(dir.path());
+    let manifest_path = dir.path().join("a1").join("manifest.json");
+    let good = fs::read_to_string(&manifest_path).unwrap();
+    let manifest: serde_json::Value = serde_json::from_str(&good).unwrap();
+    let text = manifest["scenario_text"].as_str().unwrap();
+    assert!(
+        text.contains("plan_weeks = 24 "),
+        "the seed scenario's plan"
+    );
+    let mut seed = manifest.clone();
+    seed["seed"] = 99.into();
+    let mut scenario = manifest.clone();
+    scenario["scenario_text"] = text.replace("plan_weeks = 24 ", "plan_weeks = 240 ").into();
+    let mut batches = manifest.clone();
+    batches["first_batch"] = 0.into();
+    for (what, bad) in [
+        ("seed", seed),
+        ("scenario_text", scenario),
+        ("batches", batches),
+    ] {
+        fs::write(&manifest_path, serde_json::to_string_pretty(&bad).unwrap()).unwrap();
+        // Both parts edited alike, so that they still agree with each other.
+        let other = dir.path().join("a0").join("manifest.json");
+        let other_good = fs::read_to_string(&other).unwrap();
+        if what != "batches" {
+            let mut o: serde_json::Value = serde_json::from_str(&other_good).unwrap();
+            o[what] = bad[what].clone();
+            fs::write(&other, serde_json::to_string_pretty(&o).unwrap()).unwrap();
+        }
+        let o = run_in(dir.path(), &["merge", "a0", "a1", "--charts", "none"]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{what}: {err}");
+        assert!(
+            err.contains("a0: ") || err.contains("a1: "),
+            "{what}: names the part: {err}"
+        );
+        assert!(
+            err.contains("digest") || err.contains("covers batches"),
+            "{what}: {err}"
+        );
+        assert!(
+            !dir.path().join("output").exists(),
+            "{what}: nothing written"
+        );
+        fs::write(&other, other_good).unwrap();
+    }
+    fs::write(&manifest_path, good).unwrap();
+    let o = run_in(dir.path(), &["merge", "a0", "a1", "--charts", "none"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn a_shard_whose_version_was_edited_but_whose_build_is_this_one_is_named_by_what_differs() {
+    let dir = tempfile::tempdir().unwrap();
+    two_shards(dir.path());
+    let manifest_path = dir.path().join("a1").join("manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&manifest_path).unwrap()).unwrap();
+    manifest["version"] = "9.9.9".into();
+    fs::write(
+        &manifest_path,
+        serde_json::to_string_pretty(&manifest).unwrap(),
+    )
+    .unwrap();
+    let o = run_in(dir.path(), &["merge", "a0", "a1", "--charts", "none"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    let build = tradeoff_sim::output::manifest::BUILD;
+    assert!(
+        err.contains("version 9.9.9"),
+        "says which field differs: {err}"
+    );
+    assert!(
+        !err.contains(&format!(
+            "written by tradeoff-sim {build}, but this is tradeoff-sim {build}"
+        )),
+        "does not name the same build twice as if they differed: {err}"
     );
 }

@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -18,7 +19,9 @@ use super::canvas::{
     self, Axis, Canvas, Categories, INK, MUTED, Page, draw_axes, draw_page, fit_text,
     make_room_for_categories, plot_frame, text_colour, text_width,
 };
-use super::data::{Cell, MANIFEST_FILE, StrategyRef, read_rows};
+use super::data::{
+    Cell, MANIFEST_FILE, StrategyRef, check_text_lengths, read_rows, strategy_texts,
+};
 use super::run::strategy_colour;
 use super::ticks::{linear_ticks, wilson_95};
 use super::{ChartError, ChartFormat, Drawing, write_drawing};
@@ -64,6 +67,15 @@ struct CompareChart<'a> {
 /// Reads the compare folder `dir` and writes `charts/compare_<metric>.png|svg` for every
 /// metric of [`COMPARE_METRICS`]; returns the paths in that order, PNG before SVG.
 pub fn render_compare_charts(dir: &Path, format: ChartFormat) -> Result<Vec<PathBuf>, ChartError> {
+    render_compare_charts_until(dir, format, &AtomicBool::new(false))
+}
+
+/// [`render_compare_charts`], giving up before the next file once `stop` is raised.
+pub(super) fn render_compare_charts_until(
+    dir: &Path,
+    format: ChartFormat,
+    stop: &AtomicBool,
+) -> Result<Vec<PathBuf>, ChartError> {
     let data = load(dir)?;
     let mut written = Vec::new();
     for (metric, name) in COMPARE_METRICS.iter().zip(NAMES) {
@@ -72,7 +84,7 @@ pub fn render_compare_charts(dir: &Path, format: ChartFormat) -> Result<Vec<Path
             metric,
             name,
         };
-        write_drawing(dir, &chart, format, &mut written)?;
+        write_drawing(dir, &chart, format, &mut written, stop)?;
     }
     Ok(written)
 }
@@ -93,7 +105,7 @@ pub(super) fn text_boxes(dir: &Path) -> Result<Vec<(String, Vec<super::TextBox>)
         .collect()
 }
 
-const NAMES: [&str; 4] = [
+pub(super) const NAMES: [&str; 4] = [
     "compare_total_cost",
     "compare_build_weeks",
     "compare_api_failure",
@@ -111,6 +123,13 @@ fn load(dir: &Path) -> Result<CompareData, ChartError> {
             path: manifest_path.clone(),
             source,
         })?;
+    let mut texts = strategy_texts(&manifest.strategies);
+    for (i, s) in manifest.scenarios.iter().enumerate() {
+        texts.push((format!("scenarios[{i}].name"), &s.name));
+        texts.push((format!("scenarios[{i}].title"), &s.title));
+        texts.push((format!("scenarios[{i}].currency"), &s.currency));
+    }
+    check_text_lengths(&manifest_path, texts)?;
     if manifest.scenarios.is_empty() || manifest.strategies.is_empty() {
         return Err(ChartError::Folder {
             path: manifest_path,

@@ -19,6 +19,55 @@ pub const SUMMARY_FILE: &str = schema::SUMMARY;
 pub const HISTOGRAMS_FILE: &str = schema::HISTOGRAMS;
 pub const COMPARISON_FILE: &str = schema::COMPARISON;
 
+/// The longest text a chart takes from a manifest (a title, a label, a name, a swept
+/// value), in characters. tradeoff-sim writes at most 80 (a title); a hand-edited
+/// manifest may hold longer ones, which the charts cut to fit, up to this length: a
+/// longer one is refused, since laying it out would take minutes.
+pub const MAX_TEXT_CHARS: usize = 1_000;
+
+/// The longest currency a chart takes from a manifest: tradeoff-sim writes a
+/// three-letter code, which every money label starts with.
+pub const MAX_CURRENCY_CHARS: usize = 8;
+
+/// Refuses a manifest text longer than a chart can lay out (`MAX_TEXT_CHARS`, or
+/// `MAX_CURRENCY_CHARS` for a `currency`), naming its field.
+pub(super) fn check_text_lengths<'a>(
+    path: &Path,
+    texts: impl IntoIterator<Item = (String, &'a str)>,
+) -> Result<(), ChartError> {
+    for (field, text) in texts {
+        let most = if field.ends_with("currency") {
+            MAX_CURRENCY_CHARS
+        } else {
+            MAX_TEXT_CHARS
+        };
+        let chars = text.chars().count();
+        if chars > most {
+            return Err(ChartError::Invalid {
+                path: path.to_path_buf(),
+                message: format!(
+                    "{field}: {chars} characters, more than a chart shows (at most {most})"
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The texts of a manifest's strategy list, as `strategies[i].id` and `.label`.
+pub(super) fn strategy_texts(strategies: &[StrategyRef]) -> Vec<(String, &str)> {
+    strategies
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| {
+            [
+                (format!("strategies[{i}].id"), s.id.as_str()),
+                (format!("strategies[{i}].label"), s.label.as_str()),
+            ]
+        })
+        .collect()
+}
+
 /// The part of `manifest.json` the charts use; unknown keys are ignored so the simulator can
 /// add keys without breaking re-rendering of old runs.
 #[derive(Debug, Clone, Deserialize)]
@@ -123,6 +172,11 @@ impl ChartData {
                 source,
             })?;
         manifest.horizon_weeks = horizon_weeks;
+        let mut texts = strategy_texts(&manifest.strategies);
+        texts.push(("scenario_name".into(), &manifest.scenario_name));
+        texts.push(("scenario_title".into(), &manifest.scenario_title));
+        texts.push(("currency".into(), &manifest.currency));
+        check_text_lengths(&manifest_path, texts)?;
         if manifest.strategies.is_empty() {
             return Err(ChartError::Invalid {
                 path: manifest_path,

@@ -12,6 +12,27 @@ use plotters_backend::{
 use super::canvas::{HEIGHT, WIDTH};
 use super::{ChartError, Drawing};
 
+/// Where to put a label `width` pixels wide, centred on `centre` as far as it can be, so
+/// that it stays between `left` and `right`. `i32::clamp` panics when the label is wider
+/// than the room (a long number, a long currency); then it is centred on the room.
+pub fn centre_within(centre: i32, width: i32, left: i32, right: i32) -> i32 {
+    let (lo, hi) = (
+        left.saturating_add(width / 2),
+        right.saturating_sub(width / 2),
+    );
+    if lo > hi {
+        left.saturating_add(right) / 2
+    } else {
+        centre.clamp(lo, hi)
+    }
+}
+
+/// The left edge of a label `width` pixels wide that starts at `x` as far as it can,
+/// kept between `left` and `right`; at `left` when it is wider than the room.
+pub fn start_within(x: i32, width: i32, left: i32, right: i32) -> i32 {
+    x.min(right.saturating_sub(width)).max(left)
+}
+
 /// One string drawn on a chart page, its font size in pixels, and the rectangle its ink
 /// covers, in pixels from the top left corner (`right` and `bottom` exclusive). The page is
 /// `0..1920` by `0..1080`.

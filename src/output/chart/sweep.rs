@@ -14,6 +14,7 @@
 //! one-parameter chart.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -44,9 +45,18 @@ pub(super) fn load(dir: &Path) -> Result<impl Drawing, ChartError> {
 }
 
 pub fn render_sweep_charts(dir: &Path, format: ChartFormat) -> Result<Vec<PathBuf>, ChartError> {
+    render_sweep_charts_until(dir, format, &AtomicBool::new(false))
+}
+
+/// [`render_sweep_charts`], giving up before the next file once `stop` is raised.
+pub(super) fn render_sweep_charts_until(
+    dir: &Path,
+    format: ChartFormat,
+    stop: &AtomicBool,
+) -> Result<Vec<PathBuf>, ChartError> {
     let data = SweepData::load(dir)?;
     let mut written = Vec::new();
-    write_drawing(dir, &data, format, &mut written)?;
+    write_drawing(dir, &data, format, &mut written, stop)?;
     Ok(written)
 }
 

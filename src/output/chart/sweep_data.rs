@@ -8,7 +8,9 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::ChartError;
-use super::data::{Cell, MANIFEST_FILE, StrategyRef, read_rows};
+use super::data::{
+    Cell, MANIFEST_FILE, StrategyRef, check_text_lengths, read_rows, strategy_texts,
+};
 use crate::output::schema::{CrossoverRow, SweepRow};
 
 pub const SWEEP_FILE: &str = crate::output::schema::SWEEP;
@@ -56,6 +58,17 @@ impl SweepData {
                 path: manifest_path.clone(),
                 source,
             })?;
+        let mut texts = strategy_texts(&manifest.strategies);
+        texts.push(("scenario_name".into(), &manifest.scenario_name));
+        texts.push(("scenario_title".into(), &manifest.scenario_title));
+        texts.push(("currency".into(), &manifest.currency));
+        for (i, p) in manifest.params.iter().enumerate() {
+            texts.push((format!("params[{i}].key"), &p.key));
+            for (j, v) in p.values.iter().enumerate() {
+                texts.push((format!("params[{i}].values[{j}]"), v));
+            }
+        }
+        check_text_lengths(&manifest_path, texts)?;
         let invalid = |message: &str| ChartError::Folder {
             path: manifest_path.clone(),
             message: format!("{message}; rerun `tradeoff-sim sweep` to rewrite the folder"),

@@ -36,14 +36,23 @@ pub fn fit_text(text: &str, max_width: i32, size: f64, min_size: f64, bold: bool
     if text_width(text, s, bold) <= max_width {
         return (text.to_string(), s);
     }
+    // The longest head that fits with its ellipsis, found by halving (a head's width
+    // grows with its length), so that a text of any length costs a few measurements.
     let chars: Vec<char> = text.chars().collect();
-    for keep in (1..chars.len()).rev() {
-        let candidate: String = chars[..keep].iter().collect::<String>() + "…";
-        if text_width(&candidate, s, bold) <= max_width {
-            return (candidate, s);
+    let cut = |keep: usize| chars[..keep].iter().collect::<String>() + "…";
+    let (mut fits, mut too_long) = (0, chars.len());
+    while too_long - fits > 1 {
+        let mid = fits + (too_long - fits) / 2;
+        if text_width(&cut(mid), s, bold) <= max_width {
+            fits = mid;
+        } else {
+            too_long = mid;
         }
     }
-    ("…".to_string(), s)
+    if fits == 0 {
+        return ("…".to_string(), s);
+    }
+    (cut(fits), s)
 }
 
 /// [`fit_text`] for `head` followed by `tail`, cutting `head` rather than `tail` when it

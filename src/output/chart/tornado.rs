@@ -13,6 +13,7 @@ use super::canvas::{
     Axis, Canvas, Frame, GRID, HEIGHT, INK, LegendItem, MARGIN, MUTED, Page, Swatch, WIDTH,
     draw_page, fit_text, fit_text_keeping_tail, text_width,
 };
+use super::layout::start_within;
 use super::ticks::linear_ticks;
 use super::{ChartError, ChartFormat, ensure_font, write_atomic};
 use crate::format::{money_ticks, money_with_prefix, plain_ticks, short};
@@ -393,7 +394,7 @@ fn draw<DB: DrawingBackend>(canvas: &Canvas<DB>, chart: &TornadoChart) -> Result
     };
     canvas.line(vec![(base_x, label_y + 4), (base_x, bottom)], INK, 3)?;
     let w = text_width(&chart.base_label, 25.0, true);
-    let label_x = (base_x - w / 2).clamp(left, right - w);
+    let label_x = start_within(base_x - w / 2, w, left, right);
     canvas.text(
         &chart.base_label,
         (label_x, label_y),

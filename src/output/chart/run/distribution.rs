@@ -169,7 +169,7 @@ pub(super) fn distribution<DB: DrawingBackend>(
             INK
         };
         let w = text_width(&text, canvas::NOTE_SIZE, true);
-        markers.push((text, px.clamp(left + w / 2, right - w / 2), colour, w));
+        markers.push((text, centre_within(px, w, left, right), colour, w));
     }
     let max_rows = if ctx.strategies.len() > 8 { 0 } else { 4 };
     let rows = place_in_rows(

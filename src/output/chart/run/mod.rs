@@ -11,6 +11,7 @@ use super::canvas::{
     plot_x_extent, text_colour, text_width,
 };
 use super::data::{Bin, ChartData, Histogram, Scale, StrategyRef};
+use super::layout::centre_within;
 use super::ticks::{linear_ticks, log_ticks, nice_step, wilson_95};
 use super::{ChartError, ChartKind};
 use crate::format::{

@@ -2,6 +2,10 @@
 
 use super::*;
 
+/// How far beyond the simulated launches (as a factor of the latest, or of the
+/// earliest for a target before them) the axis stretches to show the target.
+const TARGET_REACH: f64 = 4.0;
+
 pub(super) fn s_curve<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> ChartResult {
     let hists = ctx
         .strategies
@@ -16,6 +20,13 @@ pub(super) fn s_curve<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> Cha
     let win = window(&hists, &|_| true, false, false);
     let cut_top = win.above.iter().any(|c| *c > 0.0);
     let (mut lo, mut hi) = (win.lo, win.hi);
+    // The axis stretches to a target near the data; one far beyond it (a target of
+    // 1e200 weeks, which the scenario allows) would squash every curve into a line
+    // and give tick labels hundreds of digits long, so it is named in a note instead.
+    let (target, far_target) = match target {
+        Some(t) if t <= hi.max(0.0) * TARGET_REACH && t >= lo / TARGET_REACH => (Some(t), None),
+        other => (None, other),
+    };
     if let Some(t) = target {
         lo = lo.min(t);
         hi = hi.max(t);
@@ -67,6 +78,17 @@ pub(super) fn s_curve<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> Cha
     ];
     notes.extend(identical_note(ctx, &hists));
     notes.extend(capped_note(ctx));
+    notes.extend(far_target.map(|t| {
+        let side = if t > hi { "after" } else { "before" };
+        format!(
+            "The target, week {}, lies far {side} every simulated launch, beyond the axis.",
+            if t >= 1e9 {
+                format!("{t:.3e}")
+            } else {
+                short(t, 1)
+            }
+        )
+    }));
     notes.extend(outside_note(
         ctx,
         &hists,
@@ -104,13 +126,19 @@ pub(super) fn s_curve<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> Cha
     if let Some(t) = target {
         let px = frame.px(t);
         canvas.dashed((px, frame.bottom), (px, frame.top - 6), INK, 4, 18.0, 10.0)?;
-        let label = format!("target: week {}", short(t, 1));
-        let w = text_width(&label, canvas::NOTE_SIZE, true);
-        let cx = px.clamp(frame.left + w / 2, frame.right - w / 2);
+        let (label, size) = fit_text(
+            &format!("target: week {}", short(t, 1)),
+            frame.right - frame.left,
+            canvas::NOTE_SIZE,
+            canvas::NOTE_SIZE,
+            true,
+        );
+        let w = text_width(&label, size, true);
+        let cx = centre_within(px, w, frame.left, frame.right);
         canvas.text(
             &label,
             (cx, frame.top - 10),
-            canvas::NOTE_SIZE,
+            size,
             true,
             INK,
             HPos::Center,
