@@ -114,6 +114,18 @@ impl<'a> Publish<'a> {
         Ok(())
     }
 
+    /// Writes `report.html` from the files written so far (the board pack's
+    /// page; see [`crate::output::report`]), with the charts inlined when `charts`.
+    pub fn report(
+        &mut self,
+        charts: bool,
+        extras: &crate::output::report::Extras,
+    ) -> Result<(), CliError> {
+        check_stop(self.stop)?;
+        let html = crate::output::report::run_report_html(self.staging.dir(), charts, extras)?;
+        self.file(crate::output::report::REPORT_HTML, &html)
+    }
+
     /// The last point of no return: moves the result into place. After it the
     /// command has succeeded.
     pub fn commit(self) -> Result<Published, CliError> {

@@ -17,6 +17,7 @@ use crate::model::Model;
 use crate::output::chart::render_run_charts;
 use crate::output::csv as csv_out;
 use crate::output::manifest::{Manifest, sha256_hex};
+use crate::output::report;
 use crate::scenario::{self, Override, Scenario};
 use crate::stats;
 
@@ -275,6 +276,7 @@ pub fn finish_run(
     };
     publish.manifest(&manifest.to_json())?;
     publish.charts(charts.format(), render_run_charts)?;
+    publish.report(charts.format().is_some(), &report::Extras::default())?;
     let published = publish.commit()?;
 
     let mut report = console::headline_table(&scenario, &summaries);

@@ -26,6 +26,7 @@
 pub mod chart;
 pub mod csv;
 pub mod manifest;
+pub mod report;
 pub mod schema;
 pub mod shard;
 
@@ -196,6 +197,7 @@ pub const OUTPUT_FILES: &[&str] = &[
     schema::TORNADO_DECISION,
     schema::GLOBAL,
     shard::PARTIAL,
+    report::REPORT_HTML,
 ];
 
 /// The folder of charts in a run folder: only `.png` and `.svg` files.

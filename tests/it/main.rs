@@ -23,6 +23,7 @@ mod out_folder;
 mod overrides;
 mod properties;
 mod reliability;
+mod report;
 mod samplers;
 mod sensitivity;
 mod shards;
