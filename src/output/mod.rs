@@ -29,6 +29,7 @@ pub mod manifest;
 pub mod report;
 pub mod schema;
 pub mod shard;
+pub mod workbook;
 
 use std::fs;
 use std::io::Write;
@@ -198,6 +199,7 @@ pub const OUTPUT_FILES: &[&str] = &[
     schema::GLOBAL,
     shard::PARTIAL,
     report::REPORT_HTML,
+    workbook::RESULTS_XLSX,
 ];
 
 /// The folder of charts in a run folder: only `.png` and `.svg` files.

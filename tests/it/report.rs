@@ -201,3 +201,89 @@ fn the_recommendation_names_the_option_with_the_lowest_p80_total_cost() {
         .collect();
     assert_eq!(named, labels[best]);
 }
+
+mod workbook {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+
+    use super::{csv_cells, seed_run};
+
+    fn number(range: &calamine::Range<Data>, row: u32, col: u32) -> f64 {
+        match range.get_value((row, col)) {
+            Some(Data::Float(v)) => *v,
+            Some(Data::Int(v)) => *v as f64,
+            other => panic!("({row}, {col}): not a number: {other:?}"),
+        }
+    }
+
+    fn text(range: &calamine::Range<Data>, row: u32, col: u32) -> String {
+        match range.get_value((row, col)) {
+            Some(Data::String(s)) => s.clone(),
+            other => panic!("({row}, {col}): not text: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_workbook_holds_the_decision_summary_assumptions_and_chart_data_sheets() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let run = seed_run(dir.path(), &["--charts", "none"]);
+        let mut book: Xlsx<_> = open_workbook(run.join("results.xlsx")).expect("an xlsx file");
+        assert_eq!(
+            book.sheet_names(),
+            ["Decision", "Summary", "Assumptions", "Chart data", "Charts"]
+        );
+        let decision = csv_cells(&run.join("decision.csv"), &["strategy"]);
+        let summary = csv_cells(&run.join("summary.csv"), &["metric", "strategy"]);
+        let sheet = book
+            .worksheet_range("Decision")
+            .expect("the Decision sheet");
+        let columns: Vec<String> = (0..9).map(|c| text(&sheet, 0, c)).collect();
+        for row in 1..=5 {
+            let id = text(&sheet, row, 1);
+            for (c, column) in columns.iter().enumerate().skip(2) {
+                let expected: f64 = match column.as_str() {
+                    "p80_total_cost" => summary[&format!("total_cost/{id}/p80")].parse(),
+                    "p50_total_cost" => summary[&format!("total_cost/{id}/p50")].parse(),
+                    other => decision[&format!("{id}/{other}")].parse(),
+                }
+                .expect("a number");
+                assert_eq!(number(&sheet, row, c as u32), expected, "{id} {column}");
+            }
+        }
+        let sheet = book.worksheet_range("Summary").expect("the Summary sheet");
+        let rows = sheet.height() - 1;
+        assert_eq!(rows, summary.len() / 19, "one row per metric and strategy");
+        for row in 1..=rows as u32 {
+            let key = format!("{}/{}", text(&sheet, row, 0), text(&sheet, row, 1));
+            let p95: f64 = summary[&format!("{key}/p95")].parse().expect("a number");
+            assert_eq!(number(&sheet, row, 15), p95, "{key} p95");
+        }
+        let sheet = book
+            .worksheet_range("Assumptions")
+            .expect("the Assumptions sheet");
+        let keys: Vec<String> = (1..sheet.height() as u32)
+            .map(|r| text(&sheet, r, 0))
+            .collect();
+        assert!(keys.contains(&"cost.hourly_rate".to_string()));
+        assert!(keys.contains(&"strategies.ux_led.governance".to_string()));
+    }
+
+    #[test]
+    fn the_workbook_has_three_native_charts_and_the_same_bytes_every_time() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let first = std::fs::read(seed_run(dir.path(), &["--charts", "none"]).join("results.xlsx"))
+            .expect("results.xlsx");
+        let again = tempfile::tempdir().expect("a temporary folder");
+        let second =
+            std::fs::read(seed_run(again.path(), &["--charts", "none"]).join("results.xlsx"))
+                .expect("results.xlsx");
+        assert!(
+            first == second,
+            "the same run gives the same workbook bytes"
+        );
+        let contains = |name: &str| first.windows(name.len()).any(|w| w == name.as_bytes());
+        for n in 1..=3 {
+            assert!(contains(&format!("xl/charts/chart{n}.xml")), "chart {n}");
+        }
+        assert!(!contains("xl/charts/chart4.xml"), "a run has no tornado");
+    }
+}
