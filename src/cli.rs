@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 mod args;
 mod help;
 mod values;
+mod variant;
 
 pub use args::{
     ChartArgs, CheckArgs, CompareArgs, CompletionsArgs, MergeArgs, RunArgs, RunOptions,
@@ -19,6 +20,7 @@ pub use args::{
 pub use values::{
     Charts, MAX_SHARDS, MAX_THREADS, Precision, ShardSpec, Stat, parse_metric, parse_override,
 };
+pub use variant::parse_variant;
 
 /// Monte Carlo simulator of delivery tradeoffs for a composable-commerce
 /// replatform: backend-led, UX-led or hybrid partners.

@@ -1,6 +1,7 @@
 //! Scenarios side by side: each scenario run on its own file, the same strategies
 //! matched by id, so "what the vendor pitch implies" (seed.toml) stands next to
-//! "what the literature implies" (reference.toml).
+//! "what the literature implies" (reference.toml); or one scenario beside its
+//! what-if variants, every one on the base's random numbers.
 
 use std::sync::atomic::AtomicBool;
 
@@ -10,6 +11,7 @@ use crate::scenario::{Override, Scenario, ScenarioSource};
 use crate::stats::Summary;
 
 use super::sweep::SweepError;
+use super::variant::{self, Variant};
 
 /// One scenario's run.
 #[derive(Clone, Debug)]
@@ -75,6 +77,62 @@ pub fn run(
         names.push(s.name.clone());
         scenarios.push(s);
     }
+    run_each(scenarios, threads, stop)
+}
+
+/// Runs the scenario of `source` under `overrides` as [`variant::BASE`], then under
+/// each variant (its overrides after `overrides`), named by the variant. Every run
+/// uses the base's trials and seed (`trials` and `seed` when given), so a variant
+/// that changes nothing gives the base's numbers exactly (common random numbers).
+/// Every variant is read before the first run.
+///
+/// A named variant's title is its overrides, so a table or chart key that shows
+/// `name: title` says what the variant changes; an unnamed one (already named by
+/// its overrides) keeps the base's title.
+pub fn run_variants(
+    source: &ScenarioSource,
+    overrides: &[Override],
+    variants: &[Variant],
+    trials: Option<u64>,
+    seed: Option<u64>,
+    threads: usize,
+    stop: &AtomicBool,
+) -> Result<Vec<ScenarioRun>, SweepError> {
+    if variants.is_empty() {
+        return Err(SweepError::Usage(
+            "compare needs at least one --variant beside the base".to_string(),
+        ));
+    }
+    variant::check(variants).map_err(SweepError::Usage)?;
+    let mut base = source.parse(overrides)?;
+    if let Some(t) = trials {
+        base.trials = t;
+    }
+    if let Some(seed) = seed {
+        base.seed = seed;
+    }
+    let mut scenarios = Vec::with_capacity(variants.len() + 1);
+    for v in variants {
+        let mut s = variant::scenario_of(source, overrides, v, &[])?;
+        s.name.clone_from(&v.name);
+        if v.named {
+            s.title = v.overrides_text();
+        }
+        s.trials = base.trials;
+        s.seed = base.seed;
+        scenarios.push(s);
+    }
+    base.name = variant::BASE.to_string();
+    scenarios.insert(0, base);
+    run_each(scenarios, threads, stop)
+}
+
+/// Runs each scenario on its own trials and seed, in order.
+fn run_each(
+    scenarios: Vec<Scenario>,
+    threads: usize,
+    stop: &AtomicBool,
+) -> Result<Vec<ScenarioRun>, SweepError> {
     let mut runs = Vec::with_capacity(scenarios.len());
     for s in scenarios {
         let plan = RunPlan {

@@ -7,3 +7,4 @@ pub mod check;
 pub mod compare;
 pub mod sensitivity;
 pub mod sweep;
+pub mod variant;

@@ -3,6 +3,10 @@
 //! points are the parameter's doing, not noise; and the crossovers, where one
 //! strategy starts to beat another, stated in words.
 //!
+//! What-if variants (`--variant`) sweep as one more parameter, [`VARIANT_PARAM`],
+//! whose values are `base` and each variant's name: the second parameter after a
+//! `--param` (one chart panel per variant), or the only one.
+//!
 //! Owns the grid, the runs and the crossover search; files and drawing live in
 //! `output`.
 
@@ -13,6 +17,12 @@ use crate::metric::Metric;
 use crate::model::Model;
 use crate::scenario::{Override, Scenario, ScenarioError, ScenarioSource};
 use crate::stats::{QUANTILES, Summary};
+
+use super::variant::{self, Variant};
+
+/// The key of the parameter that sweeps over variants (values: [`variant::BASE`],
+/// then each variant's name). Not a scenario key, so it never clashes with one.
+pub const VARIANT_PARAM: &str = "variant";
 
 /// One swept parameter and the values it takes, as TOML value text.
 #[derive(Clone, Debug, PartialEq)]
@@ -156,25 +166,44 @@ pub struct SweepPlan<'a> {
     pub scenario: &'a ScenarioSource,
     pub base: &'a [Override],
     pub params: &'a [SweepParam],
+    /// What-if variants, swept as the last parameter (with the base first); none
+    /// for a plain sweep.
+    pub variants: &'a [Variant],
     pub trials: Option<u64>,
     pub seed: Option<u64>,
     pub threads: usize,
 }
 
+/// The parameter that sweeps over `variants`: [`VARIANT_PARAM`], valued
+/// [`variant::BASE`] then each variant's name.
+pub fn variant_param(variants: &[Variant]) -> SweepParam {
+    SweepParam {
+        key: VARIANT_PARAM.to_string(),
+        values: std::iter::once(variant::BASE.to_string())
+            .chain(variants.iter().map(|v| v.name.clone()))
+            .collect(),
+        origin: "--variant".to_string(),
+    }
+}
+
 /// Validates every point first (a bad value stops the sweep before any run), then
 /// runs them in order on the same seed.
 pub fn run(plan: &SweepPlan<'_>, stop: &AtomicBool) -> Result<Sweep, SweepError> {
-    if plan.params.is_empty() || plan.params.len() > 2 {
+    let mut params = plan.params.to_vec();
+    if !plan.variants.is_empty() {
+        variant::check(plan.variants).map_err(SweepError::Usage)?;
+        params.push(variant_param(plan.variants));
+    }
+    if params.is_empty() || params.len() > 2 {
         return Err(SweepError::Usage(
-            "a sweep takes one or two --param".to_string(),
+            "a sweep takes one or two --param, or one --param and --variant".to_string(),
         ));
     }
-    let grid: Vec<Vec<String>> = match plan.params {
-        [a] => a.values.iter().map(|v| vec![v.clone()]).collect(),
-        [a, b] => a
-            .values
-            .iter()
-            .flat_map(|x| b.values.iter().map(move |y| vec![x.clone(), y.clone()]))
+    // Each point as the index of its value in each parameter.
+    let grid: Vec<Vec<usize>> = match params.as_slice() {
+        [a] => (0..a.values.len()).map(|i| vec![i]).collect(),
+        [a, b] => (0..a.values.len())
+            .flat_map(|i| (0..b.values.len()).map(move |j| vec![i, j]))
             .collect(),
         _ => unreachable!("checked above"),
     };
@@ -184,16 +213,30 @@ pub fn run(plan: &SweepPlan<'_>, stop: &AtomicBool) -> Result<Sweep, SweepError>
             grid.len()
         )));
     }
+    let variant_axis = (!plan.variants.is_empty()).then(|| params.len() - 1);
     let mut scenarios = Vec::with_capacity(grid.len());
-    for values in &grid {
+    for indices in &grid {
         let mut overrides = plan.base.to_vec();
-        for (p, v) in plan.params.iter().zip(values) {
-            overrides.push(Override {
-                key: p.key.clone(),
-                value: v.clone(),
-            });
+        let mut under = None;
+        for (axis, (p, &i)) in params.iter().zip(indices).enumerate() {
+            if Some(axis) == variant_axis {
+                // Index 0 is the base; variant k - 1 is value k.
+                under = i.checked_sub(1).and_then(|k| plan.variants.get(k));
+            } else {
+                overrides.push(Override {
+                    key: p.key.clone(),
+                    value: p.values[i].clone(),
+                });
+            }
         }
-        let mut s = plan.scenario.parse(&overrides)?;
+        let mut s = match under {
+            // The variant's overrides go between --set and the point's values.
+            Some(v) => {
+                let point = &overrides[plan.base.len()..];
+                variant::scenario_of(plan.scenario, plan.base, v, point)?
+            }
+            None => plan.scenario.parse(&overrides)?,
+        };
         if let Some(t) = plan.trials {
             s.trials = t;
         }
@@ -210,15 +253,19 @@ pub fn run(plan: &SweepPlan<'_>, stop: &AtomicBool) -> Result<Sweep, SweepError>
         threads: plan.threads,
     };
     let mut points = Vec::with_capacity(grid.len());
-    for (s, values) in scenarios.iter().zip(grid) {
+    for (s, indices) in scenarios.iter().zip(grid) {
         points.push(Point {
-            values,
+            values: params
+                .iter()
+                .zip(indices)
+                .map(|(p, i)| p.values[i].clone())
+                .collect(),
             summaries: engine::run_summaries(&Model::new(s), &run_plan, stop)?,
         });
     }
     Ok(Sweep {
         scenario: first,
-        params: plan.params.to_vec(),
+        params,
         points,
         trials: run_plan.trials,
         seed: run_plan.seed,
@@ -246,6 +293,8 @@ pub fn crossovers(sweep: &Sweep, metric: Metric, stat: &str) -> Vec<Crossover> {
     let k = sweep.scenario.strategies.len();
     let n1 = sweep.params[0].values.len();
     let n2 = sweep.params.get(1).map_or(1, |p| p.values.len());
+    // Variants are categories, even one whose name reads as a number.
+    let numeric = sweep.params[0].key != VARIANT_PARAM;
     let mut out = Vec::new();
     for j in 0..n2 {
         let index = |i: usize| i * n2 + j;
@@ -260,8 +309,11 @@ pub fn crossovers(sweep: &Sweep, metric: Metric, stat: &str) -> Vec<Crossover> {
                     if !(d0.is_finite() && d1.is_finite()) || d0 * d1 >= 0.0 {
                         continue;
                     }
-                    let x0 = sweep.params[0].values[i].parse::<f64>().ok();
-                    let x1 = sweep.params[0].values[i + 1].parse::<f64>().ok();
+                    let x = |i: usize| {
+                        let value = sweep.params[0].values[i].parse::<f64>().ok();
+                        value.filter(|_| numeric)
+                    };
+                    let (x0, x1) = (x(i), x(i + 1));
                     let at = match (x0, x1) {
                         (Some(x0), Some(x1)) => Some(x0 + (x1 - x0) * d0 / (d0 - d1)),
                         _ => None,

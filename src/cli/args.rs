@@ -10,6 +10,8 @@ use super::values::{
     Charts, Precision, ShardSpec, Stat, parse_metric, parse_override, parse_precision, saying,
     seed_parser, threads_parser, trials_parser,
 };
+use super::variant::parse_variant;
+use crate::analysis::variant::Variant;
 use crate::metric::Metric;
 use crate::scenario::Override;
 
@@ -111,8 +113,8 @@ pub struct MergeArgs {
 pub struct SweepArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
-    /// A parameter to sweep, as a key path (one or two).
-    #[arg(long, value_name = "KEY.PATH", required = true)]
+    /// A parameter to sweep, as a key path (one or two; one with --variant, or none).
+    #[arg(long, value_name = "KEY.PATH", required_unless_present = "variants")]
     pub param: Vec<String>,
     /// Values for a --param: a,b,c.
     #[arg(long, value_name = "A,B,C", allow_hyphen_values = true)]
@@ -134,18 +136,29 @@ pub struct SweepArgs {
     /// Chart to draw into <sweep folder>/charts/sweep.png|svg: PNG (1920x1080) and SVG by default.
     #[arg(long, value_enum, default_value_t = Charts::Both)]
     pub charts: Charts,
+    /// A what-if, "NAME: KEY=VALUE; KEY=VALUE" (name optional; repeatable): the sweep
+    /// runs again under each variant, on the same seed, as the parameter `variant`
+    /// (values: base, then each name), one chart panel per variant; without --param,
+    /// a sweep over the variants.
+    #[arg(long = "variant", value_name = "NAME: KEY=VALUE; ...", value_parser = saying(parse_variant))]
+    pub variants: Vec<Variant>,
     #[command(flatten)]
     pub run: RunOptions,
 }
 
 #[derive(Args, Debug)]
 pub struct CompareArgs {
-    /// Two or more scenario files (TOML).
-    #[arg(required = true, num_args = 2..)]
+    /// Two or more scenario files (TOML); or one, with --variant.
+    #[arg(required = true, num_args = 1..)]
     pub scenarios: Vec<PathBuf>,
     /// Charts to draw into <compare folder>/charts/compare_<metric>.png|svg: both by default.
     #[arg(long, value_enum, default_value_t = Charts::Both)]
     pub charts: Charts,
+    /// A what-if of the one scenario, "NAME: KEY=VALUE; KEY=VALUE" (name optional:
+    /// unnamed, it is named by its overrides; repeatable). Each variant runs on the
+    /// base's seed and trials and is a column beside `base`, the scenario as given.
+    #[arg(long = "variant", value_name = "NAME: KEY=VALUE; ...", value_parser = saying(parse_variant))]
+    pub variants: Vec<Variant>,
     #[command(flatten)]
     pub run: RunOptions,
 }

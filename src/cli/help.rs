@@ -19,9 +19,12 @@ Examples:
   tradeoff-sim sweep scenarios/seed.toml --param strategies.hybrid.governance --range 0.1:0.9:9
   tradeoff-sim sweep scenarios/seed.toml --param surges.events_per_window --values 0.5,1,2,4 --metric api_failure --stat mean
   tradeoff-sim sweep scenarios/seed.toml --param strategies.hybrid.governance=0.2:0.9:8 --param cost.hourly_rate=100,150,200
+  tradeoff-sim sweep scenarios/seed.toml --param strategies.hybrid.governance=0.2:0.9:8 --variant \"Black Friday x2: surges.events_per_window=2\"
 
 A value list (--values a,b,c) or a range (--range lo:hi:steps, both ends included) goes
-with each --param, in order; or write it inline: --param KEY=a,b,c or --param KEY=lo:hi:steps.";
+with each --param, in order; or write it inline: --param KEY=a,b,c or --param KEY=lo:hi:steps.
+Each --variant (NAME: KEY=VALUE; KEY=VALUE) runs the sweep again under that what-if, as a
+second parameter `variant` (base, then each name): one chart panel per variant.";
 
 pub const CHECK_HELP: &str = "\
 A claim holds when its whole 95% Monte Carlo interval lies within its bounds,
@@ -47,8 +50,14 @@ Every numeric key is swung alone to a low and a high setting (the scenario's
 every risk is switched off and forced on, all on the base seed. Runs of 20,000 trials
 unless --trials is given.";
 
-pub const COMPARE_EXAMPLE: &str =
-    "Example:\n  tradeoff-sim compare scenarios/seed.toml scenarios/reference.toml";
+pub const COMPARE_EXAMPLE: &str = "\
+Examples:
+  tradeoff-sim compare scenarios/seed.toml scenarios/reference.toml
+  tradeoff-sim compare scenarios/seed.toml --variant \"Forge slips 20%: strategies.backend_led.plan_multiplier=1.58\" --variant \"Weak hybrid: strategies.hybrid.governance=0.2; surges.events_per_window=2\"
+
+A variant is NAME: KEY=VALUE; KEY=VALUE, each KEY=VALUE as --set takes it; without a
+name (and its ':') it is named by its overrides. It runs on the base's seed and trials,
+so a difference from `base` is the variant's doing, not noise.";
 
 pub const CHART_EXAMPLE: &str = "Example:\n  tradeoff-sim chart output/seed --charts png";
 
@@ -73,7 +82,7 @@ pub const CHECK_OUT: &str = "Output folder. Default: output/<name>/check/, named
 pub const SWEEP_OUT: &str = "Output folder. Default: output/<name>-sweep/, named after the scenario file, or after its title when it comes from a pipe. A symbolic link is followed and kept";
 
 /// `compare --out`: named after every scenario, in the order given.
-pub const COMPARE_OUT: &str = "Output folder. Default: output/compare-<name>-vs-<name>/, with the scenarios' names in the order given (each named after its file, or after its title when it comes from a pipe). A symbolic link is followed and kept";
+pub const COMPARE_OUT: &str = "Output folder. Default: output/compare-<name>-vs-<name>/, with the scenarios' names in the order given (each named after its file, or after its title when it comes from a pipe); with --variant, output/compare-<name>-variants/. A symbolic link is followed and kept";
 
 /// `sensitivity --out`.
 pub const SENSITIVITY_OUT: &str = "Output folder. Default: output/<name>-sensitivity/, named after the scenario file, or after its title when it comes from a pipe. A symbolic link is followed and kept";

@@ -1,14 +1,16 @@
 //! `tradeoff-sim sweep`: pair each `--param` with its values, refuse a sweep that
-//! would not vary what it names, check every point, then run them all on one seed
-//! and publish sweep.csv, crossovers.csv, a manifest and the sweep chart. The
-//! sweep itself is `analysis::sweep`'s.
+//! would not vary what it names, check every point and every `--variant`, then run
+//! them all on one seed and publish sweep.csv, crossovers.csv, a manifest and the
+//! sweep chart. The sweep itself is `analysis::sweep`'s.
 
 use std::sync::atomic::AtomicBool;
 
+use super::compare::refuse_undrawable_variant_names;
 use super::console::{self, wrote};
 use super::publish::{Publish, json_bytes};
 use super::{CliError, command_line, default_folder, threads_of};
 use crate::analysis::sweep::{self as sweeping, SweepParam, SweepPlan};
+use crate::analysis::variant::{self, Variant};
 use crate::cli::SweepArgs;
 use crate::engine::BATCH_TRIALS;
 use crate::output::chart::render_sweep_charts;
@@ -21,12 +23,15 @@ pub fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let (metric, stat) = (args.metric, args.stat.as_str());
     let base = &args.run.set;
     check_sweep_keys(&params, base)?;
+    check_variant_keys(&params, &args.variants)?;
+    refuse_undrawable_variant_names(&args.variants, args.charts, "sweep chart")?;
     let threads = threads_of(args.run.threads);
     let source = scenario::ScenarioSource::read(&args.scenario)?;
     let plan = SweepPlan {
         scenario: &source,
         base,
         params: &params,
+        variants: &args.variants,
         trials: args.run.trials,
         seed: args.run.seed,
         threads,
@@ -64,6 +69,9 @@ pub fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
             })?;
         }
     }
+    for v in &args.variants {
+        variant::scenario_of(&source, base, v, &[])?;
+    }
     let mut publish = Publish::stage(&destination, args.run.force, stop)?;
     let result = sweeping::run(&plan, stop)?;
     let crossings = sweeping::crossovers(&result, metric, stat);
@@ -72,7 +80,7 @@ pub fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
         "crossovers.csv",
         &csv_out::crossovers_csv(&result, &crossings, metric, stat)?,
     )?;
-    let manifest = serde_json::json!({
+    let mut manifest = serde_json::json!({
         "tool": env!("CARGO_PKG_NAME"),
         "version": env!("CARGO_PKG_VERSION"),
         "kind": "sweep",
@@ -86,16 +94,19 @@ pub fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
         "threads": threads,
         "metric": metric.id(),
         "statistic": stat,
-        "params": params.iter().map(|p| serde_json::json!({"key": p.key, "values": p.values})).collect::<Vec<_>>(),
+        "params": result.params.iter().map(|p| serde_json::json!({"key": p.key, "values": p.values})).collect::<Vec<_>>(),
         "overrides": base.iter().map(|o| o.to_string()).collect::<Vec<_>>(),
         "command_line": command_line(),
         "strategies": Manifest::strategies_of(&result.scenario),
     });
+    if !args.variants.is_empty() {
+        manifest["variants"] = super::compare::variants_json(&args.variants);
+    }
     publish.manifest(&json_bytes(&manifest))?;
     publish.charts(args.charts.format(), render_sweep_charts)?;
     let published = publish.commit()?;
 
-    let mut out = console::sweep_table(&result, &params, &crossings, metric, stat);
+    let mut out = console::sweep_table(&result, &result.params, &crossings, metric, stat);
     out.push('\n');
     out.push_str(&wrote(&published.folder, &published.written));
     Ok(out)
@@ -107,6 +118,11 @@ fn sweep_params(args: &SweepArgs) -> Result<Vec<SweepParam>, CliError> {
     if args.param.len() > 2 {
         return Err(CliError::Usage(
             "a sweep takes one or two --param".to_string(),
+        ));
+    }
+    if args.param.len() > 1 && !args.variants.is_empty() {
+        return Err(CliError::Usage(
+            "a sweep with --variant takes at most one --param: the variants are its second parameter".to_string(),
         ));
     }
     let in_order: Vec<(bool, String)> = if args.lists_in_order.is_empty() {
@@ -168,17 +184,40 @@ fn sweep_params(args: &SweepArgs) -> Result<Vec<SweepParam>, CliError> {
     Ok(params)
 }
 
+/// Refuses a variant that sets what a `--param` sweeps (the sweep would override
+/// it at every point), and variants that could not be told apart.
+fn check_variant_keys(params: &[SweepParam], variants: &[Variant]) -> Result<(), CliError> {
+    variant::check(variants).map_err(CliError::Usage)?;
+    for v in variants {
+        for p in params {
+            if let Some(o) = v.overrides.iter().find(|o| overlap(&o.key, &p.key)) {
+                return Err(CliError::Usage(format!(
+                    "{}: sets {}, which --param {} sweeps; drop one of them",
+                    v.origin(),
+                    o.key,
+                    p.key
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether two key paths name the same value, or one holds the other (a table or
+/// array element that holds it).
+fn overlap(a: &str, b: &str) -> bool {
+    let covers = |a: &str, b: &str| {
+        b.strip_prefix(a)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+    };
+    covers(a, b) || covers(b, a)
+}
+
 /// Refuses a sweep that would silently not vary what it names: `trials` or `seed`
 /// (every point runs on the same ones), a key swept twice or overlapping the other
 /// parameter, a key also fixed by `--set` (the sweep would override it), and a
 /// value listed twice.
 fn check_sweep_keys(params: &[SweepParam], base: &[Override]) -> Result<(), CliError> {
-    // `a` is `b`, or a table or array element that holds `b`.
-    let covers = |a: &str, b: &str| {
-        b.strip_prefix(a)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
-    };
-    let overlap = |a: &str, b: &str| covers(a, b) || covers(b, a);
     for (i, p) in params.iter().enumerate() {
         if p.key == "trials" || p.key == "seed" {
             return Err(CliError::Usage(format!(

@@ -29,3 +29,4 @@ mod sensitivity;
 mod shards;
 mod streaming;
 mod sweep_charts;
+mod variants;
