@@ -14,7 +14,7 @@ mod values;
 mod variant;
 
 pub use args::{
-    ChartArgs, CheckArgs, CompareArgs, CompletionsArgs, MergeArgs, RunArgs, RunOptions,
+    ChartArgs, CheckArgs, CompareArgs, CompletionsArgs, MergeArgs, ReportArgs, RunArgs, RunOptions,
     SensitivityArgs, SweepArgs, ValidateArgs,
 };
 pub use values::{
@@ -91,6 +91,10 @@ pub enum Command {
         mut_arg("out", |a| a.help(help::SENSITIVITY_OUT))
     )]
     Sensitivity(SensitivityArgs),
+    /// The board pack: run the scenario, each --variant on the same random numbers
+    /// and a decision tornado, and write report.html (prints to 16:9 pages),
+    /// results.xlsx, the charts and the CSV files into output/<name>-report/.
+    Report(ReportArgs),
     /// Draw a run, sweep or compare folder's charts again from its saved files, without
     /// simulating.
     #[command(after_help = help::CHART_EXAMPLE)]

@@ -198,6 +198,7 @@ pub const OUTPUT_FILES: &[&str] = &[
     schema::TORNADO_DECISION,
     schema::GLOBAL,
     shard::PARTIAL,
+    schema::WHAT_IFS,
     report::REPORT_HTML,
     workbook::RESULTS_XLSX,
 ];

@@ -14,7 +14,7 @@ use rust_xlsxwriter::{
 };
 
 use crate::output::report::{
-    DECISION_LABEL, DECISION_METRIC, Extras, RunFacts, assumptions_of, lowest,
+    DECISION_LABEL, DECISION_METRIC, Extras, RunFacts, assumptions_of, gap_std_err, lowest,
 };
 
 /// The workbook file a board pack holds.
@@ -53,7 +53,7 @@ pub fn results_xlsx(facts: &RunFacts, extras: &Extras) -> Result<Vec<u8>, Workbo
         what_if_sheet(book.add_worksheet(), facts, extras, &bold, &money)?;
     }
     let tornado_rows = match &extras.flips {
-        Some(_) => tornado_sheet(book.add_worksheet(), extras, &bold, &money)?,
+        Some(_) => tornado_sheet(book.add_worksheet(), facts, extras, &bold, &money)?,
         None => 0,
     };
     assumption_sheet(book.add_worksheet(), facts, &bold)?;
@@ -217,6 +217,7 @@ fn what_if_sheet(
 /// Returns the number of drivers written.
 fn tornado_sheet(
     sheet: &mut Worksheet,
+    facts: &RunFacts,
     extras: &Extras,
     bold: &Format,
     money: &Format,
@@ -253,7 +254,7 @@ fn tornado_sheet(
         0,
         format!(
             "Gap: {} of {} minus {}; {} trials per setting, Monte Carlo standard error about {:.0}.",
-            DECISION_LABEL, flips.best, flips.runner_up, flips.trials, flips.std_err
+            DECISION_LABEL, flips.best, flips.runner_up, flips.trials, gap_std_err(facts, flips)
         ),
     )?;
     sheet.set_column_width(0, 36)?;

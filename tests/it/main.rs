@@ -5,6 +5,7 @@ mod common;
 
 mod analysis;
 mod bad_input;
+mod browser;
 mod calibration;
 mod chart_fixture;
 mod charts;

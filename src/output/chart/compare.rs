@@ -355,7 +355,8 @@ fn draw_compare<DB: DrawingBackend>(
     let mut notes = vec![if is_probability {
         "Marker: share of simulated projects with at least one API or traffic-surge failure after launch. Whisker: its 95% interval (Wilson score); where narrower than the marker, the marker hides it.".to_string()
     } else {
-        "Marker: median (P50). Whisker: P10 to P90, the range of eight in ten simulated projects.".to_string()
+        "Marker: median (P50). Whisker: P10 to P90, the range of eight in ten simulated projects."
+            .to_string()
     }];
     let marks_ref = &marks;
     let missing: Vec<String> = strategies

@@ -126,12 +126,28 @@ pub struct Flips {
     /// The gap at the base setting, at the tornado's trials.
     pub base_gap: f64,
     pub trials: u64,
-    /// The Monte Carlo standard error of one bar end (see docs/board-pack.md).
-    pub std_err: f64,
     /// Largest swing first.
     pub drivers: Vec<Flip>,
     /// The tornado chart, as drawn into `charts/tornado_decision.svg`.
     pub svg: Option<String>,
+}
+
+/// The Monte Carlo standard error of a gap between two strategies' P80s at
+/// `trials`, from the run's own quantiles: a P80's is sqrt(0.8 x 0.2 / n) / f,
+/// with the density f at the P80 read as 0.15 / (P90 - P75); the gap's adds the
+/// two in quadrature (common random numbers make it smaller, so this is an upper
+/// estimate).
+pub fn gap_std_err(facts: &RunFacts, flips: &Flips) -> f64 {
+    let se = |id: &str| {
+        facts
+            .data
+            .summary
+            .get(&(DECISION_METRIC.to_string(), id.to_string()))
+            .map_or(f64::NAN, |r| {
+                (0.8 * 0.2 / flips.trials.max(1) as f64).sqrt() * (r.p90 - r.p75) / 0.15
+            })
+    };
+    se(&flips.best).hypot(se(&flips.runner_up))
 }
 
 /// What `tradeoff-sim report` adds to a run's report.

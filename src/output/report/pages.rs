@@ -13,7 +13,11 @@ use crate::output::chart::ChartKind;
 use crate::output::schema;
 
 /// Rows of assumptions on one page, per column (two columns a page).
-const ASSUMPTION_ROWS: usize = 21;
+const ASSUMPTION_ROWS: usize = 14;
+/// Rows of the per-option assumptions table on one page (its cells wrap more).
+const OPTION_ROWS: usize = 10;
+/// Drivers in the table of what could flip the decision.
+const FLIP_ROWS: usize = 8;
 
 /// The whole page.
 pub fn document(facts: &RunFacts, charts: &[(ChartKind, String)], extras: &Extras) -> String {
@@ -21,6 +25,13 @@ pub fn document(facts: &RunFacts, charts: &[(ChartKind, String)], extras: &Extra
     let mut pages: Vec<String> = vec![decision_page(facts, extras)];
     if let Some(flips) = &extras.flips {
         pages.push(flip_page(facts, flips));
+        if let Some(svg) = &flips.svg {
+            pages.push(chart_page_of(
+                "What could flip it: the decision tornado",
+                "Each bar: the gap when one driver moves to its low or high setting; a bar crossing zero flips the choice.",
+                svg,
+            ));
+        }
     }
     if !extras.what_ifs.is_empty() {
         pages.push(what_if_page(facts, extras));
@@ -323,16 +334,15 @@ fn flip_page(facts: &RunFacts, flips: &super::Flips) -> String {
             escape(&runner),
             money(facts, flips.base_gap),
             format::thousands(flips.trials),
-            money(facts, flips.std_err)
+            money(facts, super::gap_std_err(facts, flips))
         ),
     );
-    out.push_str("<div class=\"columns\">\n<div>\n<table class=\"dense flips\">\n<thead><tr><th>Driver</th><th>Low / base / high</th><th class=\"num\">Gap at low</th><th class=\"num\">Gap at high</th><th>Flips it?</th><th>Evidence</th></tr></thead>\n<tbody>\n");
-    for f in flips.drivers.iter().take(10) {
+    out.push_str("<table class=\"dense flips\">\n<thead><tr><th>Driver</th><th>Low / base / high</th><th class=\"num\">Gap at low</th><th class=\"num\">Gap at high</th><th>Flips it?</th><th>Evidence</th></tr></thead>\n<tbody>\n");
+    for f in flips.drivers.iter().take(FLIP_ROWS) {
         let _ = write!(
             out,
-            "<tr><td>{}<br><code>{}</code></td><td>{} / {} / {}</td>",
+            "<tr><td>{}</td><td>{} / {} / {}</td>",
             escape(&f.name),
-            escape(&f.key),
             escape(&f.low_setting),
             escape(&f.base_setting),
             escape(&f.high_setting)
@@ -344,7 +354,7 @@ fn flip_page(facts: &RunFacts, flips: &super::Flips) -> String {
                 v,
                 &Source {
                     file: schema::TORNADO_DECISION,
-                    key: format!("{}/{column}", f.key),
+                    key: format!("{}/difference_{column}", f.key),
                 },
                 "money",
             );
@@ -355,15 +365,14 @@ fn flip_page(facts: &RunFacts, flips: &super::Flips) -> String {
             escape(&flip_words(flips.base_gap, f, &best, &runner))
         );
     }
-    out.push_str("</tbody>\n</table>\n</div>\n");
-    if let Some(svg) = &flips.svg {
+    out.push_str("</tbody>\n</table>\n");
+    if flips.drivers.len() > FLIP_ROWS {
         let _ = writeln!(
             out,
-            "<div class=\"chart-box\">{}</div>",
-            inline_svg(svg, "Decision tornado")
+            "<p class=\"note\">{} more drivers move the gap less (tornado_decision.csv lists all).</p>",
+            flips.drivers.len() - FLIP_ROWS
         );
     }
-    out.push_str("</div>\n");
     out
 }
 
@@ -455,14 +464,15 @@ fn chart_caption(kind: ChartKind) -> &'static str {
 }
 
 fn chart_page(_facts: &RunFacts, kind: ChartKind, svg: &str) -> String {
-    let mut out = page(
-        kind.title(),
-        &format!("<p class=\"note\">{}</p>", escape(chart_caption(kind))),
-    );
+    chart_page_of(kind.title(), chart_caption(kind), svg)
+}
+
+fn chart_page_of(title: &str, caption: &str, svg: &str) -> String {
+    let mut out = page(title, &format!("<p class=\"note\">{}</p>", escape(caption)));
     let _ = writeln!(
         out,
         "<div class=\"chart-box\">{}</div>",
-        inline_svg(svg, kind.title())
+        inline_svg(svg, title)
     );
     out
 }
@@ -502,8 +512,8 @@ fn assumption_pages(facts: &RunFacts) -> Vec<String> {
         pages.push(out);
     }
     let strategies = &facts.data.manifest.strategies;
-    for (i, chunk) in own.chunks(ASSUMPTION_ROWS).enumerate() {
-        let heading = if own.len() > ASSUMPTION_ROWS {
+    for (i, chunk) in own.chunks(OPTION_ROWS).enumerate() {
+        let heading = if own.len() > OPTION_ROWS {
             format!("Assumptions per option ({})", i + 1)
         } else {
             "Assumptions per option".to_string()
@@ -701,7 +711,7 @@ fn method_page(facts: &RunFacts, extras: &Extras) -> String {
             out,
             "<p class=\"note\">The decision tornado ran {} trials per setting; a bar end's Monte Carlo error is about ±{}.</p>",
             format::thousands(f.trials),
-            money(facts, f.std_err)
+            money(facts, super::gap_std_err(facts, f))
         );
     }
     out.push_str("<p class=\"note\">Every number in this report is read from the CSV files beside it (summary.csv, decision.csv and, for a report, what_ifs.csv and tornado_decision.csv); each table cell names its file and row.</p>\n</div>\n</div>\n");
