@@ -94,6 +94,9 @@ pub enum Command {
     /// The board pack: run the scenario, each --variant on the same random numbers
     /// and a decision tornado, and write report.html (prints to 16:9 pages),
     /// results.xlsx, the charts and the CSV files into output/<name>-report/.
+    #[command(mut_arg("out", |a| a.help(
+        "Output folder. Default: output/<name>-report/, named after the scenario file, or after its title when it comes from a pipe. A symbolic link is followed and kept."
+    )))]
     Report(ReportArgs),
     /// Draw a run, sweep or compare folder's charts again from its saved files, without
     /// simulating.

@@ -254,9 +254,10 @@ mod tests {
         }});
         let (shared, own) = assumptions_of(&manifest);
         let keys: Vec<&str> = shared.iter().map(|a| a.key.as_str()).collect();
-        assert_eq!(keys, ["cost.hourly_rate", "cost.fix_effort_hours"]);
-        assert_eq!(shared[0].name, "hourly rate");
-        assert_eq!(shared[1].values, ["Triangular min 1, mode 2, max 3"]);
+        // Keys in the manifest's (alphabetical) order.
+        assert_eq!(keys, ["cost.fix_effort_hours", "cost.hourly_rate"]);
+        assert_eq!(shared[1].name, "hourly rate");
+        assert_eq!(shared[0].values, ["Triangular min 1, mode 2, max 3"]);
         assert_eq!(own.len(), 1);
         assert_eq!(own[0].values, ["0.5", "0.9"]);
         assert_eq!(own[0].evidence, "unclassified");

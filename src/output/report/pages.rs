@@ -195,7 +195,7 @@ fn decision_page(facts: &RunFacts, extras: &Extras) -> String {
         if let Some(d) = most_often.filter(|d| d.strategy != *best_id) {
             let _ = write!(
                 sentence,
-                " {} is the cheaper one more often ({} of projects), but loses by more when it loses.",
+                " {} is the cheapest option more often ({} of projects), but costs more when it loses.",
                 escape(&label_of(facts, &d.strategy)),
                 format::percent(d.p_lowest_total_cost)
             );
@@ -337,7 +337,7 @@ fn flip_page(facts: &RunFacts, flips: &super::Flips) -> String {
             money(facts, super::gap_std_err(facts, flips))
         ),
     );
-    out.push_str("<table class=\"dense flips\">\n<thead><tr><th>Driver</th><th>Low / base / high</th><th class=\"num\">Gap at low</th><th class=\"num\">Gap at high</th><th>Flips it?</th><th>Evidence</th></tr></thead>\n<tbody>\n");
+    out.push_str("<table class=\"flips\">\n<thead><tr><th>Driver</th><th>Low / base / high</th><th class=\"num\">Gap at low</th><th class=\"num\">Gap at high</th><th>Flips it?</th><th>Evidence</th></tr></thead>\n<tbody>\n");
     for f in flips.drivers.iter().take(FLIP_ROWS) {
         let _ = write!(
             out,
@@ -382,6 +382,9 @@ fn flip_page(facts: &RunFacts, flips: &super::Flips) -> String {
 fn flip_words(base: f64, f: &super::Flip, best: &str, runner: &str) -> String {
     let crossing = |end: f64, setting: &str| -> Option<String> {
         (base.signum() != end.signum() && end != 0.0).then(|| {
+            if setting == "on" || setting == "off" {
+                return format!("yes, when switched {setting}");
+            }
             let share = base / (base - end);
             format!(
                 "yes: {} of the way to {setting}",
