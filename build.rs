@@ -1,8 +1,9 @@
 //! Fingerprints the source the binary is built from, as `TRADEOFF_SIM_SOURCE_HASH`
 //! (16 hex digits), so that a shard records the build that made it and `merge`
 //! refuses parts of different builds: the crate version stays the same across many
-//! changes of the model. The fingerprint covers `src/`, `Cargo.toml` and
-//! `Cargo.lock`, ignoring carriage returns (a checkout with CRLF line ends is the
+//! changes of the model. The fingerprint covers `src/`, the shipped scenarios built
+//! into the binary (`scenarios/seed.toml`, `scenarios/reference.toml`), `Cargo.toml`
+//! and `Cargo.lock`, ignoring carriage returns (a checkout with CRLF line ends is the
 //! same build); it is FNV-1a, which tells builds apart and is no security measure.
 
 use std::path::{Path, PathBuf};
@@ -12,6 +13,9 @@ fn main() {
     let mut files = Vec::new();
     collect(&root, Path::new("src"), &mut files);
     files.sort();
+    // The shipped scenarios a file may extend by name are built into the binary.
+    files.push(PathBuf::from("scenarios/seed.toml"));
+    files.push(PathBuf::from("scenarios/reference.toml"));
     files.push(PathBuf::from("Cargo.toml"));
     files.push(PathBuf::from("Cargo.lock"));
     let mut hash = Fnv::new();
@@ -29,7 +33,14 @@ fn main() {
         hash.write(&[0]);
     }
     println!("cargo:rustc-env=TRADEOFF_SIM_SOURCE_HASH={:016x}", hash.0);
-    for watched in ["src", "Cargo.toml", "Cargo.lock", "build.rs"] {
+    for watched in [
+        "src",
+        "scenarios/seed.toml",
+        "scenarios/reference.toml",
+        "Cargo.toml",
+        "Cargo.lock",
+        "build.rs",
+    ] {
         println!("cargo:rerun-if-changed={watched}");
     }
 }

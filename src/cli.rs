@@ -14,8 +14,8 @@ mod values;
 mod variant;
 
 pub use args::{
-    ChartArgs, CheckArgs, CompareArgs, CompletionsArgs, MergeArgs, ReportArgs, RunArgs, RunOptions,
-    SensitivityArgs, SweepArgs, ValidateArgs,
+    ChartArgs, CheckArgs, CompareArgs, CompletionsArgs, InitArgs, MergeArgs, ReportArgs, RunArgs,
+    RunOptions, SensitivityArgs, SweepArgs, ValidateArgs,
 };
 pub use values::{
     Charts, MAX_SHARDS, MAX_THREADS, Precision, ShardSpec, Stat, parse_metric, parse_override,
@@ -110,6 +110,11 @@ pub enum Command {
     /// trials to catch draws that overflow; writes nothing.
     #[command(after_help = help::VALIDATE_EXAMPLE)]
     Validate(ValidateArgs),
+    /// Write a commented starter scenario for a client: it extends the shipped
+    /// reference scenario and lists the facts to fill in, each with its unit and
+    /// meaning. Asks for them on a terminal; takes them as options otherwise.
+    #[command(after_help = help::INIT_EXAMPLE)]
+    Init(InitArgs),
     /// Print a shell completion script for tradeoff-sim to stdout, generated from
     /// these definitions.
     #[command(after_help = help::COMPLETIONS_EXAMPLE)]

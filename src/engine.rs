@@ -15,7 +15,7 @@ use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
-use crate::metric::{METRIC_COUNT, Metric};
+use crate::metric::METRIC_COUNT;
 use crate::model::{Model, Outcome, Scratch, stream};
 use crate::stats::{self, Partial, Samples};
 
@@ -151,7 +151,7 @@ fn simulate_reporting(
     check_size(end_trial - first_trial, strategies)?;
     let pool = thread_pool(plan.threads)?;
     let trials = (end_trial - first_trial) as usize;
-    let column_count = strategies * METRIC_COUNT;
+    let column_count = strategies * model.metrics().len();
     // Zeroed columns of their final length (calloc: pages are touched by the
     // workers that fill them); every batch writes its own disjoint slice of each,
     // so no result is copied or reordered afterwards.
@@ -195,7 +195,10 @@ fn simulate_reporting(
     for result in results {
         drivers.extend(result?);
     }
-    Ok((Samples::from_parts(strategies, trials, columns), drivers))
+    Ok((
+        Samples::from_parts(strategies, trials, model.metrics(), columns),
+        drivers,
+    ))
 }
 
 /// A simulated run, or a share of one: its mergeable summary, and its samples
@@ -262,7 +265,7 @@ pub fn summarise(
             }
             let slot = &slots[rayon::current_thread_index().unwrap_or(0) % slots.len()];
             let mut guard = slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            let worker = guard.get_or_insert_with(|| Worker::new(strategies));
+            let worker = guard.get_or_insert_with(|| Worker::new(model));
             let len = batch_len(b);
             worker.run(model, plan, b, len)?;
             progress(len as u64);
@@ -272,7 +275,7 @@ pub fn summarise(
     match outcome {
         Err(EngineError::NotFinite { .. }) => {
             // Report the first failure in batch order, whichever thread met one.
-            let mut worker = Worker::new(strategies);
+            let mut worker = Worker::new(model);
             for b in batches {
                 worker.run(model, plan, b, batch_len(b))?;
             }
@@ -284,7 +287,7 @@ pub fn summarise(
     if stop.load(Ordering::Relaxed) {
         return Err(EngineError::Interrupted);
     }
-    let mut partial = Partial::new(strategies);
+    let mut partial = Partial::with_metrics(strategies, model.metrics());
     for slot in slots {
         if let Some(mut worker) = slot.into_inner().unwrap_or_else(|p| p.into_inner()) {
             worker.partial.settle();
@@ -338,13 +341,15 @@ pub const COLUMN_STRIDE: usize = stats::SUMMARY_BLOCK + 8;
 /// block's columns: eight values of a column are one 64-byte cache line.
 const TILE_TRIALS: usize = 8;
 
-/// Whether every value of a trial's outcomes is finite: one test per trial, over
-/// its values in a row (a loop the compiler vectorises), rather than one per value.
+/// Whether every value of a trial's outcomes (and of the metrics the scenario
+/// adds, `extras`) is finite: one test per trial, over its values in a row (a
+/// loop the compiler vectorises), rather than one per value.
 #[inline(always)]
-fn all_finite(outcomes: &[Outcome]) -> bool {
+fn all_finite(outcomes: &[Outcome], extras: &[f64]) -> bool {
     outcomes
         .iter()
         .flatten()
+        .chain(extras)
         .fold(true, |all, value| all & value.is_finite())
 }
 
@@ -358,10 +363,11 @@ struct Worker {
 }
 
 impl Worker {
-    fn new(strategies: usize) -> Worker {
+    fn new(model: &Model) -> Worker {
+        let strategies = model.strategy_count();
         Worker {
-            buffer: vec![0.0; strategies * METRIC_COUNT * COLUMN_STRIDE],
-            partial: Partial::new(strategies),
+            buffer: vec![0.0; strategies * model.metrics().len() * COLUMN_STRIDE],
+            partial: Partial::with_metrics(strategies, model.metrics()),
         }
     }
 
@@ -410,7 +416,8 @@ fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, EngineError> {
         })
 }
 
-/// One batch: trial i of the batch writes `slices[strategy * METRIC_COUNT + metric][i]`;
+/// One batch: trial i of the batch writes `slices[strategy * metrics + metric][i]`
+/// (metrics in the order of [`Model::metrics`]);
 /// returns the trials' drivers when `record` is set. Fails on the first value that
 /// is not finite (in trial, strategy, metric order).
 fn run_batch(
@@ -435,6 +442,8 @@ struct BatchRun<'m> {
     out: Vec<Outcome>,
     /// [`TILE_TRIALS`] trials' outcomes, trial-major, for [`BatchRun::fill_block`].
     tile: Vec<Outcome>,
+    /// The same trials' values of the metrics the scenario adds (`Scratch::extras`).
+    extras_tile: Vec<f64>,
     /// Trials of the batch done so far.
     done: usize,
 }
@@ -453,18 +462,29 @@ impl<'m> BatchRun<'m> {
             },
             out: vec![[0.0; METRIC_COUNT]; model.strategy_count()],
             tile: vec![[0.0; METRIC_COUNT]; model.strategy_count() * TILE_TRIALS],
+            extras_tile: vec![
+                0.0;
+                (model.metrics().len() - METRIC_COUNT)
+                    * model.strategy_count()
+                    * TILE_TRIALS
+            ],
             done: 0,
         }
     }
 
     /// The batch's next trials, one per row of the slices: trial i writes
-    /// `slices[strategy * METRIC_COUNT + metric][i]`. Fails on the first value
+    /// `slices[strategy * metrics + metric][i]`. Fails on the first value
     /// that is not finite (in trial, strategy, metric order).
     fn fill(&mut self, slices: &mut [&mut [f64]]) -> Result<(), EngineError> {
         let len = slices.first().map_or(0, |s| s.len());
+        let extra = self.model.metrics().len() - METRIC_COUNT;
         // `i` is the trial's row inside every column slice, not an index into `slices`.
-        self.fill_with(len, |i, out| {
-            for (column, &value) in slices.iter_mut().zip(out.iter().flatten()) {
+        self.fill_with(len, |i, out, extras| {
+            let values = out
+                .iter()
+                .enumerate()
+                .flat_map(|(s, outcome)| outcome.iter().chain(&extras[s * extra..(s + 1) * extra]));
+            for (column, &value) in slices.iter_mut().zip(values) {
                 column[i] = value;
             }
         })
@@ -481,26 +501,51 @@ impl<'m> BatchRun<'m> {
     /// cache holds; a tile's run of rows fills one cache line of a column at once.
     fn fill_block(&mut self, block: &mut [f64], rows: usize) -> Result<(), EngineError> {
         let strategies = self.out.len();
-        let columns = strategies * METRIC_COUNT;
+        let width = self.model.metrics().len();
+        let extra = width - METRIC_COUNT;
+        let columns = strategies * width;
         assert!(rows <= COLUMN_STRIDE && block.len() >= columns * COLUMN_STRIDE);
         let mut start = 0;
         while start < rows {
             let n = (rows - start).min(TILE_TRIALS);
             for (t, out) in self.tile.chunks_exact_mut(strategies).take(n).enumerate() {
                 self.model.trial(&mut self.rng, &mut self.scratch, out);
-                if !all_finite(out) {
+                let extras = self.scratch.extras();
+                if extra > 0 {
+                    self.extras_tile[t * extras.len()..(t + 1) * extras.len()]
+                        .copy_from_slice(extras);
+                }
+                if !all_finite(out, extras) {
                     self.out.copy_from_slice(out);
                     return Err(self.not_finite(start + t));
                 }
             }
             let values = self.tile.as_flattened();
-            for (c, column) in block
-                .chunks_exact_mut(COLUMN_STRIDE)
-                .take(columns)
-                .enumerate()
-            {
-                for (t, cell) in column[start..start + n].iter_mut().enumerate() {
-                    *cell = values[t * columns + c];
+            if extra == 0 {
+                for (c, column) in block
+                    .chunks_exact_mut(COLUMN_STRIDE)
+                    .take(columns)
+                    .enumerate()
+                {
+                    for (t, cell) in column[start..start + n].iter_mut().enumerate() {
+                        *cell = values[t * columns + c];
+                    }
+                }
+            } else {
+                let per_trial = strategies * extra;
+                for (c, column) in block
+                    .chunks_exact_mut(COLUMN_STRIDE)
+                    .take(columns)
+                    .enumerate()
+                {
+                    let (s, m) = (c / width, c % width);
+                    for (t, cell) in column[start..start + n].iter_mut().enumerate() {
+                        *cell = if m < METRIC_COUNT {
+                            values[(t * strategies + s) * METRIC_COUNT + m]
+                        } else {
+                            self.extras_tile[t * per_trial + s * extra + m - METRIC_COUNT]
+                        };
+                    }
                 }
             }
             start += n;
@@ -515,13 +560,13 @@ impl<'m> BatchRun<'m> {
     fn fill_with(
         &mut self,
         rows: usize,
-        mut write: impl FnMut(usize, &[Outcome]),
+        mut write: impl FnMut(usize, &[Outcome], &[f64]),
     ) -> Result<(), EngineError> {
         for i in 0..rows {
             self.model
                 .trial(&mut self.rng, &mut self.scratch, &mut self.out);
-            write(i, &self.out);
-            if !all_finite(&self.out) {
+            write(i, &self.out, self.scratch.extras());
+            if !all_finite(&self.out, self.scratch.extras()) {
                 return Err(self.not_finite(i));
             }
         }
@@ -533,16 +578,26 @@ impl<'m> BatchRun<'m> {
     /// finite, in strategy and metric order.
     #[cold]
     fn not_finite(&self, i: usize) -> EngineError {
+        let metrics = self.model.metrics();
+        let extra = metrics.len() - METRIC_COUNT;
+        let extras = self.scratch.extras();
         let (s, m, value) = self
             .out
             .iter()
             .enumerate()
-            .flat_map(|(s, outcome)| outcome.iter().enumerate().map(move |(m, &v)| (s, m, v)))
+            .flat_map(|(s, outcome)| {
+                let own = &extras[s * extra..(s + 1) * extra];
+                outcome
+                    .iter()
+                    .chain(own)
+                    .enumerate()
+                    .map(move |(m, &v)| (s, m, v))
+            })
             .find(|&(_, _, v)| !v.is_finite())
             .expect("a trial with a value that is not finite");
         EngineError::NotFinite {
             strategy: self.model.scenario().strategies[s].id.clone(),
-            metric: Metric::ALL[m].id(),
+            metric: metrics[m].id(),
             trial: self.batch * BATCH_TRIALS + (self.done + i) as u64 + 1,
             value,
         }

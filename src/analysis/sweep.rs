@@ -13,6 +13,7 @@
 use std::sync::atomic::AtomicBool;
 
 use crate::engine::{self, EngineError, RunPlan};
+use crate::format;
 use crate::metric::Metric;
 use crate::model::Model;
 use crate::scenario::{Override, Scenario, ScenarioError, ScenarioSource};
@@ -284,7 +285,8 @@ pub struct Crossover {
     /// parameter is not numeric (then `between` names the two points).
     pub at: Option<f64>,
     pub between: (String, String),
-    /// `a` is better (lower) above the crossing (else below).
+    /// `a` is better (lower, or higher for a metric where higher is better) above
+    /// the crossing (else below).
     pub a_better_above: bool,
 }
 
@@ -331,7 +333,7 @@ pub fn crossovers(sweep: &Sweep, metric: Metric, stat: &str) -> Vec<Crossover> {
                             sweep.params[0].values[i].clone(),
                             sweep.params[0].values[i + 1].clone(),
                         ),
-                        a_better_above: (d1 < 0.0) == increasing,
+                        a_better_above: ((d1 < 0.0) == increasing) != metric.higher_is_better(),
                     });
                 }
             }
@@ -351,7 +353,7 @@ pub fn describe(sweep: &Sweep, c: &Crossover, metric: Metric, stat: &str) -> Str
         Some(x) => format!(
             "{key} {} {}",
             if above { ">=" } else { "<=" },
-            significant(x)
+            format::significant_short(x, 3)
         ),
         None => format!(
             "{key} moves from {} to {}",
@@ -367,20 +369,6 @@ pub fn describe(sweep: &Sweep, c: &Crossover, metric: Metric, stat: &str) -> Str
         "{winner} beats {loser} on {stat_name} {} when {condition}{fixed}",
         metric.id()
     )
-}
-
-/// Three significant digits, no trailing zeros.
-fn significant(x: f64) -> String {
-    if x == 0.0 {
-        return "0".to_string();
-    }
-    let digits = (2 - x.abs().log10().floor() as i32).max(0) as usize;
-    let text = format!("{x:.digits$}");
-    if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        text
-    }
 }
 
 #[cfg(test)]
@@ -406,12 +394,5 @@ mod tests {
             ["0.2", "0.5", "{ pert = [1, 2, 3] }"]
         );
         assert!(parse_values("0.2,,0.5").is_err());
-    }
-
-    #[test]
-    fn significant_keeps_three_digits() {
-        assert_eq!(significant(0.61789), "0.618");
-        assert_eq!(significant(12.0), "12");
-        assert_eq!(significant(1234.6), "1235");
     }
 }

@@ -211,6 +211,58 @@ pub struct ValidateArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct InitArgs {
+    /// The file to write.
+    #[arg(default_value = "client.toml")]
+    pub file: PathBuf,
+    /// Keep this strategy of the reference scenario, with the client's name for it
+    /// (ID or ID=LABEL); repeatable. Those not named are dropped. Default: all.
+    #[arg(long = "strategy", value_name = "ID[=LABEL]")]
+    pub strategies: Vec<String>,
+    /// The scenario's title, on every table and chart.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Currency of every money figure (ISO 4217, e.g. EUR).
+    #[arg(long, value_name = "CODE")]
+    pub currency: Option<String>,
+    /// Active customers (count).
+    #[arg(long, value_name = "N")]
+    pub customers: Option<f64>,
+    /// Lifetime value of a customer, in the currency.
+    #[arg(long, value_name = "AMOUNT")]
+    pub lifetime_value: Option<f64>,
+    /// Revenue lost per hour of full checkout outage, in the currency.
+    #[arg(long, value_name = "AMOUNT")]
+    pub downtime_loss_per_hour: Option<f64>,
+    /// Hourly rate of responders and fixers, in the currency.
+    #[arg(long, value_name = "AMOUNT")]
+    pub hourly_rate: Option<f64>,
+    /// The reference plan in weeks (the UX-led plan; other plans are multiples of it).
+    #[arg(long, value_name = "WEEKS")]
+    pub plan_weeks: Option<f64>,
+    /// A strategy's build cost per week, in the currency (ID=AMOUNT); repeatable.
+    #[arg(long = "weekly-burn", value_name = "ID=AMOUNT")]
+    pub weekly_burns: Vec<String>,
+    /// The duration a strategy's vendor quoted, in weeks (ID=WEEKS); repeatable.
+    #[arg(long = "quote-weeks", value_name = "ID=WEEKS")]
+    pub quote_weeks: Vec<String>,
+    /// The hours a strategy's vendor answers incidents (ID=24x7, ID=extended or
+    /// ID=business-hours); repeatable.
+    #[arg(long = "support", value_name = "ID=CALENDAR")]
+    pub support: Vec<String>,
+    /// Ask for each fact on the terminal (the default when stdin is a terminal
+    /// and no fact is given as an option).
+    #[arg(long, conflicts_with = "no_prompt")]
+    pub prompt: bool,
+    /// Never ask: write the facts given as options, the rest commented out.
+    #[arg(long)]
+    pub no_prompt: bool,
+    /// Replace an existing file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Args, Debug)]
 pub struct CompletionsArgs {
     /// The shell to write the completion script for.
     #[arg(value_enum)]

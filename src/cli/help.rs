@@ -65,6 +65,13 @@ pub const MERGE_EXAMPLE: &str = "Example:\n  tradeoff-sim run scenarios/seed.tom
 
 pub const VALIDATE_EXAMPLE: &str = "Example:\n  tradeoff-sim validate scenarios/seed.toml";
 
+pub const INIT_EXAMPLE: &str = "\
+Examples:
+  tradeoff-sim init acme.toml --title \"Acme replatform\" --currency EUR --customers 250000 \\
+      --strategy backend_led=Forge --strategy ux_led=Pixel --weekly-burn backend_led=48000
+  tradeoff-sim init acme.toml          (on a terminal: asks for each fact)
+  tradeoff-sim validate acme.toml";
+
 pub const COMPLETIONS_EXAMPLE: &str = "\
 Examples:
   tradeoff-sim completions bash > ~/.local/share/bash-completion/completions/tradeoff-sim

@@ -119,7 +119,11 @@ impl Stat {
 pub fn parse_metric(id: &str) -> Result<Metric, String> {
     Metric::from_id(id).ok_or_else(|| {
         let ids: Vec<&str> = Metric::ALL.iter().map(|m| m.id()).collect();
-        format!("--metric {id}: unknown metric; one of {}", ids.join(", "))
+        format!(
+            "--metric {id}: unknown metric; one of {}, or, when the scenario reports them, {}",
+            ids.join(", "),
+            crate::metric::SCENARIO_METRICS
+        )
     })
 }
 

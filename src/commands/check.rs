@@ -23,6 +23,7 @@ pub fn check(args: &CheckArgs, stop: &AtomicBool) -> Result<String, CliError> {
     // claim variants are parsed from the bytes the manifest hashes.
     let source = scenario::ScenarioSource::read(&args.scenario)?;
     let scenario = source.parse(overrides)?;
+    super::warn_inputs(&scenario);
     if scenario.claims.is_empty() {
         return Err(CliError::Usage(format!(
             "{}: has no [[claims]] to check; add one, e.g. [[claims]] text = \"...\", metric = \"build_weeks\", strategy = \"{}\", statistic = \"median\", max = 40",
@@ -59,6 +60,7 @@ pub fn check(args: &CheckArgs, stop: &AtomicBool) -> Result<String, CliError> {
         scenario_title: &s.title,
         scenario_file: Some(args.scenario.display().to_string()),
         scenario_sha256: Some(sha256_hex(&source.bytes)),
+        extends: Manifest::extends_of(s),
         currency: &s.currency,
         seed: s.seed,
         trials: s.trials,
@@ -69,6 +71,7 @@ pub fn check(args: &CheckArgs, stop: &AtomicBool) -> Result<String, CliError> {
         target_build_weeks: s.build.target_weeks,
         strategies: Manifest::strategies_of(s),
         tail_capped_trials: Vec::new(),
+        evidence: Manifest::evidence_of(s),
         scenario: s,
     };
     publish.manifest(&manifest.to_json())?;

@@ -39,6 +39,7 @@ pub fn compare(args: &CompareArgs, stop: &AtomicBool) -> Result<String, CliError
         .collect::<Result<Vec<_>, _>>()?;
     for (p, source) in args.scenarios.iter().zip(&sources) {
         let s = source.parse(overrides)?;
+        super::warn_inputs(&s);
         match &first_currency {
             None => first_currency = Some((s.currency.clone(), p)),
             Some((currency, first)) if *currency != s.currency => {

@@ -110,6 +110,60 @@ pub fn headline_table(scenario: &Scenario, summaries: &[Summary]) -> String {
             ));
         }
     }
+    out.push_str(&added_metrics_table(scenario, summaries, width));
+    out
+}
+
+/// The metrics a scenario adds to the headline ones (MODEL.md §8): the chance of
+/// launching on time, the freeze wait, and per known event the chance of being
+/// live for it and of failing during it. Empty for a scenario that adds none.
+fn added_metrics_table(scenario: &Scenario, summaries: &[Summary], width: usize) -> String {
+    let mut out = String::new();
+    let mut added: Vec<Metric> = Vec::new();
+    for s in summaries {
+        if s.metric.base_slot().is_none() && !added.contains(&s.metric) {
+            added.push(s.metric);
+        }
+    }
+    for metric in added {
+        let rows = summaries.iter().filter(|s| s.metric == metric);
+        if metric == Metric::FreezeWaitWeeks {
+            out.push_str(&format!(
+                "\n{} (weeks a launch waited for a code freeze)\n  {:<width$}  {:>10}  {:>10}  {:>10}\n",
+                metric.id(),
+                "strategy",
+                "P50",
+                "P80",
+                "P95"
+            ));
+            for s in rows {
+                out.push_str(&format!(
+                    "  {}  {:>10.1}  {:>10.1}  {:>10.1}\n",
+                    pad_right(&scenario.strategies[s.strategy].label, width),
+                    s.p50(),
+                    s.p80(),
+                    s.p95()
+                ));
+            }
+            continue;
+        }
+        let title = match (metric, metric.event()) {
+            (Metric::EventLive(_), Some(event)) => format!("P(live for {event})"),
+            (Metric::EventFailure(_), Some(event)) => format!("P(failure during {event})"),
+            _ => "P(launch by the target date: on_time)".to_string(),
+        };
+        out.push_str(&format!("\n{title}\n"));
+        for s in rows {
+            let half = stats::Z_975 * s.std_err;
+            out.push_str(&format!(
+                "  {}  {:>6.1}%  (95% CI {:.1}% to {:.1}%)\n",
+                pad_right(&scenario.strategies[s.strategy].label, width),
+                100.0 * s.mean,
+                100.0 * (s.mean - half).max(0.0),
+                100.0 * (s.mean + half).min(1.0),
+            ));
+        }
+    }
     out
 }
 
@@ -416,6 +470,7 @@ pub fn sensitivity_report(x: &Sensitivity, default_trials: bool, seconds: f64) -
             "at high",
             "swing"
         ));
+        evidence_header(x, &mut out);
         for (rank, bar) in x.tornado(i).iter().take(10).enumerate() {
             out.push_str(&tornado_line(x, rank, bar, label_width, false));
         }
@@ -449,6 +504,7 @@ pub fn sensitivity_report(x: &Sensitivity, default_trials: bool, seconds: f64) -
             "at high",
             "swing",
         ));
+        evidence_header(x, &mut out);
         for (rank, bar) in bars.iter().take(10).enumerate() {
             out.push_str(&tornado_line(x, rank, bar, label_width, true));
         }
@@ -488,8 +544,11 @@ fn tornado_line(x: &Sensitivity, rank: usize, bar: &Bar, width: usize, diff: boo
             metric_value(x, v)
         }
     };
+    let evidence = evidence_of(x, bar.driver)
+        .map(|c| format!("  {}", c.id()))
+        .unwrap_or_default();
     format!(
-        "  {:>4}  {}  {}  {:>9}  {:>9}  {:>9}\n",
+        "  {:>4}  {}  {}  {:>9}  {:>9}  {:>9}{evidence}\n",
         rank + 1,
         pad_right(&truncate(&x.label(bar.driver, diff), width), width),
         pad_left(
@@ -500,4 +559,41 @@ fn tornado_line(x: &Sensitivity, rank: usize, bar: &Bar, width: usize, diff: boo
         f(bar.at_high),
         metric_value(x, bar.swing)
     )
+}
+
+/// The evidence class of driver `d`, when the scenario declares evidence
+/// (`[provenance]`, its own or inherited); `None` otherwise.
+pub fn evidence_of(x: &Sensitivity, d: usize) -> Option<crate::scenario::EvidenceClass> {
+    let evidence = &x.scenario.evidence;
+    evidence
+        .declared
+        .then(|| evidence.class_of(&x.drivers[d].key))
+}
+
+/// With declared evidence, a tornado table has one more column after the swing:
+/// the class of the driver's value. Names it at the end of the header just written.
+fn evidence_header(x: &Sensitivity, out: &mut String) {
+    if x.scenario.evidence.declared && out.ends_with('\n') {
+        out.pop();
+        out.push_str("  evidence\n");
+    }
+}
+
+/// The drivers that can flip the decision on their own (`Sensitivity::decision`
+/// bars crossing zero) whose value rests only on an assumption or the seed
+/// article, as `label (class)`; empty when the scenario declares no evidence.
+pub fn weak_decision_drivers(x: &Sensitivity) -> Vec<String> {
+    let Some((a, b)) = x.best_pair() else {
+        return Vec::new();
+    };
+    x.decision(a, b)
+        .iter()
+        .filter(|bar| bar.at_low > 0.0 || bar.at_high > 0.0)
+        .filter_map(|bar| {
+            let class = evidence_of(x, bar.driver)?;
+            class
+                .is_weak()
+                .then(|| format!("{} ({})", x.label(bar.driver, true), class.id()))
+        })
+        .collect()
 }

@@ -130,13 +130,16 @@ pub fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
         )));
     }
     let overrides = parse_overrides(&first.overrides)?;
-    let mut scenario =
-        scenario::from_str_with(&first.scenario_text, &first.scenario_name, &overrides).map_err(
-            |problems| ScenarioError::Invalid {
-                path: PathBuf::from(&first.scenario_file),
-                problems,
-            },
-        )?;
+    let mut scenario = scenario::from_text_at(
+        &first.scenario_text,
+        Path::new(&first.scenario_file),
+        &first.scenario_name,
+        &overrides,
+    )
+    .map_err(|problems| ScenarioError::Invalid {
+        path: PathBuf::from(&first.scenario_file),
+        problems,
+    })?;
     scenario.trials = first.trials;
     scenario.seed = first.seed;
     scenario.source = Some(PathBuf::from(&first.scenario_file));
@@ -174,7 +177,8 @@ pub fn merge(args: &MergeArgs, stop: &AtomicBool) -> Result<String, CliError> {
                 "does not match the checksum its manifest.json records (damaged, or copied from another shard or run); run this shard again".into(),
             ));
         }
-        let part = shard::decode(&bytes).map_err(|why| bad(&path, why))?;
+        let part =
+            shard::decode_with(&bytes, &scenario.metrics()).map_err(|why| bad(&path, why))?;
         let expected = (m.end_batch * BATCH_TRIALS).min(m.trials)
             - (m.first_batch * BATCH_TRIALS).min(m.trials);
         if part.partial.trials() != expected

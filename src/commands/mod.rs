@@ -19,6 +19,7 @@ mod compare;
 mod completions;
 pub mod console;
 mod error;
+mod init;
 mod man;
 mod merge;
 mod precision;
@@ -48,6 +49,7 @@ pub fn execute(cli: Cli, stop: &AtomicBool) -> Result<String, CliError> {
         Command::Report(args) => in_scenario(&args.scenario, report::report(&args, stop)),
         Command::Chart(args) => chart::chart(&args),
         Command::Validate(args) => validate::validate(&args, stop),
+        Command::Init(args) => init::init(&args),
         Command::Completions(args) => completions::completions(&args),
         Command::Man => man::man(),
     }
@@ -101,4 +103,13 @@ fn threads_of(requested: usize) -> usize {
 /// The default result folder: `output/<name>`.
 fn default_folder(name: impl AsRef<Path>) -> std::path::PathBuf {
     Path::new("output").join(name)
+}
+
+/// Prints, once, the warnings a scenario's reading gave (values that change no
+/// output, MODEL.md §8.8) to stderr; a command reading the scenario many times
+/// calls this for its first reading only.
+fn warn_inputs(scenario: &crate::scenario::Scenario) {
+    for warning in &scenario.warnings {
+        eprintln!("warning: {warning}");
+    }
 }

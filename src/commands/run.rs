@@ -54,6 +54,7 @@ fn run_until_stopped(args: &RunArgs, board: &Board, stop: &AtomicBool) -> Result
     let overrides = options.set.clone();
     // One read: the manifest hashes and carries the bytes that were validated.
     let (mut scenario, bytes) = scenario::from_path_keeping_bytes(&args.scenario, &overrides)?;
+    super::warn_inputs(&scenario);
     if let Some(trials) = options.trials {
         scenario.trials = trials;
     }
@@ -291,6 +292,7 @@ fn finish_run_with(
         scenario_title: &scenario.title,
         scenario_file: Some(scenario_file),
         scenario_sha256: Some(sha256_hex(&bytes)),
+        extends: Manifest::extends_of(&scenario),
         currency: &scenario.currency,
         seed: scenario.seed,
         trials: scenario.trials,
@@ -301,6 +303,7 @@ fn finish_run_with(
         target_build_weeks: scenario.build.target_weeks,
         strategies: Manifest::strategies_of(&scenario),
         tail_capped_trials,
+        evidence: Manifest::evidence_of(&scenario),
         scenario: &scenario,
     };
     publish.manifest(&manifest.to_json())?;

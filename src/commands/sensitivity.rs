@@ -35,12 +35,18 @@ pub fn sensitivity(args: &SensitivityArgs, stop: &AtomicBool) -> Result<String, 
         seed: args.run.seed,
         threads,
     };
+    source
+        .parse(base)?
+        .check_metric(metric)
+        .map_err(|why| CliError::Usage(format!("--metric {}: {why}", metric.id())))?;
     // Every swung scenario is read and checked before the folder is created.
     let prepared = sens::prepare(&plan)?;
     let runs = prepared.runs();
     // Named like the scenario (its file stem, or its title when it came from a
     // pipe), as `run` names its folder.
-    let name = source.parse(base)?.name;
+    let parsed = source.parse(base)?;
+    super::warn_inputs(&parsed);
+    let name = parsed.name;
     let destination = args
         .run
         .out
@@ -79,6 +85,13 @@ pub fn sensitivity(args: &SensitivityArgs, stop: &AtomicBool) -> Result<String, 
         "command_line": command_line(),
         "strategies": Manifest::strategies_of(s),
     });
+    let mut manifest = manifest;
+    if !s.bases.is_empty() {
+        manifest["extends"] = serde_json::json!(Manifest::extends_of(s));
+    }
+    if let Some(evidence) = Manifest::evidence_of(s) {
+        manifest["evidence"] = serde_json::json!(evidence);
+    }
     publish.manifest(&json_bytes(&manifest))?;
     let tornadoes = charts(&result);
     publish.charts(args.charts.format(), |dir, format| {
@@ -86,6 +99,13 @@ pub fn sensitivity(args: &SensitivityArgs, stop: &AtomicBool) -> Result<String, 
     })?;
     let published = publish.commit()?;
 
+    let weak = console::weak_decision_drivers(&result);
+    if !weak.is_empty() {
+        eprintln!(
+            "warning: the choice can flip on a driver that rests only on an assumption or the seed article: {}; check it with the client or give its source in [provenance]",
+            weak.join("; ")
+        );
+    }
     let mut out =
         console::sensitivity_report(&result, args.run.trials.is_none(), elapsed.as_secs_f64());
     out.push('\n');
@@ -114,22 +134,31 @@ pub(super) fn charts(x: &Sensitivity) -> Vec<TornadoChart> {
         "low setting / risk switched off".to_string(),
         "high setting / risk forced on".to_string(),
     );
-    let settings_note = format!(
+    let mut settings_note = format!(
         "Each driver is moved alone, everything else at the base, on the same simulated projects. Under each name: its scenario key and low / high settings: a stated range, x{} / x{} of the value (xN: a distribution or curve scaled), or a risk off / on for every strategy.",
         sens::short(1.0 - x.swing),
         sens::short(1.0 + x.swing)
     );
+    if s.evidence.declared {
+        settings_note.push_str(
+            " Last: the evidence behind the driver's value (client, literature, seed-article or assumption).",
+        );
+    }
     let bars_of = |bars: &[Bar], qualified: bool| -> Vec<TornadoBar> {
         bars.iter()
             .map(|b| {
                 let d = &x.drivers[b.driver];
                 let settings = format!("{} / {}", d.low_setting, d.high_setting);
+                let detail = if d.kind == sens::DriverKind::Risk {
+                    settings
+                } else {
+                    format!("{} · {settings}", d.label)
+                };
                 TornadoBar {
                     label: x.name(b.driver, qualified),
-                    detail: if d.kind == sens::DriverKind::Risk {
-                        settings
-                    } else {
-                        format!("{} · {settings}", d.label)
+                    detail: match console::evidence_of(x, b.driver) {
+                        Some(class) => format!("{detail} · {}", class.id()),
+                        None => detail,
                     },
                     at_low: b.at_low,
                     at_high: b.at_high,

@@ -39,7 +39,12 @@ pub fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
     // Check every point and the output folder before the first run.
     // Named like the scenario (its file stem, or its title when it came from a
     // pipe), as `run` names its folder.
-    let name = source.parse(base)?.name;
+    let parsed = source.parse(base)?;
+    parsed
+        .check_metric(metric)
+        .map_err(|why| CliError::Usage(format!("--metric {}: {why}", metric.id())))?;
+    super::warn_inputs(&parsed);
+    let name = parsed.name;
     let destination = args
         .run
         .out

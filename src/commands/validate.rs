@@ -11,6 +11,7 @@ use crate::scenario;
 
 pub fn validate(args: &ValidateArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let s = scenario::from_path_with(&args.scenario, &args.set)?;
+    super::warn_inputs(&s);
     // A smoke run of the first batch on the scenario's seed: a scenario whose
     // draws overflow double precision is refused here, in a fraction of a second,
     // rather than minutes into a long run. (Rarer overflows can still surface

@@ -1,12 +1,15 @@
 //! One simulated project: every strategy of a scenario on one trial's shared draws.
 //!
-//! Owns the mechanisms of MODEL.md §3 (the metric list of §4 is [`crate::metric`]).
-//! Pure: given a generator, it fills one outcome per strategy; no I/O, no allocation per trial
-//! (the caller lends a [`Scratch`]). Governance curves are evaluated once, when the
-//! [`Model`] is built, so the hot path reads plain numbers.
+//! Owns the mechanisms of MODEL.md §3 and §8.1-8.5 (the metric list of §4 is
+//! [`crate::metric`]). Pure: given a generator, it fills one outcome per strategy, and
+//! the metrics a scenario adds into [`Scratch::extras`]; no I/O, no allocation per
+//! trial (the caller lends a [`Scratch`]). The scenario is compiled once, when the
+//! [`Model`] is built (`compile`), so the hot path reads plain numbers; the client's
+//! mechanisms (code freeze, known events, support calendar) are `client`.
 //!
 //! Common random numbers: the latent complexity, the incident frailty, the estimate
-//! error, each risk's uniform and the size of its effects, the traffic surges and
+//! error (each distinct one a strategy states, too), each risk's uniform and the
+//! size of its effects, the traffic surges, each known event's traffic multiple and
 //! the walk-away timing are drawn once per trial and shared by every strategy, so
 //! a difference between strategies on the same trial is the strategy's doing, not
 //! luck. (A black swan that hits two strategies of one trial multiplies both
@@ -20,10 +23,13 @@ mod census;
 
 pub use census::{DrawCensus, DrawKind, Tally};
 
+mod client;
+mod compile;
 mod sampler;
 
 pub mod stream;
 
+use compile::{Constants, EstimateGroup, EventDraws, Extras, Samplers, StrategyParams};
 use sampler::Sampler;
 pub use sampler::SmallBinomial;
 use stream::{Key, Substream, own, shared};
@@ -43,69 +49,28 @@ const HOURS_PER_WEEK: f64 = 168.0;
 /// One strategy's outcome on one trial, indexed by [`Metric`].
 pub type Outcome = [f64; METRIC_COUNT];
 
-/// A strategy's parameters with governance already applied.
-#[derive(Clone, Debug)]
-struct StrategyParams {
-    plan_weeks: f64,
-    /// plan x plan multiplier x coordination.
-    build_base_weeks: f64,
-    matrix: bool,
-    seam: bool,
-    weekly_burn: f64,
-    responders: f64,
-    /// Expected API failures in the horizon, at frailty 1, before risks.
-    api_rate: f64,
-    other_fix_rate: f64,
-    /// ln of the median capacity headroom (surges are compared in logs).
-    log_headroom_median: f64,
-    headroom_sigma: f64,
-    /// Median TTR, times the matrix factor when a responsibility matrix is in force.
-    ttr_base_hours: f64,
-    /// The TTR factor of an incident that stays on one side of the vendor seam (1)
-    /// and of one that crosses it.
-    seam_ttr_factors: [f64; 2],
-    /// weekly burn x plan weeks.
-    planned_budget: f64,
-    unresolved_probability: f64,
-    degraded_weeks: Sampler,
-    war_room_weeks: f64,
-    /// Per risk, the probability it occurs for this strategy.
-    risk_probability: Vec<f64>,
-}
-
 /// The scenario, compiled for fast trials.
 #[derive(Clone, Debug)]
 pub struct Model {
     scenario: Scenario,
+    /// The metrics a trial reports: [`Metric::ALL`], then the scenario's own.
+    metrics: Vec<Metric>,
     strategies: Vec<StrategyParams>,
     samplers: Samplers,
     /// Per risk of the scenario, its effects with compiled samplers.
     risks: Vec<RiskDraws>,
+    /// The estimate distributions the strategies' builds draw from: the
+    /// scenario's first, then each distinct one a strategy states.
+    estimates: Vec<EstimateGroup>,
+    /// Known peak events, in week order.
+    events: Vec<EventDraws>,
+    extras: Extras,
     frailty_gamma: Gamma<f64>,
     /// Mean-one correction of exp(loading x Z): -loading^2 / 2.
     build_log_shift: f64,
     frailty_log_shift: f64,
     surge_events: f64,
     constants: Constants,
-}
-
-/// The scenario's distributions, compiled (see [`Sampler`]).
-#[derive(Clone, Debug)]
-struct Samplers {
-    estimate: Sampler,
-    surge_multiple: Sampler,
-    walk_away_week: Sampler,
-    walk_away_fraction: Sampler,
-    matrix_onboarding_weeks: Sampler,
-    surge_failure_hours: Sampler,
-    surge_impact_fraction: Sampler,
-    incident_impact_fraction: Sampler,
-    war_room_spread: Sampler,
-    fix_effort_hours: Sampler,
-    /// Failures that need an emergency fix, of the API and surge failures.
-    fixed: SmallBinomial,
-    /// Customer-facing incidents, of the other fixes.
-    customer_facing: SmallBinomial,
 }
 
 /// A risk's effects (`scenario::RiskEffects`) with compiled samplers.
@@ -163,17 +128,6 @@ impl TrialEffects {
     }
 }
 
-/// Products of scenario numbers the hot path would otherwise recompute per strategy.
-#[derive(Clone, Debug)]
-struct Constants {
-    /// loss probability x failed checkouts per week / hours per week.
-    churn_per_downtime_hour: f64,
-    /// loss per hour x (1 - recaptured share).
-    net_loss_per_downtime_hour: f64,
-    /// customers x lifetime value.
-    loss_per_churn_share: f64,
-}
-
 /// What one batch lends to every trial: buffers, so a trial allocates nothing,
 /// and one generator per strategy.
 ///
@@ -190,6 +144,14 @@ pub struct Scratch {
     /// hits.
     risk_effects: Vec<TrialEffects>,
     surge_log_multiples: Vec<f64>,
+    /// This trial's draw of each estimate distribution ([`Model::estimates`]).
+    estimates: Vec<f64>,
+    /// This trial's traffic multiple of each known event, in the model's event
+    /// order: (S, ln S).
+    event_multiples: Vec<(f64, f64)>,
+    /// Per strategy, the values of the metrics the scenario adds to
+    /// [`Metric::ALL`] (`Model::metrics` order), for the trial just run.
+    extras: Vec<f64>,
     strategy_rngs: Vec<Xoshiro256PlusPlus>,
     /// When set, each trial appends its sampled drivers (see [`Model::drivers`]).
     /// Recording only reads values already drawn: the random streams are the same
@@ -204,6 +166,9 @@ impl Scratch {
             risk_uniforms: Vec::with_capacity(model.scenario.risks.len()),
             risk_effects: Vec::with_capacity(model.scenario.risks.len()),
             surge_log_multiples: Vec::new(),
+            estimates: Vec::with_capacity(model.estimates.len()),
+            event_multiples: Vec::with_capacity(model.events.len()),
+            extras: vec![0.0; model.extras.count * model.strategies.len()],
             strategy_rngs: model
                 .scenario
                 .strategies
@@ -219,6 +184,13 @@ impl Scratch {
         let mut scratch = Scratch::new(model, batch_seed);
         scratch.drivers = Some(Vec::new());
         scratch
+    }
+
+    /// The values of the last trial's metrics that the scenario adds to
+    /// [`Metric::ALL`]: strategy-major, each strategy's in the order of
+    /// [`Model::metrics`] after [`METRIC_COUNT`]. Empty for a scenario that adds none.
+    pub fn extras(&self) -> &[f64] {
+        &self.extras
     }
 
     /// The drivers recorded so far, trial-major in the layout of [`Model::drivers`].
@@ -255,121 +227,7 @@ pub fn strategy_seed(batch_seed: u64, id: &str) -> u64 {
     stream::mix(batch_seed ^ stream::fnv1a(id))
 }
 
-/// Share of a decaying arrival process (intensity ~ e^(-b t)) that falls within
-/// `horizon` weeks, relative to the share within `window` weeks.
-fn decaying_share(decay: f64, horizon: f64, window: f64) -> f64 {
-    if decay <= 0.0 {
-        horizon / window
-    } else {
-        (1.0 - (-decay * horizon).exp()) / (1.0 - (-decay * window).exp())
-    }
-}
-
 impl Model {
-    pub fn new(scenario: &Scenario) -> Model {
-        let s = scenario;
-        let rate_scale = decaying_share(
-            s.api.decay_per_week,
-            s.horizon.weeks,
-            s.horizon.rate_window_weeks,
-        );
-        let strategies = s
-            .strategies
-            .iter()
-            .map(|st| {
-                let g = st.governance;
-                let plan_weeks = st.plan_weeks(&s.build);
-                let coordination = if st.vendor_seam {
-                    1.0 + s.build.seam_share * (s.build.seam_slowdown - 1.0) * (1.0 - g)
-                } else {
-                    1.0
-                };
-                StrategyParams {
-                    plan_weeks,
-                    build_base_weeks: plan_weeks * coordination,
-                    matrix: st.responsibility_matrix,
-                    seam: st.vendor_seam,
-                    weekly_burn: st.weekly_burn,
-                    responders: st.responders,
-                    api_rate: st.api_failure_rate.at(g) * rate_scale,
-                    other_fix_rate: st.other_fix_rate.at(g) * rate_scale,
-                    log_headroom_median: st.headroom_median.at(g).ln(),
-                    headroom_sigma: st.headroom_sigma.at(g),
-                    ttr_base_hours: st.ttr_median_hours.at(g)
-                        * if st.responsibility_matrix {
-                            s.incidents.matrix_ttr_factor
-                        } else {
-                            1.0
-                        },
-                    seam_ttr_factors: [1.0, s.incidents.seam_ttr_factor.at(g)],
-                    planned_budget: st.weekly_burn * plan_weeks,
-                    unresolved_probability: st.walk_away_unresolved_probability.at(g),
-                    degraded_weeks: Sampler::new(&st.walk_away_degraded_weeks),
-                    war_room_weeks: if st.vendor_seam {
-                        s.cost.war_room_weeks.at(g)
-                    } else {
-                        0.0
-                    },
-                    risk_probability: s
-                        .risks
-                        .iter()
-                        .map(|r| r.probability[index_of(s, &st.id)].at(g))
-                        .collect(),
-                }
-            })
-            .collect();
-        let shape = s.drivers.frailty_shape;
-        let samplers = Samplers {
-            estimate: Sampler::new(&s.build.estimate),
-            surge_multiple: Sampler::new(&s.surges.multiple),
-            walk_away_week: Sampler::new(&s.walk_away.at_week),
-            walk_away_fraction: Sampler::new(&s.walk_away.degraded_fraction),
-            matrix_onboarding_weeks: Sampler::new(&s.build.matrix_onboarding_weeks),
-            surge_failure_hours: Sampler::new(&s.surges.failure_hours),
-            surge_impact_fraction: Sampler::new(&s.surges.impact_fraction),
-            incident_impact_fraction: Sampler::new(&s.incidents.impact_fraction),
-            war_room_spread: Sampler::new(&s.cost.war_room_spread),
-            fix_effort_hours: Sampler::new(&s.cost.fix_effort_hours),
-            fixed: SmallBinomial::new(s.api.fix_probability),
-            customer_facing: SmallBinomial::new(s.incidents.customer_facing_share),
-        };
-        let risks = s
-            .risks
-            .iter()
-            .map(|r| {
-                let e = &r.effects;
-                RiskDraws {
-                    build_extra_share: e.build_extra_share.as_ref().map(Sampler::new),
-                    delay_weeks: e.delay_weeks.as_ref().map(Sampler::new),
-                    tail_extra_share: e.tail_extra_share.as_ref().map(Sampler::new),
-                    tail_multiplier_cap: e.tail_multiplier_cap,
-                    api_failure_multiplier: e.api_failure_multiplier,
-                    walk_away: e.walk_away,
-                    key: Key::named(&r.name),
-                }
-            })
-            .collect();
-        Model {
-            scenario: s.clone(),
-            strategies,
-            samplers,
-            risks,
-            frailty_gamma: Gamma::new(shape, 1.0 / shape).expect("frailty shape validated > 0"),
-            build_log_shift: -0.5 * s.drivers.complexity_on_build.powi(2),
-            frailty_log_shift: -0.5 * s.drivers.complexity_on_frailty.powi(2),
-            surge_events: s.surges.events_per_window * s.horizon.weeks
-                / s.horizon.rate_window_weeks,
-            constants: Constants {
-                churn_per_downtime_hour: s.churn.loss_probability
-                    * s.churn.failed_checkouts_per_week
-                    / HOURS_PER_WEEK,
-                net_loss_per_downtime_hour: s.cost.downtime_loss_per_hour
-                    * (1.0 - s.cost.recaptured_share),
-                loss_per_churn_share: s.churn.customers * s.churn.lifetime_value,
-            },
-        }
-    }
-
     pub fn scenario(&self) -> &Scenario {
         &self.scenario
     }
@@ -378,14 +236,28 @@ impl Model {
         self.strategies.len()
     }
 
+    /// The metrics a trial reports, in column order: [`Metric::ALL`] (a trial's
+    /// [`Outcome`]), then those the scenario adds (`Scratch::extras`).
+    pub fn metrics(&self) -> &[Metric] {
+        &self.metrics
+    }
+
     /// The drivers a recording [`Scratch`] holds per trial, in order: the shared
-    /// draws, then for each strategy its capacity headroom H, its effort per fix,
+    /// draws (with each known event's traffic multiple, in file order, after
+    /// the fixed ones), then for each strategy its capacity headroom H, its effort per fix,
     /// its war-room weeks and, per risk, whether the risk occurred (0 or 1).
     pub fn drivers(&self) -> Vec<Driver> {
+        let events = self
+            .scenario
+            .events
+            .iter()
+            .map(|e| format!("event multiple: {}", e.name));
         let mut out: Vec<Driver> = SHARED_DRIVERS
             .iter()
+            .map(|name| name.to_string())
+            .chain(events)
             .map(|name| Driver {
-                name: name.to_string(),
+                name,
                 strategy: None,
             })
             .collect();
@@ -459,6 +331,23 @@ impl Model {
             .estimate
             .sample(&mut Substream::new(word, shared::ESTIMATE));
         tally.draw(d.estimate.kind);
+        // A strategy's own estimate distributions (MODEL.md §8.1), each from its
+        // own substream; the scenario's is the draw above.
+        scratch.estimates.clear();
+        scratch.estimates.push(estimate);
+        for group in &self.estimates[1..] {
+            scratch
+                .estimates
+                .push(group.sampler.sample(&mut Substream::new(word, group.key)));
+            tally.draw(group.sampler.kind);
+        }
+        // Known peak events (§8.4): one traffic multiple each, shared by every strategy.
+        scratch.event_multiples.clear();
+        for e in &self.events {
+            let multiple = e.multiple.sample(&mut Substream::new(word, e.multiple_key));
+            tally.draw(e.multiple.kind);
+            scratch.event_multiples.push((multiple, multiple.ln()));
+        }
 
         scratch.risk_uniforms.clear();
         scratch.risk_effects.clear();
@@ -512,21 +401,31 @@ impl Model {
                 walk_week,
                 walk_fraction,
             ]);
+            let at = log.len();
+            log.resize(at + self.events.len(), 0.0);
+            for (e, &(multiple, _)) in self.events.iter().zip(&scratch.event_multiples) {
+                log[at + e.file_index] = multiple;
+            }
         }
 
         let Scratch {
             risk_uniforms,
             risk_effects,
             surge_log_multiples,
+            estimates,
+            event_multiples,
+            extras,
             strategy_rngs,
             drivers,
         } = scratch;
         debug_assert_eq!(strategy_rngs.len(), self.strategies.len());
-        for ((p, outcome), rng) in self
+        let extra_count = self.extras.count;
+        for (index, ((p, outcome), rng)) in self
             .strategies
             .iter()
             .zip(out.iter_mut())
             .zip(strategy_rngs.iter_mut())
+            .enumerate()
         {
             // The strategy's one word of this trial, keying its own substreams.
             let word = rng.next_u64();
@@ -572,9 +471,12 @@ impl Model {
                     .sample(&mut Substream::new(word, own::ONBOARDING));
                 tally.draw(d.matrix_onboarding_weeks.kind);
             }
+            let estimate = estimates[p.estimate_group];
             let build_weeks =
                 (p.build_base_weeks * estimate * complexity * multiplier + delay_weeks) * tail;
             let slip = build_weeks / p.plan_weeks;
+            // §8.4: a launch due in a code freeze waits until the week after the event.
+            let launch_weeks = client::launch_weeks(&self.events, build_weeks);
 
             // 4. Traffic surges against this strategy's capacity headroom, in logs:
             // ln H = ln(median) + sigma x N(0, 1), so no exp is needed on either side.
@@ -583,14 +485,41 @@ impl Model {
             tally.draw(DrawKind::Normal);
             let mut surge_failures = 0u64;
             let mut downtime_hours = 0.0;
+            // §8.5: what a surge failure's downtime loses beyond its hours x
+            // impact, when the loss scales with the traffic: hours x impact x (S - 1).
+            let mut surge_excess_hours = 0.0;
+            let scales = s.surges.loss_scales_with_traffic;
             let outages = &mut Substream::new(word, own::SURGE_OUTAGES);
             for &log_multiple in surge_log_multiples.iter() {
                 if log_multiple > log_headroom {
                     surge_failures += 1;
-                    downtime_hours += d.surge_failure_hours.sample(outages)
+                    let lost = d.surge_failure_hours.sample(outages)
                         * d.surge_impact_fraction.sample(outages);
+                    downtime_hours += lost;
+                    if scales {
+                        surge_excess_hours += lost * (math::exp(log_multiple) - 1.0);
+                    }
                     tally.draw(d.surge_failure_hours.kind);
                     tally.draw(d.surge_impact_fraction.kind);
+                }
+            }
+            let extra = &mut extras[index * extra_count..(index + 1) * extra_count];
+            if !self.events.is_empty() {
+                let met = client::meet_events(
+                    &self.events,
+                    event_multiples,
+                    launch_weeks,
+                    s.horizon.weeks,
+                    log_headroom,
+                    word,
+                    &d.surge_impact_fraction,
+                    extra,
+                    tally,
+                );
+                surge_failures += met.failures;
+                downtime_hours += met.lost_hours;
+                if scales {
+                    surge_excess_hours += met.excess_hours;
                 }
             }
 
@@ -617,6 +546,9 @@ impl Model {
             tally.small_binomial(&d.customer_facing, other_fixes);
             let mut incident_hours = 0.0;
             let rng = &mut Substream::new(word, own::INCIDENTS);
+            // §8.2: under a support calendar, an incident that starts outside the
+            // covered hours waits for them; the wait is downtime, not TTR.
+            let waits = &mut Substream::new(word, own::SUPPORT_WAIT);
             for _ in 0..incidents {
                 let mut ttr =
                     p.ttr_base_hours * math::exp(s.incidents.ttr_sigma * standard_normal(rng));
@@ -629,8 +561,16 @@ impl Model {
                     ttr *= p.seam_ttr_factors[usize::from(crosses)];
                 }
                 incident_hours += ttr;
-                downtime_hours += ttr * d.incident_impact_fraction.sample(rng);
+                let impact = d.incident_impact_fraction.sample(rng);
                 tally.draw(d.incident_impact_fraction.kind);
+                let down = match p.support {
+                    None => ttr,
+                    Some(ref calendar) => {
+                        tally.draw(DrawKind::Uniform);
+                        ttr + client::wait_hours(calendar, waits)
+                    }
+                };
+                downtime_hours += down * impact;
             }
             if walks && walk_week < s.horizon.weeks {
                 let rng = &mut Substream::new(word, own::WALK_AWAY);
@@ -673,33 +613,40 @@ impl Model {
             let ops_cost = p.responders * incident_hours * s.cost.hourly_rate
                 + emergency_fixes as f64 * fix_effort_hours * s.cost.hourly_rate
                 + war_room_weeks * s.cost.war_room_week_cost;
-            let downtime_loss = downtime_hours * k.net_loss_per_downtime_hour;
+            let downtime_loss =
+                (downtime_hours + surge_excess_hours) * k.net_loss_per_downtime_hour;
             let churn_loss = churn_share * k.loss_per_churn_share;
 
             use Metric as M;
-            outcome[M::BuildWeeks as usize] = build_weeks;
-            outcome[M::ScheduleSlip as usize] = slip;
-            outcome[M::ApiFailure as usize] = f64::from(api_failures + surge_failures > 0);
-            outcome[M::ApiFailures as usize] = api_failures as f64;
-            outcome[M::SurgeFailures as usize] = surge_failures as f64;
-            outcome[M::EmergencyFixes as usize] = emergency_fixes as f64;
-            outcome[M::Incidents as usize] = incidents as f64;
-            outcome[M::IncidentHours as usize] = incident_hours;
-            outcome[M::DowntimeHours as usize] = downtime_hours;
-            outcome[M::ChurnShare as usize] = churn_share;
-            outcome[M::ChurnUplift as usize] = churn_share / s.churn.baseline_share;
-            outcome[M::WarRoomWeeks as usize] = war_room_weeks;
-            outcome[M::BuildCost as usize] = build_cost;
-            outcome[M::OpsCost as usize] = ops_cost;
-            outcome[M::DowntimeLoss as usize] = downtime_loss;
-            outcome[M::ChurnLoss as usize] = churn_loss;
-            outcome[M::TotalCost as usize] = build_cost + ops_cost + downtime_loss + churn_loss;
-            outcome[M::BudgetOverrun as usize] = if p.planned_budget > 0.0 {
+            outcome[M::BuildWeeks.slot()] = build_weeks;
+            outcome[M::ScheduleSlip.slot()] = slip;
+            outcome[M::ApiFailure.slot()] = f64::from(api_failures + surge_failures > 0);
+            outcome[M::ApiFailures.slot()] = api_failures as f64;
+            outcome[M::SurgeFailures.slot()] = surge_failures as f64;
+            outcome[M::EmergencyFixes.slot()] = emergency_fixes as f64;
+            outcome[M::Incidents.slot()] = incidents as f64;
+            outcome[M::IncidentHours.slot()] = incident_hours;
+            outcome[M::DowntimeHours.slot()] = downtime_hours;
+            outcome[M::ChurnShare.slot()] = churn_share;
+            outcome[M::ChurnUplift.slot()] = churn_share / s.churn.baseline_share;
+            outcome[M::WarRoomWeeks.slot()] = war_room_weeks;
+            outcome[M::BuildCost.slot()] = build_cost;
+            outcome[M::OpsCost.slot()] = ops_cost;
+            outcome[M::DowntimeLoss.slot()] = downtime_loss;
+            outcome[M::ChurnLoss.slot()] = churn_loss;
+            outcome[M::TotalCost.slot()] = build_cost + ops_cost + downtime_loss + churn_loss;
+            outcome[M::BudgetOverrun.slot()] = if p.planned_budget > 0.0 {
                 build_cost / p.planned_budget
             } else {
                 slip
             };
-            outcome[M::TailCapped as usize] = f64::from(tail_capped);
+            outcome[M::TailCapped.slot()] = f64::from(tail_capped);
+            if let Some(at) = self.extras.on_time_at {
+                extra[at] = f64::from(launch_weeks <= p.target_weeks);
+            }
+            if let Some(at) = self.extras.freeze_wait_at {
+                extra[at] = launch_weeks - build_weeks;
+            }
             if let Some(log) = drivers.as_mut() {
                 log.extend([log_headroom.exp(), fix_effort_hours, war_room_weeks]);
                 let occurred = risk_uniforms.iter().zip(&p.risk_probability);
@@ -707,11 +654,4 @@ impl Model {
             }
         }
     }
-}
-
-fn index_of(s: &Scenario, id: &str) -> usize {
-    s.strategies
-        .iter()
-        .position(|st| st.id == id)
-        .expect("strategy ids come from the scenario")
 }

@@ -86,6 +86,15 @@ impl Key {
     pub fn named(name: &str) -> Key {
         Key(mix(fnv1a(name) ^ 0xA076_1D64_78BD_642F))
     }
+
+    /// The key of a driver of some `kind` named by the scenario (an event's
+    /// multiple, a strategy's own estimate): a hash of both, so that its stream
+    /// follows the name, and differs from a risk's of the same name.
+    pub fn named_for(kind: &str, name: &str) -> Key {
+        Key(mix(fnv1a(kind).rotate_left(29)
+            ^ fnv1a(name)
+            ^ 0xE703_7ED1_A0B4_28DB))
+    }
 }
 
 /// FNV-1a of a name's bytes.
@@ -125,6 +134,8 @@ pub mod own {
     pub const WALK_AWAY: Key = Key::fixed(109);
     pub const WAR_ROOM: Key = Key::fixed(110);
     pub const FIX_EFFORT: Key = Key::fixed(111);
+    /// When each incident starts in the week, under a support calendar.
+    pub const SUPPORT_WAIT: Key = Key::fixed(112);
 }
 
 #[cfg(test)]
@@ -152,6 +163,7 @@ mod tests {
             own::WALK_AWAY,
             own::WAR_ROOM,
             own::FIX_EFFORT,
+            own::SUPPORT_WAIT,
         ];
         for (i, a) in keys.iter().enumerate() {
             for b in &keys[i + 1..] {

@@ -144,17 +144,27 @@ pub fn write_trials_csv<W: std::io::Write>(
         .has_headers(false)
         .from_writer(out);
     let mut header = vec!["trial", "strategy"];
-    header.extend(Metric::ALL.iter().map(|m| m.id()));
+    header.extend(samples.metrics().iter().map(|m| m.id()));
     w.write_record(&header)
         .map_err(|source| CsvError::Format { file: FILE, source })?;
     let mut values = [0.0; crate::metric::METRIC_COUNT];
+    // The metrics a scenario adds to Metric::ALL, after them.
+    let added = &samples.metrics()[crate::metric::METRIC_COUNT..];
+    let mut more = vec![0.0; added.len()];
     for t in 0..samples.trials() {
         for (s, strategy) in scenario.strategies.iter().enumerate() {
             for (v, m) in values.iter_mut().zip(Metric::ALL) {
                 *v = samples.column(s, m)[t];
             }
-            w.serialize((t, &strategy.id, values))
-                .map_err(|source| CsvError::Format { file: FILE, source })?;
+            let written = if added.is_empty() {
+                w.serialize((t, &strategy.id, values))
+            } else {
+                for (v, &m) in more.iter_mut().zip(added) {
+                    *v = samples.column(s, m)[t];
+                }
+                w.serialize((t, &strategy.id, values, &more))
+            };
+            written.map_err(|source| CsvError::Format { file: FILE, source })?;
         }
     }
     w.flush()

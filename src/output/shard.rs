@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::Simulated;
-use crate::metric::METRIC_COUNT;
+use crate::metric::Metric;
 use crate::output::manifest::ManifestKind;
 use crate::stats::Partial;
 use crate::stats::Samples;
@@ -91,6 +91,11 @@ impl Reader<'_> {
 
 /// A shard's result from a partial file's bytes, or why they are not one.
 pub fn decode(bytes: &[u8]) -> Result<Simulated, String> {
+    decode_with(bytes, &Metric::ALL)
+}
+
+/// [`decode`] for a scenario that reports `metrics` (`Scenario::metrics`).
+pub fn decode_with(bytes: &[u8], metrics: &[Metric]) -> Result<Simulated, String> {
     let Some((magic, rest)) = bytes.split_first_chunk::<8>() else {
         return Err("too short to be a partial result".into());
     };
@@ -105,13 +110,13 @@ pub fn decode(bytes: &[u8]) -> Result<Simulated, String> {
         return Err("truncated partial result".into());
     }
     let words: Vec<u64> = (0..count).map(|_| r.u64()).collect::<Result<_, _>>()?;
-    let partial = Partial::from_words(&words).ok_or("inconsistent partial result")?;
+    let partial = Partial::from_words_with(&words, metrics).ok_or("inconsistent partial result")?;
     let samples = match r.u64()? {
         0 => None,
         1 => {
             let strategies = r.u64()? as usize;
             let trials = r.u64()? as usize;
-            let expected = (strategies * METRIC_COUNT)
+            let expected = (strategies * metrics.len())
                 .checked_mul(trials)
                 .and_then(|n| n.checked_mul(8))
                 .ok_or("header sizes overflow")?;
@@ -122,7 +127,7 @@ pub fn decode(bytes: &[u8]) -> Result<Simulated, String> {
                 ));
             }
             let columns: Vec<Vec<f64>> = if trials == 0 {
-                vec![Vec::new(); strategies * METRIC_COUNT]
+                vec![Vec::new(); strategies * metrics.len()]
             } else {
                 r.0.chunks_exact(trials * 8)
                     .map(|column| {
@@ -134,8 +139,8 @@ pub fn decode(bytes: &[u8]) -> Result<Simulated, String> {
                     .collect()
             };
             r.0 = &[];
-            let samples =
-                Samples::from_columns(strategies, columns).ok_or("inconsistent columns")?;
+            let samples = Samples::from_columns_with(strategies, metrics, columns)
+                .ok_or("inconsistent columns")?;
             if samples.trials() as u64 != partial.trials() || strategies != partial.strategies() {
                 return Err("the samples and the summary disagree".into());
             }

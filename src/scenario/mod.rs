@@ -7,7 +7,9 @@
 //! parameter again. This module must not sample or simulate.
 
 pub mod claim;
+pub mod origin;
 
+mod calendar;
 mod read;
 
 use std::path::PathBuf;
@@ -15,9 +17,13 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::dist::Dist;
+use crate::metric::Metric;
 
+pub use calendar::{HOURS_PER_WEEK, SupportCalendar};
 pub use claim::Claim;
+pub use origin::{BaseFile, Evidence, EvidenceClass, ParameterEvidence};
 
+pub use read::{BUILTIN_SCENARIOS, MAX_EXTENDS_DEPTH, builtin_scenario, from_text_at};
 pub use read::{
     DEFAULT_SEED, DEFAULT_SWING, FRAMING_KEYS, Key, KeyTable, MAX_LABEL_CHARS, MAX_RISK_NAME_CHARS,
     MAX_STRATEGIES, MAX_TITLE_CHARS, MAX_TRIALS, Override, Problem, ScenarioError, ScenarioSource,
@@ -76,6 +82,13 @@ pub struct Scenario {
     pub cost: Cost,
     pub strategies: Vec<Strategy>,
     pub risks: Vec<Risk>,
+    /// Known peak events (`[[events]]`), in file order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<Event>,
+    /// Whether runs report `on_time`: the file states a target or a vendor quote
+    /// (kept when an analysis runs a subset of the strategies).
+    #[serde(skip)]
+    pub reports_on_time: bool,
     /// Every numeric key of the model as read (file value or default), outside the
     /// risk register: what a sensitivity analysis swings. Not part of the model.
     #[serde(skip)]
@@ -87,6 +100,17 @@ pub struct Scenario {
     /// Where the scenario came from (not part of the model).
     #[serde(skip)]
     pub source: Option<PathBuf>,
+    /// The scenarios it extends (`extends`), nearest first; empty for a scenario
+    /// without `extends` (not part of the model).
+    #[serde(skip)]
+    pub bases: Vec<BaseFile>,
+    /// The evidence class of every parameter (`[provenance]`; not part of the model).
+    #[serde(skip)]
+    pub evidence: Evidence,
+    /// Values written that change no output, as `file:line: key: changes nothing
+    /// because ...`, for the commands to print once (not part of the model).
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 /// The post-launch window.
@@ -144,6 +168,9 @@ pub struct Surges {
     pub failure_hours: Dist,
     /// Share of checkouts a surge failure hits.
     pub impact_fraction: Dist,
+    /// The downtime loss of a surge failure is multiplied by the surge's traffic
+    /// multiple (lost revenue scales with the traffic); churn is not.
+    pub loss_scales_with_traffic: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -233,12 +260,163 @@ pub struct Strategy {
     pub walk_away_unresolved_probability: GovernanceCurve,
     /// Weeks checkout stays degraded after a walk-away with an open issue.
     pub walk_away_degraded_weeks: Dist,
+    /// The duration the vendor quoted: when given, the strategy's plan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quote_weeks: Option<f64>,
+    /// The strategy's own estimation error (actual / plan), in place of `build.estimate`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub estimate: Option<Dist>,
+    /// The launch date promised, in weeks from the start, for `on_time`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_weeks: Option<f64>,
+    /// The hours of the week in which incidents are worked on.
+    #[serde(skip_serializing_if = "SupportCalendar::is_always")]
+    pub support: SupportCalendar,
+    /// The governance practices, when `governance` was given as them (g is their share).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub practices: Option<Practices>,
 }
 
 impl Strategy {
-    /// The strategy's own plan, in weeks.
+    /// The strategy's own plan, in weeks: the vendor's quote, or the reference
+    /// plan times the strategy's plan multiplier.
     pub fn plan_weeks(&self, build: &Build) -> f64 {
-        build.plan_weeks * self.plan_multiplier
+        self.quote_weeks
+            .unwrap_or(build.plan_weeks * self.plan_multiplier)
+    }
+
+    /// The estimation error the strategy's build draws from.
+    pub fn estimate<'a>(&'a self, build: &'a Build) -> &'a Dist {
+        self.estimate.as_ref().unwrap_or(&build.estimate)
+    }
+
+    /// The launch week `on_time` compares with: the strategy's own target, else
+    /// the scenario's, else the strategy's plan.
+    pub fn target_weeks(&self, build: &Build) -> f64 {
+        self.target_weeks
+            .or(build.target_weeks)
+            .unwrap_or_else(|| self.plan_weeks(build))
+    }
+}
+
+/// The four governance practices of MODEL.md §2; g is the share in place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Practices {
+    /// A shared responsibility (RACI) matrix.
+    pub raci: bool,
+    /// A single owner of API contracts and versioning.
+    pub api_owner: bool,
+    /// Resolution-time operational-level agreements between the vendors.
+    pub olas: bool,
+    /// An integrator role.
+    pub integrator: bool,
+}
+
+impl Practices {
+    /// Governance quality g: the share of the four practices in place.
+    pub fn governance(&self) -> f64 {
+        let held = [self.raci, self.api_owner, self.olas, self.integrator]
+            .iter()
+            .filter(|&&p| p)
+            .count();
+        held as f64 / 4.0
+    }
+}
+
+/// A known peak event (`[[events]]`), met when the platform is live for it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Event {
+    /// Id-like name; names the event's metrics (`event_live.<name>`).
+    pub name: String,
+    /// Calendar week of the event, counted from the project's start.
+    pub week: f64,
+    /// Traffic multiple during the event, drawn once per trial.
+    pub multiple: Dist,
+    /// Length of an outage during the event, in hours; `surges.failure_hours` when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outage_hours: Option<Dist>,
+    /// Weeks of code freeze before the event: a launch due in them waits until
+    /// the week after the event.
+    pub freeze_weeks: f64,
+}
+
+impl Event {
+    /// The length of an outage during the event: its own, or that of a surge failure.
+    pub fn outage_hours<'a>(&'a self, surges: &'a Surges) -> &'a Dist {
+        self.outage_hours.as_ref().unwrap_or(&surges.failure_hours)
+    }
+}
+
+impl Scenario {
+    /// The metrics a run of this scenario reports, in order: [`Metric::ALL`],
+    /// then `on_time` when the scenario reports it, then, with known
+    /// events, `freeze_wait_weeks` and each event's live and failure indicators.
+    pub fn metrics(&self) -> Vec<Metric> {
+        Scenario::metrics_of(self.reports_on_time, &self.events)
+    }
+
+    /// Whether a scenario with this build and these strategies reports `on_time`:
+    /// it states a target, or a strategy a target or a vendor quote.
+    pub(crate) fn states_a_target(build: &Build, strategies: &[Strategy]) -> bool {
+        build.target_weeks.is_some()
+            || strategies
+                .iter()
+                .any(|s| s.target_weeks.is_some() || s.quote_weeks.is_some())
+    }
+
+    /// [`Scenario::metrics`] of a scenario's parts, as the reader has them.
+    pub(crate) fn metrics_of(on_time: bool, events: &[Event]) -> Vec<Metric> {
+        let mut out = Metric::ALL.to_vec();
+        if on_time {
+            out.push(Metric::OnTime);
+        }
+        if !events.is_empty() {
+            out.push(Metric::FreezeWaitWeeks);
+            for e in events {
+                out.push(Metric::event_live(&e.name));
+                out.push(Metric::event_failure(&e.name));
+            }
+        }
+        out
+    }
+
+    /// Whether a run of this scenario reports `metric`; if not, why, in words.
+    pub fn check_metric(&self, metric: Metric) -> Result<(), String> {
+        if self.metrics().contains(&metric) {
+            Ok(())
+        } else {
+            let names: Vec<&str> = self.events.iter().map(|e| e.name.as_str()).collect();
+            Err(why_unreported(metric, &names))
+        }
+    }
+}
+
+/// Why a scenario whose events have these names does not report `metric` (one it may add).
+pub(crate) fn why_unreported(metric: Metric, names: &[&str]) -> String {
+    match metric {
+        Metric::OnTime => format!(
+            "{} is reported only when the scenario states a target or a vendor quote (build.target_weeks, or a strategy's target_weeks or quote_weeks)",
+            metric.id()
+        ),
+        Metric::FreezeWaitWeeks => format!(
+            "{} is reported only when the scenario has [[events]]",
+            metric.id()
+        ),
+        _ => {
+            let event = metric.event().unwrap_or_default();
+            if names.is_empty() {
+                format!(
+                    "{}: this scenario has no [[events]], so no event metric",
+                    metric.id()
+                )
+            } else {
+                format!(
+                    "{}: no event named {event:?}; the events are {}",
+                    metric.id(),
+                    names.join(", ")
+                )
+            }
+        }
     }
 }
 

@@ -20,6 +20,11 @@
 //! - `meta`: the top level (title, currency, trials, seed) and the order tables are read in;
 //! - `build`, `post_launch`, `costs`: the model's shared tables;
 //! - `strategies`, `risks`, `claims`, `sensitivity`: the tables of the same names;
+//! - `extends`: the chain of files a scenario extends, merged into one document
+//!   before any value is read (MODEL.md §8.7);
+//! - `provenance`: each file's `[provenance]`, giving every parameter its evidence
+//!   class (§8.6);
+//! - `unused`: warnings for values written that cannot change any output (§8.8);
 //! - `keys`: the catalogue of every key a scenario may set, as `scenarios/README.md`
 //!   documents it.
 //!
@@ -31,23 +36,32 @@ mod build;
 mod claims;
 mod costs;
 mod dists;
+mod events;
+pub(crate) mod extends;
 mod keys;
 mod meta;
 mod names;
 mod overrides;
 mod post_launch;
 mod problems;
+mod provenance;
 mod risks;
 mod sensitivity;
 mod source;
 mod strategies;
+mod support;
 mod syntax;
+mod unused;
 mod values;
 
+use std::path::Path;
+
+use super::origin::BaseFile;
 use super::{Parameter, Scenario};
 use overrides::OverrideRegion;
 use values::Tbl;
 
+pub use extends::{BUILTIN_SCENARIOS, MAX_EXTENDS_DEPTH, builtin_scenario};
 pub use keys::{Key, KeyTable, keys};
 pub use overrides::Override;
 pub use problems::{Problem, ScenarioError};
@@ -64,6 +78,8 @@ pub const MAX_TRIALS: u64 = 1_000_000_000;
 /// Most strategies and risks a scenario may hold.
 pub const MAX_STRATEGIES: usize = 64;
 pub const MAX_RISKS: usize = 1000;
+/// Most known peak events (`[[events]]`) a scenario may hold: each adds two metrics.
+pub const MAX_EVENTS: usize = 32;
 /// Most characters in a strategy's `label`: what the bar charts' category labels hold on
 /// two lines and the tradeoff chart's point labels hold on one, at a readable size.
 pub const MAX_LABEL_CHARS: usize = 48;
@@ -83,6 +99,7 @@ pub fn from_str(text: &str, name: &str) -> Result<Scenario, Vec<Problem>> {
 }
 
 /// [`from_str`] with `overrides` applied to the parsed file before validation.
+/// An `extends` path is relative to the working folder (see [`from_text_at`]).
 ///
 /// Each override is appended, as `KEY=VALUE`, to a copy of the text past its end,
 /// and its value is parsed from there: every span then points either into the file
@@ -92,21 +109,61 @@ pub fn from_str_with(
     name: &str,
     overrides: &[Override],
 ) -> Result<Scenario, Vec<Problem>> {
-    read_with(text, name, overrides, true)
+    from_text(text, None, name, overrides)
 }
 
-/// [`from_str_with`]; with `claim_variants`, also reads the file again under each
-/// claim's overrides (`[[claims]] set = [...]`) and reports their problems at the
-/// claim.
+/// [`from_str_with`] for text that was read from `path` (a shard's recorded
+/// scenario): an `extends` path is relative to that file's folder.
+pub fn from_text_at(
+    text: &str,
+    path: &Path,
+    name: &str,
+    overrides: &[Override],
+) -> Result<Scenario, Vec<Problem>> {
+    from_text(text, Some(path), name, overrides)
+}
+
+fn from_text(
+    text: &str,
+    path: Option<&Path>,
+    name: &str,
+    overrides: &[Override],
+) -> Result<Scenario, Vec<Problem>> {
+    let bases = extends::resolve(text, path)?;
+    let file = path.map_or(name.to_string(), |p| p.display().to_string());
+    read_with(text, &bases, &file, name, overrides, true)
+}
+
+/// Reads `text` (the file `file`) over the scenarios it extends (`bases`, nearest
+/// first); with `claim_variants`, also reads it again under each claim's
+/// overrides (`[[claims]] set = [...]`) and reports their problems at the claim.
+///
+/// The file's text comes first in the reader's source, then each base's, then the
+/// overrides': every span points into exactly one of them, so a problem names the
+/// file (or override) that holds the offending value.
 fn read_with(
     text: &str,
+    bases: &[BaseFile],
+    file: &str,
     name: &str,
     overrides: &[Override],
     claim_variants: bool,
 ) -> Result<Scenario, Vec<Problem>> {
-    let mut all = String::with_capacity(text.len() + 64 * overrides.len());
+    let extra: usize = bases.iter().map(|b| b.text.len() + 1).sum();
+    let mut all = String::with_capacity(text.len() + extra + 64 * overrides.len());
     all.push_str(text);
     all.push('\n');
+    let mut files = Vec::with_capacity(bases.len());
+    for base in bases {
+        let start = all.len();
+        all.push_str(&base.text);
+        files.push(problems::FileRegion {
+            start,
+            end: all.len(),
+            file: base.file.clone(),
+        });
+        all.push('\n');
+    }
     let mut regions = Vec::with_capacity(overrides.len());
     for o in overrides {
         let start = all.len();
@@ -123,10 +180,15 @@ fn read_with(
     let mut reader = Reader {
         src: &all,
         text_len: text.len(),
+        files,
+        file,
+        bases,
         regions: &regions,
         problems: Vec::new(),
+        warnings: Vec::new(),
         catalogue: Vec::new(),
         claim_overrides: Vec::new(),
+        reported: crate::metric::Metric::ALL.to_vec(),
     };
     if text.starts_with('\u{feff}') {
         reader.problem(
@@ -136,19 +198,41 @@ fn read_with(
         );
         return Err(reader.problems);
     }
-    let (mut doc, errors) = DeTable::parse_recoverable(&all[..text.len()]);
-    if !errors.is_empty() {
+    let (doc, errors) = DeTable::parse_recoverable(&all[..text.len()]);
+    let mut syntax_errors = !errors.is_empty();
+    if syntax_errors {
         reader.syntax(&errors);
+    }
+    let mut docs = vec![doc];
+    for i in 0..reader.files.len() {
+        let (start, end) = (reader.files[i].start, reader.files[i].end);
+        let (doc, errors) = DeTable::parse_recoverable(&all[start..end]);
+        if !errors.is_empty() {
+            reader.base_syntax(&errors, start);
+            syntax_errors = true;
+        }
+        docs.push(extends::shift_table(doc, start));
+    }
+    if syntax_errors {
         reader.sort();
         return Err(reader.problems);
     }
+    let (mut doc, provenance) = reader.merge_layers(docs);
     reader.apply_overrides(&mut doc, &all, overrides, &regions);
+    reader.refuse_file_keys_set(doc.get_mut());
     let root = Tbl::new(String::new(), Some(doc.get_ref()), doc.span());
-    let scenario = reader.scenario(root, name);
+    let mut scenario = reader.scenario(root, name);
+    scenario.bases = bases.to_vec();
+    reader.governance_needed(doc.get_ref(), &scenario);
+    if reader.problems.is_empty() {
+        reader.evidence(doc.get_ref(), &provenance, &mut scenario);
+        reader.unused_inputs(doc.get_ref(), &scenario);
+    }
     if claim_variants && reader.problems.is_empty() {
         reader.claim_variants(text, name, overrides, &scenario);
     }
     if reader.problems.is_empty() {
+        scenario.warnings = std::mem::take(&mut reader.warnings);
         Ok(scenario)
     } else {
         reader.sort();
@@ -164,11 +248,22 @@ struct Reader<'s> {
     src: &'s str,
     /// Length of the file's text within `src`.
     text_len: usize,
+    /// Where each base's text sits in `src`, nearest base first.
+    files: Vec<problems::FileRegion>,
+    /// The file being read, as problems and warnings name it.
+    file: &'s str,
+    /// The scenarios the file extends, nearest first.
+    bases: &'s [BaseFile],
     regions: &'s [OverrideRegion],
     problems: Vec<Problem>,
+    /// Values that change nothing (MODEL.md §8.8), as `file:line: key: why`.
+    warnings: Vec<String>,
     /// Every numeric key read so far (file value or default), in reading order:
     /// what a sensitivity analysis may swing and the range it must stay in.
     catalogue: Vec<Parameter>,
     /// Where each `[[claims]]` override was written.
     claim_overrides: Vec<claims::OverrideSite>,
+    /// The metrics a run of the scenario reports, once its strategies and events
+    /// are read: what a claim may name.
+    reported: Vec<crate::metric::Metric>,
 }

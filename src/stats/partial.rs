@@ -17,10 +17,10 @@
 use super::Samples;
 use crate::metric::{METRIC_COUNT, Metric};
 
+use super::comparison::{best_tally, share_unit};
 use super::exact_sum::ExactSum;
 use super::kernels::{ColumnLanes, Kernels, total};
 use super::sketch::{Sketch, from_order_key, order_key};
-use super::{best_tally, share_unit};
 
 /// The most strategies [`Partial::from_words`] accepts: a bound on what damaged
 /// words can make it allocate. It must be at least the most strategies a scenario
@@ -303,11 +303,16 @@ impl PairPartial {
 pub struct Partial {
     strategies: usize,
     trials: u64,
-    /// Strategy-major, then metric in [`Metric::ALL`] order.
+    /// The metrics of each strategy's columns: [`Metric::ALL`], then any the
+    /// scenario adds.
+    metrics: Vec<Metric>,
+    /// Strategy-major, then metric in the order of `metrics`.
     columns: Vec<ColumnPartial>,
-    /// Metric-major, then the pairs (a, b), a < b, in order.
+    /// Metric of [`Metric::ALL`]-major (lower is better on each of them; the
+    /// metrics a scenario adds are not compared), then the pairs (a, b), a < b,
+    /// in order.
     pairs: Vec<PairPartial>,
-    /// Metric-major, then strategy: trials won as the lowest of all strategies,
+    /// Metric of [`Metric::ALL`]-major, then strategy: trials won as the lowest of all strategies,
     /// in units of 1 / [`share_unit`] (ties share the win).
     wins: Vec<u128>,
     /// Per strategy: total cost minus the lowest total cost of the trial.
@@ -320,13 +325,21 @@ pub struct Partial {
 pub const BUDGET_MULTIPLES: [f64; 2] = [1.2, 1.5];
 
 impl Partial {
-    /// Nothing yet, for `strategies` strategies.
+    /// Nothing yet, for `strategies` strategies and the metrics of [`Metric::ALL`].
     pub fn new(strategies: usize) -> Partial {
+        Partial::with_metrics(strategies, &Metric::ALL)
+    }
+
+    /// Nothing yet, for `strategies` strategies and `metrics` ([`Metric::ALL`],
+    /// then any a scenario adds: `Scenario::metrics`).
+    pub fn with_metrics(strategies: usize, metrics: &[Metric]) -> Partial {
+        debug_assert!(metrics.len() >= METRIC_COUNT && metrics[..METRIC_COUNT] == Metric::ALL);
         let pairs = strategies * strategies.saturating_sub(1) / 2;
         Partial {
             strategies,
             trials: 0,
-            columns: vec![ColumnPartial::default(); strategies * METRIC_COUNT],
+            metrics: metrics.to_vec(),
+            columns: vec![ColumnPartial::default(); strategies * metrics.len()],
             pairs: vec![PairPartial::default(); pairs * METRIC_COUNT],
             wins: vec![0; strategies * METRIC_COUNT],
             regret: vec![Moments::default(); strategies],
@@ -340,15 +353,18 @@ impl Partial {
         use rayon::prelude::*;
         let k = samples.strategies();
         let n = samples.trials();
+        let metrics = samples.metrics();
         let blocks = n.div_ceil(SUMMARY_BLOCK);
         (0..blocks)
             .into_par_iter()
             .fold(
-                || Partial::new(k),
+                || Partial::with_metrics(k, metrics),
                 |mut p, b| {
                     let range = b * SUMMARY_BLOCK..((b + 1) * SUMMARY_BLOCK).min(n);
-                    let columns: Vec<&[f64]> = (0..k)
-                        .flat_map(|s| Metric::ALL.map(|m| &samples.column(s, m)[range.clone()]))
+                    let columns: Vec<&[f64]> = samples
+                        .columns()
+                        .iter()
+                        .map(|c| &c[range.clone()])
                         .collect();
                     p.add_batch(&columns);
                     p
@@ -359,7 +375,7 @@ impl Partial {
                 p
             })
             .reduce(
-                || Partial::new(k),
+                || Partial::with_metrics(k, metrics),
                 |mut a, b| {
                     a.merge(&b);
                     a
@@ -375,21 +391,34 @@ impl Partial {
         self.trials
     }
 
-    pub fn column(&self, strategy: usize, metric: Metric) -> &ColumnPartial {
-        &self.columns[strategy * METRIC_COUNT + metric as usize]
+    /// The metrics of each strategy's columns, in column order.
+    pub fn metrics(&self) -> &[Metric] {
+        &self.metrics
     }
 
-    /// The pairs of one metric, in the order (0, 1), (0, 2), ..., (1, 2), ...
+    /// One strategy's summary of one metric; the run must report the metric
+    /// (callers check a metric against the scenario first: `Scenario::check_metric`).
+    pub fn column(&self, strategy: usize, metric: Metric) -> &ColumnPartial {
+        let at = metric
+            .position_in(&self.metrics)
+            .expect("a metric the run reports");
+        &self.columns[strategy * self.metrics.len() + at]
+    }
+
+    /// The pairs of one metric of [`Metric::ALL`], in the order (0, 1), (0, 2), ..., (1, 2), ...
     pub fn pairs(&self, metric: Metric) -> &[PairPartial] {
         let per = self.pairs.len() / METRIC_COUNT;
-        &self.pairs[metric as usize * per..(metric as usize + 1) * per]
+        let m = metric.slot();
+        &self.pairs[m * per..(m + 1) * per]
     }
 
-    /// Per strategy, the share of trials where it is the lowest on `metric`.
+    /// Per strategy, the share of trials where it is the lowest on `metric` (one
+    /// of [`Metric::ALL`]).
     pub fn p_best(&self, metric: Metric) -> Vec<f64> {
         let unit = share_unit(self.strategies) as f64;
         let k = self.strategies;
-        self.wins[metric as usize * k..(metric as usize + 1) * k]
+        let m = metric.slot();
+        self.wins[m * k..(m + 1) * k]
             .iter()
             .map(|&w| {
                 if self.trials == 0 {
@@ -409,8 +438,9 @@ impl Partial {
         self.over_budget[strategy]
     }
 
-    /// Adds one batch: `columns[strategy * METRIC_COUNT + metric]` holds its
-    /// values in trial order, every column of the same length.
+    /// Adds one batch: `columns[strategy * metrics + metric]` holds its values in
+    /// trial order (metrics in the order of [`Partial::metrics`]), every column of
+    /// the same length.
     pub fn add_batch(&mut self, columns: &[&[f64]]) {
         let kernels = Kernels::detect();
         #[cfg(target_arch = "x86_64")]
@@ -434,7 +464,8 @@ impl Partial {
     #[inline(always)]
     fn add_batch_with(&mut self, kernels: Kernels, columns: &[&[f64]]) {
         let k = self.strategies;
-        debug_assert_eq!(columns.len(), k * METRIC_COUNT);
+        let width = self.metrics.len();
+        debug_assert_eq!(columns.len(), k * width);
         let len = columns.first().map_or(0, |c| c.len());
         let mut sums = Vec::with_capacity(columns.len());
         for (partial, values) in self.columns.iter_mut().zip(columns) {
@@ -444,8 +475,8 @@ impl Partial {
         }
         let per = k * k.saturating_sub(1) / 2;
         for m in Metric::ALL {
-            let at = |s: usize| s * METRIC_COUNT + m as usize;
-            let mut p = m as usize * per;
+            let at = |s: usize| s * width + m.slot();
+            let mut p = m.slot() * per;
             for a in 0..k {
                 for b in a + 1..k {
                     let (ia, ib) = (at(a), at(b));
@@ -461,19 +492,17 @@ impl Partial {
         let mut scratch = (Vec::new(), Vec::new());
         let unit = share_unit(k);
         for m in Metric::ALL {
-            let of_metric: Vec<&[f64]> = (0..k)
-                .map(|s| columns[s * METRIC_COUNT + m as usize])
-                .collect();
+            let of_metric: Vec<&[f64]> = (0..k).map(|s| columns[s * width + m.slot()]).collect();
             best_tally(
                 &of_metric,
                 0..len,
                 unit,
-                &mut self.wins[m as usize * k..(m as usize + 1) * k],
+                &mut self.wins[m.slot() * k..(m.slot() + 1) * k],
                 &mut scratch,
             );
         }
         let mut diff = vec![0.0f64; len]; // Regret against the lowest total cost of each trial.
-        let cost = |s: usize| columns[s * METRIC_COUNT + Metric::TotalCost as usize];
+        let cost = |s: usize| columns[s * width + Metric::TotalCost.slot()];
         let mut lowest = vec![f64::INFINITY; len];
         for s in 0..k {
             for (l, &c) in lowest.iter_mut().zip(cost(s)) {
@@ -485,7 +514,7 @@ impl Partial {
                 *d = c - l;
             }
             self.regret[s].add_batch(&diff);
-            let overrun = columns[s * METRIC_COUNT + Metric::BudgetOverrun as usize];
+            let overrun = columns[s * width + Metric::BudgetOverrun.slot()];
             for (i, &multiple) in BUDGET_MULTIPLES.iter().enumerate() {
                 self.over_budget[s][i] += overrun.iter().filter(|&&x| x > multiple).count() as u64;
             }
@@ -504,6 +533,7 @@ impl Partial {
     /// Adds another partial (settled) of the same run's other batches.
     pub fn merge(&mut self, other: &Partial) {
         debug_assert_eq!(self.strategies, other.strategies);
+        debug_assert_eq!(self.metrics, other.metrics);
         self.trials += other.trials;
         for (a, b) in self.columns.iter_mut().zip(&other.columns) {
             a.merge(b);
@@ -528,7 +558,11 @@ impl Partial {
 
     /// The partial as little-endian 64-bit words (see [`Partial::from_words`]).
     pub fn to_words(&self) -> Vec<u64> {
-        let mut out = vec![self.strategies as u64, METRIC_COUNT as u64, self.trials];
+        let mut out = vec![
+            self.strategies as u64,
+            self.metrics.len() as u64,
+            self.trials,
+        ];
         for c in &self.columns {
             c.moments.to_words(&mut out);
             out.extend([c.min_key, c.max_key, c.min_positive.to_bits()]);
@@ -556,18 +590,25 @@ impl Partial {
         out
     }
 
-    /// A partial from [`Partial::to_words`]'s words, or None if they are not one.
+    /// A partial of the metrics of [`Metric::ALL`] from [`Partial::to_words`]'s
+    /// words, or None if they are not one.
     pub fn from_words(words: &[u64]) -> Option<Partial> {
+        Partial::from_words_with(words, &Metric::ALL)
+    }
+
+    /// A partial of `metrics` (a scenario's) from [`Partial::to_words`]'s words,
+    /// or None if they are not one.
+    pub fn from_words_with(words: &[u64], metrics: &[Metric]) -> Option<Partial> {
         let mut w = Words { words, at: 0 };
         // At most MAX_DECODED_STRATEGIES, checked before anything is allocated
         // for them (the words may come from a damaged file).
         let strategies = usize::try_from(w.next()?)
             .ok()
             .filter(|&k| (1..=MAX_DECODED_STRATEGIES).contains(&k))?;
-        if w.next()? != METRIC_COUNT as u64 {
+        if w.next()? != metrics.len() as u64 {
             return None;
         }
-        let mut p = Partial::new(strategies);
+        let mut p = Partial::with_metrics(strategies, metrics);
         p.trials = w.next()?;
         for c in p.columns.iter_mut() {
             c.moments = Moments::from_words(&mut w)?;

@@ -47,10 +47,7 @@ fn seed_toml_with(claims: &str) -> ScenarioSource {
     let path = scenario("seed.toml");
     let text = std::fs::read_to_string(&path).unwrap();
     let cut = text.find("\n[[claims]]").unwrap();
-    ScenarioSource {
-        path,
-        bytes: format!("{}\n{claims}", &text[..cut]).into_bytes(),
-    }
+    ScenarioSource::from_bytes(path, format!("{}\n{claims}", &text[..cut]).into_bytes())
 }
 
 fn run(source: &ScenarioSource, trials: u64, seed: u64) -> CheckReport {

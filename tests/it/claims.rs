@@ -405,10 +405,7 @@ fn a_mean_count_of_zero_on_a_sample_without_events_does_not_prove_the_claim() {
         &text[..cut]
     )
     .replace("api_failure_rate = 0.37", "api_failure_rate = 0.002");
-    let source = ScenarioSource {
-        path,
-        bytes: text.into_bytes(),
-    };
+    let source = ScenarioSource::from_bytes(path, text.into_bytes());
     let mut without_events = 0;
     for seed in 1..=10 {
         let plan = CheckPlan {

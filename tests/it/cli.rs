@@ -1248,7 +1248,7 @@ fn compare_refuses_a_file_name_the_charts_cannot_draw_before_writing_anything() 
 }
 
 /// Every subcommand, as a user types it.
-const SUBCOMMANDS: [&str; 11] = [
+const SUBCOMMANDS: [&str; 12] = [
     "run",
     "check",
     "sweep",
@@ -1258,6 +1258,7 @@ const SUBCOMMANDS: [&str; 11] = [
     "chart",
     "merge",
     "validate",
+    "init",
     "completions",
     "man",
 ];

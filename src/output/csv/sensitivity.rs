@@ -26,6 +26,29 @@ struct TornadoRow<'a> {
     value_at_low: f64,
     value_at_high: f64,
     swing: f64,
+    /// The evidence class of the driver's value, and its reference: columns only
+    /// when the scenario declares evidence (`[provenance]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence_source: Option<&'a str>,
+}
+
+/// The evidence class and reference of a bar's driver, when the scenario
+/// declares evidence; `(None, None)` otherwise (no columns).
+fn evidence<'a>(x: &'a Sensitivity, bar: &Bar) -> (Option<&'static str>, Option<&'a str>) {
+    let evidence = &x.scenario.evidence;
+    if !evidence.declared {
+        return (None, None);
+    }
+    let key = &x.drivers[bar.driver].key;
+    match evidence.of(key) {
+        Some(p) => (Some(p.class.id()), Some(p.source.as_deref().unwrap_or(""))),
+        None => (
+            Some(crate::scenario::EvidenceClass::Assumption.id()),
+            Some(""),
+        ),
+    }
 }
 
 fn source(x: &Sensitivity, bar: &Bar) -> &'static str {
@@ -64,6 +87,8 @@ pub fn tornado_csv(x: &Sensitivity) -> Result<Vec<u8>, CsvError> {
                 value_at_low: bar.at_low,
                 value_at_high: bar.at_high,
                 swing: bar.swing,
+                evidence: evidence(x, bar).0,
+                evidence_source: evidence(x, bar).1,
             });
         }
     }
@@ -91,6 +116,10 @@ struct DecisionRow<'a> {
     difference_at_high: f64,
     swing: f64,
     flips_choice: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence_source: Option<&'a str>,
 }
 
 /// `tornado_decision.csv`: drivers ranked by how far they move the difference a - b of the
@@ -126,6 +155,8 @@ pub fn tornado_decision_csv(x: &Sensitivity) -> Result<Vec<u8>, CsvError> {
                 difference_at_high: bar.at_high,
                 swing: bar.swing,
                 flips_choice: bar.at_low > 0.0 || bar.at_high > 0.0,
+                evidence: evidence(x, bar).0,
+                evidence_source: evidence(x, bar).1,
             }
         })
         .collect();

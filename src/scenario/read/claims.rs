@@ -44,7 +44,9 @@ impl Reader<'_> {
                 }
                 seen.push(list.clone());
                 let all: Vec<Override> = outer.iter().chain(&list).cloned().collect();
-                let Err(problems) = super::read_with(text, name, &all, false) else {
+                let Err(problems) =
+                    super::read_with(text, self.bases, self.file, name, &all, false)
+                else {
                     continue;
                 };
                 for p in problems {
@@ -254,7 +256,11 @@ impl Reader<'_> {
         if self.problems.len() > before {
             return None;
         }
-        let (line, _) = line_column(&self.src[..self.text_len], t.span.start);
+        // A claim inherited from a base file: its line in that file.
+        let (line, _) = match self.in_base(t.span.start) {
+            Some((_, line, column)) => (line, column),
+            None => line_column(&self.src[..self.text_len], t.span.start),
+        };
         Some(Claim {
             id,
             text,
@@ -274,7 +280,7 @@ impl Reader<'_> {
 
     /// A metric id; `None` (and a problem) when unknown, or when missing and required.
     fn metric(&mut self, t: &mut Tbl<'_, '_>, key: &'static str, required: bool) -> Option<Metric> {
-        let ids: Vec<&str> = Metric::ALL.iter().map(|m| m.id()).collect();
+        let ids: Vec<&str> = self.reported.iter().map(|m| m.id()).collect();
         let Some(v) = t.get(key) else {
             if required {
                 self.missing(t, key, &format!("a metric id: {}", ids.join(", ")));
@@ -293,6 +299,22 @@ impl Reader<'_> {
             return None;
         };
         let found = Metric::from_id(name);
+        if let Some(m) = found
+            && !self.reported.contains(&m)
+        {
+            let events: Vec<&str> = self
+                .reported
+                .iter()
+                .filter_map(|m| {
+                    matches!(m, Metric::EventLive(_))
+                        .then(|| m.event())
+                        .flatten()
+                })
+                .collect();
+            let why = crate::scenario::why_unreported(m, &events);
+            self.problem(v.span(), &t.key_path(key), why);
+            return None;
+        }
         if found.is_none() {
             let hint = closest(name, &ids)
                 .map(|c| format!(" (did you mean `{c}`?)"))

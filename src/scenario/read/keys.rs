@@ -83,6 +83,42 @@ const KEY_TABLES: &[KeyTable] = &[
             ),
             Key::new("trials", "integer", "100000", "1 to 1,000,000,000"),
             Key::new("seed", "integer", "2026", "0 to 2^63 - 1"),
+            Key::new(
+                "extends",
+                "string",
+                "none",
+                "a path relative to this file, or `\"seed\"` or `\"reference\"` (built in); no cycle; at most 8 files deep",
+            ),
+            Key::new(
+                "drop_strategies",
+                "array of strings",
+                "`[]`",
+                "ids of strategies of the extended scenario; only with `extends`",
+            ),
+            Key::new(
+                "drop_risks",
+                "array of strings",
+                "`[]`",
+                "names of risks of the extended scenario; only with `extends`",
+            ),
+            Key::new(
+                "drop_claims",
+                "array of strings",
+                "`[]`",
+                "ids of claims of the extended scenario; only with `extends`",
+            ),
+            Key::new(
+                "drop_events",
+                "array of strings",
+                "`[]`",
+                "names of events of the extended scenario; only with `extends`",
+            ),
+            Key::new(
+                "provenance",
+                "table of key path = class",
+                "none",
+                "class `client`, `literature` (with `source`), `seed-article` or `assumption`; not by `--set`",
+            ),
         ],
     },
     KeyTable {
@@ -150,6 +186,7 @@ const KEY_TABLES: &[KeyTable] = &[
                 "`{ uniform = [0.2, 0.6] }`",
                 "",
             ),
+            Key::new("loss_scales_with_traffic", "boolean", "true", ""),
         ],
     },
     KeyTable {
@@ -232,7 +269,12 @@ const KEY_TABLES: &[KeyTable] = &[
                 "the id",
                 "not blank; one line, no control characters; unique among the strategies; at most 48 characters; only characters the charts draw (see below)",
             ),
-            Key::new("governance", "number", "required", "0 to 1"),
+            Key::new(
+                "governance",
+                "number, or a table of four booleans",
+                "required when a value depends on g",
+                "0 to 1, or `{ raci = .., api_owner = .., olas = .., integrator = .. }`, each `true` or `false` (g = the share true)",
+            ),
             Key::new("plan_multiplier", "number", "1.0", "0.01 to 100"),
             Key::new("vendor_seam", "boolean", "false", ""),
             Key::new("responsibility_matrix", "boolean", "false", ""),
@@ -250,6 +292,20 @@ const KEY_TABLES: &[KeyTable] = &[
                 "0 to 1",
             ),
             Key::new("walk_away_degraded_weeks", "dist, >= 0", "required", ""),
+            Key::new("quote_weeks", "number", "none", "0.1 to 1040"),
+            Key::new("estimate", "dist, > 0", "`build.estimate`", ""),
+            Key::new(
+                "target_weeks",
+                "number",
+                "`build.target_weeks`, else the strategy's plan",
+                "0.1 to 5200",
+            ),
+            Key::new(
+                "support",
+                "string, or array of tables",
+                "`\"24x7\"`",
+                "`\"24x7\"`, `\"extended\"`, `\"business-hours\"`, or `[{ days = \"mon-fri\", from = \"09:00\", to = \"17:00\" }, ...]` with no hour twice",
+            ),
         ],
     },
     KeyTable {
@@ -278,6 +334,21 @@ const KEY_TABLES: &[KeyTable] = &[
             ),
             Key::new("api_failure_multiplier", "number", "1", "0 to 1e4"),
             Key::new("walk_away", "boolean", "false", ""),
+        ],
+    },
+    KeyTable {
+        header: "[[events]]",
+        keys: &[
+            Key::new(
+                "name",
+                "string",
+                "required",
+                "unique; 1 to 64 lower-case letters, digits and underscores, starting with a letter",
+            ),
+            Key::new("week", "number", "required", "0 to 5200"),
+            Key::new("multiple", "dist, >= 0", "required", ""),
+            Key::new("outage_hours", "dist, >= 0", "`surges.failure_hours`", ""),
+            Key::new("freeze_weeks", "number", "0", "0 to 520"),
         ],
     },
     KeyTable {

@@ -27,6 +27,18 @@ impl Reader<'_> {
                 ),
             );
         }
+        // Read before the tables by `extends` and `provenance` (and refused there
+        // when set by --set); asked here so that they are listed as allowed.
+        for key in [
+            "extends",
+            "drop_strategies",
+            "drop_risks",
+            "drop_claims",
+            "drop_events",
+            "provenance",
+        ] {
+            root.get(key);
+        }
         let trials = self.whole_number(&mut root, "trials", 100_000, 1, MAX_TRIALS);
         let seed = self.whole_number(&mut root, "seed", DEFAULT_SEED, 0, i64::MAX as u64);
 
@@ -42,6 +54,9 @@ impl Reader<'_> {
 
         let strategies = self.strategies(&mut root);
         let risks = self.risks(&mut root, &strategies);
+        let events = self.events(&mut root);
+        let reports_on_time = Scenario::states_a_target(&build, &strategies);
+        self.reported = Scenario::metrics_of(reports_on_time, &events);
         let parameters = self.parameters();
         let sensitivity = self.sensitivity(&mut root, &parameters);
         let claims = self.claims(&mut root, &strategies);
@@ -65,10 +80,15 @@ impl Reader<'_> {
             cost,
             strategies,
             risks,
+            events,
+            reports_on_time,
             parameters,
             sensitivity,
             claims,
             source: None,
+            bases: Vec::new(),
+            evidence: Default::default(),
+            warnings: Vec::new(),
         }
     }
 }

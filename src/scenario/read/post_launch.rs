@@ -69,6 +69,7 @@ impl Reader<'_> {
                 Some(Dist::uniform(0.2, 0.6).expect("valid default")),
                 Support::Fraction,
             ),
+            loss_scales_with_traffic: self.boolean(&mut t, "loss_scales_with_traffic", true),
         };
         self.finish(t);
         s

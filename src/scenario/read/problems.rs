@@ -91,8 +91,42 @@ pub(super) fn render_problems(path: &Path, problems: &[Problem]) -> String {
     out
 }
 
+/// Where a base file's text sits in the reader's source (after the file's own).
+pub(super) struct FileRegion {
+    pub(super) start: usize,
+    pub(super) end: usize,
+    /// The file as problems name it.
+    pub(super) file: String,
+}
+
 impl Reader<'_> {
+    /// The base file holding byte `offset` of the source, if any: its index and
+    /// the (line, column) of the offset within it.
+    pub(super) fn in_base(&self, offset: usize) -> Option<(usize, usize, usize)> {
+        if offset <= self.text_len {
+            return None;
+        }
+        let i = self
+            .files
+            .iter()
+            .position(|f| (f.start..=f.end).contains(&offset))?;
+        let f = &self.files[i];
+        let (line, column) = line_column(&self.src[f.start..f.end], offset - f.start);
+        Some((i, line, column))
+    }
+
     pub(super) fn problem(&mut self, span: Range<usize>, key: &str, message: String) {
+        if let Some((i, line, column)) = self.in_base(span.start) {
+            // A value written in a file this one extends: name that file.
+            self.problems.push(Problem {
+                line,
+                column,
+                key: key.to_string(),
+                message,
+                origin: Some(format!("{}:{line}:{column}", self.files[i].file)),
+            });
+            return;
+        }
         if span.start > self.text_len {
             let origin = self
                 .regions
@@ -120,13 +154,18 @@ impl Reader<'_> {
     }
 
     pub(super) fn sort(&mut self) {
-        // File problems in file order, then override problems in command-line order.
-        let regions = self.regions;
+        // File problems in file order, then those of each base file, nearest first,
+        // then override problems in command-line order.
+        let (regions, files) = (self.regions, &self.files);
         self.problems.sort_by_key(|p| {
-            let origin = p
-                .origin
-                .as_ref()
-                .map(|o| regions.iter().position(|r| &r.spec == o).unwrap_or(0));
+            let origin = p.origin.as_ref().map(|o| {
+                files
+                    .iter()
+                    .position(|f| o.starts_with(&format!("{}:", f.file)))
+                    .unwrap_or_else(|| {
+                        files.len() + regions.iter().position(|r| &r.spec == o).unwrap_or(0)
+                    })
+            });
             (origin, p.line, p.column)
         });
         self.problems.dedup();

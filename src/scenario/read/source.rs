@@ -1,13 +1,15 @@
 //! Reading a scenario file: refusing a folder, a huge file or one that is not
 //! UTF-8, reading it once, and naming the scenario (its file stem, or its title
-//! when it comes from a pipe). It hands the text to [`super::from_str_with`]; it
-//! knows nothing of the keys.
+//! when it comes from a pipe), and reading once the files it `extends`
+//! ([`super::extends`]). It hands the texts to the reader; it knows nothing of the
+//! keys.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::{Override, Problem, ScenarioError, from_str_with, problems::line_column};
+use super::{Override, Problem, ScenarioError, problems::line_column};
 use crate::scenario::Scenario;
+use crate::scenario::origin::BaseFile;
 
 /// The largest scenario file read: the largest scenario allowed (64 strategies,
 /// a long risk register and claims) is well under a megabyte.
@@ -43,11 +45,41 @@ pub fn from_path_keeping_bytes(
 pub struct ScenarioSource {
     pub path: PathBuf,
     pub bytes: Vec<u8>,
+    /// The scenarios the file extends, nearest first, each read once.
+    pub bases: Vec<BaseFile>,
+    /// What is wrong with the file's `extends` chain, reported when it is parsed.
+    chain_problems: Vec<Problem>,
 }
 
 impl ScenarioSource {
-    /// Reads the file, refusing a folder and anything over [`MAX_SCENARIO_BYTES`].
+    /// Reads the file and every file it extends, refusing a folder and anything
+    /// over [`MAX_SCENARIO_BYTES`].
     pub fn read(path: &Path) -> Result<ScenarioSource, ScenarioError> {
+        let source = ScenarioSource::read_one(path)?;
+        Ok(ScenarioSource::from_bytes(source.path, source.bytes))
+    }
+
+    /// A scenario's bytes as if read from `path`, with the files it extends read
+    /// (relative to `path`'s folder).
+    pub fn from_bytes(path: PathBuf, bytes: Vec<u8>) -> ScenarioSource {
+        let mut source = ScenarioSource {
+            path,
+            bytes,
+            bases: Vec::new(),
+            chain_problems: Vec::new(),
+        };
+        if let Ok(text) = std::str::from_utf8(&source.bytes) {
+            match super::extends::resolve(text, Some(&source.path)) {
+                Ok(bases) => source.bases = bases,
+                Err(problems) => source.chain_problems = problems,
+            }
+        }
+        source
+    }
+
+    /// Reads one file, refusing a folder and anything over [`MAX_SCENARIO_BYTES`];
+    /// not the files it extends.
+    pub(super) fn read_one(path: &Path) -> Result<ScenarioSource, ScenarioError> {
         if path.is_dir() {
             return Err(ScenarioError::IsFolder {
                 path: path.to_path_buf(),
@@ -72,6 +104,8 @@ impl ScenarioSource {
         Ok(ScenarioSource {
             path: path.to_path_buf(),
             bytes,
+            bases: Vec::new(),
+            chain_problems: Vec::new(),
         })
     }
 
@@ -110,11 +144,16 @@ impl ScenarioSource {
                 });
             }
         };
+        let invalid = |problems| ScenarioError::Invalid {
+            path: path.to_path_buf(),
+            problems,
+        };
+        if !self.chain_problems.is_empty() {
+            return Err(invalid(self.chain_problems.clone()));
+        }
+        let file = path.display().to_string();
         let mut scenario =
-            from_str_with(text, &name, overrides).map_err(|problems| ScenarioError::Invalid {
-                path: path.to_path_buf(),
-                problems,
-            })?;
+            super::read_with(text, &self.bases, &file, &name, overrides, true).map_err(invalid)?;
         scenario.source = Some(path.to_path_buf());
         if descriptor && let Some(slug) = slug(&scenario.title) {
             scenario.name = slug;

@@ -8,7 +8,10 @@ use super::dists::Support;
 use super::names::{NameRule, valid_id};
 use super::values::{Check, Tbl, type_name};
 use super::{MAX_STRATEGIES, Reader};
-use crate::scenario::Strategy;
+use crate::scenario::{ParamValue, Practices, Strategy};
+
+/// The four governance practices of MODEL.md §2, as `governance = { ... }` names them.
+const PRACTICES: [&str; 4] = ["raci", "api_owner", "olas", "integrator"];
 
 impl Reader<'_> {
     pub(super) fn strategies(&mut self, root: &mut Tbl<'_, '_>) -> Vec<Strategy> {
@@ -72,7 +75,13 @@ impl Reader<'_> {
                     ),
                 );
             }
-            let governance = self.number(&mut t, "governance", None, Check::Probability);
+            let (governance, practices) = self.governance(&mut t);
+            // Practices switch the responsibility matrix through `raci`, unless the
+            // strategy sets the switch itself.
+            let responsibility_matrix = match (t.get("responsibility_matrix"), practices) {
+                (None, Some(p)) => p.raci,
+                _ => self.boolean(&mut t, "responsibility_matrix", false),
+            };
             let s = Strategy {
                 id: id.to_string(),
                 label,
@@ -84,7 +93,7 @@ impl Reader<'_> {
                     Check::Between(0.01, 100.0),
                 ),
                 vendor_seam: self.boolean(&mut t, "vendor_seam", false),
-                responsibility_matrix: self.boolean(&mut t, "responsibility_matrix", false),
+                responsibility_matrix,
                 weekly_burn: self.number(&mut t, "weekly_burn", None, Check::Between(0.0, 1e12)),
                 responders: self.number(&mut t, "responders", Some(5.0), Check::Between(0.0, 1e4)),
                 api_failure_rate: self.curve(
@@ -129,11 +138,101 @@ impl Reader<'_> {
                     None,
                     Support::NonNegative,
                 ),
+                quote_weeks: self.recorded_number(
+                    &mut t,
+                    "quote_weeks",
+                    Check::Between(0.1, 1040.0),
+                ),
+                estimate: self.recorded_dist(&mut t, "estimate", Support::Positive),
+                target_weeks: self.recorded_number(
+                    &mut t,
+                    "target_weeks",
+                    Check::Between(0.1, 5200.0),
+                ),
+                support: self.support(&mut t),
+                practices,
             };
             self.finish(t);
             out.push(s);
         }
         // Every key of [strategies] is a strategy id: there is no unknown key to report.
         out
+    }
+}
+
+impl Reader<'_> {
+    /// `governance`: a number in [0, 1], or the four practices
+    /// `{ raci = true, api_owner = true, olas = false, integrator = false }`,
+    /// giving g = the share in place. Only the number is a swingable parameter:
+    /// the practices are facts, each true or false.
+    fn governance(&mut self, t: &mut Tbl<'_, '_>) -> (f64, Option<Practices>) {
+        let path = t.key_path("governance");
+        // Required only when something of the strategy depends on g: checked once
+        // the risks are read (`unused::governance_needed`).
+        let Some(v) = t.get("governance") else {
+            return (super::unused::GOVERNANCE_UNUSED, None);
+        };
+        let DeValue::Table(table) = v.get_ref() else {
+            if matches!(v.get_ref(), DeValue::Integer(_) | DeValue::Float(_)) {
+                return (self.number(t, "governance", None, Check::Probability), None);
+            }
+            self.problem(
+                v.span(),
+                &path,
+                format!(
+                    "expected a number between 0 and 1, or the four practices {{ raci = true, api_owner = true, olas = false, integrator = false }}, got {}",
+                    type_name(v.get_ref())
+                ),
+            );
+            return (f64::NAN, None);
+        };
+        let mut p = Tbl::new(path, Some(table), v.span());
+        let mut held = [false; 4];
+        for (slot, name) in held.iter_mut().zip(PRACTICES) {
+            match p.get(name) {
+                None => self.missing(
+                    &p,
+                    name,
+                    "true or false: each of raci, api_owner, olas and integrator is stated",
+                ),
+                Some(_) => *slot = self.boolean(&mut p, name, false),
+            }
+        }
+        self.finish(p);
+        let practices = Practices {
+            raci: held[0],
+            api_owner: held[1],
+            olas: held[2],
+            integrator: held[3],
+        };
+        (practices.governance(), Some(practices))
+    }
+
+    /// An optional number, recorded as a swingable parameter when given.
+    fn recorded_number(
+        &mut self,
+        t: &mut Tbl<'_, '_>,
+        key: &'static str,
+        check: Check,
+    ) -> Option<f64> {
+        let value = self.optional_number(t, key, check)?;
+        self.record(t.key_path(key), ParamValue::Number(value), check.allowed());
+        Some(value)
+    }
+
+    /// An optional distribution, recorded as a swingable parameter when given.
+    pub(super) fn recorded_dist(
+        &mut self,
+        t: &mut Tbl<'_, '_>,
+        key: &'static str,
+        support: Support,
+    ) -> Option<crate::dist::Dist> {
+        let dist = self.optional_dist(t, key, support)?;
+        self.record(
+            t.key_path(key),
+            ParamValue::Dist(dist.clone()),
+            support.allowed(),
+        );
+        Some(dist)
     }
 }
