@@ -23,6 +23,21 @@ pub struct Assumption {
     pub evidence: String,
 }
 
+/// The evidence class the manifest states for `key` (`seed-article`,
+/// `literature: MODEL.md §6`), or `unclassified`.
+pub fn evidence_of(manifest: &Value, key: &str) -> String {
+    manifest
+        .get("evidence")
+        .and_then(Value::as_array)
+        .and_then(|entries| {
+            entries
+                .iter()
+                .find(|e| e.get("key").and_then(Value::as_str) == Some(key))
+        })
+        .and_then(|e| e.get("class").and_then(Value::as_str))
+        .map_or_else(|| "unclassified".to_string(), str::to_string)
+}
+
 /// Keys that frame the run rather than model it: shown in the method section.
 const FRAMING: [&str; 9] = [
     "name",
@@ -85,6 +100,25 @@ pub fn assumptions_of(manifest: &Value) -> (Vec<Assumption>, Vec<Assumption>) {
             continue;
         }
         flatten(key, value, &mut shared);
+    }
+    for a in &mut shared {
+        a.evidence = evidence_of(manifest, &a.key);
+    }
+    let ids: Vec<&str> = scenario
+        .get("strategies")
+        .and_then(Value::as_array)
+        .map(|list| list.iter().filter_map(|s| s.get("id")?.as_str()).collect())
+        .unwrap_or_default();
+    for a in &mut own {
+        let mut classes: Vec<String> = ids
+            .iter()
+            .map(|id| evidence_of(manifest, &format!("strategies.{id}.{}", a.key)))
+            .collect();
+        classes.dedup();
+        a.evidence = classes.join(" / ");
+        if a.evidence.is_empty() {
+            a.evidence = "unclassified".to_string();
+        }
     }
     (shared, own)
 }
@@ -261,5 +295,25 @@ mod tests {
         assert_eq!(own.len(), 1);
         assert_eq!(own[0].values, ["0.5", "0.9"]);
         assert_eq!(own[0].evidence, "unclassified");
+    }
+
+    #[test]
+    fn evidence_comes_from_the_manifest_and_is_unclassified_otherwise() {
+        let manifest = serde_json::json!({
+            "evidence": [{"key": "cost.hourly_rate", "class": "client"}],
+            "scenario": {"cost": {"hourly_rate": 150.0, "war_room_week_cost": 1.0}}
+        });
+        let (shared, _) = assumptions_of(&manifest);
+        let class = |key: &str| {
+            shared
+                .iter()
+                .find(|a| a.key == key)
+                .map(|a| a.evidence.clone())
+        };
+        assert_eq!(class("cost.hourly_rate").as_deref(), Some("client"));
+        assert_eq!(
+            class("cost.war_room_week_cost").as_deref(),
+            Some("unclassified")
+        );
     }
 }

@@ -18,7 +18,7 @@ use std::path::Path;
 use crate::output::chart::{self, ChartData, ChartError, ChartKind, render_to_svg_string};
 use crate::output::schema::{self, DecisionRow};
 
-pub use assumptions::{Assumption, assumptions_of};
+pub use assumptions::{Assumption, assumptions_of, evidence_of};
 
 /// The report file a run folder holds.
 pub const REPORT_HTML: &str = "report.html";

@@ -361,8 +361,9 @@ fn flip_page(facts: &RunFacts, flips: &super::Flips) -> String {
         }
         let _ = writeln!(
             out,
-            "<td>{}</td><td>unclassified</td></tr>",
-            escape(&flip_words(flips.base_gap, f, &best, &runner))
+            "<td>{}</td><td>{}</td></tr>",
+            escape(&flip_words(flips.base_gap, f, &best, &runner)),
+            escape(&super::evidence_of(&facts.manifest, &f.key))
         );
     }
     out.push_str("</tbody>\n</table>\n");
@@ -483,7 +484,7 @@ fn chart_page_of(title: &str, caption: &str, svg: &str) -> String {
 fn assumption_pages(facts: &RunFacts) -> Vec<String> {
     let (shared, own) = assumptions_of(&facts.manifest);
     let mut pages = Vec::new();
-    let intro = "<p class=\"note\">The scenario's values as this run used them. Evidence: where each value came from; \"unclassified\" until the scenario states it.</p>";
+    let intro = "<p class=\"note\">The scenario's values as this run used them. Evidence: where each value came from; \"unclassified\" where the scenario's [provenance] states none.</p>";
     let chunks: Vec<_> = shared.chunks(ASSUMPTION_ROWS * 2).collect();
     for (i, chunk) in chunks.iter().enumerate() {
         let heading = if chunks.len() > 1 {
