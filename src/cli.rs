@@ -14,8 +14,8 @@ mod values;
 mod variant;
 
 pub use args::{
-    ChartArgs, CheckArgs, CompareArgs, CompletionsArgs, InitArgs, MergeArgs, RunArgs, RunOptions,
-    SensitivityArgs, SweepArgs, ValidateArgs,
+    ChartArgs, CheckArgs, CompareArgs, CompletionsArgs, InitArgs, MergeArgs, ReportArgs, RunArgs,
+    RunOptions, SensitivityArgs, SweepArgs, ValidateArgs,
 };
 pub use values::{
     Charts, MAX_SHARDS, MAX_THREADS, Precision, ShardSpec, Stat, parse_metric, parse_override,
@@ -91,6 +91,13 @@ pub enum Command {
         mut_arg("out", |a| a.help(help::SENSITIVITY_OUT))
     )]
     Sensitivity(SensitivityArgs),
+    /// The board pack: run the scenario, each --variant on the same random numbers
+    /// and a decision tornado, and write report.html (prints to 16:9 pages),
+    /// results.xlsx, the charts and the CSV files into output/<name>-report/.
+    #[command(mut_arg("out", |a| a.help(
+        "Output folder. Default: output/<name>-report/, named after the scenario file, or after its title when it comes from a pipe. A symbolic link is followed and kept."
+    )))]
+    Report(ReportArgs),
     /// Draw a run, sweep or compare folder's charts again from its saved files, without
     /// simulating.
     #[command(after_help = help::CHART_EXAMPLE)]

@@ -268,3 +268,26 @@ pub struct CompletionsArgs {
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
 }
+
+/// `tradeoff-sim report`: the board pack.
+#[derive(Args, Debug, Clone)]
+pub struct ReportArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// A what-if: the scenario with these overrides, run on the base's random
+    /// numbers; one row of the report's what-if table (repeatable).
+    #[arg(long = "variant", value_name = "NAME: KEY=VALUE; ...", value_parser = saying(parse_variant))]
+    pub variants: Vec<Variant>,
+    /// Trials per run of the decision tornado (each driver's low and high
+    /// setting is one run); the report states the Monte Carlo error this gives.
+    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1_000..=10_000_000))]
+    pub tornado_trials: u64,
+    /// Leave out the decision tornado (faster).
+    #[arg(long)]
+    pub no_tornado: bool,
+    /// Chart files to write into <out>/charts/ (the report inlines its own).
+    #[arg(long, value_enum)]
+    pub charts: Option<Charts>,
+    #[command(flatten)]
+    pub run: RunOptions,
+}

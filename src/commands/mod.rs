@@ -25,6 +25,7 @@ mod merge;
 mod precision;
 mod progress;
 pub mod publish;
+mod report;
 mod run;
 mod sensitivity;
 mod shard;
@@ -45,6 +46,7 @@ pub fn execute(cli: Cli, stop: &AtomicBool) -> Result<String, CliError> {
         Command::Sensitivity(args) => {
             in_scenario(&args.scenario, sensitivity::sensitivity(&args, stop))
         }
+        Command::Report(args) => in_scenario(&args.scenario, report::report(&args, stop)),
         Command::Chart(args) => chart::chart(&args, stop),
         Command::Validate(args) => validate::validate(&args, stop),
         Command::Init(args) => init::init(&args),

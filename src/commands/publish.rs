@@ -114,6 +114,27 @@ impl<'a> Publish<'a> {
         Ok(())
     }
 
+    /// Writes `report.html` and `results.xlsx` from the files written so far (the
+    /// board pack; see [`crate::output::report`] and [`crate::output::workbook`]),
+    /// with the charts inlined in the page when `charts`.
+    pub fn report(
+        &mut self,
+        charts: bool,
+        extras: &crate::output::report::Extras,
+    ) -> Result<(), CliError> {
+        check_stop(self.stop)?;
+        use crate::output::{report, workbook};
+        let html = report::run_report_html(self.staging.dir(), charts, extras)?;
+        self.file(report::REPORT_HTML, &html)?;
+        let facts = report::RunFacts::load(self.staging.dir())?;
+        let xlsx = workbook::results_xlsx(&facts, extras).map_err(|e| OutputError::Io {
+            path: self.staging.destination().join(workbook::RESULTS_XLSX),
+            action: "cannot write the workbook",
+            source: std::io::Error::other(e.to_string()),
+        })?;
+        self.file(workbook::RESULTS_XLSX, &xlsx)
+    }
+
     /// The last point of no return: moves the result into place. After it the
     /// command has succeeded.
     pub fn commit(self) -> Result<Published, CliError> {

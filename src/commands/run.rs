@@ -17,19 +17,39 @@ use crate::model::Model;
 use crate::output::chart::{chart_stems, render_run_charts};
 use crate::output::csv as csv_out;
 use crate::output::manifest::{Manifest, ManifestKind, sha256_hex};
+use crate::output::report;
 use crate::scenario::{self, Override, Scenario};
 use crate::stats;
 
 /// A run; whatever fails after an interrupt is reported as the interrupt (the
 /// staging folder is gone by then, and any earlier result untouched).
 pub fn run(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
-    match run_until_stopped(args, stop) {
+    run_with_board(args, &Board::default(), stop)
+}
+
+/// What `tradeoff-sim report` adds to a run's folder: the what-ifs and tornado
+/// for the report, their CSV files, and the tornado charts.
+#[derive(Default)]
+pub struct Board {
+    pub extras: report::Extras,
+    /// Files written beside the run's own: (name, bytes).
+    pub files: Vec<(&'static str, Vec<u8>)>,
+    pub tornadoes: Vec<crate::output::chart::TornadoChart>,
+}
+
+/// A run whose folder also holds `board`'s files (see [`Board`]).
+pub fn run_with_board(
+    args: &RunArgs,
+    board: &Board,
+    stop: &AtomicBool,
+) -> Result<String, CliError> {
+    match run_until_stopped(args, board, stop) {
         Err(_) if stop.load(Ordering::SeqCst) => Err(EngineError::Interrupted.into()),
         other => other,
     }
 }
 
-fn run_until_stopped(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliError> {
+fn run_until_stopped(args: &RunArgs, board: &Board, stop: &AtomicBool) -> Result<String, CliError> {
     let options = &args.run;
     let overrides = options.set.clone();
     // One read: the manifest hashes and carries the bytes that were validated.
@@ -126,7 +146,7 @@ fn run_until_stopped(args: &RunArgs, stop: &AtomicBool) -> Result<String, CliErr
         origin: Origin::Simulated(elapsed),
         reached,
     };
-    finish_run(finish, publish, simulated, stop)
+    finish_run_with(finish, publish, simulated, board, stop)
 }
 
 /// Everything a run needs once its samples exist: shared by `run` and `merge`.
@@ -185,8 +205,18 @@ fn finish_unless_stopped<T: Send + 'static>(
 /// into the staged folder and swapped into place; returns the console report.
 pub fn finish_run(
     run: FinishRun,
+    publish: Publish<'_>,
+    simulated: engine::Simulated,
+    stop: &AtomicBool,
+) -> Result<String, CliError> {
+    finish_run_with(run, publish, simulated, &Board::default(), stop)
+}
+
+fn finish_run_with(
+    run: FinishRun,
     mut publish: Publish<'_>,
     simulated: engine::Simulated,
+    board: &Board,
     stop: &AtomicBool,
 ) -> Result<String, CliError> {
     let FinishRun {
@@ -279,6 +309,15 @@ pub fn finish_run(
     };
     publish.manifest(&manifest.to_json())?;
     publish.charts(charts.format(), render_run_charts)?;
+    for (name, bytes) in &board.files {
+        publish.file(name, bytes)?;
+    }
+    if !board.tornadoes.is_empty() {
+        publish.charts(charts.format(), |dir, format| {
+            crate::output::chart::render_tornado_charts(dir, &board.tornadoes, format)
+        })?;
+    }
+    publish.report(charts.format().is_some(), &board.extras)?;
     let published = publish.commit()?;
 
     let mut report = console::headline_table(&scenario, &summaries);

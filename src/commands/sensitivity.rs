@@ -123,7 +123,7 @@ fn fmt(x: &Sensitivity, v: f64) -> String {
 }
 
 /// One tornado per strategy, then the decision tornado of the two best.
-fn charts(x: &Sensitivity) -> Vec<TornadoChart> {
+pub(super) fn charts(x: &Sensitivity) -> Vec<TornadoChart> {
     let s = &x.scenario;
     let money =
         (x.metric.unit() == Unit::Money).then(|| crate::format::currency_prefix(&s.currency));

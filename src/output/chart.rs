@@ -45,6 +45,7 @@ pub use tornado::{
 
 pub use layout::TextBox;
 
+pub(crate) use data::read_rows;
 pub use data::{
     Bin, ChartData, ComparisonRow, Histogram, Manifest, Marks, Scale, StrategyRef, SummaryRow,
 };

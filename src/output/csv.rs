@@ -313,3 +313,31 @@ pub fn compare_csv(runs: &[crate::analysis::compare::ScenarioRun]) -> Result<Vec
     }
     Ok(out)
 }
+
+/// `what_ifs.csv`: per what-if (the base first) and strategy, the decision
+/// statistic and whether the strategy wins under it.
+pub fn what_ifs_csv(
+    strategies: &[String],
+    what_ifs: &[crate::output::report::WhatIf],
+) -> Result<Vec<u8>, CsvError> {
+    use crate::output::report::{DECISION_METRIC, DECISION_QUANTILE, lowest};
+    to_bytes(
+        schema::WHAT_IFS,
+        what_ifs.iter().flat_map(|w| {
+            let winner = lowest(&w.values);
+            strategies
+                .iter()
+                .zip(&w.values)
+                .enumerate()
+                .map(move |(s, (id, v))| schema::WhatIfRow {
+                    what_if: w.name.clone(),
+                    overrides: w.overrides.join("; "),
+                    strategy: id.clone(),
+                    metric: DECISION_METRIC.to_string(),
+                    statistic: DECISION_QUANTILE.to_string(),
+                    value: *v,
+                    winner: winner == Some(s),
+                })
+        }),
+    )
+}

@@ -34,8 +34,10 @@
 pub mod chart;
 pub mod csv;
 pub mod manifest;
+pub mod report;
 pub mod schema;
 pub mod shard;
+pub mod workbook;
 
 mod ownership;
 
@@ -229,6 +231,9 @@ pub const OUTPUT_FILES: &[&str] = &[
     schema::TORNADO_DECISION,
     schema::GLOBAL,
     shard::PARTIAL,
+    schema::WHAT_IFS,
+    report::REPORT_HTML,
+    workbook::RESULTS_XLSX,
 ];
 
 /// The folder of charts in a run folder: only `.png` and `.svg` files.

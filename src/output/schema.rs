@@ -33,6 +33,8 @@ pub const TORNADO: &str = "tornado.csv";
 /// `tornado_decision.csv`: one bar per driver of the decision (see
 /// `csv::tornado_decision_csv`).
 pub const TORNADO_DECISION: &str = "tornado_decision.csv";
+/// `what_ifs.csv`: [`WhatIfRow`], written by `tradeoff-sim report`.
+pub const WHAT_IFS: &str = "what_ifs.csv";
 /// `global.csv`: each driver's rank correlation with the output (see `csv::global_csv`).
 pub const GLOBAL: &str = "global.csv";
 
@@ -308,4 +310,19 @@ mod tests {
         assert_eq!(row.stat("p80"), Some(5.0));
         assert_eq!(row.stat("p81"), None);
     }
+}
+
+/// One row of `what_ifs.csv`: the decision statistic of one strategy under one
+/// what-if of `tradeoff-sim report` (`base` first).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WhatIfRow {
+    pub what_if: String,
+    /// The overrides as written, `KEY=VALUE; KEY=VALUE`; empty for the base.
+    pub overrides: String,
+    pub strategy: String,
+    pub metric: String,
+    pub statistic: String,
+    pub value: f64,
+    /// Whether this strategy has the lowest value under this what-if.
+    pub winner: bool,
 }

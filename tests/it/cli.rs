@@ -162,6 +162,8 @@ fn run_writes_summary_comparison_histograms_and_manifest() {
             "decision.csv",
             "histograms.csv",
             "manifest.json",
+            "report.html",
+            "results.xlsx",
             "summary.csv"
         ],
         "the run folder holds exactly these files"
@@ -1246,12 +1248,13 @@ fn compare_refuses_a_file_name_the_charts_cannot_draw_before_writing_anything() 
 }
 
 /// Every subcommand, as a user types it.
-const SUBCOMMANDS: [&str; 11] = [
+const SUBCOMMANDS: [&str; 12] = [
     "run",
     "check",
     "sweep",
     "compare",
     "sensitivity",
+    "report",
     "chart",
     "merge",
     "validate",

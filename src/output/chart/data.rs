@@ -292,7 +292,7 @@ impl ChartData {
 }
 
 /// The rows of a CSV file with a header, each with the line it starts on.
-pub(super) fn read_rows<T: for<'de> Deserialize<'de>>(
+pub(crate) fn read_rows<T: for<'de> Deserialize<'de>>(
     path: &Path,
 ) -> Result<Vec<(u64, T)>, ChartError> {
     let csv_error = |source| ChartError::Csv {

@@ -1,0 +1,184 @@
+//! The board pack's `report.html`: one self-contained page per section (the
+//! decision, what could flip it, the what-ifs, the charts, the assumptions, the
+//! method), read from a run folder's saved files, so that every number it shows
+//! is one a CSV file beside it holds.
+//!
+//! Owns the report's facts ([`RunFacts`], read from the folder) and the extra
+//! tables of `tradeoff-sim report` ([`Extras`]); the HTML is written by `html`
+//! and `pages`. Must not simulate or compute statistics of its own beyond picking
+//! the lowest value and reading a cumulative share off a histogram; must not
+//! reach the network: no external reference of any kind in the page.
+
+mod assumptions;
+mod html;
+mod pages;
+
+use std::path::Path;
+
+use crate::output::chart::{self, ChartData, ChartError, ChartKind, render_to_svg_string};
+use crate::output::schema::{self, DecisionRow};
+
+pub use assumptions::{Assumption, assumptions_of, evidence_of};
+
+/// The report file a run folder holds.
+pub const REPORT_HTML: &str = "report.html";
+
+/// The decision statistic: the quantile of total cost the recommendation is made on.
+pub const DECISION_METRIC: &str = "total_cost";
+/// The column of `summary.csv` the decision reads (`p80`).
+pub const DECISION_QUANTILE: &str = "p80";
+/// How the decision statistic reads in a sentence.
+pub const DECISION_LABEL: &str = "P80 total cost";
+
+/// What a run folder says, as the report reads it.
+pub struct RunFacts {
+    pub data: ChartData,
+    pub decision: Vec<DecisionRow>,
+    /// The whole `manifest.json`, for the method section and the assumptions.
+    pub manifest: serde_json::Value,
+}
+
+impl RunFacts {
+    /// Reads `manifest.json`, `summary.csv`, `histograms.csv`, `comparison.csv` and
+    /// `decision.csv` from `dir`.
+    pub fn load(dir: &Path) -> Result<RunFacts, ChartError> {
+        let data = ChartData::load(dir)?;
+        let decision = chart::read_rows::<DecisionRow>(&dir.join(schema::DECISION))?
+            .into_iter()
+            .map(|(_, row)| row)
+            .collect();
+        let path = dir.join(schema::MANIFEST);
+        let text = std::fs::read(&path).map_err(|source| ChartError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let manifest = serde_json::from_slice(&text)
+            .map_err(|source| ChartError::Manifest { path, source })?;
+        Ok(RunFacts {
+            data,
+            decision,
+            manifest,
+        })
+    }
+
+    /// The decision statistic of each strategy, in manifest order; NaN where
+    /// `summary.csv` lacks it.
+    pub fn decision_values(&self) -> Vec<f64> {
+        self.data
+            .manifest
+            .strategies
+            .iter()
+            .map(|s| {
+                self.data
+                    .summary
+                    .get(&(DECISION_METRIC.to_string(), s.id.clone()))
+                    .map_or(f64::NAN, |r| r.p80)
+            })
+            .collect()
+    }
+
+    fn text(&self, key: &str) -> Option<&str> {
+        self.manifest.get(key).and_then(|v| v.as_str())
+    }
+}
+
+/// The index of the lowest finite value; the first of a tie.
+pub fn lowest(values: &[f64]) -> Option<usize> {
+    values
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.is_finite())
+        .min_by(|a, b| a.1.total_cmp(b.1))
+        .map(|(i, _)| i)
+}
+
+/// One what-if of `tradeoff-sim report`: a variant of the scenario run on the
+/// same random numbers as the base.
+#[derive(Clone, Debug)]
+pub struct WhatIf {
+    pub name: String,
+    /// The overrides as written (`KEY=VALUE`).
+    pub overrides: Vec<String>,
+    /// The decision statistic per strategy, in the base's strategy order.
+    pub values: Vec<f64>,
+}
+
+/// One driver of the decision tornado: the gap between the recommended option
+/// and the runner-up (recommended minus runner-up, negative while the
+/// recommendation holds) at the driver's low and high setting.
+#[derive(Clone, Debug)]
+pub struct Flip {
+    pub name: String,
+    pub key: String,
+    pub low_setting: String,
+    pub high_setting: String,
+    pub base_setting: String,
+    pub gap_at_low: f64,
+    pub gap_at_high: f64,
+}
+
+/// The decision tornado of `tradeoff-sim report`.
+#[derive(Clone, Debug)]
+pub struct Flips {
+    /// Strategy ids: the recommended option and the runner-up.
+    pub best: String,
+    pub runner_up: String,
+    /// The gap at the base setting, at the tornado's trials.
+    pub base_gap: f64,
+    pub trials: u64,
+    /// Largest swing first.
+    pub drivers: Vec<Flip>,
+    /// The tornado chart, as drawn into `charts/tornado_decision.svg`.
+    pub svg: Option<String>,
+}
+
+/// The Monte Carlo standard error of a gap between two strategies' P80s at
+/// `trials`, from the run's own quantiles: a P80's is sqrt(0.8 x 0.2 / n) / f,
+/// with the density f at the P80 read as 0.15 / (P90 - P75); the gap's adds the
+/// two in quadrature (common random numbers make it smaller, so this is an upper
+/// estimate).
+pub fn gap_std_err(facts: &RunFacts, flips: &Flips) -> f64 {
+    let se = |id: &str| {
+        facts
+            .data
+            .summary
+            .get(&(DECISION_METRIC.to_string(), id.to_string()))
+            .map_or(f64::NAN, |r| {
+                (0.8 * 0.2 / flips.trials.max(1) as f64).sqrt() * (r.p90 - r.p75) / 0.15
+            })
+    };
+    se(&flips.best).hypot(se(&flips.runner_up))
+}
+
+/// What `tradeoff-sim report` adds to a run's report.
+#[derive(Clone, Debug, Default)]
+pub struct Extras {
+    pub what_ifs: Vec<WhatIf>,
+    pub flips: Option<Flips>,
+}
+
+/// The charts a report shows, in page order, with what each page says.
+pub const REPORT_CHARTS: [ChartKind; 8] = [
+    ChartKind::Tradeoff,
+    ChartKind::TotalCost,
+    ChartKind::BuildWeeksSCurve,
+    ChartKind::ProbabilityBest,
+    ChartKind::CostBreakdown,
+    ChartKind::ApiFailureProbability,
+    ChartKind::DowntimeHours,
+    ChartKind::EmergencyFixes,
+];
+
+/// Writes `report.html` for the run folder `dir` (its CSV files and manifest
+/// already written). With `charts` false no chart is embedded, and the report
+/// says so.
+pub fn run_report_html(dir: &Path, charts: bool, extras: &Extras) -> Result<Vec<u8>, ChartError> {
+    let facts = RunFacts::load(dir)?;
+    let mut svgs = Vec::new();
+    if charts {
+        for kind in REPORT_CHARTS {
+            svgs.push((kind, render_to_svg_string(&facts.data, kind)?));
+        }
+    }
+    Ok(pages::document(&facts, &svgs, extras).into_bytes())
+}

@@ -1,0 +1,723 @@
+//! The report's pages, one `<section class="page">` each, in order: the
+//! decision, what could flip it and the what-ifs (from `tradeoff-sim report`),
+//! the charts, the assumptions, the claims, the method.
+
+use std::fmt::Write;
+
+use super::html::{STYLE, Source, escape, inline_svg, number_cell};
+use super::{
+    DECISION_LABEL, DECISION_METRIC, DECISION_QUANTILE, Extras, RunFacts, assumptions_of, lowest,
+};
+use crate::format;
+use crate::output::chart::ChartKind;
+use crate::output::schema;
+
+/// Rows of assumptions on one page, per column (two columns a page).
+const ASSUMPTION_ROWS: usize = 14;
+/// Rows of the per-option assumptions table on one page (its cells wrap more).
+const OPTION_ROWS: usize = 10;
+/// Drivers in the table of what could flip the decision.
+const FLIP_ROWS: usize = 8;
+
+/// The whole page.
+pub fn document(facts: &RunFacts, charts: &[(ChartKind, String)], extras: &Extras) -> String {
+    let title = &facts.data.manifest.scenario_title;
+    let mut pages: Vec<String> = vec![decision_page(facts, extras)];
+    if let Some(flips) = &extras.flips {
+        pages.push(flip_page(facts, flips));
+        if let Some(svg) = &flips.svg {
+            pages.push(chart_page_of(
+                "What could flip it: the decision tornado",
+                "Each bar: the gap when one driver moves to its low or high setting; a bar crossing zero flips the choice.",
+                svg,
+            ));
+        }
+    }
+    if !extras.what_ifs.is_empty() {
+        pages.push(what_if_page(facts, extras));
+    }
+    if charts.is_empty() {
+        pages.push(page(
+            "Charts",
+            "<p>This run was made with <code>--charts none</code>, so the report embeds no chart. Run it again without that option to see them here.</p>",
+        ));
+    }
+    for (kind, svg) in charts {
+        pages.push(chart_page(facts, *kind, svg));
+    }
+    pages.extend(assumption_pages(facts));
+    if let Some(claims) = claims_page(facts) {
+        pages.push(claims);
+    }
+    pages.push(method_page(facts, extras));
+    let total = pages.len();
+    let mut body = String::new();
+    for (i, p) in pages.iter().enumerate() {
+        let _ = writeln!(
+            body,
+            "{}<footer><span>{}</span><span>{} / {}</span></footer></section>",
+            p,
+            escape(title),
+            i + 1,
+            total
+        );
+    }
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"tradeoff-sim {}\">\n<title>{} · board pack</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        escape(facts.text("version").unwrap_or("")),
+        escape(title)
+    )
+}
+
+/// A page's opening: the section and its heading; the caller closes it.
+fn page(heading: &str, body: &str) -> String {
+    format!(
+        "<section class=\"page\">\n<h2>{}</h2>\n{body}\n",
+        escape(heading)
+    )
+}
+
+fn label_of(facts: &RunFacts, id: &str) -> String {
+    facts
+        .data
+        .manifest
+        .strategies
+        .iter()
+        .find(|s| s.id == id)
+        .map_or_else(|| id.to_string(), |s| s.label.clone())
+}
+
+fn money(facts: &RunFacts, v: f64) -> String {
+    format::money(v, &facts.data.manifest.currency)
+}
+
+fn summary_value(facts: &RunFacts, metric: &str, id: &str, stat: &str) -> Option<f64> {
+    let row = facts
+        .data
+        .summary
+        .get(&(metric.to_string(), id.to_string()))?;
+    Some(match stat {
+        "mean" => row.mean,
+        "p05" => row.p05,
+        "p50" => row.p50,
+        "p80" => row.p80,
+        "p95" => row.p95,
+        _ => return None,
+    })
+}
+
+fn summary_source(metric: &str, id: &str, stat: &str) -> Source<'static> {
+    Source {
+        file: schema::SUMMARY,
+        key: format!("{metric}/{id}/{stat}"),
+    }
+}
+
+fn decision_source(id: &str, column: &str) -> Source<'static> {
+    Source {
+        file: schema::DECISION,
+        key: format!("{id}/{column}"),
+    }
+}
+
+/// The share of projects launched by the target, per strategy: the `on_time`
+/// metric's mean when the run has it; else read off the build-weeks histogram
+/// (bins up to the target, the bin holding it in proportion), marked approximate.
+fn on_time(facts: &RunFacts, id: &str) -> Option<(f64, bool)> {
+    if let Some(p) = summary_value(facts, "on_time", id, "mean") {
+        return Some((p, true));
+    }
+    let target = facts.data.manifest.target_build_weeks?;
+    let h = facts
+        .data
+        .histograms
+        .get(&("build_weeks".to_string(), id.to_string()))?;
+    if h.n <= 0.0 {
+        return None;
+    }
+    let mut below = 0.0;
+    for bin in &h.bins {
+        if bin.high <= target {
+            below += bin.count;
+        } else if bin.low < target {
+            below += bin.count * (target - bin.low) / (bin.high - bin.low);
+        }
+    }
+    Some((below / h.n, false))
+}
+
+fn decision_page(facts: &RunFacts, extras: &Extras) -> String {
+    let m = &facts.data.manifest;
+    let values = facts.decision_values();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "<section class=\"page\" id=\"decision\">\n<p class=\"kicker\">Board pack · the decision</p>\n<h1>{}</h1>\n<p class=\"subtitle\">{} simulated projects per option, on the same random numbers for every option</p>",
+        escape(&m.scenario_title),
+        format::thousands(m.trials)
+    );
+    let order: Vec<usize> = {
+        let mut o: Vec<usize> = (0..values.len()).collect();
+        o.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+        o
+    };
+    let best = lowest(&values);
+    if let Some(b) = best {
+        let best_id = &m.strategies[b].id;
+        let p_cheapest = |id: &str| {
+            facts
+                .decision
+                .iter()
+                .find(|d| d.strategy == id)
+                .map(|d| d.p_lowest_total_cost)
+        };
+        let mut sentence = format!(
+            "Recommend <strong>{}</strong>: its {DECISION_LABEL} (the cost it stays under in 4 projects out of 5) is {}",
+            escape(&m.strategies[b].label),
+            money(facts, values[b])
+        );
+        if let Some(&r) = order.get(1).filter(|&&r| values[r].is_finite()) {
+            let _ = write!(
+                sentence,
+                ", {} less than {} ({})",
+                money(facts, values[r] - values[b]),
+                escape(&m.strategies[r].label),
+                money(facts, values[r])
+            );
+        }
+        sentence.push('.');
+        let most_often = facts
+            .decision
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.p_lowest_total_cost.total_cmp(&b.1.p_lowest_total_cost))
+            .map(|(_, d)| d);
+        if let Some(d) = most_often.filter(|d| d.strategy != *best_id) {
+            let _ = write!(
+                sentence,
+                " {} is the cheapest option more often ({} of projects), but costs more when it loses.",
+                escape(&label_of(facts, &d.strategy)),
+                format::percent(d.p_lowest_total_cost)
+            );
+        } else if let Some(p) = p_cheapest(best_id) {
+            let _ = write!(
+                sentence,
+                " It is also the cheapest option in {} of simulated projects.",
+                format::percent(p)
+            );
+        }
+        let _ = writeln!(out, "<p class=\"recommendation\">{sentence}</p>");
+    }
+    let any_target = m.strategies.iter().any(|s| on_time(facts, &s.id).is_some());
+    out.push_str("<table class=\"decision\">\n<thead><tr><th>Option</th>");
+    let _ = write!(
+        out,
+        "<th class=\"num\">{DECISION_LABEL}</th><th class=\"num\">P50 total cost</th><th class=\"num\">Chance cheapest</th><th class=\"num\">Expected regret</th><th class=\"num\">Build cost &gt; 1.2x budget</th><th class=\"num\">&gt; 1.5x budget</th>"
+    );
+    if any_target {
+        out.push_str("<th class=\"num\">Launch by target</th>");
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for &s in &order {
+        let st = &m.strategies[s];
+        let _ = write!(
+            out,
+            "<tr{}><td>{}</td>",
+            if Some(s) == best {
+                " class=\"best\""
+            } else {
+                ""
+            },
+            escape(&st.label)
+        );
+        for stat in [DECISION_QUANTILE, "p50"] {
+            let v = summary_value(facts, DECISION_METRIC, &st.id, stat).unwrap_or(f64::NAN);
+            number_cell(
+                &mut out,
+                &money(facts, v),
+                v,
+                &summary_source(DECISION_METRIC, &st.id, stat),
+                "money",
+            );
+        }
+        match facts.decision.iter().find(|d| d.strategy == st.id) {
+            Some(d) => {
+                let cells: [(f64, &str, bool); 4] = [
+                    (d.p_lowest_total_cost, "p_lowest_total_cost", false),
+                    (d.expected_regret, "expected_regret", true),
+                    (
+                        d.p_build_cost_above_1_2x_budget,
+                        "p_build_cost_above_1_2x_budget",
+                        false,
+                    ),
+                    (
+                        d.p_build_cost_above_1_5x_budget,
+                        "p_build_cost_above_1_5x_budget",
+                        false,
+                    ),
+                ];
+                for (v, column, is_money) in cells {
+                    let (text, class) = if is_money {
+                        (money(facts, v), "money")
+                    } else {
+                        (format::percent(v), "share")
+                    };
+                    number_cell(&mut out, &text, v, &decision_source(&st.id, column), class);
+                }
+            }
+            None => out.push_str("<td></td><td></td><td></td><td></td>"),
+        }
+        if any_target {
+            match on_time(facts, &st.id) {
+                Some((p, true)) => number_cell(
+                    &mut out,
+                    &format::percent(p),
+                    p,
+                    &summary_source("on_time", &st.id, "mean"),
+                    "share",
+                ),
+                Some((p, false)) => {
+                    let _ = write!(
+                        out,
+                        "<td class=\"num\">≈{}</td>",
+                        escape(&format::percent(p))
+                    );
+                }
+                None => out.push_str("<td></td>"),
+            }
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
+    if let Some(b) = best {
+        let id = &m.strategies[b].id;
+        if let (Some(lo), Some(hi)) = (
+            summary_value(facts, DECISION_METRIC, id, "p05"),
+            summary_value(facts, DECISION_METRIC, id, "p95"),
+        ) {
+            let _ = writeln!(
+                out,
+                "<p class=\"confidence\">We are 90% confident that {}'s total cost lands between <strong>{}</strong> and <strong>{}</strong> (P5 to P95 of the simulated projects).</p>",
+                escape(&m.strategies[b].label),
+                money(facts, lo),
+                money(facts, hi)
+            );
+        }
+    }
+    let target_note = match m.target_build_weeks {
+        Some(t) => format!(
+            "Launch target: week {}.",
+            format::short(t, 1)
+        ),
+        None => "No launch target is set (<code>build.target_weeks</code>), so the chance of launching on time is not shown.".to_string(),
+    };
+    let _ = writeln!(
+        out,
+        "<p class=\"note\">Chance cheapest: share of simulated projects in which the option costs least. Expected regret: on average, how much more the option costs than the cheapest option of the same project. Budget: weekly burn x planned weeks, compared with build cost. {target_note}{}</p>",
+        if extras.flips.is_none() && extras.what_ifs.is_empty() {
+            " <code>tradeoff-sim report</code> adds what-ifs and what could flip the decision."
+        } else {
+            ""
+        }
+    );
+    out
+}
+
+fn flip_page(facts: &RunFacts, flips: &super::Flips) -> String {
+    let best = label_of(facts, &flips.best);
+    let runner = label_of(facts, &flips.runner_up);
+    let mut out = page(
+        "What could flip it",
+        &format!(
+            "<p>The gap in {DECISION_LABEL} between {} and {} is {} at the base. Each driver below is moved alone to a low and a high setting, everything else held, on the same simulated projects ({} per run; each bar end carries a Monte Carlo error of about ±{}). A driver flips the decision when the gap crosses zero.</p>",
+            escape(&best),
+            escape(&runner),
+            money(facts, flips.base_gap),
+            format::thousands(flips.trials),
+            money(facts, super::gap_std_err(facts, flips))
+        ),
+    );
+    out.push_str("<table class=\"flips\">\n<thead><tr><th>Driver</th><th>Low / base / high</th><th class=\"num\">Gap at low</th><th class=\"num\">Gap at high</th><th>Flips it?</th><th>Evidence</th></tr></thead>\n<tbody>\n");
+    for f in flips.drivers.iter().take(FLIP_ROWS) {
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{} / {} / {}</td>",
+            escape(&f.name),
+            escape(&f.low_setting),
+            escape(&f.base_setting),
+            escape(&f.high_setting)
+        );
+        for (v, column) in [(f.gap_at_low, "at_low"), (f.gap_at_high, "at_high")] {
+            number_cell(
+                &mut out,
+                &money(facts, v),
+                v,
+                &Source {
+                    file: schema::TORNADO_DECISION,
+                    key: format!("{}/difference_{column}", f.key),
+                },
+                "money",
+            );
+        }
+        let _ = writeln!(
+            out,
+            "<td>{}</td><td>{}</td></tr>",
+            escape(&flip_words(flips.base_gap, f, &best, &runner)),
+            escape(&super::evidence_of(&facts.manifest, &f.key))
+        );
+    }
+    out.push_str("</tbody>\n</table>\n");
+    if flips.drivers.len() > FLIP_ROWS {
+        let _ = writeln!(
+            out,
+            "<p class=\"note\">{} more drivers move the gap less (tornado_decision.csv lists all).</p>",
+            flips.drivers.len() - FLIP_ROWS
+        );
+    }
+    out
+}
+
+/// Whether the driver flips the decision within its range and, if it does, how
+/// far toward that setting it must move (by straight-line reading between the
+/// base and the setting).
+fn flip_words(base: f64, f: &super::Flip, best: &str, runner: &str) -> String {
+    let crossing = |end: f64, setting: &str| -> Option<String> {
+        (base.signum() != end.signum() && end != 0.0).then(|| {
+            if setting == "on" || setting == "off" {
+                return format!("yes, when switched {setting}");
+            }
+            let share = base / (base - end);
+            format!(
+                "yes: {} of the way to {setting}",
+                format::percent(share.clamp(0.0, 1.0))
+            )
+        })
+    };
+    crossing(f.gap_at_low, &f.low_setting)
+        .or_else(|| crossing(f.gap_at_high, &f.high_setting))
+        .unwrap_or_else(|| {
+            if base < 0.0 {
+                format!("no: {best} stays ahead of {runner}")
+            } else {
+                format!("no: {runner} stays ahead")
+            }
+        })
+}
+
+fn what_if_page(facts: &RunFacts, extras: &Extras) -> String {
+    let m = &facts.data.manifest;
+    let mut out = page(
+        "What if",
+        &format!(
+            "<p>Each row changes the scenario as stated and runs again on the same random numbers as the base. Values: {DECISION_LABEL} per option; the lowest is the winner.</p>"
+        ),
+    );
+    out.push_str("<table class=\"dense what-ifs\">\n<thead><tr><th>What if</th>");
+    for s in &m.strategies {
+        let _ = write!(out, "<th class=\"num\">{}</th>", escape(&s.label));
+    }
+    out.push_str("<th>Winner</th></tr></thead>\n<tbody>\n");
+    let base = super::WhatIf {
+        name: "Base".to_string(),
+        overrides: Vec::new(),
+        values: facts.decision_values(),
+    };
+    for (row, w) in std::iter::once(&base).chain(&extras.what_ifs).enumerate() {
+        let _ = write!(out, "<tr><td><strong>{}</strong>", escape(&w.name));
+        if !w.overrides.is_empty() {
+            let _ = write!(out, "<br><code>{}</code>", escape(&w.overrides.join("; ")));
+        }
+        out.push_str("</td>");
+        for (s, v) in m.strategies.iter().zip(&w.values) {
+            let source = if row == 0 {
+                summary_source(DECISION_METRIC, &s.id, DECISION_QUANTILE)
+            } else {
+                Source {
+                    file: "what_ifs.csv",
+                    key: format!("{}/{}", w.name, s.id),
+                }
+            };
+            number_cell(&mut out, &money(facts, *v), *v, &source, "money");
+        }
+        let winner = lowest(&w.values).map_or_else(String::new, |i| m.strategies[i].label.clone());
+        let _ = writeln!(out, "<td>{}</td></tr>", escape(&winner));
+    }
+    out.push_str("</tbody>\n</table>\n");
+    out
+}
+
+fn chart_caption(kind: ChartKind) -> &'static str {
+    match kind {
+        ChartKind::Tradeoff => {
+            "Each option's build time against its total cost: lower and further left is better; the spread shows how sure each is."
+        }
+        ChartKind::TotalCost => {
+            "How total cost is spread over the simulated projects, with the P50 and P80 marked."
+        }
+        ChartKind::BuildWeeksSCurve => {
+            "The share of projects launched by each week: the further left the curve, the earlier the launch."
+        }
+        ChartKind::ProbabilityBest => {
+            "How often each option is the best on each measure, on the same simulated projects."
+        }
+        ChartKind::CostBreakdown => "What total cost is made of, per option.",
+        ChartKind::ApiFailureProbability => "The chance of at least one post-launch API failure.",
+        ChartKind::DowntimeHours => "Hours of customer-facing downtime after launch.",
+        ChartKind::EmergencyFixes => "Emergency fixes after launch.",
+    }
+}
+
+fn chart_page(_facts: &RunFacts, kind: ChartKind, svg: &str) -> String {
+    chart_page_of(kind.title(), chart_caption(kind), svg)
+}
+
+fn chart_page_of(title: &str, caption: &str, svg: &str) -> String {
+    let mut out = page(title, &format!("<p class=\"note\">{}</p>", escape(caption)));
+    let _ = writeln!(
+        out,
+        "<div class=\"chart-box\">{}</div>",
+        inline_svg(svg, title)
+    );
+    out
+}
+
+fn assumption_pages(facts: &RunFacts) -> Vec<String> {
+    let (shared, own) = assumptions_of(&facts.manifest);
+    let mut pages = Vec::new();
+    let intro = "<p class=\"note\">The scenario's values as this run used them. Evidence: where each value came from; \"unclassified\" where the scenario's [provenance] states none.</p>";
+    let chunks: Vec<_> = shared.chunks(ASSUMPTION_ROWS * 2).collect();
+    for (i, chunk) in chunks.iter().enumerate() {
+        let heading = if chunks.len() > 1 {
+            format!(
+                "Assumptions shared by every option ({} of {})",
+                i + 1,
+                chunks.len()
+            )
+        } else {
+            "Assumptions shared by every option".to_string()
+        };
+        let mut out = page(&heading, intro);
+        out.push_str("<div class=\"columns\">\n");
+        for half in chunk.chunks(ASSUMPTION_ROWS) {
+            out.push_str("<table class=\"dense assumptions\">\n<thead><tr><th>Assumption</th><th>Value</th><th>Evidence</th></tr></thead>\n<tbody>\n");
+            for a in half {
+                let _ = writeln!(
+                    out,
+                    "<tr><td>{}<br><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                    escape(&a.name),
+                    escape(&a.key),
+                    escape(a.values.first().map_or("", String::as_str)),
+                    escape(&a.evidence)
+                );
+            }
+            out.push_str("</tbody>\n</table>\n");
+        }
+        out.push_str("</div>\n");
+        pages.push(out);
+    }
+    let strategies = &facts.data.manifest.strategies;
+    for (i, chunk) in own.chunks(OPTION_ROWS).enumerate() {
+        let heading = if own.len() > OPTION_ROWS {
+            format!("Assumptions per option ({})", i + 1)
+        } else {
+            "Assumptions per option".to_string()
+        };
+        let mut out = page(&heading, intro);
+        out.push_str(
+            "<table class=\"dense assumptions per-option\">\n<thead><tr><th>Assumption</th>",
+        );
+        for s in strategies {
+            let _ = write!(out, "<th>{}</th>", escape(&s.label));
+        }
+        out.push_str("<th>Evidence</th></tr></thead>\n<tbody>\n");
+        for a in chunk {
+            let _ = write!(
+                out,
+                "<tr><td>{}<br><code>strategies.*.{}</code></td>",
+                escape(&a.name),
+                escape(&a.key)
+            );
+            for v in &a.values {
+                let _ = write!(out, "<td>{}</td>", escape(v));
+            }
+            let _ = writeln!(out, "<td>{}</td></tr>", escape(&a.evidence));
+        }
+        out.push_str("</tbody>\n</table>\n");
+        pages.push(out);
+    }
+    pages
+}
+
+fn claims_page(facts: &RunFacts) -> Option<String> {
+    let claims = facts.manifest.pointer("/scenario/claims")?.as_array()?;
+    if claims.is_empty() {
+        return None;
+    }
+    let mut out = page(
+        "Claims the scenario makes",
+        "<p class=\"note\">Verdicts (holds, fails, undecided) come from <code>tradeoff-sim check</code>, which judges each claim with its own confidence interval; this report lists them.</p>",
+    );
+    out.push_str("<table class=\"dense claims\">\n<thead><tr><th>Claim</th><th>Says</th><th>Source</th></tr></thead>\n<tbody>\n");
+    let text = |c: &serde_json::Value, k: &str| {
+        c.get(k)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    for c in claims.iter().take(24) {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&text(c, "id")),
+            escape(&text(c, "text")),
+            escape(&text(c, "source"))
+        );
+    }
+    out.push_str("</tbody>\n</table>\n");
+    if claims.len() > 24 {
+        let _ = write!(
+            out,
+            "<p class=\"note\">{} more claims: see the scenario file.</p>",
+            claims.len() - 24
+        );
+    }
+    Some(out)
+}
+
+fn method_page(facts: &RunFacts, extras: &Extras) -> String {
+    let m = &facts.data.manifest;
+    let mut rows: Vec<(&str, String)> = vec![
+        (
+            "Tool",
+            format!(
+                "tradeoff-sim {} (build {})",
+                facts.text("version").unwrap_or("?"),
+                facts.text("build").unwrap_or("?")
+            ),
+        ),
+        (
+            "Command line",
+            facts
+                .manifest
+                .get("command_line")
+                .and_then(|c| c.as_array())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .unwrap_or_default(),
+        ),
+        (
+            "Scenario file",
+            facts.text("scenario_file").unwrap_or("").to_string(),
+        ),
+        (
+            "Scenario SHA-256",
+            facts.text("scenario_sha256").unwrap_or("").to_string(),
+        ),
+        ("Seed", m.seed.to_string()),
+        (
+            "Trials",
+            format!(
+                "{} simulated projects per option",
+                format::thousands(m.trials)
+            ),
+        ),
+    ];
+    let overrides = facts
+        .manifest
+        .get("overrides")
+        .and_then(|o| o.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .unwrap_or_default();
+    if !overrides.is_empty() {
+        rows.push(("Changed for this run (--set)", overrides));
+    }
+    if let Some(capped) = facts
+        .manifest
+        .get("tail_capped_trials")
+        .and_then(|c| c.as_array())
+    {
+        let total: u64 = capped.iter().filter_map(|v| v.as_u64()).sum();
+        if total > 0 {
+            rows.push((
+                "Capped tails",
+                format!(
+                    "{} trials hit the cap on the fat-tail build multiplier (see MODEL.md)",
+                    format::thousands(total)
+                ),
+            ));
+        }
+    }
+    let mut out = page(
+        "Method",
+        "<p>Each option is simulated on the same random numbers (common random numbers), so differences between options are not noise between runs. The same seed, trials and scenario give the same numbers on any machine.</p>",
+    );
+    out.push_str("<div class=\"columns\">\n<div>\n<table class=\"dense method\">\n<tbody>\n");
+    for (k, v) in rows {
+        let _ = writeln!(
+            out,
+            "<tr><th>{}</th><td><code>{}</code></td></tr>",
+            escape(k),
+            escape(&v)
+        );
+    }
+    out.push_str("</tbody>\n</table>\n</div>\n<div>\n<table class=\"dense mc-error\">\n<thead><tr><th>Monte Carlo error</th><th class=\"num\">Mean total cost</th><th class=\"num\">± std. error</th><th class=\"num\">Regret ± std. error</th></tr></thead>\n<tbody>\n");
+    for s in &m.strategies {
+        let _ = write!(out, "<tr><td>{}</td>", escape(&s.label));
+        if let Some(row) = facts
+            .data
+            .summary
+            .get(&(DECISION_METRIC.to_string(), s.id.clone()))
+        {
+            number_cell(
+                &mut out,
+                &money(facts, row.mean),
+                row.mean,
+                &summary_source(DECISION_METRIC, &s.id, "mean"),
+                "money",
+            );
+            number_cell(
+                &mut out,
+                &money(facts, row.std_err),
+                row.std_err,
+                &Source {
+                    file: schema::SUMMARY,
+                    key: format!("{DECISION_METRIC}/{}/std_err", s.id),
+                },
+                "money",
+            );
+        } else {
+            out.push_str("<td></td><td></td>");
+        }
+        match facts.decision.iter().find(|d| d.strategy == s.id) {
+            Some(d) => number_cell(
+                &mut out,
+                &money(facts, d.expected_regret_std_err),
+                d.expected_regret_std_err,
+                &decision_source(&s.id, "expected_regret_std_err"),
+                "money",
+            ),
+            None => out.push_str("<td></td>"),
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
+    if let Some(f) = &extras.flips {
+        let _ = write!(
+            out,
+            "<p class=\"note\">The decision tornado ran {} trials per setting; a bar end's Monte Carlo error is about ±{}.</p>",
+            format::thousands(f.trials),
+            money(facts, super::gap_std_err(facts, f))
+        );
+    }
+    out.push_str("<p class=\"note\">Every number in this report is read from the CSV files beside it (summary.csv, decision.csv and, for a report, what_ifs.csv and tornado_decision.csv); each table cell names its file and row.</p>\n</div>\n</div>\n");
+    out
+}
