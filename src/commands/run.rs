@@ -303,7 +303,12 @@ fn finish_run_with(
         target_build_weeks: scenario.build.target_weeks,
         strategies: Manifest::strategies_of(&scenario),
         tail_capped_trials,
-        charts: chart_stems(ManifestKind::Run),
+        // The run's charts, and the tornado a board pack adds to them.
+        charts: chart_stems(ManifestKind::Run)
+            .into_iter()
+            .map(String::from)
+            .chain(board.tornadoes.iter().map(|t| t.name.clone()))
+            .collect(),
         evidence: Manifest::evidence_of(&scenario),
         scenario: &scenario,
     };

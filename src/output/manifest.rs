@@ -141,7 +141,7 @@ pub struct Manifest<'a> {
     /// The charts of the folder, by stem ([`crate::output::CHARTS_KEY`]): only the
     /// files `charts/<stem>.png` and `.svg` are tradeoff-sim's. None for a check.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub charts: Vec<&'static str>,
+    pub charts: Vec<String>,
     /// The evidence class of every parameter and risk (`[provenance]`, MODEL.md
     /// §8.6); absent when no file of the scenario declares any.
     #[serde(skip_serializing_if = "Option::is_none")]

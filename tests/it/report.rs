@@ -287,3 +287,29 @@ mod workbook {
         assert!(!contains("xl/charts/chart4.xml"), "a run has no tornado");
     }
 }
+
+#[test]
+fn a_board_pack_with_its_tornado_can_be_replaced_with_force() {
+    // The tornado chart `report` adds is listed in the manifest, so the folder is
+    // tradeoff-sim's whole and a second `report --force` replaces it.
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let seed = scenario("seed.toml");
+    let args = [
+        "report",
+        seed.to_str().expect("a UTF-8 path"),
+        "--trials",
+        "4096",
+        "--tornado-trials",
+        "2048",
+        "--charts",
+        "svg",
+        "--out",
+        "pack",
+    ];
+    assert_success(&run_in(dir.path(), &args), "report seed.toml");
+    let manifest = std::fs::read_to_string(dir.path().join("pack/manifest.json")).unwrap();
+    assert!(manifest.contains("\"tornado_decision\""), "{manifest}");
+    let mut again = args.to_vec();
+    again.push("--force");
+    assert_success(&run_in(dir.path(), &again), "report seed.toml --force");
+}
