@@ -4,6 +4,7 @@
 
 use std::fmt::Write;
 
+use super::assumptions::Assumption;
 use super::html::{STYLE, Source, escape, inline_svg, number_cell};
 use super::{
     DECISION_LABEL, DECISION_METRIC, DECISION_QUANTILE, Extras, RunFacts, assumptions_of, lowest,
@@ -12,8 +13,9 @@ use crate::format;
 use crate::output::chart::ChartKind;
 use crate::output::schema;
 
-/// Rows of assumptions on one page, per column (two columns a page).
-const ASSUMPTION_ROWS: usize = 14;
+/// Lines of assumptions a column holds (two columns a page): 14 rows of a name
+/// and its key.
+const ASSUMPTION_LINES: usize = 28;
 /// Rows of the per-option assumptions table on one page (its cells wrap more).
 const OPTION_ROWS: usize = 10;
 /// Drivers in the table of what could flip the decision.
@@ -481,11 +483,40 @@ fn chart_page_of(title: &str, caption: &str, svg: &str) -> String {
     out
 }
 
+/// The lines a shared assumption's row takes in its column: its name and key
+/// beside its value, each wrapping at about the width its cell holds.
+fn assumption_lines(a: &Assumption) -> usize {
+    let wrapped = |text: &str, width: usize| text.chars().count().div_ceil(width).max(1);
+    let label = wrapped(&a.name, 30) + wrapped(&a.key, 30);
+    let value = wrapped(a.values.first().map_or("", String::as_str), 34);
+    label.max(value)
+}
+
+/// Items cut into runs of at most `budget` lines, in order (an item taller than
+/// the budget has a run of its own).
+fn by_height<T>(items: &[T], budget: usize, lines: impl Fn(&T) -> usize) -> Vec<Vec<&T>> {
+    let mut runs: Vec<Vec<&T>> = Vec::new();
+    let mut used = 0;
+    for item in items {
+        let h = lines(item);
+        match runs.last_mut() {
+            Some(run) if used + h <= budget => run.push(item),
+            _ => {
+                runs.push(vec![item]);
+                used = 0;
+            }
+        }
+        used += h;
+    }
+    runs
+}
+
 fn assumption_pages(facts: &RunFacts) -> Vec<String> {
     let (shared, own) = assumptions_of(&facts.manifest);
     let mut pages = Vec::new();
     let intro = "<p class=\"note\">The scenario's values as this run used them. Evidence: where each value came from; \"unclassified\" where the scenario's [provenance] states none.</p>";
-    let chunks: Vec<_> = shared.chunks(ASSUMPTION_ROWS * 2).collect();
+    let columns = by_height(&shared, ASSUMPTION_LINES, assumption_lines);
+    let chunks: Vec<_> = columns.chunks(2).collect();
     for (i, chunk) in chunks.iter().enumerate() {
         let heading = if chunks.len() > 1 {
             format!(
@@ -498,9 +529,9 @@ fn assumption_pages(facts: &RunFacts) -> Vec<String> {
         };
         let mut out = page(&heading, intro);
         out.push_str("<div class=\"columns\">\n");
-        for half in chunk.chunks(ASSUMPTION_ROWS) {
+        for half in chunk.iter() {
             out.push_str("<table class=\"dense assumptions\">\n<thead><tr><th>Assumption</th><th>Value</th><th>Evidence</th></tr></thead>\n<tbody>\n");
-            for a in half {
+            for a in half.iter() {
                 let _ = writeln!(
                     out,
                     "<tr><td>{}<br><code>{}</code></td><td>{}</td><td>{}</td></tr>",
