@@ -184,6 +184,20 @@ fn svg_contains_title_axis_labels_and_money() {
 }
 
 #[test]
+fn the_chance_of_being_best_names_api_failures_without_the_surges_it_does_not_count() {
+    // `api_failures` counts API failures only; the failure-probability chart counts
+    // traffic-surge failures too, so the two must not share one name.
+    let dir = tempfile::tempdir().unwrap();
+    seed_fixture(2000).write(dir.path());
+    let data = ChartData::load(dir.path()).unwrap();
+    let svg = render_to_svg_string(&data, ChartKind::ProbabilityBest).unwrap();
+    assert!(
+        svg.contains("API failures, not counting traffic surges"),
+        "the metric is named exactly"
+    );
+}
+
+#[test]
 fn rendering_twice_gives_the_same_svg_bytes() {
     let dir = tempfile::tempdir().unwrap();
     seed_fixture(2000).write(dir.path());

@@ -5,7 +5,7 @@ use super::*;
 const HEADLINE: [(&str, &str); 5] = [
     ("total_cost", "Total cost"),
     ("build_weeks", "Build time"),
-    ("api_failures", "API failures"),
+    ("api_failures", "API failures, not counting traffic surges"),
     ("emergency_fixes", "Emergency fixes"),
     ("downtime_hours", "Downtime"),
 ];
