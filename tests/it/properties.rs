@@ -7,6 +7,7 @@
 use std::sync::atomic::AtomicBool;
 
 use proptest::prelude::*;
+use proptest::test_runner::RngSeed;
 use tradeoff_sim::engine::{RunPlan, simulate};
 use tradeoff_sim::metric::{Metric, Unit};
 use tradeoff_sim::model::Model;
@@ -24,6 +25,12 @@ fn simulated(spec: &Spec) -> Result<Samples, TestCaseError> {
     let text = spec.to_toml();
     let s = scenario::from_str(&text, "generated").map_err(|problems| {
         let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        // The generator draws rates and risk multipliers independently, so some
+        // draws expect more events in one trial than any project has; refusing
+        // those is the documented bound (MAX_EVENTS_PER_TRIAL), not a failure.
+        if list.iter().all(|p| p.contains("one trial may hold")) {
+            return TestCaseError::reject("beyond the per-trial work bound");
+        }
         TestCaseError::fail(format!(
             "a generated scenario is refused:\n{}\n{text}",
             list.join("\n")
@@ -119,7 +126,13 @@ fn check(samples: &Samples) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    // A fixed seed: CI explores the same 48 scenarios on every run (reproducible),
+    // and a change to the generator or the model explores new ones.
+    #![proptest_config(ProptestConfig {
+        cases: 48,
+        rng_seed: RngSeed::Fixed(20_261_207),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn every_output_of_a_valid_scenario_is_finite_ordered_and_consistent(
