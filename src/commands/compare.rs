@@ -15,7 +15,7 @@ use crate::cli::{Charts, CompareArgs};
 use crate::output::chart::{chart_stems, render_compare_charts};
 use crate::output::csv as csv_out;
 use crate::output::manifest::{Manifest, ManifestKind};
-use crate::scenario;
+use crate::scenario::{self, Override};
 
 pub fn compare(args: &CompareArgs, stop: &AtomicBool) -> Result<String, CliError> {
     if !args.variants.is_empty() {
@@ -70,7 +70,7 @@ pub fn compare(args: &CompareArgs, stop: &AtomicBool) -> Result<String, CliError
         .out
         .clone()
         .unwrap_or_else(|| default_folder(format!("compare-{}", names.join("-vs-"))));
-    let mut publish = Publish::stage(&destination, args.run.force, stop)?;
+    let publish = Publish::stage(&destination, args.run.force, stop)?;
     let runs = comparing::run(
         &sources,
         overrides,
@@ -79,35 +79,12 @@ pub fn compare(args: &CompareArgs, stop: &AtomicBool) -> Result<String, CliError
         threads_of(args.run.threads),
         stop,
     )?;
-    let strategies = comparing::strategy_union(&runs);
-    publish.file("compare.csv", &csv_out::compare_csv(&runs)?)?;
-    let manifest = serde_json::json!({
-        "tool": env!("CARGO_PKG_NAME"),
-        "version": env!("CARGO_PKG_VERSION"),
-        "kind": ManifestKind::Compare,
-        "charts": chart_stems(ManifestKind::Compare),
-        "scenarios": runs.iter().zip(&args.scenarios).map(|(r, file)| serde_json::json!({
-            "name": r.scenario.name,
-            "title": r.scenario.title,
-            "file": file.display().to_string(),
-            "trials": r.scenario.trials,
-            "seed": r.scenario.seed,
-            "currency": r.scenario.currency,
-            "strategies": Manifest::strategies_of(&r.scenario),
-        })).collect::<Vec<_>>(),
-        "currency": runs[0].scenario.currency,
-        "strategies": strategies.iter().map(|(id, label)| serde_json::json!({"id": id, "label": label})).collect::<Vec<_>>(),
-        "overrides": overrides.iter().map(|o| o.to_string()).collect::<Vec<_>>(),
-        "command_line": command_line(),
-    });
-    publish.manifest(&json_bytes(&manifest))?;
-    publish.charts(args.charts.format(), render_compare_charts)?;
-    let published = publish.commit()?;
-
-    let mut out = console::compare_table(&runs, &strategies);
-    out.push('\n');
-    out.push_str(&wrote(&published.folder, &published.written));
-    Ok(out)
+    let files: Vec<String> = args
+        .scenarios
+        .iter()
+        .map(|f| f.display().to_string())
+        .collect();
+    publish_compare(publish, &runs, &files, overrides, None, args.charts)
 }
 
 /// `compare SCENARIO --variant ...`: the scenario as `base`, then each variant, in
@@ -141,7 +118,7 @@ fn compare_variants(args: &CompareArgs, stop: &AtomicBool) -> Result<String, Cli
         .out
         .clone()
         .unwrap_or_else(|| default_folder(format!("compare-{}-variants", base.name)));
-    let mut publish = Publish::stage(&destination, args.run.force, stop)?;
+    let publish = Publish::stage(&destination, args.run.force, stop)?;
     let runs = comparing::run_variants(
         &source,
         overrides,
@@ -151,17 +128,39 @@ fn compare_variants(args: &CompareArgs, stop: &AtomicBool) -> Result<String, Cli
         threads_of(args.run.threads),
         stop,
     )?;
-    let strategies = comparing::strategy_union(&runs);
-    publish.file("compare.csv", &csv_out::compare_csv(&runs)?)?;
-    let manifest = serde_json::json!({
+    let files = vec![file.display().to_string(); runs.len()];
+    publish_compare(
+        publish,
+        &runs,
+        &files,
+        overrides,
+        Some(&args.variants),
+        args.charts,
+    )
+}
+
+/// What every compare publishes, of files or of variants: compare.csv, the
+/// manifest (each run with the file it came from; the variants when there are
+/// any), the charts; then the console table. `files[i]` is run i's file.
+fn publish_compare(
+    mut publish: Publish,
+    runs: &[comparing::ScenarioRun],
+    files: &[String],
+    overrides: &[Override],
+    variants: Option<&[Variant]>,
+    charts: Charts,
+) -> Result<String, CliError> {
+    let strategies = comparing::strategy_union(runs);
+    publish.file("compare.csv", &csv_out::compare_csv(runs)?)?;
+    let mut manifest = serde_json::json!({
         "tool": env!("CARGO_PKG_NAME"),
         "version": env!("CARGO_PKG_VERSION"),
         "kind": ManifestKind::Compare,
         "charts": chart_stems(ManifestKind::Compare),
-        "scenarios": runs.iter().map(|r| serde_json::json!({
+        "scenarios": runs.iter().zip(files).map(|(r, file)| serde_json::json!({
             "name": r.scenario.name,
             "title": r.scenario.title,
-            "file": file.display().to_string(),
+            "file": file,
             "trials": r.scenario.trials,
             "seed": r.scenario.seed,
             "currency": r.scenario.currency,
@@ -170,14 +169,16 @@ fn compare_variants(args: &CompareArgs, stop: &AtomicBool) -> Result<String, Cli
         "currency": runs[0].scenario.currency,
         "strategies": strategies.iter().map(|(id, label)| serde_json::json!({"id": id, "label": label})).collect::<Vec<_>>(),
         "overrides": overrides.iter().map(|o| o.to_string()).collect::<Vec<_>>(),
-        "variants": variants_json(&args.variants),
-        "command_line": command_line(),
     });
+    if let Some(variants) = variants {
+        manifest["variants"] = variants_json(variants);
+    }
+    manifest["command_line"] = serde_json::json!(command_line());
     publish.manifest(&json_bytes(&manifest))?;
-    publish.charts(args.charts.format(), render_compare_charts)?;
+    publish.charts(charts.format(), render_compare_charts)?;
     let published = publish.commit()?;
 
-    let mut out = console::compare_table(&runs, &strategies);
+    let mut out = console::compare_table(runs, &strategies);
     out.push('\n');
     out.push_str(&wrote(&published.folder, &published.written));
     Ok(out)
