@@ -16,7 +16,7 @@ use rand::rngs::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
 use crate::metric::METRIC_COUNT;
-use crate::model::{Model, Outcome, Scratch, stream};
+use crate::model::{Drawn, Model, Outcome, Scratch, stream};
 use crate::stats::{self, Partial, Samples};
 
 /// Trials per batch: one generator each. Fixed, so it never depends on the threads.
@@ -140,6 +140,35 @@ pub fn simulate_observed(
     simulate_reporting(model, plan, all, stop, record, progress)
 }
 
+/// What a run records of every trial besides its outcomes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Record {
+    /// The sampled drivers, trial-major in the layout of [`Model::drivers`].
+    pub drivers: bool,
+    /// What every strategy drew ([`Drawn`]), trial-major.
+    pub drawn: bool,
+}
+
+/// A run's samples and what it recorded (empty where not asked for).
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    pub samples: Samples,
+    pub drivers: Vec<f64>,
+    pub drawn: Vec<Drawn>,
+}
+
+/// [`simulate_observed`], recording what `record` asks for.
+pub fn simulate_recorded(
+    model: &Model,
+    plan: &RunPlan,
+    stop: &AtomicBool,
+    record: Record,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Recorded, EngineError> {
+    let all = 0..plan.trials.div_ceil(BATCH_TRIALS);
+    simulate_all(model, plan, all, stop, record, progress)
+}
+
 fn simulate_recording(
     model: &Model,
     plan: &RunPlan,
@@ -158,6 +187,22 @@ fn simulate_reporting(
     record: bool,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<(Samples, Vec<f64>), EngineError> {
+    let record = Record {
+        drivers: record,
+        drawn: false,
+    };
+    let run = simulate_all(model, plan, batch_range, stop, record, progress)?;
+    Ok((run.samples, run.drivers))
+}
+
+fn simulate_all(
+    model: &Model,
+    plan: &RunPlan,
+    batch_range: std::ops::Range<u64>,
+    stop: &AtomicBool,
+    record: Record,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Recorded, EngineError> {
     let strategies = model.strategy_count();
     let first_trial = (batch_range.start * BATCH_TRIALS).min(plan.trials);
     let end_trial = (batch_range.end * BATCH_TRIALS).min(plan.trials);
@@ -180,7 +225,7 @@ fn simulate_reporting(
     }
     // `stop` is polled before each batch (a few milliseconds of work), so an
     // interrupt ends the run promptly.
-    let results: Vec<Result<Vec<f64>, EngineError>> = pool.install(|| {
+    let results: Vec<Result<(Vec<f64>, Vec<Drawn>), EngineError>> = pool.install(|| {
         per_batch
             .into_par_iter()
             .enumerate()
@@ -205,14 +250,17 @@ fn simulate_reporting(
         return Err(EngineError::Interrupted);
     }
     // The first failure in batch order: the same error on any thread count.
-    let mut drivers = Vec::new();
+    let (mut drivers, mut drawn) = (Vec::new(), Vec::new());
     for result in results {
-        drivers.extend(result?);
+        let (d, n) = result?;
+        drivers.extend(d);
+        drawn.extend(n);
     }
-    Ok((
-        Samples::from_parts(strategies, trials, model.metrics(), columns),
+    Ok(Recorded {
+        samples: Samples::from_parts(strategies, trials, model.metrics(), columns),
         drivers,
-    ))
+        drawn,
+    })
 }
 
 /// A simulated run, or a share of one: its mergeable summary, and its samples
@@ -350,6 +398,20 @@ pub fn run_summaries_reporting(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Vec<stats::Summary>, EngineError> {
     let keep = keeps_samples(plan.trials, model.strategy_count());
+    run_summaries_keeping(model, plan, keep, stop, progress)
+}
+
+/// [`run_summaries_reporting`] with exact quantiles when `keep` (from stored
+/// samples), from the sketch otherwise: a run of some of a scenario's
+/// strategies keeps its samples when a run of all of them would, so that its
+/// summaries are theirs, bit for bit.
+pub fn run_summaries_keeping(
+    model: &Model,
+    plan: &RunPlan,
+    keep: bool,
+    stop: &AtomicBool,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Vec<stats::Summary>, EngineError> {
     let all = 0..plan.trials.div_ceil(BATCH_TRIALS);
     let run = summarise(model, plan, all, keep, stop, progress)?;
     on_threads(plan.threads, || {
@@ -409,7 +471,7 @@ impl Worker {
         stop: &AtomicBool,
     ) -> Result<(), EngineError> {
         let width = stats::SUMMARY_BLOCK;
-        let mut run = BatchRun::new(model, plan, batch, false, stop);
+        let mut run = BatchRun::new(model, plan, batch, Record::default(), stop);
         let mut start = 0;
         while start < len {
             let rows = (len - start).min(width);
@@ -452,13 +514,13 @@ fn run_batch(
     model: &Model,
     plan: &RunPlan,
     batch: u64,
-    record: bool,
+    record: Record,
     slices: &mut [&mut [f64]],
     stop: &AtomicBool,
-) -> Result<Vec<f64>, EngineError> {
+) -> Result<(Vec<f64>, Vec<Drawn>), EngineError> {
     let mut run = BatchRun::new(model, plan, batch, record, stop);
     run.fill(slices)?;
-    Ok(run.scratch.take_drivers())
+    Ok((run.scratch.take_drivers(), run.scratch.take_drawn()))
 }
 
 /// One batch's random streams and scratch space, part way through its trials:
@@ -485,7 +547,7 @@ impl<'m> BatchRun<'m> {
         model: &'m Model,
         plan: &RunPlan,
         batch: u64,
-        record: bool,
+        record: Record,
         stop: &'m AtomicBool,
     ) -> BatchRun<'m> {
         let seed = batch_seed(plan.seed, batch);
@@ -494,10 +556,10 @@ impl<'m> BatchRun<'m> {
             model,
             batch,
             rng: Xoshiro256PlusPlus::seed_from_u64(seed),
-            scratch: if record {
-                Scratch::recording(model, seed)
-            } else {
-                Scratch::new(model, seed)
+            scratch: match record {
+                Record { drawn: true, .. } => Scratch::recording_drawn(model, seed, record.drivers),
+                Record { drivers: true, .. } => Scratch::recording(model, seed),
+                _ => Scratch::new(model, seed),
             },
             out: vec![[0.0; METRIC_COUNT]; model.strategy_count()],
             tile: vec![[0.0; METRIC_COUNT]; model.strategy_count() * TILE_TRIALS],
@@ -674,8 +736,8 @@ mod tests {
             threads: 1,
         };
         let columns = model.strategy_count() * METRIC_COUNT;
-        let mut by_block = BatchRun::new(&model, &plan, 3, false, &NEVER);
-        let mut by_column = BatchRun::new(&model, &plan, 3, false, &NEVER);
+        let mut by_block = BatchRun::new(&model, &plan, 3, Record::default(), &NEVER);
+        let mut by_column = BatchRun::new(&model, &plan, 3, Record::default(), &NEVER);
         for rows in [1021, 13] {
             let mut block = vec![f64::NAN; columns * COLUMN_STRIDE];
             by_block.fill_block(&mut block, rows).expect("finite draws");
@@ -712,12 +774,12 @@ mod tests {
         };
         let columns = model.strategy_count() * METRIC_COUNT;
         let mut block = vec![0.0; columns * COLUMN_STRIDE];
-        let by_block = BatchRun::new(&model, &plan, 2, false, &NEVER)
+        let by_block = BatchRun::new(&model, &plan, 2, Record::default(), &NEVER)
             .fill_block(&mut block, 1024)
             .expect_err("an overflow in the first block");
         let mut expected = vec![vec![0.0; 1024]; columns];
         let mut slices: Vec<&mut [f64]> = expected.iter_mut().map(|c| &mut c[..]).collect();
-        let by_column = BatchRun::new(&model, &plan, 2, false, &NEVER)
+        let by_column = BatchRun::new(&model, &plan, 2, Record::default(), &NEVER)
             .fill(&mut slices)
             .expect_err("an overflow in the first block");
         let EngineError::NotFinite { trial, .. } = &by_block else {
@@ -745,7 +807,7 @@ mod tests {
         let stop = AtomicBool::new(true);
         let columns = model.strategy_count() * METRIC_COUNT;
         let mut block = vec![0.0; columns * COLUMN_STRIDE];
-        let mut run = BatchRun::new(&model, &plan, 0, false, &stop);
+        let mut run = BatchRun::new(&model, &plan, 0, Record::default(), &stop);
         let by_block = run.fill_block(&mut block, 1024);
         assert!(
             matches!(by_block, Err(EngineError::Interrupted)),
@@ -754,7 +816,7 @@ mod tests {
         assert_eq!(run.done, 0, "no trial ran after the flag");
         let mut expected = vec![vec![0.0; 1024]; columns];
         let mut slices: Vec<&mut [f64]> = expected.iter_mut().map(|c| &mut c[..]).collect();
-        let by_column = BatchRun::new(&model, &plan, 0, false, &stop).fill(&mut slices);
+        let by_column = BatchRun::new(&model, &plan, 0, Record::default(), &stop).fill(&mut slices);
         assert!(
             matches!(by_column, Err(EngineError::Interrupted)),
             "{by_column:?}"

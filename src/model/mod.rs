@@ -25,13 +25,17 @@ pub use census::{DrawCensus, DrawKind, Tally};
 
 mod client;
 mod compile;
+mod reuse;
 mod sampler;
+mod settle;
 
 pub mod stream;
 
 use compile::{Constants, EstimateGroup, EventDraws, Extras, Samplers, StrategyParams};
+pub use reuse::Fingerprint;
 use sampler::Sampler;
 pub use sampler::SmallBinomial;
+pub use settle::Drawn;
 use stream::{Key, Substream, own, shared};
 
 use rand::rngs::Xoshiro256PlusPlus;
@@ -157,6 +161,9 @@ pub struct Scratch {
     /// Recording only reads values already drawn: the random streams are the same
     /// with or without it.
     drivers: Option<Vec<f64>>,
+    /// When set, each trial appends what each strategy drew ([`Drawn`]), for
+    /// [`Model::resettled_column`]. Like `drivers`, it only reads values already drawn.
+    drawn: Option<Vec<Drawn>>,
 }
 
 impl Scratch {
@@ -176,6 +183,7 @@ impl Scratch {
                 .map(|st| Xoshiro256PlusPlus::seed_from_u64(strategy_seed(batch_seed, &st.id)))
                 .collect(),
             drivers: None,
+            drawn: None,
         }
     }
 
@@ -191,6 +199,20 @@ impl Scratch {
     /// [`Model::metrics`] after [`METRIC_COUNT`]. Empty for a scenario that adds none.
     pub fn extras(&self) -> &[f64] {
         &self.extras
+    }
+
+    /// A scratch that records what every strategy drew in every trial ([`Drawn`]),
+    /// and the sampled drivers when `drivers` is set.
+    pub fn recording_drawn(model: &Model, batch_seed: u64, drivers: bool) -> Scratch {
+        let mut scratch = Scratch::new(model, batch_seed);
+        scratch.drivers = drivers.then(Vec::new);
+        scratch.drawn = Some(Vec::new());
+        scratch
+    }
+
+    /// What the strategies drew so far: trial-major, one [`Drawn`] per strategy.
+    pub fn take_drawn(&mut self) -> Vec<Drawn> {
+        self.drawn.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
     /// The drivers recorded so far, trial-major in the layout of [`Model::drivers`].
@@ -312,7 +334,6 @@ impl Model {
     ) {
         let s = &self.scenario;
         let drivers = &s.drivers;
-        let k = &self.constants;
         let d = &self.samplers;
 
         // 1. Shared drivers, each from its own substream of the trial's one word
@@ -417,6 +438,7 @@ impl Model {
             extras,
             strategy_rngs,
             drivers,
+            drawn: drawn_log,
         } = scratch;
         debug_assert_eq!(strategy_rngs.len(), self.strategies.len());
         let extra_count = self.extras.count;
@@ -471,10 +493,16 @@ impl Model {
                     .sample(&mut Substream::new(word, own::ONBOARDING));
                 tally.draw(d.matrix_onboarding_weeks.kind);
             }
-            let estimate = estimates[p.estimate_group];
-            let build_weeks =
-                (p.build_base_weeks * estimate * complexity * multiplier + delay_weeks) * tail;
-            let slip = build_weeks / p.plan_weeks;
+            let mut drawn = Drawn {
+                estimate: estimates[p.estimate_group],
+                complexity,
+                multiplier,
+                delay_weeks,
+                tail,
+                tail_capped,
+                ..Drawn::default()
+            };
+            let build_weeks = Model::build_weeks(p, &drawn);
             // §8.4: a launch due in a code freeze waits until the week after the event.
             let launch_weeks = client::launch_weeks(&self.events, build_weeks);
 
@@ -585,70 +613,32 @@ impl Model {
                 }
             }
 
-            // 7. Churn: failed checkouts per customer ~ Poisson(rate x outage weeks).
-            // (No downtime, the common case for a strategy with few incidents, is
-            // exactly 0 without the call.)
-            let churn_share = if downtime_hours > 0.0 {
-                -math::exp_m1(-k.churn_per_downtime_hour * downtime_hours)
-            } else {
-                0.0
-            };
-
-            // 8. Cost.
-            let war_room_weeks = if p.war_room_weeks > 0.0 {
+            drawn.war_room_spread = if p.war_room_weeks > 0.0 {
                 tally.draw(d.war_room_spread.kind);
-                p.war_room_weeks
-                    * d.war_room_spread
-                        .sample(&mut Substream::new(word, own::WAR_ROOM))
+                d.war_room_spread
+                    .sample(&mut Substream::new(word, own::WAR_ROOM))
             } else {
                 0.0
             };
-            let fix_effort_hours = d
+            drawn.fix_effort_hours = d
                 .fix_effort_hours
                 .sample(&mut Substream::new(word, own::FIX_EFFORT));
             tally.draw(d.fix_effort_hours.kind);
-            let build_cost = p.weekly_burn
-                * build_weeks
-                * (1.0 + s.cost.overrun_staffing_factor * (slip - 1.0).max(0.0));
-            let ops_cost = p.responders * incident_hours * s.cost.hourly_rate
-                + emergency_fixes as f64 * fix_effort_hours * s.cost.hourly_rate
-                + war_room_weeks * s.cost.war_room_week_cost;
-            let downtime_loss =
-                (downtime_hours + surge_excess_hours) * k.net_loss_per_downtime_hour;
-            let churn_loss = churn_share * k.loss_per_churn_share;
-
-            use Metric as M;
-            outcome[M::BuildWeeks.slot()] = build_weeks;
-            outcome[M::ScheduleSlip.slot()] = slip;
-            outcome[M::ApiFailure.slot()] = f64::from(api_failures + surge_failures > 0);
-            outcome[M::ApiFailures.slot()] = api_failures as f64;
-            outcome[M::SurgeFailures.slot()] = surge_failures as f64;
-            outcome[M::EmergencyFixes.slot()] = emergency_fixes as f64;
-            outcome[M::Incidents.slot()] = incidents as f64;
-            outcome[M::IncidentHours.slot()] = incident_hours;
-            outcome[M::DowntimeHours.slot()] = downtime_hours;
-            outcome[M::ChurnShare.slot()] = churn_share;
-            outcome[M::ChurnUplift.slot()] = churn_share / s.churn.baseline_share;
-            outcome[M::WarRoomWeeks.slot()] = war_room_weeks;
-            outcome[M::BuildCost.slot()] = build_cost;
-            outcome[M::OpsCost.slot()] = ops_cost;
-            outcome[M::DowntimeLoss.slot()] = downtime_loss;
-            outcome[M::ChurnLoss.slot()] = churn_loss;
-            outcome[M::TotalCost.slot()] = build_cost + ops_cost + downtime_loss + churn_loss;
-            outcome[M::BudgetOverrun.slot()] = if p.planned_budget > 0.0 {
-                build_cost / p.planned_budget
-            } else {
-                slip
-            };
-            outcome[M::TailCapped.slot()] = f64::from(tail_capped);
-            if let Some(at) = self.extras.on_time_at {
-                extra[at] = f64::from(launch_weeks <= p.target_weeks);
-            }
-            if let Some(at) = self.extras.freeze_wait_at {
-                extra[at] = launch_weeks - build_weeks;
+            drawn.api_failures = api_failures;
+            drawn.surge_failures = surge_failures;
+            drawn.emergency_fixes = emergency_fixes;
+            drawn.incidents = incidents;
+            drawn.incident_hours = incident_hours;
+            drawn.downtime_hours = downtime_hours;
+            drawn.surge_excess_hours = surge_excess_hours;
+            // 7-8. Churn, cost and the outcome: arithmetic only (`settle`).
+            self.settle(p, &drawn, build_weeks, launch_weeks, outcome, extra);
+            if let Some(log) = drawn_log.as_mut() {
+                log.push(drawn);
             }
             if let Some(log) = drivers.as_mut() {
-                log.extend([log_headroom.exp(), fix_effort_hours, war_room_weeks]);
+                let war_room_weeks = outcome[Metric::WarRoomWeeks.slot()];
+                log.extend([log_headroom.exp(), drawn.fix_effort_hours, war_room_weeks]);
                 let occurred = risk_uniforms.iter().zip(&p.risk_probability);
                 log.extend(occurred.map(|(u, prob)| f64::from(u < prob)));
             }
