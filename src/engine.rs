@@ -15,7 +15,7 @@ use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
-use crate::metric::METRIC_COUNT;
+use crate::metric::{METRIC_COUNT, Metric};
 use crate::model::{Drawn, Model, Outcome, Scratch, stream};
 use crate::stats::{self, Partial, Samples};
 
@@ -147,12 +147,21 @@ pub struct Record {
     pub drivers: bool,
     /// What every strategy drew ([`Drawn`]), trial-major.
     pub drawn: bool,
+    /// Keep only this metric's samples (the run still checks every value): a
+    /// command that reads one metric allocates no column it will not read.
+    pub only: Option<Metric>,
 }
+
+/// What one batch recorded: its drivers and its draws.
+type BatchRecord = (Vec<f64>, Vec<Drawn>);
 
 /// A run's samples and what it recorded (empty where not asked for).
 #[derive(Clone, Debug)]
 pub struct Recorded {
-    pub samples: Samples,
+    /// Every metric's samples; `None` when the run kept only one metric.
+    pub samples: Option<Samples>,
+    /// With [`Record::only`], that metric's samples, one column per strategy.
+    pub only: Vec<Vec<f64>>,
     pub drivers: Vec<f64>,
     pub drawn: Vec<Drawn>,
 }
@@ -189,10 +198,11 @@ fn simulate_reporting(
 ) -> Result<(Samples, Vec<f64>), EngineError> {
     let record = Record {
         drivers: record,
-        drawn: false,
+        ..Record::default()
     };
     let run = simulate_all(model, plan, batch_range, stop, record, progress)?;
-    Ok((run.samples, run.drivers))
+    let samples = run.samples.expect("every metric kept");
+    Ok((samples, run.drivers))
 }
 
 fn simulate_all(
@@ -209,7 +219,20 @@ fn simulate_all(
     check_size(end_trial - first_trial, strategies)?;
     let pool = thread_pool(plan.threads)?;
     let trials = (end_trial - first_trial) as usize;
-    let column_count = strategies * model.metrics().len();
+    let width = model.metrics().len();
+    // The run's columns, as indices into the strategy-major list of every column.
+    let kept: Vec<usize> = match record.only {
+        Some(metric) => {
+            let m = metric.position_in(model.metrics()).unwrap_or(width);
+            // A metric the run does not report keeps nothing.
+            (0..strategies)
+                .filter(|_| m < width)
+                .map(|s| s * width + m)
+                .collect()
+        }
+        None => (0..strategies * width).collect(),
+    };
+    let column_count = kept.len();
     // Zeroed columns of their final length (calloc: pages are touched by the
     // workers that fill them); every batch writes its own disjoint slice of each,
     // so no result is copied or reordered afterwards.
@@ -225,7 +248,7 @@ fn simulate_all(
     }
     // `stop` is polled before each batch (a few milliseconds of work), so an
     // interrupt ends the run promptly.
-    let results: Vec<Result<(Vec<f64>, Vec<Drawn>), EngineError>> = pool.install(|| {
+    let results: Vec<Result<BatchRecord, EngineError>> = pool.install(|| {
         per_batch
             .into_par_iter()
             .enumerate()
@@ -239,6 +262,7 @@ fn simulate_all(
                     batch_range.start + b as u64,
                     record,
                     &mut slices,
+                    &kept,
                     stop,
                 );
                 progress(slices.first().map_or(0, |s| s.len()) as u64);
@@ -256,8 +280,16 @@ fn simulate_all(
         drivers.extend(d);
         drawn.extend(n);
     }
+    let every = kept.len() == strategies * width && record.only.is_none();
+    let (samples, only) = if every {
+        let samples = Samples::from_parts(strategies, trials, model.metrics(), columns);
+        (Some(samples), Vec::new())
+    } else {
+        (None, columns)
+    };
     Ok(Recorded {
-        samples: Samples::from_parts(strategies, trials, model.metrics(), columns),
+        samples,
+        only,
         drivers,
         drawn,
     })
@@ -516,10 +548,15 @@ fn run_batch(
     batch: u64,
     record: Record,
     slices: &mut [&mut [f64]],
+    kept: &[usize],
     stop: &AtomicBool,
-) -> Result<(Vec<f64>, Vec<Drawn>), EngineError> {
+) -> Result<BatchRecord, EngineError> {
     let mut run = BatchRun::new(model, plan, batch, record, stop);
-    run.fill(slices)?;
+    if kept.len() == slices.len() && kept.iter().enumerate().all(|(i, &c)| i == c) {
+        run.fill(slices)?;
+    } else {
+        run.fill_only(slices, kept)?;
+    }
     Ok((run.scratch.take_drivers(), run.scratch.take_drawn()))
 }
 
@@ -587,6 +624,24 @@ impl<'m> BatchRun<'m> {
                 .flat_map(|(s, outcome)| outcome.iter().chain(&extras[s * extra..(s + 1) * extra]));
             for (column, &value) in slices.iter_mut().zip(values) {
                 column[i] = value;
+            }
+        })
+    }
+
+    /// [`BatchRun::fill`] of only some columns: slice j receives column
+    /// `kept[j]` (of the strategy-major list of every column).
+    fn fill_only(&mut self, slices: &mut [&mut [f64]], kept: &[usize]) -> Result<(), EngineError> {
+        let len = slices.first().map_or(0, |s| s.len());
+        let width = self.model.metrics().len();
+        let extra = width - METRIC_COUNT;
+        self.fill_with(len, |i, out, extras| {
+            for (column, &c) in slices.iter_mut().zip(kept) {
+                let (s, m) = (c / width, c % width);
+                column[i] = if m < METRIC_COUNT {
+                    out[s][m]
+                } else {
+                    extras[s * extra + m - METRIC_COUNT]
+                };
             }
         })
     }

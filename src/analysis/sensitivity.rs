@@ -23,10 +23,10 @@ use std::sync::atomic::AtomicBool;
 
 use crate::analysis::sweep::statistic;
 use crate::analysis::swing::{curve_toml, plain_name, scale_dist, toml_number};
-use crate::engine::{self, EngineError, RunPlan};
+use crate::engine::{self, EngineError, Record, RunPlan};
 use crate::format;
 use crate::metric::{METRIC_COUNT, Metric};
-use crate::model::Model;
+use crate::model::{Drawn, Model};
 use crate::scenario::{
     FRAMING_KEYS, GovernanceCurve, Override, ParamValue, Parameter, Scenario, ScenarioError,
     ScenarioSource,
@@ -115,6 +115,19 @@ pub struct Sensitivity {
     /// Rank correlations from the base run, per strategy.
     pub global: Vec<Vec<Correlation>>,
     pub runs: RunCount,
+    /// How the swings' strategy values were found.
+    pub reuse: ReuseCount,
+}
+
+/// How a sensitivity found each strategy's value at each swung setting.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReuseCount {
+    /// The base value: the setting changes nothing the strategy's outcomes read.
+    pub kept: usize,
+    /// Recomputed from the base run's draws: the setting changes no draw.
+    pub resettled: usize,
+    /// Simulated again.
+    pub simulated: usize,
 }
 
 /// How many runs a sensitivity took.
@@ -391,20 +404,36 @@ fn swung(
 }
 
 /// Refuses a sensitivity run that would hold more than the engine's sample limit
-/// at once: the base run's samples, its sampled drivers and the ranks of a few
-/// columns; later a low and a high run's samples (the base's are dropped by then).
+/// at once: the base run's samples, its sampled drivers, the ranks of a few
+/// columns, and what the swings reuse (each strategy's draws and its values of
+/// the metric); later that and one swung run's samples (the base's are dropped
+/// by then). Counted as no less than a low and a high run's samples.
 fn fits(base: &Scenario) -> Result<(), EngineError> {
     let k = base.strategies.len();
     let width = Model::new(base).drivers().len();
     let per_run = k * METRIC_COUNT;
-    engine::check_held(base.trials, (per_run + width + 5).max(2 * per_run), || {
-        format!(
-            "({k} strategies x {METRIC_COUNT} metrics of the base run and its {width} sampled drivers, or of a low and a high run)"
-        )
-    })
+    let drawn = std::mem::size_of::<Drawn>().div_ceil(8);
+    let kept = k * (drawn + 1);
+    engine::check_held(
+        base.trials,
+        (per_run + width + 5 + kept).max(2 * per_run),
+        || {
+            format!(
+                "({k} strategies x {METRIC_COUNT} metrics of the base run, its {width} sampled drivers and {drawn} recorded draws per strategy, or of a low and a high run)"
+            )
+        },
+    )
 }
 
 /// Runs the base (recording its drivers) and every swing, in order, on the base seed.
+///
+/// A swing reruns only what it changes. A strategy whose outcomes the setting
+/// leaves as they are (the same draws and sums: [`crate::model::Fingerprint`])
+/// keeps its base value; one whose draws it leaves as they are (it changes only
+/// costs, burn, responders, churn values, plan multipliers and the like) is
+/// recomputed from what the base run drew ([`Model::resettled_column`]); only the
+/// others are simulated again, alone. The values are those of a full rerun, bit
+/// for bit ([`run_full`]).
 ///
 /// `progress` is called with the trials of each batch as it finishes: the runs
 /// hold `prepared.trials()` trials in all.
@@ -413,6 +442,39 @@ pub fn run(
     plan: &SensitivityPlan<'_>,
     stop: &AtomicBool,
     progress: &(dyn Fn(u64) + Sync),
+) -> Result<Sensitivity, SensitivityError> {
+    run_reusing(prepared, plan, stop, progress, true)
+}
+
+/// [`run`] simulating every swing in full: the same analysis, for the benchmark
+/// and the tests that show reuse changes nothing.
+pub fn run_full(
+    prepared: Prepared,
+    plan: &SensitivityPlan<'_>,
+    stop: &AtomicBool,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Sensitivity, SensitivityError> {
+    run_reusing(prepared, plan, stop, progress, false)
+}
+
+/// The base run, as the swings reuse it.
+struct BaseRun {
+    print: crate::model::Fingerprint,
+    /// What every strategy drew, trial-major.
+    drawn: Vec<Drawn>,
+    /// The analysed metric's values, per strategy.
+    columns: Vec<Vec<f64>>,
+    /// The statistic per strategy.
+    values: Vec<f64>,
+    metric: Metric,
+}
+
+fn run_reusing(
+    prepared: Prepared,
+    plan: &SensitivityPlan<'_>,
+    stop: &AtomicBool,
+    progress: &(dyn Fn(u64) + Sync),
+    reuse: bool,
 ) -> Result<Sensitivity, SensitivityError> {
     let runs = prepared.runs();
     let Prepared {
@@ -429,30 +491,52 @@ pub fn run(
     };
     let model = Model::new(&base);
     let k = base.strategies.len();
-    let (samples, recorded) = engine::simulate_observed(&model, &run_plan, stop, true, progress)?;
-    let stat_of = |samples: &crate::stats::Samples, s: usize| {
-        let summary = stats::summarize(samples.column(s, plan.metric), s, plan.metric);
+    let record = Record {
+        drivers: true,
+        drawn: reuse,
+        only: None,
+    };
+    let recorded = engine::simulate_recorded(&model, &run_plan, stop, record, progress)?;
+    let stat_of = |values: &[f64], s: usize| {
+        let summary = stats::summarize(values, s, plan.metric);
         statistic(&summary, plan.stat).unwrap_or(f64::NAN)
     };
-    let base_values: Vec<f64> = (0..k).map(|s| stat_of(&samples, s)).collect();
-    let global = global(&model, &samples, &recorded, plan.metric);
-    drop((samples, recorded));
+    let samples = recorded.samples.as_ref().expect("every metric kept");
+    let base_values: Vec<f64> = (0..k)
+        .map(|s| stat_of(samples.column(s, plan.metric), s))
+        .collect();
+    let global = global(&model, samples, &recorded.drivers, plan.metric);
+    let base_run = BaseRun {
+        print: model.fingerprint(),
+        columns: (0..k)
+            .map(|s| samples.column(s, plan.metric).to_vec())
+            .collect(),
+        drawn: recorded.drawn,
+        values: base_values.clone(),
+        metric: plan.metric,
+    };
+    drop(recorded.samples);
+    drop(recorded.drivers);
 
     let mut values = Vec::with_capacity(drivers.len());
+    let mut count = ReuseCount::default();
     for d in drivers.iter() {
         let (low, high) = swung(plan, &base, &chosen, d)?;
         let mut row = vec![(f64::NAN, f64::NAN); k];
-        let (low, _) =
-            engine::simulate_observed(&Model::new(&low), &run_plan, stop, false, progress)?;
-        let (high, _) =
-            engine::simulate_observed(&Model::new(&high), &run_plan, stop, false, progress)?;
-        match d.strategy {
-            Some(s) => row[s] = (stat_of(&low, 0), stat_of(&high, 0)),
-            None => {
-                for (s, cell) in row.iter_mut().enumerate() {
-                    *cell = (stat_of(&low, s), stat_of(&high, s));
-                }
-            }
+        // The base strategy each strategy of the swung scenarios is.
+        let at: Vec<usize> = match d.strategy {
+            Some(s) => vec![s],
+            None => (0..k).collect(),
+        };
+        let mut side = |s: &Scenario| {
+            swung_values(
+                s, &at, &base_run, &run_plan, reuse, &mut count, stop, progress, &stat_of,
+            )
+        };
+        let low = side(&low)?;
+        let high = side(&high)?;
+        for ((&s, lo), hi) in at.iter().zip(low).zip(high) {
+            row[s] = (lo, hi);
         }
         values.push(row);
     }
@@ -469,7 +553,72 @@ pub fn run(
         values,
         global,
         runs,
+        reuse: count,
     })
+}
+
+/// The statistic of every strategy of a swung scenario `s`, whose strategy j is
+/// the base's `at[j]`: the base value where the outcomes are the base's, recomputed
+/// from the base's draws where only the sums changed, simulated (those strategies
+/// alone) otherwise; all simulated unless `reuse`.
+#[allow(clippy::too_many_arguments)]
+fn swung_values(
+    s: &Scenario,
+    at: &[usize],
+    base: &BaseRun,
+    run_plan: &RunPlan,
+    reuse: bool,
+    count: &mut ReuseCount,
+    stop: &AtomicBool,
+    progress: &(dyn Fn(u64) + Sync),
+    stat_of: &dyn Fn(&[f64], usize) -> f64,
+) -> Result<Vec<f64>, SensitivityError> {
+    let model = Model::new(s);
+    let mut out = vec![f64::NAN; at.len()];
+    let mut simulate: Vec<usize> = Vec::new();
+    if reuse {
+        let print = model.fingerprint();
+        let k = base.values.len();
+        for (j, &b) in at.iter().enumerate() {
+            if print.same_outcomes(j, &base.print, b) {
+                count.kept += 1;
+                out[j] = base.values[b];
+            } else if print.same_draws(j, &base.print, b) {
+                count.resettled += 1;
+                let drawn = base.drawn.iter().skip(b).step_by(k);
+                let column = model.resettled_column(j, drawn, base.metric, &base.columns[b]);
+                out[j] = stat_of(&column, j);
+            } else {
+                simulate.push(j);
+            }
+        }
+    } else {
+        simulate = (0..at.len()).collect();
+    }
+    count.simulated += simulate.len();
+    if simulate.is_empty() {
+        progress(run_plan.trials);
+        return Ok(out);
+    }
+    let run = if simulate.len() == at.len() {
+        model
+    } else {
+        Model::new(&restrict(s.clone(), &simulate))
+    };
+    // Only the analysed metric's samples; all of them, as before reuse, when not `reuse`.
+    let only = Record {
+        only: reuse.then_some(base.metric),
+        ..Record::default()
+    };
+    let recorded = engine::simulate_recorded(&run, run_plan, stop, only, progress)?;
+    for (position, &j) in simulate.iter().enumerate() {
+        let column = match &recorded.samples {
+            Some(samples) => samples.column(position, base.metric),
+            None => &recorded.only[position][..],
+        };
+        out[j] = stat_of(column, position);
+    }
+    Ok(out)
 }
 
 /// Indices of the chosen strategies, in file order; all when none is named.

@@ -10,6 +10,7 @@
 //! Owns the grid, the runs and the crossover search; files and drawing live in
 //! `output`.
 
+use std::collections::HashMap;
 use std::sync::atomic::AtomicBool;
 
 use crate::engine::{self, EngineError, RunPlan};
@@ -19,6 +20,7 @@ use crate::model::Model;
 use crate::scenario::{Override, Scenario, ScenarioError, ScenarioSource};
 use crate::stats::{QUANTILES, Summary};
 
+use super::sensitivity::restrict;
 use super::variant::{self, Variant};
 
 /// The key of the parameter that sweeps over variants (values: [`variant::BASE`],
@@ -227,10 +229,33 @@ pub fn swept_params(plan: &SweepPlan<'_>) -> Result<Vec<SweepParam>, SweepError>
 /// runs them in order on the same seed. A point's scenario is read again when it
 /// runs rather than kept: 400 points of the largest scenario would hold
 /// hundreds of megabytes. `progress` is called with the trials of each batch.
+///
+/// A strategy whose outcomes a point does not change (the same draws and sums as
+/// at an earlier point: [`crate::model::Fingerprint`]) is not simulated again:
+/// its summaries are the earlier point's, which a run would repeat bit for bit.
 pub fn run(
     plan: &SweepPlan<'_>,
     stop: &AtomicBool,
     progress: &(dyn Fn(u64) + Sync),
+) -> Result<Sweep, SweepError> {
+    run_reusing(plan, stop, progress, true)
+}
+
+/// [`run`] simulating every strategy at every point: the same sweep, for the
+/// benchmark and the tests that show reuse changes nothing.
+pub fn run_full(
+    plan: &SweepPlan<'_>,
+    stop: &AtomicBool,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Sweep, SweepError> {
+    run_reusing(plan, stop, progress, false)
+}
+
+fn run_reusing(
+    plan: &SweepPlan<'_>,
+    stop: &AtomicBool,
+    progress: &(dyn Fn(u64) + Sync),
+    reuse: bool,
 ) -> Result<Sweep, SweepError> {
     let params = swept_params(plan)?;
     check_points(&params)?;
@@ -291,15 +316,21 @@ pub fn run(
         threads: plan.threads,
     };
     let mut points = Vec::with_capacity(grid.len());
+    let mut known = Known::default();
     for indices in grid {
         let s = point(&indices)?;
+        let summaries = if reuse {
+            known.summaries(s, &run_plan, stop, progress)?
+        } else {
+            engine::run_summaries_reporting(&Model::new(&s), &run_plan, stop, progress)?
+        };
         points.push(Point {
             values: params
                 .iter()
                 .zip(indices)
                 .map(|(p, i)| p.values[i].clone())
                 .collect(),
-            summaries: engine::run_summaries_reporting(&Model::new(&s), &run_plan, stop, progress)?,
+            summaries,
         });
     }
     Ok(Sweep {
@@ -309,6 +340,80 @@ pub fn run(
         trials: run_plan.trials,
         seed: run_plan.seed,
     })
+}
+
+/// The summaries of every strategy met so far, by what its outcomes depend on.
+#[derive(Default)]
+struct Known {
+    /// The distinct shared parts of the points' fingerprints.
+    shared: Vec<(String, String)>,
+    /// (index into `shared`, the strategy's draws, its sums) -> its summaries,
+    /// numbered as the strategy's place in the scenario.
+    strategies: HashMap<(usize, String, String), Vec<Summary>>,
+}
+
+impl Known {
+    /// The summaries of every strategy of `s`, strategy-major: those met at an
+    /// earlier point as they were, the others from one run of them alone.
+    fn summaries(
+        &mut self,
+        s: Scenario,
+        plan: &RunPlan,
+        stop: &AtomicBool,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<Vec<Summary>, EngineError> {
+        let model = Model::new(&s);
+        let print = model.fingerprint();
+        let (draws, sums) = print.shared();
+        let shared = match self
+            .shared
+            .iter()
+            .position(|(d, s)| d == draws && s == sums)
+        {
+            Some(i) => i,
+            None => {
+                self.shared.push((draws.to_string(), sums.to_string()));
+                self.shared.len() - 1
+            }
+        };
+        let k = model.strategy_count();
+        let keys: Vec<(usize, String, String)> = (0..k)
+            .map(|i| {
+                let (draws, sums) = print.strategy(i);
+                (shared, draws.to_string(), sums.to_string())
+            })
+            .collect();
+        let missing: Vec<usize> = (0..k)
+            .filter(|&i| !self.strategies.contains_key(&keys[i]))
+            .collect();
+        if missing.is_empty() {
+            progress(plan.trials);
+        } else {
+            // The samples are kept when a run of every strategy would keep them.
+            let keep = engine::keeps_samples(plan.trials, k);
+            let run = if missing.len() == k {
+                model
+            } else {
+                Model::new(&restrict(s, &missing))
+            };
+            let summaries = engine::run_summaries_keeping(&run, plan, keep, stop, progress)?;
+            let per = summaries.len() / missing.len();
+            for (chunk, &i) in summaries.chunks(per).zip(&missing) {
+                let own = chunk
+                    .iter()
+                    .map(|x| Summary {
+                        strategy: i,
+                        ..x.clone()
+                    })
+                    .collect();
+                self.strategies.insert(keys[i].clone(), own);
+            }
+        }
+        Ok(keys
+            .iter()
+            .flat_map(|key| self.strategies[key].iter().cloned())
+            .collect())
+    }
 }
 
 /// Where strategy `a` starts or stops beating strategy `b` along the first
