@@ -527,6 +527,16 @@ pub fn on_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> Resu
     Ok(thread_pool(threads)?.install(f))
 }
 
+/// `f` of every item on a pool of `threads` workers (0: one per core), the
+/// results in the items' order, whatever thread computed each.
+pub fn map_in_order<T: Sync, R: Send>(
+    threads: usize,
+    items: &[T],
+    f: impl Fn(&T) -> R + Sync + Send,
+) -> Result<Vec<R>, EngineError> {
+    on_threads(threads, || items.par_iter().map(f).collect())
+}
+
 /// A pool of `threads` workers (0: one per core).
 fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, EngineError> {
     rayon::ThreadPoolBuilder::new()

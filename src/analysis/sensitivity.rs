@@ -272,7 +272,14 @@ pub struct Prepared {
     drivers: Vec<Driver>,
     unswung: Vec<String>,
     swing: f64,
+    /// Per driver, its low and high scenario as read, when all of them fit in
+    /// [`KEPT_SWINGS_BYTES`]; read again when its runs come otherwise.
+    swings: Vec<Option<(Scenario, Scenario)>>,
 }
+
+/// The most the swung scenarios [`prepare`] reads may take to be kept for the
+/// runs rather than read again, estimated from the base scenario's size.
+pub const KEPT_SWINGS_BYTES: u64 = 64 << 20;
 
 impl Prepared {
     /// Trials the runs simulate in all: the base run and a low and a high run
@@ -363,13 +370,21 @@ pub fn prepare(
             high,
         });
     }
-    for d in &drivers {
+    // Each scenario's size, estimated from its JSON text (numbers as text are
+    // about as long as they are in memory; names and lists count once).
+    let size = serde_json::to_vec(&base).map_or(u64::MAX, |json| json.len() as u64);
+    let keep = size.saturating_mul(4 * drivers.len() as u64) <= KEPT_SWINGS_BYTES;
+    // Read on the run's threads; the first failure in driver order is reported.
+    let read = engine::map_in_order(plan.threads, &drivers, |d| {
         if stop.load(std::sync::atomic::Ordering::Relaxed) {
             return Err(EngineError::Interrupted.into());
         }
-        // Read to be checked, then dropped: see [`Prepared`].
-        swung(plan, &base, &chosen, d)?;
-    }
+        // Kept, or checked and dropped (see [`Prepared`]).
+        swung(plan, &base, &chosen, d).map(|pair| keep.then_some(pair))
+    })?;
+    let swings = read
+        .into_iter()
+        .collect::<Result<Vec<_>, SensitivityError>>()?;
     let base = restrict(base, &chosen);
     Ok(Prepared {
         base,
@@ -377,6 +392,7 @@ pub fn prepare(
         drivers,
         unswung,
         swing,
+        swings,
     })
 }
 
@@ -404,25 +420,24 @@ fn swung(
 }
 
 /// Refuses a sensitivity run that would hold more than the engine's sample limit
-/// at once: the base run's samples, its sampled drivers, the ranks of a few
-/// columns, and what the swings reuse (each strategy's draws and its values of
-/// the metric); later that and one swung run's samples (the base's are dropped
-/// by then). Counted as no less than a low and a high run's samples.
+/// at once: the base run's samples of the metric (of every metric in the full
+/// recomputation), its sampled drivers, the ranks of a few columns, and what the
+/// swings reuse (each strategy's draws and its values of the metric); later that
+/// and one swung run's samples of the metric. Counted as no less than a low and
+/// a high run's samples of every metric.
 fn fits(base: &Scenario) -> Result<(), EngineError> {
     let k = base.strategies.len();
     let width = Model::new(base).drivers().len();
     let per_run = k * METRIC_COUNT;
     let drawn = std::mem::size_of::<Drawn>().div_ceil(8);
-    let kept = k * (drawn + 1);
-    engine::check_held(
-        base.trials,
-        (per_run + width + 5 + kept).max(2 * per_run),
-        || {
-            format!(
-                "({k} strategies x {METRIC_COUNT} metrics of the base run, its {width} sampled drivers and {drawn} recorded draws per strategy, or of a low and a high run)"
-            )
-        },
-    )
+    // Reusing: the metric's base values twice (as run, and kept), the draws.
+    let reusing = width + 5 + k * (drawn + 2);
+    let held = (per_run + width + 5).max(reusing).max(2 * per_run);
+    engine::check_held(base.trials, held, || {
+        format!(
+            "({k} strategies x {METRIC_COUNT} metrics of the base run and its {width} sampled drivers, or of a low and a high run)"
+        )
+    })
 }
 
 /// Runs the base (recording its drivers) and every swing, in order, on the base seed.
@@ -483,6 +498,7 @@ fn run_reusing(
         drivers,
         unswung,
         swing,
+        mut swings,
     } = prepared;
     let run_plan = RunPlan {
         trials: base.trials,
@@ -491,37 +507,43 @@ fn run_reusing(
     };
     let model = Model::new(&base);
     let k = base.strategies.len();
+    // The base run keeps only the analysed metric's samples (all of them, as
+    // before reuse, for the full recomputation).
     let record = Record {
         drivers: true,
         drawn: reuse,
-        only: None,
+        only: reuse.then_some(plan.metric),
     };
     let recorded = engine::simulate_recorded(&model, &run_plan, stop, record, progress)?;
     let stat_of = |values: &[f64], s: usize| {
         let summary = stats::summarize(values, s, plan.metric);
         statistic(&summary, plan.stat).unwrap_or(f64::NAN)
     };
-    let samples = recorded.samples.as_ref().expect("every metric kept");
-    let base_values: Vec<f64> = (0..k)
-        .map(|s| stat_of(samples.column(s, plan.metric), s))
-        .collect();
-    let global = global(&model, samples, &recorded.drivers, plan.metric);
-    let base_run = BaseRun {
-        print: model.fingerprint(),
-        columns: (0..k)
+    let columns: Vec<Vec<f64>> = match recorded.samples {
+        Some(samples) => (0..k)
             .map(|s| samples.column(s, plan.metric).to_vec())
             .collect(),
+        None => recorded.only,
+    };
+    let base_values: Vec<f64> = (0..k).map(|s| stat_of(&columns[s], s)).collect();
+    let global = global(&model, &columns, &recorded.drivers);
+    drop(recorded.drivers);
+    let base_run = BaseRun {
+        print: model.fingerprint(),
+        columns,
         drawn: recorded.drawn,
         values: base_values.clone(),
         metric: plan.metric,
     };
-    drop(recorded.samples);
-    drop(recorded.drivers);
 
     let mut values = Vec::with_capacity(drivers.len());
     let mut count = ReuseCount::default();
-    for d in drivers.iter() {
-        let (low, high) = swung(plan, &base, &chosen, d)?;
+    for (i, d) in drivers.iter().enumerate() {
+        // The full recomputation reads every swing again, as before reuse.
+        let (low, high) = match swings[i].take().filter(|_| reuse) {
+            Some(pair) => pair,
+            None => swung(plan, &base, &chosen, d)?,
+        };
         let mut row = vec![(f64::NAN, f64::NAN); k];
         // The base strategy each strategy of the swung scenarios is.
         let at: Vec<usize> = match d.strategy {
@@ -765,20 +787,16 @@ pub fn short(x: f64) -> String {
     format::significant_short(x, 4)
 }
 
-/// Spearman's rho of every driver that concerns a strategy with its output.
+/// Spearman's rho of every driver that concerns a strategy with its output
+/// (`columns`, one per strategy, in trial order).
 /// Constant drivers (a risk that never occurs for it, no war room) are left out.
-fn global(
-    model: &Model,
-    samples: &crate::stats::Samples,
-    recorded: &[f64],
-    metric: Metric,
-) -> Vec<Vec<Correlation>> {
+fn global(model: &Model, columns: &[Vec<f64>], recorded: &[f64]) -> Vec<Vec<Correlation>> {
     let names = model.drivers();
     let width = names.len();
-    let n = samples.trials();
-    (0..samples.strategies())
+    (0..columns.len())
         .map(|s| {
-            let output = ranks(samples.column(s, metric));
+            let n = columns[s].len();
+            let output = ranks(&columns[s]);
             let mut out: Vec<Correlation> = names
                 .iter()
                 .enumerate()
