@@ -39,16 +39,14 @@ fn sensitivity_run(source: &ScenarioSource, reuse: bool) -> usize {
         seed: None,
         threads: THREADS,
     };
-    let prepared = sensitivity::prepare(&plan, &NEVER).expect("the swings read");
-    let run = if reuse {
-        sensitivity::run
+    let result = if reuse {
+        let prepared = sensitivity::prepare(&plan, &NEVER).expect("the swings read");
+        sensitivity::run(prepared, &plan, &NEVER, &|_| {})
     } else {
-        sensitivity::run_full
+        let prepared = sensitivity::prepare_full(&plan, &NEVER).expect("the swings read");
+        sensitivity::run_full(prepared, &plan, &NEVER, &|_| {})
     };
-    run(prepared, &plan, &NEVER, &|_| {})
-        .expect("the runs finish")
-        .values
-        .len()
+    result.expect("the runs finish").values.len()
 }
 
 /// `sweep scenarios/seed.toml --param strategies.hybrid.governance --range 0:1:11`.

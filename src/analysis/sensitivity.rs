@@ -304,10 +304,27 @@ impl Prepared {
 
 /// Reads the scenario, chooses the drivers and their settings, and reads every
 /// swung scenario (thousands for the largest scenarios: `stop` is polled between
-/// them).
+/// them), keeping them for [`run`] while they fit in [`KEPT_SWINGS_BYTES`].
 pub fn prepare(
     plan: &SensitivityPlan<'_>,
     stop: &AtomicBool,
+) -> Result<Prepared, SensitivityError> {
+    prepare_keeping(plan, stop, true)
+}
+
+/// [`prepare`] reading the swung scenarios one by one and keeping none: what
+/// [`run_full`], the full recomputation, started from before reuse.
+pub fn prepare_full(
+    plan: &SensitivityPlan<'_>,
+    stop: &AtomicBool,
+) -> Result<Prepared, SensitivityError> {
+    prepare_keeping(plan, stop, false)
+}
+
+fn prepare_keeping(
+    plan: &SensitivityPlan<'_>,
+    stop: &AtomicBool,
+    keep: bool,
 ) -> Result<Prepared, SensitivityError> {
     let mut base = plan.scenario.parse(plan.base)?;
     if let Some(seed) = plan.seed {
@@ -370,12 +387,14 @@ pub fn prepare(
             high,
         });
     }
-    // Each scenario's size, estimated from its JSON text (numbers as text are
-    // about as long as they are in memory; names and lists count once).
-    let size = serde_json::to_vec(&base).map_or(u64::MAX, |json| json.len() as u64);
-    let keep = size.saturating_mul(4 * drivers.len() as u64) <= KEPT_SWINGS_BYTES;
-    // Read on the run's threads; the first failure in driver order is reported.
-    let read = engine::map_in_order(plan.threads, &drivers, |d| {
+    // Each scenario's size, estimated from its text (a number printed is about
+    // as long as it is in memory; names and lists count once).
+    let size = format!("{base:?}").len() as u64;
+    let keep = keep && size.saturating_mul(4 * drivers.len() as u64) <= KEPT_SWINGS_BYTES;
+    // Read on the run's threads (unless `keep` is off: one by one, as the full
+    // recomputation did); the first failure in driver order is reported.
+    let threads = if keep { plan.threads } else { 1 };
+    let read = engine::map_in_order(threads, &drivers, |d| {
         if stop.load(std::sync::atomic::Ordering::Relaxed) {
             return Err(EngineError::Interrupted.into());
         }

@@ -56,13 +56,14 @@ fn sensitivity_of(
         seed: Some(9),
         threads: 2,
     };
-    let prepared = sensitivity::prepare(&plan, &NEVER).expect("the swings read");
-    let run = if reuse {
-        sensitivity::run
+    let result = if reuse {
+        let prepared = sensitivity::prepare(&plan, &NEVER).expect("the swings read");
+        sensitivity::run(prepared, &plan, &NEVER, &|_| {})
     } else {
-        sensitivity::run_full
+        let prepared = sensitivity::prepare_full(&plan, &NEVER).expect("the swings read");
+        sensitivity::run_full(prepared, &plan, &NEVER, &|_| {})
     };
-    run(prepared, &plan, &NEVER, &|_| {}).expect("the runs finish")
+    result.expect("the runs finish")
 }
 
 /// Every swung value of every driver, kept, recomputed or simulated, is the full
