@@ -18,6 +18,11 @@
 //! Every driver draws from its own substream of the trial ([`stream`]), so a
 //! parameter that changes how many numbers one driver draws moves nothing else:
 //! a sweep or a tornado sees only the parameter's own effect.
+//!
+//! A strategy's trial draws first and settles after (`settle`: churn, cost and the
+//! outcome, from what it drew, [`Drawn`]); [`Fingerprint`] (`reuse`) writes down
+//! what each part reads, so that the what-if commands can tell which strategies a
+//! setting leaves as they were, or changes only after the draws.
 
 mod census;
 
