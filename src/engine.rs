@@ -334,15 +334,42 @@ pub fn summarise(
     stop: &AtomicBool,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Simulated, EngineError> {
+    summarise_with(model, plan, batches, keep_samples, true, stop, progress)
+}
+
+/// [`summarise`]; the partial compares strategies only when `cross` (else it is
+/// [`Partial::columns_only`]: the same summaries of each column, sooner).
+fn summarise_with(
+    model: &Model,
+    plan: &RunPlan,
+    batches: std::ops::Range<u64>,
+    keep_samples: bool,
+    cross: bool,
+    stop: &AtomicBool,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Simulated, EngineError> {
+    let empty = |model: &Model| {
+        let (k, metrics) = (model.strategy_count(), model.metrics());
+        if cross {
+            Partial::with_metrics(k, metrics)
+        } else {
+            Partial::columns_only(k, metrics)
+        }
+    };
     if keep_samples {
         let (samples, _) = simulate_reporting(model, plan, batches, stop, false, progress)?;
-        let partial = on_threads(plan.threads, || Partial::of_samples(&samples))?;
+        let partial = on_threads(plan.threads, || {
+            if cross {
+                Partial::of_samples(&samples)
+            } else {
+                Partial::of_samples_columns_only(&samples)
+            }
+        })?;
         return Ok(Simulated {
             partial,
             samples: Some(samples),
         });
     }
-    let strategies = model.strategy_count();
     let pool = thread_pool(plan.threads)?;
     let batch_len =
         |b: u64| (plan.trials.saturating_sub(b * BATCH_TRIALS)).min(BATCH_TRIALS) as usize;
@@ -359,7 +386,7 @@ pub fn summarise(
             }
             let slot = &slots[rayon::current_thread_index().unwrap_or(0) % slots.len()];
             let mut guard = slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            let worker = guard.get_or_insert_with(|| Worker::new(model));
+            let worker = guard.get_or_insert_with(|| Worker::new(model, empty(model)));
             let len = batch_len(b);
             worker.run(model, plan, b, len, stop)?;
             progress(len as u64);
@@ -369,7 +396,7 @@ pub fn summarise(
     match outcome {
         Err(EngineError::NotFinite { .. }) => {
             // Report the first failure in batch order, whichever thread met one.
-            let mut worker = Worker::new(model);
+            let mut worker = Worker::new(model, empty(model));
             for b in batches {
                 worker.run(model, plan, b, batch_len(b), stop)?;
             }
@@ -381,7 +408,7 @@ pub fn summarise(
     if stop.load(Ordering::Relaxed) {
         return Err(EngineError::Interrupted);
     }
-    let mut partial = Partial::with_metrics(strategies, model.metrics());
+    let mut partial = empty(model);
     for slot in slots {
         if let Some(mut worker) = slot.into_inner().unwrap_or_else(|p| p.into_inner()) {
             worker.partial.settle();
@@ -445,7 +472,7 @@ pub fn run_summaries_keeping(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Vec<stats::Summary>, EngineError> {
     let all = 0..plan.trials.div_ceil(BATCH_TRIALS);
-    let run = summarise(model, plan, all, keep, stop, progress)?;
+    let run = summarise_with(model, plan, all, keep, false, stop, progress)?;
     on_threads(plan.threads, || {
         stats::summaries_of(&run.partial, run.samples.as_ref())
     })
@@ -484,11 +511,12 @@ struct Worker {
 }
 
 impl Worker {
-    fn new(model: &Model) -> Worker {
+    /// A worker summarising into `partial` (empty).
+    fn new(model: &Model, partial: Partial) -> Worker {
         let strategies = model.strategy_count();
         Worker {
             buffer: vec![0.0; strategies * model.metrics().len() * COLUMN_STRIDE],
-            partial: Partial::with_metrics(strategies, model.metrics()),
+            partial,
         }
     }
 
@@ -886,7 +914,10 @@ mod tests {
             matches!(by_column, Err(EngineError::Interrupted)),
             "{by_column:?}"
         );
-        let mut worker = Worker::new(&model);
+        let mut worker = Worker::new(
+            &model,
+            Partial::with_metrics(model.strategy_count(), model.metrics()),
+        );
         let streamed = worker.run(&model, &plan, 0, 4096, &stop);
         assert!(
             matches!(streamed, Err(EngineError::Interrupted)),

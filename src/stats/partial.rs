@@ -319,6 +319,9 @@ pub struct Partial {
     regret: Vec<Moments>,
     /// Per strategy: trials with build cost above 1.2 and 1.5 x the budget.
     over_budget: Vec<[u64; 2]>,
+    /// Whether it compares strategies (`pairs`, `wins`, `regret`, `over_budget`);
+    /// a partial of the columns alone ([`Partial::columns_only`]) does not.
+    cross: bool,
 }
 
 /// The budget multiples whose overrun probability is reported.
@@ -344,43 +347,72 @@ impl Partial {
             wins: vec![0; strategies * METRIC_COUNT],
             regret: vec![Moments::default(); strategies],
             over_budget: vec![[0; 2]; strategies],
+            cross: true,
+        }
+    }
+
+    /// [`Partial::with_metrics`] of the columns alone: their moments, extremes
+    /// and sketches, the same bits as a full partial's, and nothing that compares
+    /// strategies (pairs, wins, regret, budget overruns), for a command that reads
+    /// only the summaries of each column.
+    pub fn columns_only(strategies: usize, metrics: &[Metric]) -> Partial {
+        Partial {
+            strategies,
+            trials: 0,
+            metrics: metrics.to_vec(),
+            columns: vec![ColumnPartial::default(); strategies * metrics.len()],
+            pairs: Vec::new(),
+            wins: Vec::new(),
+            regret: Vec::new(),
+            over_budget: Vec::new(),
+            cross: false,
         }
     }
 
     /// The summary of stored samples, batch by batch, exactly as a streaming run
     /// of the same trials would build it (samples start at a batch boundary).
     pub fn of_samples(samples: &Samples) -> Partial {
+        Partial::of_samples_with(samples, true)
+    }
+
+    /// [`Partial::of_samples`] of the columns alone ([`Partial::columns_only`]).
+    pub fn of_samples_columns_only(samples: &Samples) -> Partial {
+        Partial::of_samples_with(samples, false)
+    }
+
+    fn of_samples_with(samples: &Samples, cross: bool) -> Partial {
         use rayon::prelude::*;
         let k = samples.strategies();
         let n = samples.trials();
         let metrics = samples.metrics();
+        let empty = || {
+            if cross {
+                Partial::with_metrics(k, metrics)
+            } else {
+                Partial::columns_only(k, metrics)
+            }
+        };
         let blocks = n.div_ceil(SUMMARY_BLOCK);
         (0..blocks)
             .into_par_iter()
-            .fold(
-                || Partial::with_metrics(k, metrics),
-                |mut p, b| {
-                    let range = b * SUMMARY_BLOCK..((b + 1) * SUMMARY_BLOCK).min(n);
-                    let columns: Vec<&[f64]> = samples
-                        .columns()
-                        .iter()
-                        .map(|c| &c[range.clone()])
-                        .collect();
-                    p.add_batch(&columns);
-                    p
-                },
-            )
+            .fold(empty, |mut p, b| {
+                let range = b * SUMMARY_BLOCK..((b + 1) * SUMMARY_BLOCK).min(n);
+                let columns: Vec<&[f64]> = samples
+                    .columns()
+                    .iter()
+                    .map(|c| &c[range.clone()])
+                    .collect();
+                p.add_batch(&columns);
+                p
+            })
             .map(|mut p| {
                 p.settle();
                 p
             })
-            .reduce(
-                || Partial::with_metrics(k, metrics),
-                |mut a, b| {
-                    a.merge(&b);
-                    a
-                },
-            )
+            .reduce(empty, |mut a, b| {
+                a.merge(&b);
+                a
+            })
     }
 
     pub fn strategies(&self) -> usize {
@@ -473,6 +505,10 @@ impl Partial {
             partial.add_batch(values, &lanes);
             sums.push((total(lanes.sum), total(lanes.dev)));
         }
+        if !self.cross {
+            self.trials += len as u64;
+            return;
+        }
         let per = k * k.saturating_sub(1) / 2;
         for m in Metric::ALL {
             let at = |s: usize| s * width + m.slot();
@@ -558,6 +594,7 @@ impl Partial {
 
     /// The partial as little-endian 64-bit words (see [`Partial::from_words`]).
     pub fn to_words(&self) -> Vec<u64> {
+        debug_assert!(self.cross, "a partial of the columns alone is not saved");
         let mut out = vec![
             self.strategies as u64,
             self.metrics.len() as u64,

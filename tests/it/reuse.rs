@@ -269,3 +269,30 @@ fn a_sweep_that_reuses_gives_the_full_sweeps_summaries_bit_for_bit() {
         }
     }
 }
+
+/// A run that reads only each column's summaries does not compare strategies
+/// (no pairs, wins or regret), and its summaries are a full partial's, bit for
+/// bit: from the sketch and from stored samples.
+#[test]
+fn summaries_without_the_comparisons_are_the_full_partials() {
+    use tradeoff_sim::engine::{self, BATCH_TRIALS, RunPlan};
+    use tradeoff_sim::stats;
+    let model = Model::new(&source("seed.toml").parse(&[]).expect("valid"));
+    for (trials, keep) in [(3 * BATCH_TRIALS + 17, false), (5000, true)] {
+        let plan = RunPlan {
+            trials,
+            seed: 5,
+            threads: 2,
+        };
+        let all = 0..trials.div_ceil(BATCH_TRIALS);
+        let full = engine::summarise(&model, &plan, all, keep, &NEVER, &|_| {}).expect("runs");
+        let expected = stats::summaries_of(&full.partial, full.samples.as_ref());
+        let alone =
+            engine::run_summaries_keeping(&model, &plan, keep, &NEVER, &|_| {}).expect("runs");
+        assert_eq!(
+            format!("{alone:?}"),
+            format!("{expected:?}"),
+            "{trials} trials, samples kept: {keep}"
+        );
+    }
+}
