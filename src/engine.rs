@@ -160,7 +160,8 @@ type BatchRecord = (Vec<f64>, Vec<Drawn>);
 pub struct Recorded {
     /// Every metric's samples; `None` when the run kept only one metric.
     pub samples: Option<Samples>,
-    /// With [`Record::only`], that metric's samples, one column per strategy.
+    /// With [`Record::only`] (of a metric the run reports, and more than one
+    /// metric in all), that metric's samples, one column per strategy.
     pub only: Vec<Vec<f64>>,
     pub drivers: Vec<f64>,
     pub drawn: Vec<Drawn>,
@@ -221,15 +222,9 @@ fn simulate_all(
     let trials = (end_trial - first_trial) as usize;
     let width = model.metrics().len();
     // The run's columns, as indices into the strategy-major list of every column.
-    let kept: Vec<usize> = match record.only {
-        Some(metric) => {
-            let m = metric.position_in(model.metrics()).unwrap_or(width);
-            // A metric the run does not report keeps nothing.
-            (0..strategies)
-                .filter(|_| m < width)
-                .map(|s| s * width + m)
-                .collect()
-        }
+    // (A metric the run does not report keeps every column.)
+    let kept: Vec<usize> = match record.only.and_then(|m| m.position_in(model.metrics())) {
+        Some(m) => (0..strategies).map(|s| s * width + m).collect(),
         None => (0..strategies * width).collect(),
     };
     let column_count = kept.len();
@@ -280,7 +275,7 @@ fn simulate_all(
         drivers.extend(d);
         drawn.extend(n);
     }
-    let every = kept.len() == strategies * width && record.only.is_none();
+    let every = kept.len() == strategies * width;
     let (samples, only) = if every {
         let samples = Samples::from_parts(strategies, trials, model.metrics(), columns);
         (Some(samples), Vec::new())
