@@ -7,7 +7,8 @@
 #
 # Exit 0 when both builds write the same bytes, 1 with a list of differences otherwise.
 # Lines that legitimately differ between two builds are masked before comparing: the
-# build id and thread count in manifest.json, and the timing line of the console.
+# build id and thread count in manifest.json (and the part hashes of shard manifests, which
+# cover the build id), the build id in report.html, and the timing line of the console.
 set -euo pipefail
 old=$(realpath "$1"); new=$(realpath "$2")
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -62,11 +63,12 @@ produce() { # BINARY DIR
     )
     # mask what legitimately differs between two builds or two runs
     find "$dir/out" -name manifest.json -print0 | xargs -0 sed -i -E \
-        -e 's/"build": "[^"]*"/"build": "MASKED"/' -e 's/"threads": [0-9]+/"threads": MASKED/'
+        -e 's/"build": "[^"]*"/"build": "MASKED"/' -e 's/"threads": [0-9]+/"threads": MASKED/' \
+        -e 's/"part_sha256": "[0-9a-f]+"/"part_sha256": "MASKED"/'
     sed -i -E -e 's/\(([0-9,]+ trials\/s, )?[0-9]+ threads?\)/(MASKED)/g' \
         -e 's/\b[0-9]+(\.[0-9]+)? m?s\b/T s/g' "$dir"/log/*.out "$dir"/log/*.err
     sed -i -E 's/built by .*\+[0-9a-f]{16}/built by MASKED/g; s/0\.1\.0\+[0-9a-f]{16}/0.1.0+MASKED/g' "$dir"/log/*.out "$dir"/log/*.err
-    find "$dir/out" -type f \( -name '*.csv' -o -name '*.json' \) -print0 | xargs -0 sed -i -E 's/0\.1\.0\+[0-9a-f]{16}/0.1.0+MASKED/g'
+    find "$dir/out" -type f \( -name '*.csv' -o -name '*.json' -o -name '*.html' \) -print0 | xargs -0 sed -i -E 's/0\.1\.0\+[0-9a-f]{16}/0.1.0+MASKED/g'
     rm -rf "$dir/bin" "$dir/scenarios"
 }
 
