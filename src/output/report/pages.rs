@@ -6,12 +6,12 @@ use std::fmt::Write;
 
 use super::assumptions::Assumption;
 use super::html::{STYLE, Source, escape, inline_svg, number_cell};
-use super::{
-    DECISION_LABEL, DECISION_METRIC, DECISION_QUANTILE, Extras, RunFacts, assumptions_of, lowest,
-};
+use super::method::{claims_page, method_page};
+use super::{DECISION_METRIC, Extras, RunFacts, assumptions_of, lowest};
 use crate::format;
 use crate::output::chart::ChartKind;
 use crate::output::schema;
+use crate::scenario::DecisionStat;
 
 /// Lines of assumptions a column holds (two columns a page): 14 rows of a name
 /// and its key.
@@ -23,7 +23,7 @@ const FLIP_ROWS: usize = 8;
 
 /// The whole page.
 pub fn document(facts: &RunFacts, charts: &[(ChartKind, String)], extras: &Extras) -> String {
-    let title = &facts.data.manifest.scenario_title;
+    let title = facts.title();
     let mut pages: Vec<String> = vec![decision_page(facts, extras)];
     if let Some(flips) = &extras.flips {
         pages.push(flip_page(facts, flips));
@@ -48,7 +48,7 @@ pub fn document(facts: &RunFacts, charts: &[(ChartKind, String)], extras: &Extra
         pages.push(chart_page(facts, *kind, svg));
     }
     pages.extend(assumption_pages(facts));
-    if let Some(claims) = claims_page(facts) {
+    if let Some(claims) = claims_page(facts, extras) {
         pages.push(claims);
     }
     pages.push(method_page(facts, extras));
@@ -72,7 +72,7 @@ pub fn document(facts: &RunFacts, charts: &[(ChartKind, String)], extras: &Extra
 }
 
 /// A page's opening: the section and its heading; the caller closes it.
-fn page(heading: &str, body: &str) -> String {
+pub(super) fn page(heading: &str, body: &str) -> String {
     format!(
         "<section class=\"page\">\n<h2>{}</h2>\n{body}\n",
         escape(heading)
@@ -89,7 +89,7 @@ fn label_of(facts: &RunFacts, id: &str) -> String {
         .map_or_else(|| id.to_string(), |s| s.label.clone())
 }
 
-fn money(facts: &RunFacts, v: f64) -> String {
+pub(super) fn money(facts: &RunFacts, v: f64) -> String {
     format::money(v, &facts.data.manifest.currency)
 }
 
@@ -103,19 +103,20 @@ fn summary_value(facts: &RunFacts, metric: &str, id: &str, stat: &str) -> Option
         "p05" => row.p05,
         "p50" => row.p50,
         "p80" => row.p80,
+        "p90" => row.p90,
         "p95" => row.p95,
         _ => return None,
     })
 }
 
-fn summary_source(metric: &str, id: &str, stat: &str) -> Source<'static> {
+pub(super) fn summary_source(metric: &str, id: &str, stat: &str) -> Source<'static> {
     Source {
         file: schema::SUMMARY,
         key: format!("{metric}/{id}/{stat}"),
     }
 }
 
-fn decision_source(id: &str, column: &str) -> Source<'static> {
+pub(super) fn decision_source(id: &str, column: &str) -> Source<'static> {
     Source {
         file: schema::DECISION,
         key: format!("{id}/{column}"),
@@ -148,15 +149,92 @@ fn on_time(facts: &RunFacts, id: &str) -> Option<(f64, bool)> {
     Some((below / h.n, false))
 }
 
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The peak events of the scenario (`[[events]]`), one pair of rows each: the
+/// chance of being live by the event and of an API or surge failure during it,
+/// per option (columns in the decision table's order); empty without events.
+fn event_table(facts: &RunFacts, order: &[usize]) -> String {
+    let m = &facts.data.manifest;
+    let events: Vec<String> = facts
+        .manifest
+        .pointer("/scenario/events")
+        .and_then(|e| e.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|e| e.get("name").and_then(|n| n.as_str()))
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    if events.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("<table class=\"dense events\">\n<thead><tr><th>Peak event</th>");
+    for &s in order {
+        let _ = write!(
+            out,
+            "<th class=\"num\">{}</th>",
+            escape(&m.strategies[s].label)
+        );
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for name in &events {
+        let words = name.replace('_', " ");
+        for (metric, what) in [
+            (
+                format!("{}{name}", crate::metric::EVENT_LIVE_PREFIX),
+                format!("Live by {words}"),
+            ),
+            (
+                format!("{}{name}", crate::metric::EVENT_FAILURE_PREFIX),
+                format!("API or surge failure during {words}"),
+            ),
+        ] {
+            let _ = write!(out, "<tr><td>{}</td>", escape(&what));
+            for &s in order {
+                let id = &m.strategies[s].id;
+                match summary_value(facts, &metric, id, "mean") {
+                    Some(p) => number_cell(
+                        &mut out,
+                        &format::percent(p),
+                        p,
+                        &summary_source(&metric, id, "mean"),
+                        "share",
+                    ),
+                    None => out.push_str("<td></td>"),
+                }
+            }
+            out.push_str("</tr>\n");
+        }
+    }
+    out.push_str("</tbody>\n</table>\n");
+    out
+}
+
 fn decision_page(facts: &RunFacts, extras: &Extras) -> String {
     let m = &facts.data.manifest;
     let values = facts.decision_values();
+    let stat = facts.stat();
+    let stat_label = stat.label();
     let mut out = String::new();
+    let subtitle = match facts.subtitle() {
+        Some(s) => escape(s),
+        None => format!(
+            "{} simulated projects per option, on the same random numbers for every option",
+            format::thousands(m.trials)
+        ),
+    };
     let _ = writeln!(
         out,
-        "<section class=\"page\" id=\"decision\">\n<p class=\"kicker\">Board pack · the decision</p>\n<h1>{}</h1>\n<p class=\"subtitle\">{} simulated projects per option, on the same random numbers for every option</p>",
-        escape(&m.scenario_title),
-        format::thousands(m.trials)
+        "<section class=\"page\" id=\"decision\">\n<p class=\"kicker\">Board pack · the decision</p>\n<h1>{}</h1>\n<p class=\"subtitle\">{subtitle}</p>",
+        escape(facts.title()),
     );
     let order: Vec<usize> = {
         let mut o: Vec<usize> = (0..values.len()).collect();
@@ -174,8 +252,9 @@ fn decision_page(facts: &RunFacts, extras: &Extras) -> String {
                 .map(|d| d.p_lowest_total_cost)
         };
         let mut sentence = format!(
-            "Recommend <strong>{}</strong>: its {DECISION_LABEL} (the cost it stays under in 4 projects out of 5) is {}",
+            "Recommend <strong>{}</strong>: its {stat_label} ({}) is {}",
             escape(&m.strategies[b].label),
+            stat.meaning(),
             money(facts, values[b])
         );
         if let Some(&r) = order.get(1).filter(|&&r| values[r].is_finite()) {
@@ -214,7 +293,13 @@ fn decision_page(facts: &RunFacts, extras: &Extras) -> String {
     out.push_str("<table class=\"decision\">\n<thead><tr><th>Option</th>");
     let _ = write!(
         out,
-        "<th class=\"num\">{DECISION_LABEL}</th><th class=\"num\">P50 total cost</th><th class=\"num\">Chance cheapest</th><th class=\"num\">Expected regret</th><th class=\"num\">Build cost &gt; 1.2x budget</th><th class=\"num\">&gt; 1.5x budget</th>"
+        "<th class=\"num\">{}</th>{}<th class=\"num\">Chance cheapest</th><th class=\"num\">Expected regret</th><th class=\"num\">Build cost &gt; 1.2x budget</th><th class=\"num\">&gt; 1.5x budget</th>",
+        escape(&capitalised(&stat_label)),
+        if stat == DecisionStat::P50 {
+            ""
+        } else {
+            "<th class=\"num\">P50 total cost</th>"
+        }
     );
     if any_target {
         out.push_str("<th class=\"num\">Launch by target</th>");
@@ -232,13 +317,18 @@ fn decision_page(facts: &RunFacts, extras: &Extras) -> String {
             },
             escape(&st.label)
         );
-        for stat in [DECISION_QUANTILE, "p50"] {
-            let v = summary_value(facts, DECISION_METRIC, &st.id, stat).unwrap_or(f64::NAN);
+        let columns: &[&str] = if stat == DecisionStat::P50 {
+            &["p50"]
+        } else {
+            &[stat.column(), "p50"]
+        };
+        for &column in columns {
+            let v = summary_value(facts, DECISION_METRIC, &st.id, column).unwrap_or(f64::NAN);
             number_cell(
                 &mut out,
                 &money(facts, v),
                 v,
-                &summary_source(DECISION_METRIC, &st.id, stat),
+                &summary_source(DECISION_METRIC, &st.id, column),
                 "money",
             );
         }
@@ -291,6 +381,7 @@ fn decision_page(facts: &RunFacts, extras: &Extras) -> String {
         out.push_str("</tr>\n");
     }
     out.push_str("</tbody>\n</table>\n");
+    out.push_str(&event_table(facts, &order));
     if let Some(b) = best {
         let id = &m.strategies[b].id;
         if let (Some(lo), Some(hi)) = (
@@ -331,7 +422,8 @@ fn flip_page(facts: &RunFacts, flips: &super::Flips) -> String {
     let mut out = page(
         "What could flip it",
         &format!(
-            "<p>The gap in {DECISION_LABEL} between {} and {} is {} at the base. Each driver below is moved alone to a low and a high setting, everything else held, on the same simulated projects ({} per run; each bar end carries a Monte Carlo error of about ±{}). A driver flips the decision when the gap crosses zero.</p>",
+            "<p>The gap in {} between {} and {} is {} at the base. Each driver below is moved alone to a low and a high setting, everything else held, on the same simulated projects ({} per run; each bar end carries a Monte Carlo error of about ±{}). A driver flips the decision when the gap crosses zero.</p>",
+            facts.stat().label(),
             escape(&best),
             escape(&runner),
             money(facts, flips.base_gap),
@@ -411,7 +503,8 @@ fn what_if_page(facts: &RunFacts, extras: &Extras) -> String {
     let mut out = page(
         "What if",
         &format!(
-            "<p>Each row changes the scenario as stated and runs again on the same random numbers as the base. Values: {DECISION_LABEL} per option; the lowest is the winner.</p>"
+            "<p>Each row changes the scenario as stated and runs again on the same random numbers as the base. Values: {} per option; the lowest is the winner.</p>",
+            facts.stat().label()
         ),
     );
     out.push_str("<table class=\"dense what-ifs\">\n<thead><tr><th>What if</th>");
@@ -422,6 +515,7 @@ fn what_if_page(facts: &RunFacts, extras: &Extras) -> String {
     let base = super::WhatIf {
         name: "Base".to_string(),
         overrides: Vec::new(),
+        statistic: facts.stat(),
         values: facts.decision_values(),
     };
     for (row, w) in std::iter::once(&base).chain(&extras.what_ifs).enumerate() {
@@ -432,7 +526,7 @@ fn what_if_page(facts: &RunFacts, extras: &Extras) -> String {
         out.push_str("</td>");
         for (s, v) in m.strategies.iter().zip(&w.values) {
             let source = if row == 0 {
-                summary_source(DECISION_METRIC, &s.id, DECISION_QUANTILE)
+                summary_source(DECISION_METRIC, &s.id, facts.stat().column())
             } else {
                 Source {
                     file: "what_ifs.csv",
@@ -577,178 +671,4 @@ fn assumption_pages(facts: &RunFacts) -> Vec<String> {
         pages.push(out);
     }
     pages
-}
-
-fn claims_page(facts: &RunFacts) -> Option<String> {
-    let claims = facts.manifest.pointer("/scenario/claims")?.as_array()?;
-    if claims.is_empty() {
-        return None;
-    }
-    let mut out = page(
-        "Claims the scenario makes",
-        "<p class=\"note\">Verdicts (holds, fails, undecided) come from <code>tradeoff-sim check</code>, which judges each claim with its own confidence interval; this report lists them.</p>",
-    );
-    out.push_str("<table class=\"dense claims\">\n<thead><tr><th>Claim</th><th>Says</th><th>Source</th></tr></thead>\n<tbody>\n");
-    let text = |c: &serde_json::Value, k: &str| {
-        c.get(k)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_string()
-    };
-    for c in claims.iter().take(24) {
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&text(c, "id")),
-            escape(&text(c, "text")),
-            escape(&text(c, "source"))
-        );
-    }
-    out.push_str("</tbody>\n</table>\n");
-    if claims.len() > 24 {
-        let _ = write!(
-            out,
-            "<p class=\"note\">{} more claims: see the scenario file.</p>",
-            claims.len() - 24
-        );
-    }
-    Some(out)
-}
-
-fn method_page(facts: &RunFacts, extras: &Extras) -> String {
-    let m = &facts.data.manifest;
-    let mut rows: Vec<(&str, String)> = vec![
-        (
-            "Tool",
-            format!(
-                "tradeoff-sim {} (build {})",
-                facts.text("version").unwrap_or("?"),
-                facts.text("build").unwrap_or("?")
-            ),
-        ),
-        (
-            "Command line",
-            facts
-                .manifest
-                .get("command_line")
-                .and_then(|c| c.as_array())
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|v| v.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                })
-                .unwrap_or_default(),
-        ),
-        (
-            "Scenario file",
-            facts.text("scenario_file").unwrap_or("").to_string(),
-        ),
-        (
-            "Scenario SHA-256",
-            facts.text("scenario_sha256").unwrap_or("").to_string(),
-        ),
-        ("Seed", m.seed.to_string()),
-        (
-            "Trials",
-            format!(
-                "{} simulated projects per option",
-                format::thousands(m.trials)
-            ),
-        ),
-    ];
-    let overrides = facts
-        .manifest
-        .get("overrides")
-        .and_then(|o| o.as_array())
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str())
-                .collect::<Vec<_>>()
-                .join("; ")
-        })
-        .unwrap_or_default();
-    if !overrides.is_empty() {
-        rows.push(("Changed for this run (--set)", overrides));
-    }
-    if let Some(capped) = facts
-        .manifest
-        .get("tail_capped_trials")
-        .and_then(|c| c.as_array())
-    {
-        let total: u64 = capped.iter().filter_map(|v| v.as_u64()).sum();
-        if total > 0 {
-            rows.push((
-                "Capped tails",
-                format!(
-                    "{} trials hit the cap on the fat-tail build multiplier (see MODEL.md)",
-                    format::thousands(total)
-                ),
-            ));
-        }
-    }
-    let mut out = page(
-        "Method",
-        "<p>Each option is simulated on the same random numbers (common random numbers), so differences between options are not noise between runs. The same seed, trials and scenario give the same numbers on any machine.</p>",
-    );
-    out.push_str("<div class=\"columns\">\n<div>\n<table class=\"dense method\">\n<tbody>\n");
-    for (k, v) in rows {
-        let _ = writeln!(
-            out,
-            "<tr><th>{}</th><td><code>{}</code></td></tr>",
-            escape(k),
-            escape(&v)
-        );
-    }
-    out.push_str("</tbody>\n</table>\n</div>\n<div>\n<table class=\"dense mc-error\">\n<thead><tr><th>Monte Carlo error</th><th class=\"num\">Mean total cost</th><th class=\"num\">± std. error</th><th class=\"num\">Regret ± std. error</th></tr></thead>\n<tbody>\n");
-    for s in &m.strategies {
-        let _ = write!(out, "<tr><td>{}</td>", escape(&s.label));
-        if let Some(row) = facts
-            .data
-            .summary
-            .get(&(DECISION_METRIC.to_string(), s.id.clone()))
-        {
-            number_cell(
-                &mut out,
-                &money(facts, row.mean),
-                row.mean,
-                &summary_source(DECISION_METRIC, &s.id, "mean"),
-                "money",
-            );
-            number_cell(
-                &mut out,
-                &money(facts, row.std_err),
-                row.std_err,
-                &Source {
-                    file: schema::SUMMARY,
-                    key: format!("{DECISION_METRIC}/{}/std_err", s.id),
-                },
-                "money",
-            );
-        } else {
-            out.push_str("<td></td><td></td>");
-        }
-        match facts.decision.iter().find(|d| d.strategy == s.id) {
-            Some(d) => number_cell(
-                &mut out,
-                &money(facts, d.expected_regret_std_err),
-                d.expected_regret_std_err,
-                &decision_source(&s.id, "expected_regret_std_err"),
-                "money",
-            ),
-            None => out.push_str("<td></td>"),
-        }
-        out.push_str("</tr>\n");
-    }
-    out.push_str("</tbody>\n</table>\n");
-    if let Some(f) = &extras.flips {
-        let _ = write!(
-            out,
-            "<p class=\"note\">The decision tornado ran {} trials per setting; a bar end's Monte Carlo error is about ±{}.</p>",
-            format::thousands(f.trials),
-            money(facts, super::gap_std_err(facts, f))
-        );
-    }
-    out.push_str("<p class=\"note\">Every number in this report is read from the CSV files beside it (summary.csv, decision.csv and, for a report, what_ifs.csv and tornado_decision.csv); each table cell names its file and row.</p>\n</div>\n</div>\n");
-    out
 }
