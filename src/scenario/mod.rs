@@ -25,7 +25,7 @@ pub use origin::{BaseFile, Evidence, EvidenceClass, ParameterEvidence};
 
 pub use read::{
     Audience, DecisionSpec, DecisionStat, KeyNames, MAX_REPORT_SUBTITLE_CHARS, ReportSpec,
-    key_label, label_of_key,
+    event_words, key_label, label_of_key,
 };
 pub use read::{BUILTIN_SCENARIOS, MAX_EXTENDS_DEPTH, builtin_scenario, from_text_at};
 pub use read::{

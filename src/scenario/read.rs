@@ -69,7 +69,7 @@ use values::Tbl;
 
 pub use decision::{DecisionSpec, DecisionStat};
 pub use extends::{BUILTIN_SCENARIOS, MAX_EXTENDS_DEPTH, builtin_scenario};
-pub use key_labels::{KeyNames, key_label, label_of_key};
+pub use key_labels::{KeyNames, event_words, key_label, label_of_key};
 pub use keys::{Key, KeyTable, keys};
 pub use limits::{MAX_EVENTS_PER_TRIAL, horizon_rate_share};
 pub use overrides::Override;

@@ -114,9 +114,10 @@ fn axis_labels(kind: ChartKind) -> [&'static str; 2] {
             "build time until launch (weeks)",
             "projects launched by then (%)",
         ],
-        ChartKind::ApiFailureProbability => {
-            ["strategy", "chance of ≥1 API failure after launch (%)"]
-        }
+        ChartKind::ApiFailureProbability => [
+            "strategy",
+            "chance of ≥1 API or surge failure after launch (%)",
+        ],
         ChartKind::EmergencyFixes => ["(count)", "share of simulated projects (%)"],
         ChartKind::DowntimeHours => ["(hours, log scale)", "share of simulated projects (%)"],
         ChartKind::Tradeoff => [

@@ -29,6 +29,7 @@ mod overrides;
 mod properties;
 mod reliability;
 mod report;
+mod report_board;
 mod samplers;
 mod sensitivity;
 mod shards;

@@ -195,7 +195,7 @@ fn event_row(i: usize, event: &Value) -> Assumption {
         .unwrap_or_default();
     let key = format!("events[{i}]");
     Assumption {
-        name: format!("Peak event: {}", name.replace('_', " ")),
+        name: format!("Peak event: {}", crate::scenario::event_words(name)),
         key,
         values: vec![value],
         evidence: "unclassified".to_string(),

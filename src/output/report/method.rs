@@ -11,10 +11,14 @@ use super::{ClaimsChecked, DECISION_METRIC, Extras, RunFacts};
 use crate::format;
 use crate::output::schema;
 
-pub(super) fn claims_page(facts: &RunFacts, extras: &Extras) -> Option<String> {
+pub(super) fn claims_pages(facts: &RunFacts, extras: &Extras) -> Vec<String> {
     if let Some(checked) = &extras.claims {
-        return verdicts_page(checked);
+        return verdict_pages(checked);
     }
+    claims_page(facts).into_iter().collect()
+}
+
+fn claims_page(facts: &RunFacts) -> Option<String> {
     let claims = facts.manifest.pointer("/scenario/claims")?.as_array()?;
     if claims.is_empty() {
         return None;
@@ -50,17 +54,38 @@ pub(super) fn claims_page(facts: &RunFacts, extras: &Extras) -> Option<String> {
     Some(out)
 }
 
-/// Claims shown on one page; the rest are counted below the table.
-const CLAIM_ROWS: usize = 22;
+/// Lines of the claims table on one page: a claim's text, then its source.
+const CLAIM_LINES: usize = 30;
 
-/// The claims with the figure the run gives, the bound each states and its verdict.
-fn verdicts_page(checked: &ClaimsChecked) -> Option<String> {
-    if checked.claims.is_empty() {
-        return None;
-    }
+/// The claims with the figure the run gives, the bound each states and its
+/// verdict, on as many pages as they need.
+fn verdict_pages(checked: &ClaimsChecked) -> Vec<String> {
+    let lines = |c: &&super::ClaimVerdict| {
+        c.text.chars().count().div_ceil(80).max(1) + usize::from(!c.source.is_empty())
+    };
+    let claims: Vec<&super::ClaimVerdict> = checked.claims.iter().collect();
+    let runs = super::pages::by_height(&claims, CLAIM_LINES, lines);
+    let total = runs.len();
+    runs.iter()
+        .enumerate()
+        .map(|(i, run)| verdicts_page(checked, run, i, total))
+        .collect()
+}
+
+fn verdicts_page(
+    checked: &ClaimsChecked,
+    claims: &[&&super::ClaimVerdict],
+    index: usize,
+    pages: usize,
+) -> String {
     let count = |v: &str| checked.claims.iter().filter(|c| c.verdict == v).count();
+    let heading = if pages > 1 {
+        format!("Claims and their verdicts ({} of {pages})", index + 1)
+    } else {
+        "Claims and their verdicts".to_string()
+    };
     let mut out = page(
-        "Claims and their verdicts",
+        &heading,
         &format!(
             "<p class=\"note\">{} of {} claims hold, {} fail, {} undecided. Each is judged as <code>tradeoff-sim check --trials {}</code> judges it: holds when its 95% interval lies within the bound, fails when it lies outside, undecided otherwise (more trials would decide it).</p>",
             count("holds"),
@@ -71,7 +96,7 @@ fn verdicts_page(checked: &ClaimsChecked) -> Option<String> {
         ),
     );
     out.push_str("<table class=\"dense claims\">\n<thead><tr><th>Claim</th><th>Says</th><th class=\"num\">Figure</th><th class=\"num\">Bound</th><th>Verdict</th></tr></thead>\n<tbody>\n");
-    for c in checked.claims.iter().take(CLAIM_ROWS) {
+    for c in claims {
         let _ = writeln!(
             out,
             "<tr class=\"verdict-{}\"><td>{}</td><td>{}{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
@@ -89,14 +114,7 @@ fn verdicts_page(checked: &ClaimsChecked) -> Option<String> {
         );
     }
     out.push_str("</tbody>\n</table>\n");
-    if checked.claims.len() > CLAIM_ROWS {
-        let _ = write!(
-            out,
-            "<p class=\"note\">{} more claims: <code>tradeoff-sim check</code> lists all.</p>",
-            checked.claims.len() - CLAIM_ROWS
-        );
-    }
-    Some(out)
+    out
 }
 
 pub(super) fn method_page(facts: &RunFacts, extras: &Extras) -> String {
@@ -166,14 +184,29 @@ pub(super) fn method_page(facts: &RunFacts, extras: &Extras) -> String {
     {
         let total: u64 = capped.iter().filter_map(|v| v.as_u64()).sum();
         if total > 0 {
+            let per: Vec<String> = m
+                .strategies
+                .iter()
+                .zip(capped)
+                .filter_map(|(s, v)| {
+                    Some(format!("{} {}", s.label, format::thousands(v.as_u64()?)))
+                })
+                .collect();
             rows.push((
                 "Capped tails",
                 format!(
-                    "{} trials hit the cap on the fat-tail build multiplier (see MODEL.md)",
-                    format::thousands(total)
+                    "{} trials hit the cap on the fat-tail build multiplier (see MODEL.md): {}",
+                    format::thousands(total),
+                    per.join(" · ")
                 ),
             ));
         }
+    }
+    if m.audience == crate::scenario::Audience::Board {
+        rows.push((
+            "Charts",
+            "for a board: the seed, the trials, the capped tails and the trials behind each 95% interval (the trials per option) are stated here, not on the charts".to_string(),
+        ));
     }
     let mut out = page(
         "Method",

@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use super::assumptions::Assumption;
 use super::html::{STYLE, Source, escape, inline_svg, number_cell};
-use super::method::{claims_page, method_page};
+use super::method::{claims_pages, method_page};
 use super::{DECISION_METRIC, Extras, RunFacts, assumptions_of, lowest};
 use crate::format;
 use crate::output::chart::ChartKind;
@@ -15,9 +15,9 @@ use crate::scenario::DecisionStat;
 
 /// Lines of assumptions a column holds (two columns a page): 14 rows of a name
 /// and its key.
-const ASSUMPTION_LINES: usize = 28;
-/// Rows of the per-option assumptions table on one page (its cells wrap more).
-const OPTION_ROWS: usize = 10;
+const ASSUMPTION_LINES: usize = 34;
+/// Lines of the per-option assumptions table on one page (its cells wrap more).
+const OPTION_LINES: usize = 32;
 /// Drivers in the table of what could flip the decision.
 const FLIP_ROWS: usize = 8;
 
@@ -48,9 +48,7 @@ pub fn document(facts: &RunFacts, charts: &[(ChartKind, String)], extras: &Extra
         pages.push(chart_page(facts, *kind, svg));
     }
     pages.extend(assumption_pages(facts));
-    if let Some(claims) = claims_page(facts, extras) {
-        pages.push(claims);
-    }
+    pages.extend(claims_pages(facts, extras));
     pages.push(method_page(facts, extras));
     let total = pages.len();
     let mut body = String::new();
@@ -186,7 +184,7 @@ fn event_table(facts: &RunFacts, order: &[usize]) -> String {
     }
     out.push_str("</tr></thead>\n<tbody>\n");
     for name in &events {
-        let words = name.replace('_', " ");
+        let words = crate::scenario::event_words(name);
         for (metric, what) in [
             (
                 format!("{}{name}", crate::metric::EVENT_LIVE_PREFIX),
@@ -548,7 +546,7 @@ fn chart_caption(kind: ChartKind) -> &'static str {
             "Each option's build time against its total cost: lower and further left is better; the spread shows how sure each is."
         }
         ChartKind::TotalCost => {
-            "How total cost is spread over the simulated projects, with the P50 and P80 marked."
+            "How total cost is spread over the simulated projects, with the P50 and the decision statistic marked."
         }
         ChartKind::BuildWeeksSCurve => {
             "The share of projects launched by each week: the further left the curve, the earlier the launch."
@@ -557,9 +555,15 @@ fn chart_caption(kind: ChartKind) -> &'static str {
             "How often each option is the best on each measure, on the same simulated projects."
         }
         ChartKind::CostBreakdown => "What total cost is made of, per option.",
-        ChartKind::ApiFailureProbability => "The chance of at least one post-launch API failure.",
-        ChartKind::DowntimeHours => "Hours of customer-facing downtime after launch.",
-        ChartKind::EmergencyFixes => "Emergency fixes after launch.",
+        ChartKind::ApiFailureProbability => {
+            "The chance of at least one API failure or traffic surge beyond capacity after launch."
+        }
+        ChartKind::DowntimeHours => {
+            "Hours of customer-facing downtime after launch, an hour at half of checkouts counting half."
+        }
+        ChartKind::EmergencyFixes => {
+            "Emergency fixes after launch: API failures, surge failures and other fixes together."
+        }
     }
 }
 
@@ -588,7 +592,11 @@ fn assumption_lines(a: &Assumption) -> usize {
 
 /// Items cut into runs of at most `budget` lines, in order (an item taller than
 /// the budget has a run of its own).
-fn by_height<T>(items: &[T], budget: usize, lines: impl Fn(&T) -> usize) -> Vec<Vec<&T>> {
+pub(super) fn by_height<T>(
+    items: &[T],
+    budget: usize,
+    lines: impl Fn(&T) -> usize,
+) -> Vec<Vec<&T>> {
     let mut runs: Vec<Vec<&T>> = Vec::new();
     let mut used = 0;
     for item in items {
@@ -641,9 +649,19 @@ fn assumption_pages(facts: &RunFacts) -> Vec<String> {
         pages.push(out);
     }
     let strategies = &facts.data.manifest.strategies;
-    for (i, chunk) in own.chunks(OPTION_ROWS).enumerate() {
-        let heading = if own.len() > OPTION_ROWS {
-            format!("Assumptions per option ({})", i + 1)
+    // A per-option row: its name and key in a narrow column beside one value
+    // per option, each wrapping at about the width its cell holds.
+    let option_lines = |a: &Assumption| {
+        let wrapped = |text: &str, width: usize| text.chars().count().div_ceil(width).max(1);
+        let label = wrapped(&a.name, 24) + wrapped(&format!("strategies.*.{}", a.key), 24);
+        let value = a.values.iter().map(|v| wrapped(v, 22)).max().unwrap_or(1);
+        label.max(value)
+    };
+    let option_pages = by_height(&own, OPTION_LINES, option_lines);
+    let count = option_pages.len();
+    for (i, chunk) in option_pages.into_iter().enumerate() {
+        let heading = if count > 1 {
+            format!("Assumptions per option ({} of {count})", i + 1)
         } else {
             "Assumptions per option".to_string()
         };

@@ -342,7 +342,7 @@ impl KeyNames {
 /// it: `strategies.hybrid.governance` reads "Hybrid (g = 0.5): governance
 /// strength", `build.target_weeks` "Target launch (weeks)", `risks[2]` "Risk:
 /// black swan" (the risk switched on or off), `risks[2].delay_weeks` "Black swan
-/// (risk): delay (weeks)", `events[0].week` "Black friday (event): week of the
+/// (risk): delay (weeks)", `events[0].week` "Black Friday (event): week of the
 /// event (from the start)". A number or practice inside a value is named after
 /// it ("... at no governance (g = 0)", "... RACI matrix agreed"). A path the
 /// catalogue does not know is returned as written.
@@ -369,10 +369,10 @@ fn label_lower(path: &str, names: &KeyNames) -> Option<String> {
         let (index, rest) = rest.split_once(']')?;
         let index: usize = index.parse().ok()?;
         let fallback = format!("{table}[{index}]");
-        // Event names are ids (`black_friday`): read with spaces.
+        // Event names are ids (`black_friday`): read as words ("Black Friday").
         let name = list.get(index).map_or(fallback, |n| {
             if table == "events" {
-                n.replace('_', " ")
+                event_words(n)
             } else {
                 n.clone()
             }
@@ -429,6 +429,15 @@ fn inner_words(key: &str, inner: Option<&str>) -> Option<String> {
         "k" => " curve shape (k)".to_string(),
         other => format!(" ({})", other.replace('.', " ")),
     })
+}
+
+/// An event's id as words: `black_friday` reads "Black Friday".
+pub fn event_words(id: &str) -> String {
+    id.split('_')
+        .filter(|w| !w.is_empty())
+        .map(capitalise)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn capitalise(text: &str) -> String {
@@ -493,7 +502,7 @@ mod tests {
             ),
             (
                 "events[0].week",
-                "Black friday (event): week of the event (from the start)",
+                "Black Friday (event): week of the event (from the start)",
             ),
             (
                 "strategies.ux_led.api_failure_rate.g0",
