@@ -292,7 +292,7 @@ fn compare_draws_every_chart_in_both_formats_and_redraws_the_same_svg() {
     let axis = [
         "total cost per project (USD)",
         "build time until launch (weeks)",
-        "API failure after launch (%)",
+        "API or surge failure after launch (%)",
         "impact-weighted downtime after launch (hours)",
     ];
     for (stem, label) in stems.iter().zip(axis) {

@@ -107,10 +107,10 @@ pub fn assumptions_of(manifest: &Value) -> (Vec<Assumption>, Vec<Assumption>) {
                         }
                     };
                     if let Some(slot) = row.values.get_mut(s) {
-                        *slot = if field == "practices" {
-                            practices_text(v)
-                        } else {
-                            value_text(v)
+                        *slot = match field.as_str() {
+                            "practices" => practices_text(v),
+                            "support" => support_text(v),
+                            _ => value_text(v),
                         };
                     }
                 }
@@ -135,6 +135,12 @@ pub fn assumptions_of(manifest: &Value) -> (Vec<Assumption>, Vec<Assumption>) {
         .and_then(Value::as_array)
         .map(|list| list.iter().filter_map(|s| s.get("id")?.as_str()).collect())
         .unwrap_or_default();
+    for a in own.iter_mut().filter(|a| a.key == "support") {
+        // A strategy without the key is supported round the clock.
+        for v in a.values.iter_mut().filter(|v| v.is_empty()) {
+            *v = "24x7".to_string();
+        }
+    }
     for a in &mut own {
         // Practices are how the governance value is written.
         let key = if a.key == "practices" {
@@ -256,6 +262,26 @@ fn own_row(key: &str, values: Vec<String>) -> Assumption {
         values,
         evidence: "unclassified".to_string(),
     }
+}
+
+/// Support hours by their name (`business-hours`), or `hours of the week` with
+/// the count of covered hours for a custom calendar; a strategy without the key
+/// has round-the-clock support.
+fn support_text(v: &Value) -> String {
+    if let Some(name) = v.get("name").and_then(Value::as_str) {
+        return name.to_string();
+    }
+    let hours: f64 = v
+        .get("covered_hours")
+        .and_then(Value::as_array)
+        .map(|spans| {
+            spans
+                .iter()
+                .filter_map(|s| Some(s.get(1)?.as_f64()? - s.get(0)?.as_f64()?))
+                .sum()
+        })
+        .unwrap_or(f64::NAN);
+    format!("{} covered hours a week", num(hours))
 }
 
 /// The four governance practices as a reader says them: `RACI yes, API owner

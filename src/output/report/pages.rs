@@ -654,7 +654,14 @@ fn assumption_pages(facts: &RunFacts) -> Vec<String> {
     let option_lines = |a: &Assumption| {
         let wrapped = |text: &str, width: usize| text.chars().count().div_ceil(width).max(1);
         let label = wrapped(&a.name, 24) + wrapped(&format!("strategies.*.{}", a.key), 24);
-        let value = a.values.iter().map(|v| wrapped(v, 22)).max().unwrap_or(1);
+        // The value columns share what the name and evidence columns leave.
+        let width = (110.0 / (strategies.len() as f64 + 1.5)) as usize;
+        let value = a
+            .values
+            .iter()
+            .map(|v| wrapped(v, width.max(12)))
+            .max()
+            .unwrap_or(1);
         label.max(value)
     };
     let option_pages = by_height(&own, OPTION_LINES, option_lines);
