@@ -364,3 +364,58 @@ fn a_star_provenance_entry_classes_the_target_and_the_governance_practices() {
         "{found:?}"
     );
 }
+
+#[test]
+fn a_bad_report_or_decision_value_is_refused_with_its_line_and_the_allowed_words() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let file = extend(
+        dir.path(),
+        "bad.toml",
+        "seed.toml",
+        "[decision]\nstatistic = \"p85\"\n[report]\naudience = \"boardroom\"\n",
+    );
+    let o = run_in(dir.path(), &["validate", file.to_str().unwrap()]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            ":3:13: decision.statistic: must be \"p50\", \"p80\", \"p90\", \"p95\" or \"mean\""
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(":5:12: report.audience: must be \"board\" or \"analyst\", got \"boardroom\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_workbook_decides_on_the_same_statistic() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let file = extend(
+        dir.path(),
+        "p90.toml",
+        "seed.toml",
+        "[decision]\nstatistic = \"p90\"\n",
+    );
+    let run = report(dir.path(), &file, "pack", &["--no-tornado"]);
+    let rows = summary(&run);
+    let mut book: Xlsx<_> = open_workbook(run.join("results.xlsx")).expect("an xlsx file");
+    let sheet = book
+        .worksheet_range("Decision")
+        .expect("the Decision sheet");
+    assert_eq!(
+        sheet.get_value((0, 2)),
+        Some(&Data::String("p90_total_cost".into()))
+    );
+    for row in 1..=5 {
+        let Some(Data::String(id)) = sheet.get_value((row, 1)) else {
+            panic!("row {row}: no strategy id");
+        };
+        let Some(Data::Float(v)) = sheet.get_value((row, 2)) else {
+            panic!("row {row}: no number");
+        };
+        assert_eq!(*v, rows[&("total_cost".into(), id.clone())]["p90"], "{id}");
+    }
+}
