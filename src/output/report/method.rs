@@ -137,6 +137,7 @@ pub(super) fn method_page(facts: &RunFacts, extras: &Extras) -> String {
                 .map(|a| {
                     a.iter()
                         .filter_map(|v| v.as_str())
+                        .map(shell_word)
                         .collect::<Vec<_>>()
                         .join(" ")
                 })
@@ -213,13 +214,31 @@ pub(super) fn method_page(facts: &RunFacts, extras: &Extras) -> String {
         "<p>Each option is simulated on the same random numbers (common random numbers), so differences between options are not noise between runs. The same seed, trials and scenario give the same numbers on any machine.</p>",
     );
     out.push_str("<div class=\"columns\">\n<div>\n<table class=\"dense method\">\n<tbody>\n");
+    // What a reader copies (the tool, command, file, digest, seed) in code type;
+    // sentences in text type.
+    const CODE: [&str; 5] = [
+        "Tool",
+        "Command line",
+        "Scenario file",
+        "Scenario SHA-256",
+        "Seed",
+    ];
     for (k, v) in rows {
-        let _ = writeln!(
-            out,
-            "<tr><th>{}</th><td><code>{}</code></td></tr>",
-            escape(k),
-            escape(&v)
-        );
+        if CODE.contains(&k) || k.starts_with("Changed") {
+            let _ = writeln!(
+                out,
+                "<tr><th>{}</th><td><code>{}</code></td></tr>",
+                escape(k),
+                escape(&v)
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "<tr><th>{}</th><td>{}</td></tr>",
+                escape(k),
+                escape(&v)
+            );
+        }
     }
     out.push_str("</tbody>\n</table>\n</div>\n<div>\n<table class=\"dense mc-error\">\n<thead><tr><th>Monte Carlo error</th><th class=\"num\">Mean total cost</th><th class=\"num\">± std. error</th><th class=\"num\">Regret ± std. error</th></tr></thead>\n<tbody>\n");
     for s in &m.strategies {
@@ -272,4 +291,18 @@ pub(super) fn method_page(facts: &RunFacts, extras: &Extras) -> String {
     }
     out.push_str("<p class=\"note\">Every number in this report is read from the CSV files beside it (summary.csv, decision.csv and, for a report, what_ifs.csv and tornado_decision.csv); each table cell names its file and row.</p>\n</div>\n</div>\n");
     out
+}
+
+/// A command-line argument as a shell reads it back: in single quotes when it
+/// holds a space or a character the shell would interpret.
+fn shell_word(arg: &str) -> String {
+    let plain = !arg.is_empty()
+        && arg
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c));
+    if plain {
+        arg.to_string()
+    } else {
+        format!("'{}'", arg.replace('\'', "'\\''"))
+    }
 }

@@ -174,7 +174,7 @@ fn event_table(facts: &RunFacts, order: &[usize]) -> String {
     if events.is_empty() {
         return String::new();
     }
-    let mut out = String::from("<table class=\"dense events\">\n<thead><tr><th>Peak event</th>");
+    let mut out = String::from("<table class=\"events\">\n<thead><tr><th>Peak event</th>");
     for &s in order {
         let _ = write!(
             out,
@@ -300,7 +300,22 @@ fn decision_page(facts: &RunFacts, extras: &Extras) -> String {
         }
     );
     if any_target {
-        out.push_str("<th class=\"num\">Launch by target</th>");
+        // One target week for every option, unless an option states its own.
+        let own_targets = facts
+            .manifest
+            .pointer("/scenario/strategies")
+            .and_then(|s| s.as_array())
+            .is_some_and(|list| list.iter().any(|s| s.get("target_weeks").is_some()));
+        match m.target_build_weeks.filter(|_| !own_targets) {
+            Some(t) => {
+                let _ = write!(
+                    out,
+                    "<th class=\"num\">Launch by week {}</th>",
+                    format::short(t, 1)
+                );
+            }
+            None => out.push_str("<th class=\"num\">Launch by target</th>"),
+        }
     }
     out.push_str("</tr></thead>\n<tbody>\n");
     for &s in &order {
@@ -417,14 +432,32 @@ fn decision_page(facts: &RunFacts, extras: &Extras) -> String {
 fn flip_page(facts: &RunFacts, flips: &super::Flips) -> String {
     let best = label_of(facts, &flips.best);
     let runner = label_of(facts, &flips.runner_up);
+    let flipping = flips
+        .drivers
+        .iter()
+        .filter(|f| flip_share(flips.base_gap, f).is_some())
+        .count();
+    let verdict = match flipping {
+        0 => "No driver flips the decision on its own within its range.".to_string(),
+        1 => "One driver flips the decision on its own within its range.".to_string(),
+        n => format!("{n} drivers flip the decision on their own within their range."),
+    };
+    let (lower, higher) = if flips.base_gap <= 0.0 {
+        (&best, &runner)
+    } else {
+        (&runner, &best)
+    };
     let mut out = page(
         "What could flip it",
         &format!(
-            "<p>The gap in {} between {} and {} is {} at the base. Each driver below is moved alone to a low and a high setting, everything else held, on the same simulated projects ({} per run; each bar end carries a Monte Carlo error of about ±{}). A driver flips the decision when the gap crosses zero.</p>",
+            "<p>At the base, {}'s {} is {} lower than {}'s. The gap is {} minus {}: negative while {} stays cheaper. Each driver below is moved alone to a low and a high setting, everything else held, on the same simulated projects ({} per run; each gap carries a Monte Carlo error of about ±{}). <strong>{verdict}</strong></p>",
+            escape(lower),
             facts.stat().label(),
+            money(facts, flips.base_gap.abs()),
+            escape(higher),
             escape(&best),
             escape(&runner),
-            money(facts, flips.base_gap),
+            escape(&best),
             format::thousands(flips.trials),
             money(facts, super::gap_std_err(facts, flips))
         ),
@@ -435,9 +468,9 @@ fn flip_page(facts: &RunFacts, flips: &super::Flips) -> String {
             out,
             "<tr><td>{}</td><td>{} / {} / {}</td>",
             escape(&f.name),
-            escape(&f.low_setting),
-            escape(&f.base_setting),
-            escape(&f.high_setting)
+            escape(&setting_text(&f.low_setting)),
+            escape(&setting_text(&f.base_setting)),
+            escape(&setting_text(&f.high_setting))
         );
         for (v, column) in [(f.gap_at_low, "at_low"), (f.gap_at_high, "at_high")] {
             number_cell(
@@ -454,7 +487,7 @@ fn flip_page(facts: &RunFacts, flips: &super::Flips) -> String {
         let _ = writeln!(
             out,
             "<td>{}</td><td>{}</td></tr>",
-            escape(&flip_words(flips.base_gap, f, &best, &runner)),
+            escape(&flip_words(flips.base_gap, f)),
             escape(&super::evidence_of(&facts.manifest, &f.key))
         );
     }
@@ -472,7 +505,28 @@ fn flip_page(facts: &RunFacts, flips: &super::Flips) -> String {
 /// Whether the driver flips the decision within its range and, if it does, how
 /// far toward that setting it must move (by straight-line reading between the
 /// base and the setting).
-fn flip_words(base: f64, f: &super::Flip, best: &str, runner: &str) -> String {
+/// A driver's setting as a reader says it: a whole number of five digits or more
+/// with thousands separators (`48,000`); anything else as written.
+fn setting_text(setting: &str) -> String {
+    match setting.parse::<f64>() {
+        Ok(x) if x.fract() == 0.0 && x.abs() >= 10_000.0 && x.abs() < 1e15 => {
+            let text = format::thousands(x.abs() as u64);
+            if x < 0.0 { format!("-{text}") } else { text }
+        }
+        _ => setting.to_string(),
+    }
+}
+
+/// Whether the driver flips the decision within its range: `Some` with the
+/// share of the way to the setting that flips it (1 for a risk switched).
+fn flip_share(base: f64, f: &super::Flip) -> Option<f64> {
+    [f.gap_at_low, f.gap_at_high]
+        .into_iter()
+        .find(|end| base.signum() != end.signum() && *end != 0.0)
+        .map(|end| (base / (base - end)).clamp(0.0, 1.0))
+}
+
+fn flip_words(base: f64, f: &super::Flip) -> String {
     let crossing = |end: f64, setting: &str| -> Option<String> {
         (base.signum() != end.signum() && end != 0.0).then(|| {
             if setting == "on" || setting == "off" {
@@ -480,20 +534,15 @@ fn flip_words(base: f64, f: &super::Flip, best: &str, runner: &str) -> String {
             }
             let share = base / (base - end);
             format!(
-                "yes: {} of the way to {setting}",
-                format::percent(share.clamp(0.0, 1.0))
+                "yes: {} of the way to {}",
+                format::percent(share.clamp(0.0, 1.0)),
+                setting_text(setting)
             )
         })
     };
     crossing(f.gap_at_low, &f.low_setting)
         .or_else(|| crossing(f.gap_at_high, &f.high_setting))
-        .unwrap_or_else(|| {
-            if base < 0.0 {
-                format!("no: {best} stays ahead of {runner}")
-            } else {
-                format!("no: {runner} stays ahead")
-            }
-        })
+        .unwrap_or_else(|| "no".to_string())
 }
 
 fn what_if_page(facts: &RunFacts, extras: &Extras) -> String {
