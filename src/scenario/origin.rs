@@ -86,7 +86,8 @@ pub struct Evidence {
     /// none does, every parameter is an assumption and outputs do not show classes.
     pub declared: bool,
     /// Every numeric parameter, in catalogue order, then the values that are not
-    /// numbers (flags, the target, governance practices, support hours), then every risk.
+    /// numbers that a file writes (flags, the target, governance practices, support
+    /// hours), then every risk.
     pub parameters: Vec<ParameterEvidence>,
 }
 

@@ -10,6 +10,7 @@ mod browser;
 mod calibration;
 mod chart_fixture;
 mod charts;
+mod charts_compare;
 mod claim_coverage;
 mod claims;
 mod cli;

@@ -292,7 +292,7 @@ fn compare_draws_every_chart_in_both_formats_and_redraws_the_same_svg() {
     let axis = [
         "total cost per project (USD)",
         "build time until launch (weeks)",
-        "API or surge failure after launch (%)",
+        "chance of ≥1 API or surge failure (%)",
         "impact-weighted downtime after launch (hours)",
     ];
     for (stem, label) in stems.iter().zip(axis) {

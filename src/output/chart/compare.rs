@@ -541,7 +541,7 @@ fn draw_compare<DB: DrawingBackend>(
     let y_title = match metric {
         "total_cost" => format!("total cost per project ({})", scenarios[0].currency),
         "build_weeks" => "build time until launch (weeks)".to_string(),
-        "api_failure" => "chance of ≥1 API or surge failure after launch (%)".to_string(),
+        "api_failure" => "chance of ≥1 API or surge failure (%)".to_string(),
         _ => "impact-weighted downtime after launch (hours)".to_string(),
     };
     let mut frame = plot_frame(&key_layout, x, y, 36, 20);

@@ -98,7 +98,10 @@ pub(super) fn metric_words(id: &str) -> String {
     match id {
         "total_cost" => "total cost".to_string(),
         "build_weeks" => "build time".to_string(),
-        "api_failure" => "chance of ≥1 API failure".to_string(),
+        "api_failure" => "chance of ≥1 API or surge failure".to_string(),
+        "api_failures" => "API failures, not counting surges".to_string(),
+        "surge_failures" => "traffic-surge failures".to_string(),
+        "emergency_fixes" => "emergency fixes (API, surge and other)".to_string(),
         "downtime_hours" => "impact-weighted downtime".to_string(),
         "schedule_slip" => "schedule slip".to_string(),
         other => other.replace('_', " "),

@@ -148,9 +148,12 @@ pub fn assumptions_of(manifest: &Value) -> (Vec<Assumption>, Vec<Assumption>) {
         } else {
             a.key.as_str()
         };
+        // Only the options that have the value (a cell) have its evidence.
         let mut classes: Vec<String> = ids
             .iter()
-            .map(|id| evidence_of(manifest, &format!("strategies.{id}.{key}")))
+            .zip(&a.values)
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(id, _)| evidence_of(manifest, &format!("strategies.{id}.{key}")))
             .collect();
         classes.sort();
         classes.dedup();
