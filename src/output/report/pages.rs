@@ -616,8 +616,23 @@ fn chart_caption(kind: ChartKind) -> &'static str {
     }
 }
 
+/// A chart page's heading: the topic in a few words, so that it does not repeat
+/// the chart's own title just beneath it.
+fn chart_topic(kind: ChartKind) -> &'static str {
+    match kind {
+        ChartKind::Tradeoff => "The charts: time against cost",
+        ChartKind::TotalCost => "The charts: total cost",
+        ChartKind::BuildWeeksSCurve => "The charts: launch date",
+        ChartKind::ProbabilityBest => "The charts: how often each option is best",
+        ChartKind::CostBreakdown => "The charts: where the money goes",
+        ChartKind::ApiFailureProbability => "The charts: failures after launch",
+        ChartKind::DowntimeHours => "The charts: downtime",
+        ChartKind::EmergencyFixes => "The charts: emergency fixes",
+    }
+}
+
 fn chart_page(_facts: &RunFacts, kind: ChartKind, svg: &str) -> String {
-    chart_page_of(kind.title(), chart_caption(kind), svg)
+    chart_page_of(chart_topic(kind), chart_caption(kind), svg)
 }
 
 fn chart_page_of(title: &str, caption: &str, svg: &str) -> String {
