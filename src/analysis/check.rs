@@ -280,7 +280,7 @@ fn is_money(claim: &Claim) -> bool {
 }
 
 /// The claimed bounds as the scenario states them, money with its currency.
-fn bounds_text(claim: &Claim, currency: &str) -> String {
+pub fn bounds_text(claim: &Claim, currency: &str) -> String {
     let v = |x: f64| {
         if is_money(claim) {
             format::money_whole(x, currency)

@@ -18,6 +18,7 @@ use crate::metric::Unit;
 use crate::output::chart::{TORNADO_MAX_BARS, TornadoBar, TornadoChart, render_tornado_charts};
 use crate::output::csv as csv_out;
 use crate::output::manifest::{Manifest, ManifestKind};
+use crate::scenario::{Audience, KeyNames, key_label};
 
 pub fn sensitivity(args: &SensitivityArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let (metric, stat) = (args.metric, args.stat.as_str());
@@ -128,12 +129,18 @@ pub(super) fn charts(x: &Sensitivity) -> Vec<TornadoChart> {
     let money =
         (x.metric.unit() == Unit::Money).then(|| crate::format::currency_prefix(&s.currency));
     let axis_title = format!("{} ({})", measure(x), x.metric.unit_label(&s.currency));
-    let subtitle = format!(
-        "{} · {} simulated projects per run · seed {} in every run",
-        s.title,
-        format::integer(x.trials as f64),
-        x.seed
-    );
+    // A board's charts leave the run's settings to the report's method section.
+    let subtitle = if s.report.audience == Audience::Board {
+        s.report.title.clone().unwrap_or_else(|| s.title.clone())
+    } else {
+        format!(
+            "{} · {} simulated projects per run · seed {} in every run",
+            s.title,
+            format::integer(x.trials as f64),
+            x.seed
+        )
+    };
+    let names = KeyNames::of(s);
     let legend = (
         "low setting / risk switched off".to_string(),
         "high setting / risk forced on".to_string(),
@@ -158,8 +165,20 @@ pub(super) fn charts(x: &Sensitivity) -> Vec<TornadoChart> {
                 } else {
                     format!("{} · {settings}", d.label)
                 };
+                // The key's plain-language label; its key path stays in the detail line.
+                let mut label = key_label(&d.key, &names);
+                if !qualified
+                    && let Some(st) = d.strategy
+                    && let Some(rest) = label.strip_prefix(&format!("{}: ", s.strategies[st].label))
+                {
+                    let mut chars = rest.chars();
+                    label = chars
+                        .next()
+                        .map(|f| f.to_uppercase().chain(chars).collect())
+                        .unwrap_or_default();
+                }
                 TornadoBar {
-                    label: x.name(b.driver, qualified),
+                    label,
                     detail: match console::evidence_of(x, b.driver) {
                         Some(class) => format!("{detail} · {}", class.id()),
                         None => detail,

@@ -16,7 +16,7 @@ use crate::engine::BATCH_TRIALS;
 use crate::output::chart::{chart_stems, render_sweep_charts};
 use crate::output::csv as csv_out;
 use crate::output::manifest::{Manifest, ManifestKind};
-use crate::scenario::{self, Override, ScenarioError};
+use crate::scenario::{self, KeyNames, Override, ScenarioError, key_label};
 
 pub fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let params = sweep_params(args)?;
@@ -101,6 +101,7 @@ pub fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
         "crossovers.csv",
         &csv_out::crossovers_csv(&result, &crossings, metric, stat)?,
     )?;
+    let names = KeyNames::of(&result.scenario);
     let mut manifest = serde_json::json!({
         "tool": env!("CARGO_PKG_NAME"),
         "version": env!("CARGO_PKG_VERSION"),
@@ -116,7 +117,7 @@ pub fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
         "threads": threads,
         "metric": metric.id(),
         "statistic": stat,
-        "params": result.params.iter().map(|p| serde_json::json!({"key": p.key, "values": p.values})).collect::<Vec<_>>(),
+        "params": result.params.iter().map(|p| serde_json::json!({"key": p.key, "label": key_label(&p.key, &names), "values": p.values})).collect::<Vec<_>>(),
         "overrides": base.iter().map(|o| o.to_string()).collect::<Vec<_>>(),
         "command_line": command_line(),
         "strategies": Manifest::strategies_of(&result.scenario),
@@ -129,6 +130,12 @@ pub fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
     let published = publish.commit()?;
 
     let mut out = console::sweep_table(&result, &result.params, &crossings, metric, stat);
+    for p in &result.params {
+        let label = key_label(&p.key, &names);
+        if label != p.key {
+            out.push_str(&format!("{}: {label}\n", p.key));
+        }
+    }
     out.push('\n');
     out.push_str(&wrote(&published.folder, &published.written));
     Ok(out)

@@ -118,6 +118,18 @@ impl ChartKind {
 /// tradeoff-sim's. A sensitivity folder's tornadoes are named by its strategies, so
 /// `sensitivity` lists them itself ([`TornadoChart::name`]); check and shard folders
 /// have none.
+/// The decision statistic `stat` of a row of `summary.csv` (its P80, ..., mean).
+pub fn decision_value(row: &SummaryRow, stat: crate::scenario::DecisionStat) -> f64 {
+    use crate::scenario::DecisionStat;
+    match stat {
+        DecisionStat::P50 => row.p50,
+        DecisionStat::P80 => row.p80,
+        DecisionStat::P90 => row.p90,
+        DecisionStat::P95 => row.p95,
+        DecisionStat::Mean => row.mean,
+    }
+}
+
 pub fn chart_stems(kind: ManifestKind) -> Vec<&'static str> {
     match kind {
         ManifestKind::Run => ChartKind::ALL.iter().map(|k| k.name()).collect(),

@@ -320,7 +320,7 @@ pub fn what_ifs_csv(
     strategies: &[String],
     what_ifs: &[crate::output::report::WhatIf],
 ) -> Result<Vec<u8>, CsvError> {
-    use crate::output::report::{DECISION_METRIC, DECISION_QUANTILE, lowest};
+    use crate::output::report::{DECISION_METRIC, lowest};
     to_bytes(
         schema::WHAT_IFS,
         what_ifs.iter().flat_map(|w| {
@@ -334,7 +334,7 @@ pub fn what_ifs_csv(
                     overrides: w.overrides.join("; "),
                     strategy: id.clone(),
                     metric: DECISION_METRIC.to_string(),
-                    statistic: DECISION_QUANTILE.to_string(),
+                    statistic: w.statistic.column().to_string(),
                     value: *v,
                     winner: winner == Some(s),
                 })

@@ -14,7 +14,7 @@ use rust_xlsxwriter::{
 };
 
 use crate::output::report::{
-    DECISION_LABEL, DECISION_METRIC, Extras, RunFacts, assumptions_of, gap_std_err, lowest,
+    DECISION_METRIC, Extras, RunFacts, assumptions_of, gap_std_err, lowest,
 };
 
 /// The workbook file a board pack holds.
@@ -36,10 +36,7 @@ pub fn results_xlsx(facts: &RunFacts, extras: &Extras) -> Result<Vec<u8>, Workbo
     let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
     book.set_properties(
         &DocProperties::new()
-            .set_title(format!(
-                "{}: board pack",
-                facts.data.manifest.scenario_title
-            ))
+            .set_title(format!("{}: board pack", facts.title()))
             .set_author("tradeoff-sim")
             .set_creation_datetime(&created),
     );
@@ -70,10 +67,11 @@ fn decision_sheet(
     share: &Format,
 ) -> Result<(), XlsxError> {
     sheet.set_name("Decision")?;
+    let decided = format!("{}_total_cost", facts.stat().column());
     let headers = [
         "option",
         "strategy",
-        "p80_total_cost",
+        decided.as_str(),
         "p50_total_cost",
         "p_lowest_total_cost",
         "expected_regret",
@@ -111,7 +109,8 @@ fn decision_sheet(
             below,
             0,
             format!(
-                "Recommended on {DECISION_LABEL}: {} ({} {}).",
+                "Recommended on {}: {} ({} {}).",
+                facts.stat().label(),
                 facts.data.manifest.strategies[b].label,
                 crate::format::money(values[b], &facts.data.manifest.currency),
                 facts.data.manifest.currency
@@ -192,6 +191,16 @@ fn what_if_sheet(
     let winner_col = strategies.len() as u16 + 2;
     sheet.write_string_with_format(0, winner_col, "winner", bold)?;
     let base = facts.decision_values();
+    let rows_total = extras.what_ifs.len() as u32 + 1;
+    sheet.write_string(
+        rows_total + 2,
+        0,
+        format!(
+            "Values: {} per option ({}); the same random numbers in every row.",
+            facts.stat().label(),
+            facts.stat().meaning()
+        ),
+    )?;
     let rows = std::iter::once(("base".to_string(), String::new(), base.as_slice())).chain(
         extras
             .what_ifs
@@ -254,7 +263,8 @@ fn tornado_sheet(
         0,
         format!(
             "Gap: {} of {} minus {}; {} trials per setting, Monte Carlo standard error about {:.0}.",
-            DECISION_LABEL, flips.best, flips.runner_up, flips.trials, gap_std_err(facts, flips)
+            facts.stat().label(),
+            flips.best, flips.runner_up, flips.trials, gap_std_err(facts, flips)
         ),
     )?;
     sheet.set_column_width(0, 36)?;
@@ -499,9 +509,10 @@ fn charts_sheet(
 
     if tornado_rows > 0 {
         let mut tornado = Chart::new(ChartType::Bar);
-        tornado
-            .title()
-            .set_name(&format!("What could flip it: gap in {DECISION_LABEL}"));
+        tornado.title().set_name(&format!(
+            "What could flip it: gap in {}",
+            facts.stat().label()
+        ));
         tornado.x_axis().set_name(&format!("gap ({currency})"));
         let shown = tornado_rows.min(10);
         for (name, col) in [("at low setting", 5), ("at high setting", 6)] {

@@ -23,6 +23,10 @@ pub use calendar::{HOURS_PER_WEEK, SupportCalendar};
 pub use claim::Claim;
 pub use origin::{BaseFile, Evidence, EvidenceClass, ParameterEvidence};
 
+pub use read::{
+    Audience, DecisionSpec, DecisionStat, KeyNames, MAX_REPORT_SUBTITLE_CHARS, ReportSpec,
+    event_words, key_label, label_of_key,
+};
 pub use read::{BUILTIN_SCENARIOS, MAX_EXTENDS_DEPTH, builtin_scenario, from_text_at};
 pub use read::{
     DEFAULT_SEED, DEFAULT_SWING, FRAMING_KEYS, Key, KeyTable, MAX_LABEL_CHARS, MAX_RISK_NAME_CHARS,
@@ -98,6 +102,12 @@ pub struct Scenario {
     pub sensitivity: SensitivitySpec,
     /// What the scenario claims its outcomes show (`[[claims]]`), for `check`.
     pub claims: Vec<Claim>,
+    /// The optional `[report]` table: the board pack's title, subtitle and audience.
+    #[serde(skip_serializing_if = "ReportSpec::is_default")]
+    pub report: ReportSpec,
+    /// The optional `[decision]` table: the statistic of total cost decided on.
+    #[serde(skip_serializing_if = "DecisionSpec::is_default")]
+    pub decision: DecisionSpec,
     /// Where the scenario came from (not part of the model).
     #[serde(skip)]
     pub source: Option<PathBuf>,

@@ -85,7 +85,9 @@ pub struct Evidence {
     /// Whether the scenario or a file it extends has a `[provenance]` table. When
     /// none does, every parameter is an assumption and outputs do not show classes.
     pub declared: bool,
-    /// Every numeric parameter, in catalogue order, then every risk.
+    /// Every numeric parameter, in catalogue order, then the values that are not
+    /// numbers that a file writes (flags, the target, governance practices, support
+    /// hours), then every risk.
     pub parameters: Vec<ParameterEvidence>,
 }
 

@@ -27,7 +27,8 @@
 //! - `unused`: warnings for values written that cannot change any output (§8.8);
 //! - `limits`: counts refused before anything is read, and the work of one trial;
 //! - `keys`: the catalogue of every key a scenario may set, as `scenarios/README.md`
-//!   documents it.
+//!   documents it; `key_labels`: each key's plain-language label;
+//! - `report`, `decision`: the `[report]` and `[decision]` tables (presentation only).
 //!
 //! This module must not sample or simulate: it only reads and checks.
 
@@ -36,9 +37,11 @@ use toml::de::DeTable;
 mod build;
 mod claims;
 mod costs;
+mod decision;
 mod dists;
 mod events;
 pub(crate) mod extends;
+mod key_labels;
 mod keys;
 mod limits;
 mod meta;
@@ -47,6 +50,7 @@ mod overrides;
 mod post_launch;
 mod problems;
 mod provenance;
+mod report;
 mod risks;
 mod sensitivity;
 mod source;
@@ -63,11 +67,14 @@ use super::{Parameter, Scenario};
 use overrides::OverrideRegion;
 use values::Tbl;
 
+pub use decision::{DecisionSpec, DecisionStat};
 pub use extends::{BUILTIN_SCENARIOS, MAX_EXTENDS_DEPTH, builtin_scenario};
+pub use key_labels::{KeyNames, event_words, key_label, label_of_key};
 pub use keys::{Key, KeyTable, keys};
 pub use limits::{MAX_EVENTS_PER_TRIAL, horizon_rate_share};
 pub use overrides::Override;
 pub use problems::{MAX_SHOWN_PROBLEMS, Problem, ScenarioError};
+pub use report::{Audience, MAX_REPORT_SUBTITLE_CHARS, ReportSpec};
 pub use sensitivity::{DEFAULT_SWING, FRAMING_KEYS};
 pub use source::{
     MAX_SCENARIO_BYTES, ScenarioSource, from_path, from_path_keeping_bytes, from_path_with,

@@ -332,7 +332,7 @@ fn tornado_charts_render_as_png_and_svg() {
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     assert!(png.len() > 20_000, "a drawn page, not a blank one");
     let svg = fs::read_to_string(charts.join("tornado_only.svg")).unwrap();
-    for text in ["What moves P80 total cost: only", "risk: large", "base $"] {
+    for text in ["What moves P80 total cost: only", "Risk: large", "base $"] {
         assert!(svg.contains(text), "{text} missing from the SVG");
     }
     // One strategy: no decision chart.

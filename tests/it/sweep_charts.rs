@@ -103,9 +103,9 @@ fn sweep_draws_its_chart_in_both_formats_and_redraws_the_same_svg() {
         &out,
         "sweep",
         &[
-            "P80 total cost as strategies.hybrid.governance varies",
+            "P80 total cost as Hybrid (g = 0.5): governance strength varies",
             "P80 total cost (USD)",
-            "strategies.hybrid.governance",
+            "Swept key: strategies.hybrid.governance.",
             "every point on the same seed",
             "$",
         ],
@@ -160,14 +160,15 @@ fn two_parameter_sweep_draws_one_panel_per_value_of_the_second() {
         &out,
         "sweep",
         &[
-            "as strategies.hybrid.governance and cost.hourly_rate vary",
-            "cost.hourly_rate = 100",
-            "cost.hourly_rate = 400",
-            "Showing 6 of the 7 values of cost.hourly_rate",
+            "as Hybrid (g = 0.5): governance strength and hourly rate of responders and fixers vary",
+            "Hourly rate of responders and fixers = 100",
+            "Hourly rate of responders and fixers = 400",
+            "Showing 6 of the 7 values of Hourly rate of responders and fixers",
+            "Swept key: strategies.hybrid.governance, cost.hourly_rate.",
         ],
     );
     assert!(
-        !svg.contains("cost.hourly_rate = 250"),
+        !svg.contains("Hourly rate of responders and fixers = 250"),
         "seven panels drawn"
     );
     assert_redraw_is_identical(&out, &["sweep"]);
@@ -291,7 +292,7 @@ fn compare_draws_every_chart_in_both_formats_and_redraws_the_same_svg() {
     let axis = [
         "total cost per project (USD)",
         "build time until launch (weeks)",
-        "API failure after launch (%)",
+        "chance of ≥1 API or surge failure (%)",
         "impact-weighted downtime after launch (hours)",
     ];
     for (stem, label) in stems.iter().zip(axis) {

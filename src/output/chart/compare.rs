@@ -187,7 +187,9 @@ fn title(metric: &str) -> &'static str {
     match metric {
         "total_cost" => "Total cost per strategy, scenario by scenario",
         "build_weeks" => "Build time per strategy, scenario by scenario",
-        "api_failure" => "Chance of at least one post-launch API failure, scenario by scenario",
+        "api_failure" => {
+            "Chance of at least one post-launch API or traffic-surge failure, scenario by scenario"
+        }
         _ => "Customer-facing downtime per strategy, scenario by scenario",
     }
 }
@@ -267,6 +269,67 @@ fn marker<DB: DrawingBackend>(
     let mut outline = points.clone();
     outline.push(points[0]);
     canvas.line(outline, colour, 4)
+}
+
+/// The type size of the values beside the markers and the labels above the whiskers.
+const WHISKER_LABEL_SIZE: f64 = 20.0;
+
+/// Each scenario's tag (`A`, `B`, ...), which labels its whiskers when the names
+/// do not fit above them, and its text in the key: its name, and its title
+/// when the scenarios' titles differ.
+fn scenario_key(scenarios: &[ScenarioRef]) -> Vec<(String, String)> {
+    let titles_differ = scenarios.windows(2).any(|w| w[0].title != w[1].title);
+    scenarios
+        .iter()
+        .enumerate()
+        .map(|(j, sc)| {
+            let tag = tag_of(j);
+            let text = if !titles_differ || sc.title.trim().is_empty() || sc.title == sc.name {
+                sc.name.clone()
+            } else {
+                format!("{}: {}", sc.name, sc.title)
+            };
+            (tag, text)
+        })
+        .collect()
+}
+
+/// `A` ... `Z`, then `AA`, `AB`, ...
+fn tag_of(j: usize) -> String {
+    let letter = |i: usize| char::from(b'A' + (i % 26) as u8);
+    if j < 26 {
+        letter(j).to_string()
+    } else {
+        format!("{}{}", letter(j / 26 - 1), letter(j))
+    }
+}
+
+/// Columns of the scenario key: one row for up to four scenarios, else two or
+/// three columns so that each name has room.
+fn key_columns(k: usize) -> usize {
+    match k {
+        0..=2 => k.max(1),
+        3..=8 => 2,
+        _ => 3,
+    }
+}
+
+/// What labels each whisker: the scenario's name when every name fits in
+/// `room` pixels at `size`, else its tag (which always fits).
+fn whisker_labels(
+    key: &[(String, String)],
+    scenarios: &[ScenarioRef],
+    room: i32,
+    size: f64,
+) -> Vec<String> {
+    let names_fit = scenarios
+        .iter()
+        .all(|sc| text_width(&sc.name, size, false) <= room);
+    if names_fit {
+        scenarios.iter().map(|sc| sc.name.clone()).collect()
+    } else {
+        key.iter().map(|(tag, _)| tag.clone()).collect()
+    }
 }
 
 fn draw_compare<DB: DrawingBackend>(
@@ -365,9 +428,14 @@ fn draw_compare<DB: DrawingBackend>(
         }
     };
     let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
+    // Past two scenarios the key below the title names them; the subtitle counts them.
+    let which = if names.len() <= 2 {
+        names.join(" vs ")
+    } else {
+        format!("{} scenarios, named in the key", names.len())
+    };
     let subtitle = format!(
-        "{} · {} simulated projects per strategy · seed {}",
-        names.join(" vs "),
+        "{which} · {} simulated projects per strategy · seed {}",
         join(&trials, &thousands),
         join(&seeds, &|s| s.to_string())
     );
@@ -418,40 +486,62 @@ fn draw_compare<DB: DrawingBackend>(
         },
     )?;
 
-    // Scenario key: marker shape, name, title.
+    // The scenario key: marker shape, the whisker's tag, name (and title when the
+    // scenarios' titles differ), at one type size in a grid of up to four columns;
+    // a text too long for its cell wraps to a second line rather than shrinking.
+    let key = scenario_key(scenarios);
     let key_size = canvas::LEGEND_SIZE;
-    let mut kx = canvas::MARGIN;
-    let ky = layout.content_top + 6 + (key_size * 0.7) as i32;
     let avail = canvas::WIDTH as i32 - 2 * canvas::MARGIN;
-    let per = avail / scenarios.len().max(1) as i32;
-    for (j, sc) in scenarios.iter().enumerate() {
-        marker(canvas, j, (kx + 14, ky), 11, INK)?;
-        let text = if sc.title.trim().is_empty() || sc.title == sc.name {
-            sc.name.clone()
-        } else {
-            format!("{}: {}", sc.name, sc.title)
-        };
-        let (text, size) = fit_text(&text, per - 60, key_size, 16.0, false);
-        canvas.text(
-            &text,
-            (kx + 38, ky),
-            size,
-            false,
-            INK,
-            HPos::Left,
-            VPos::Center,
-        )?;
-        kx += per;
+    let cols = key_columns(scenarios.len());
+    let per = avail / cols as i32;
+    let line_h = (key_size * 1.2) as i32;
+    let rows: Vec<Vec<String>> = key
+        .iter()
+        .map(|(_, text)| {
+            crate::output::chart::text_fit::lines_at(text, per - 96, key_size, 2, false)
+        })
+        .collect();
+    let mut ky = layout.content_top + 6;
+    for chunk in (0..scenarios.len()).collect::<Vec<_>>().chunks(cols) {
+        let height = chunk.iter().map(|&j| rows[j].len()).max().unwrap_or(1) as i32 * line_h;
+        for (c, &j) in chunk.iter().enumerate() {
+            let kx = canvas::MARGIN + c as i32 * per;
+            let mid = ky + line_h / 2;
+            marker(canvas, j, (kx + 14, mid), 11, INK)?;
+            if let Some((tag, _)) = key.get(j).filter(|(tag, _)| !tag.is_empty()) {
+                canvas.text(
+                    tag,
+                    (kx + 38, mid),
+                    key_size,
+                    true,
+                    INK,
+                    HPos::Left,
+                    VPos::Center,
+                )?;
+            }
+            for (l, line) in rows[j].iter().enumerate() {
+                canvas.text(
+                    line,
+                    (kx + 80, mid + l as i32 * line_h),
+                    key_size,
+                    false,
+                    INK,
+                    HPos::Left,
+                    VPos::Center,
+                )?;
+            }
+        }
+        ky += height + 6;
     }
     let key_layout = canvas::PageLayout {
-        content_top: ky + (key_size * 0.9) as i32,
+        content_top: ky,
         content_bottom: layout.content_bottom,
     };
 
     let y_title = match metric {
         "total_cost" => format!("total cost per project ({})", scenarios[0].currency),
         "build_weeks" => "build time until launch (weeks)".to_string(),
-        "api_failure" => "chance of ≥1 API failure after launch (%)".to_string(),
+        "api_failure" => "chance of ≥1 API or surge failure (%)".to_string(),
         _ => "impact-weighted downtime after launch (hours)".to_string(),
     };
     let mut frame = plot_frame(&key_layout, x, y, 36, 20);
@@ -476,10 +566,14 @@ fn draw_compare<DB: DrawingBackend>(
             -spread / 2.0 + spread * (j as f64 + 0.5) / k as f64
         }
     };
-    let size = if slot / k as f64 > 130.0 { 22.0 } else { 18.0 };
+    // One size for every value and whisker label of the chart.
+    let size = WHISKER_LABEL_SIZE;
+    // Whisker labels: the scenarios' names when every one fits above its whisker,
+    // else every scenario's tag (A, B, ...) from the key.
+    let tags = whisker_labels(&key, scenarios, (spread / k as f64) as i32 - 4, size);
     for (i, colour) in colours.iter().enumerate() {
         let centre = frame.left as f64 + slot * (i as f64 + 0.5);
-        for (j, sc) in scenarios.iter().enumerate() {
+        for j in 0..scenarios.len() {
             let Some((p, lo, hi)) = marks[i][j] else {
                 continue;
             };
@@ -501,7 +595,7 @@ fn draw_compare<DB: DrawingBackend>(
             } else {
                 (spread / k as f64) as i32 / 2 + (slot * 0.15) as i32 - MARKER_R - 16
             };
-            let (fitted, vsize) = fit_text(&value, room.max(30), size, 12.0, true);
+            let (fitted, vsize) = fit_text(&value, room.max(30), size, size, true);
             // A number cut to "$2.…" reads as some other number: when the whole value does
             // not fit beside the marker (three or more scenarios), it is left to the axis.
             if fitted == value {
@@ -515,18 +609,12 @@ fn draw_compare<DB: DrawingBackend>(
                     VPos::Center,
                 )?;
             }
-            let (name, nsize) = fit_text(
-                &sc.name,
-                (spread / k as f64) as i32 - 4,
-                size - 3.0,
-                12.0,
-                false,
-            );
-            let w = text_width(&name, nsize, false);
+            let name = &tags[j];
+            let w = text_width(name, size, false);
             canvas.text(
-                &name,
+                name,
                 (cx - w / 2, y1 - 8),
-                nsize,
+                size,
                 false,
                 MUTED,
                 HPos::Left,

@@ -12,6 +12,7 @@ use super::ChartError;
 use crate::output::schema::{self, HistogramRow};
 /// The rows the charts read, shared with the writer.
 pub use crate::output::schema::{ComparisonRow, SummaryRow};
+use crate::scenario::{Audience, DecisionStat};
 
 /// The file names of a run folder that the charts read (see [`crate::output::schema`]).
 pub const MANIFEST_FILE: &str = schema::MANIFEST;
@@ -86,6 +87,18 @@ pub struct Manifest {
     /// (`scenario.horizon.weeks`); optional, so a manifest without it still renders.
     #[serde(skip)]
     pub horizon_weeks: Option<f64>,
+    /// The statistic of total cost the decision is made on (`scenario.decision`):
+    /// the charts mark it beside the P50. P80 when the manifest does not say.
+    #[serde(skip)]
+    pub decision: DecisionStat,
+    /// Who reads the charts (`scenario.report.audience`): a board's charts leave
+    /// the seed, the trial count and the cap notes to the report's method section.
+    #[serde(skip)]
+    pub audience: Audience,
+    /// The report's own title (`scenario.report.title`), which then heads the
+    /// charts' subtitle in place of the scenario's title.
+    #[serde(skip)]
+    pub report_title: Option<String>,
 }
 
 /// One strategy as the manifest lists it; the list order fixes each strategy's colour.
@@ -166,12 +179,31 @@ impl ChartData {
             .pointer("/scenario/horizon/weeks")
             .and_then(serde_json::Value::as_f64)
             .filter(|w| w.is_finite() && *w > 0.0);
+        let decision = raw
+            .pointer("/scenario/decision/statistic")
+            .and_then(serde_json::Value::as_str)
+            .and_then(DecisionStat::from_word)
+            .unwrap_or_default();
+        let audience = match raw
+            .pointer("/scenario/report/audience")
+            .and_then(serde_json::Value::as_str)
+        {
+            Some("board") => Audience::Board,
+            _ => Audience::Analyst,
+        };
+        let report_title = raw
+            .pointer("/scenario/report/title")
+            .and_then(serde_json::Value::as_str)
+            .map(|t| crate::text::truncate(t, MAX_TEXT_CHARS));
         let mut manifest: Manifest =
             serde_json::from_value(raw).map_err(|source| ChartError::Manifest {
                 path: manifest_path.clone(),
                 source,
             })?;
         manifest.horizon_weeks = horizon_weeks;
+        manifest.decision = decision;
+        manifest.audience = audience;
+        manifest.report_title = report_title;
         let mut texts = strategy_texts(&manifest.strategies);
         texts.push(("scenario_name".into(), &manifest.scenario_name));
         texts.push(("scenario_title".into(), &manifest.scenario_title));

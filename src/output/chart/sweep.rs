@@ -98,7 +98,10 @@ pub(super) fn metric_words(id: &str) -> String {
     match id {
         "total_cost" => "total cost".to_string(),
         "build_weeks" => "build time".to_string(),
-        "api_failure" => "chance of ≥1 API failure".to_string(),
+        "api_failure" => "chance of ≥1 API or surge failure".to_string(),
+        "api_failures" => "API failures, not counting surges".to_string(),
+        "surge_failures" => "traffic-surge failures".to_string(),
+        "emergency_fixes" => "emergency fixes (API, surge and other)".to_string(),
         "downtime_hours" => "impact-weighted downtime".to_string(),
         "schedule_slip" => "schedule slip".to_string(),
         other => other.replace('_', " "),
@@ -282,8 +285,12 @@ fn draw_sweep<DB: DrawingBackend>(canvas: &Canvas<DB>, data: &SweepData) -> Resu
         format!("{} ", stat_words(stat))
     };
     let title = match p2 {
-        None => format!("{title_stat}{words} as {} varies", p1.key),
-        Some(p2) => format!("{title_stat}{words} as {} and {} vary", p1.key, p2.key),
+        None => format!("{title_stat}{words} as {} varies", lower_first(p1.shown())),
+        Some(p2) => format!(
+            "{title_stat}{words} as {} and {} vary",
+            lower_first(p1.shown()),
+            lower_first(p2.shown())
+        ),
     };
     let title = {
         let mut chars = title.chars();
@@ -349,8 +356,17 @@ fn draw_sweep<DB: DrawingBackend>(canvas: &Canvas<DB>, data: &SweepData) -> Resu
             "Showing {} of the {} values of {}, evenly spaced; every value is in sweep.csv.",
             shown.len(),
             all2.len(),
-            p2.key
+            p2.shown()
         ));
+    }
+    let labelled: Vec<&str> = m
+        .params
+        .iter()
+        .filter(|p| p.label.is_some())
+        .map(|p| p.key.as_str())
+        .collect();
+    if !labelled.is_empty() {
+        other_notes.push(format!("Swept key: {}.", labelled.join(", ")));
     }
     for p in &m.params {
         if let Some(label) = strategy_of_key(&p.key, &m.strategies) {
@@ -415,7 +431,7 @@ fn draw_sweep<DB: DrawingBackend>(canvas: &Canvas<DB>, data: &SweepData) -> Resu
     let mut number = 0usize;
     for (k, ((v2, ss), frame)) in panels.iter().zip(&frames).enumerate() {
         if let Some(p2) = p2 {
-            let head = format!("{} = {v2}", p2.key);
+            let head = format!("{} = {v2}", p2.shown());
             let (text, size) = fit_text(
                 &head,
                 frame.right - frame.left,
@@ -437,7 +453,7 @@ fn draw_sweep<DB: DrawingBackend>(canvas: &Canvas<DB>, data: &SweepData) -> Resu
         draw_axes(
             canvas,
             frame,
-            &p1.key,
+            p1.shown(),
             y_title_here,
             numeric.is_none().then_some(Categories {
                 labels: &labels,
@@ -555,6 +571,20 @@ fn runs(s: &Series) -> Vec<Vec<Point>> {
 }
 
 /// `strategies.<id>.<field>` -> `<id>`.
+/// `Hybrid: governance` -> `hybrid: governance` only when the second letter is
+/// lower case (an acronym such as `API` keeps its capitals).
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(a), Some(b)) if a.is_uppercase() && !b.is_uppercase() && !text.contains(": ") => a
+            .to_lowercase()
+            .chain(std::iter::once(b))
+            .chain(chars)
+            .collect(),
+        _ => text.to_string(),
+    }
+}
+
 fn key_strategy(key: &str) -> Option<&str> {
     let rest = key.strip_prefix("strategies.")?;
     rest.split_once('.').map(|(id, _)| id)

@@ -34,7 +34,18 @@ pub(super) struct SweepManifest {
 #[derive(Debug, Clone, Deserialize)]
 pub(super) struct Param {
     pub(super) key: String,
+    /// The key's plain-language label (`scenario::key_label`); absent in a folder
+    /// written before labels, where the key itself is shown.
+    #[serde(default)]
+    pub(super) label: Option<String>,
     pub(super) values: Vec<String>,
+}
+
+impl Param {
+    /// What titles and axes show: the label, else the key.
+    pub(super) fn shown(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.key)
+    }
 }
 
 /// Everything the sweep chart draws, loaded from one sweep folder.
@@ -64,6 +75,9 @@ impl SweepData {
         texts.push(("currency".into(), &manifest.currency));
         for (i, p) in manifest.params.iter().enumerate() {
             texts.push((format!("params[{i}].key"), &p.key));
+            if let Some(label) = &p.label {
+                texts.push((format!("params[{i}].label"), label));
+            }
             for (j, v) in p.values.iter().enumerate() {
                 texts.push((format!("params[{i}].values[{j}]"), v));
             }

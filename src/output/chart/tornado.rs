@@ -50,6 +50,9 @@ pub struct TornadoChart {
     pub footnotes: Vec<String>,
 }
 
+/// The type size of the words on either side of a zero line.
+const ZERO_LABEL_SIZE: f64 = 22.0;
+
 /// One driver's bar.
 #[derive(Clone, Debug)]
 pub struct TornadoBar {
@@ -174,13 +177,6 @@ fn draw<DB: DrawingBackend>(canvas: &Canvas<DB>, chart: &TornadoChart) -> Result
         lo = lo.min(0.0);
         hi = hi.max(0.0);
     }
-    // Room for the value labels at the bar ends.
-    let pad = (hi - lo).max(hi.abs() * 0.05).max(1e-9) * 0.10;
-    let (x_lo, x_hi, step, ticks) = linear_ticks(lo - pad, hi + pad, 7);
-    let labels = match &chart.money {
-        Some(prefix) => money_ticks(&ticks, step, prefix),
-        None => plain_ticks(&ticks, step),
-    };
 
     // Left column: driver names and their settings, as wide as the widest needs
     // (at most 40% of the page).
@@ -198,6 +194,30 @@ fn draw<DB: DrawingBackend>(canvas: &Canvas<DB>, chart: &TornadoChart) -> Result
     let label_width = widest.min((WIDTH as f64 * 0.40) as i32);
     let left = MARGIN + label_width + 24;
     let right = WIDTH as i32 - MARGIN - 20;
+    // Each side of a zero line gets the room its words need at their one size
+    // (up to 45% of the plot), so that neither is shrunk or cut to nothing.
+    if let Some((left_text, right_text)) = &chart.zero {
+        let plot = (right - left).max(1) as f64;
+        let need = |t: &str| {
+            ((text_width(&format!("◀ {t}"), ZERO_LABEL_SIZE, false) + 24) as f64 / plot).min(0.45)
+        };
+        let (need_left, need_right) = (need(left_text), need(right_text));
+        let span = (hi - lo).max(1e-9);
+        if hi < need_right * span {
+            hi = need_right * (-lo) / (1.0 - need_right);
+        }
+        let span = (hi - lo).max(1e-9);
+        if -lo < need_left * span {
+            lo = -need_left * hi / (1.0 - need_left);
+        }
+    }
+    // Room for the value labels at the bar ends.
+    let pad = (hi - lo).max(hi.abs() * 0.05).max(1e-9) * 0.10;
+    let (x_lo, x_hi, step, ticks) = linear_ticks(lo - pad, hi + pad, 7);
+    let labels = match &chart.money {
+        Some(prefix) => money_ticks(&ticks, step, prefix),
+        None => plain_ticks(&ticks, step),
+    };
     // Room above the plot for the base line's label, and for the zero line's side labels.
     let top = layout.content_top + if chart.zero.is_some() { 76 } else { 44 };
     let bottom = layout.content_bottom - 86; // ticks and the axis title
@@ -353,8 +373,8 @@ fn draw<DB: DrawingBackend>(canvas: &Canvas<DB>, chart: &TornadoChart) -> Result
             &format!("◀ {head}"),
             &tail,
             zx - 10 - MARGIN,
-            22.0,
-            16.0,
+            ZERO_LABEL_SIZE,
+            ZERO_LABEL_SIZE,
             false,
         );
         let (head, tail) = split(right_text);
@@ -362,8 +382,8 @@ fn draw<DB: DrawingBackend>(canvas: &Canvas<DB>, chart: &TornadoChart) -> Result
             &head,
             &format!("{tail} ▶"),
             WIDTH as i32 - MARGIN - zx - 10,
-            22.0,
-            16.0,
+            ZERO_LABEL_SIZE,
+            ZERO_LABEL_SIZE,
             false,
         );
         canvas.text(

@@ -4,8 +4,8 @@
 
 use serde_json::Value;
 
-use crate::analysis::swing::plain_name;
 use crate::format;
+use crate::scenario::{KeyNames, key_label, label_of_key};
 
 /// One assumption: a scenario key and its value, per strategy for a
 /// strategy's own key.
@@ -13,7 +13,7 @@ use crate::format;
 pub struct Assumption {
     /// The key path: `cost.hourly_rate`, or a strategy's own key (`governance`).
     pub key: String,
-    /// Plain words (the key itself when none are known).
+    /// Plain words: the key's label ([`key_label`]), the key itself when it has none.
     pub name: String,
     /// One value for a shared key; one per strategy (manifest order) for a
     /// strategy's own key.
@@ -39,7 +39,7 @@ pub fn evidence_of(manifest: &Value, key: &str) -> String {
 }
 
 /// Keys that frame the run rather than model it: shown in the method section.
-const FRAMING: [&str; 9] = [
+const FRAMING: [&str; 10] = [
     "name",
     "title",
     "description",
@@ -49,6 +49,7 @@ const FRAMING: [&str; 9] = [
     "claims",
     "sensitivity",
     "report",
+    "decision",
 ];
 
 /// Shared keys, then the strategies' own keys (one row per key, a value per
@@ -59,8 +60,21 @@ pub fn assumptions_of(manifest: &Value) -> (Vec<Assumption>, Vec<Assumption>) {
     let Some(scenario) = manifest.get("scenario").and_then(Value::as_object) else {
         return (shared, own);
     };
+    let names = names_of(manifest);
     for (key, value) in scenario {
         if FRAMING.contains(&key.as_str()) || value.is_null() {
+            continue;
+        }
+        if key == "events" {
+            for (i, event) in value
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+            {
+                shared.push(event_row(i, event));
+            }
             continue;
         }
         if key == "risks" {
@@ -88,32 +102,60 @@ pub fn assumptions_of(manifest: &Value) -> (Vec<Assumption>, Vec<Assumption>) {
                     let row = match own.iter_mut().find(|a| a.key == *field) {
                         Some(row) => row,
                         None => {
-                            own.push(row_of(field, vec![String::new(); strategies.len()]));
+                            own.push(own_row(field, vec![String::new(); strategies.len()]));
                             own.last_mut().expect("just pushed")
                         }
                     };
                     if let Some(slot) = row.values.get_mut(s) {
-                        *slot = value_text(v);
+                        *slot = match field.as_str() {
+                            "practices" => practices_text(v),
+                            "support" => support_text(v),
+                            _ => value_text(v),
+                        };
                     }
                 }
             }
             continue;
         }
-        flatten(key, value, &mut shared);
+        flatten(key, value, &names, &mut shared);
     }
     for a in &mut shared {
-        a.evidence = evidence_of(manifest, &a.key);
+        a.evidence = match a
+            .key
+            .strip_suffix(']')
+            .and_then(|k| k.strip_prefix("events["))
+        {
+            // An event's evidence is its week's (the fact a client knows).
+            Some(i) => evidence_of(manifest, &format!("events[{i}].week")),
+            None => evidence_of(manifest, &a.key),
+        };
     }
     let ids: Vec<&str> = scenario
         .get("strategies")
         .and_then(Value::as_array)
         .map(|list| list.iter().filter_map(|s| s.get("id")?.as_str()).collect())
         .unwrap_or_default();
+    for a in own.iter_mut().filter(|a| a.key == "support") {
+        // A strategy without the key is supported round the clock.
+        for v in a.values.iter_mut().filter(|v| v.is_empty()) {
+            *v = "24x7".to_string();
+        }
+    }
     for a in &mut own {
+        // Practices are how the governance value is written.
+        let key = if a.key == "practices" {
+            "governance"
+        } else {
+            a.key.as_str()
+        };
+        // Only the options that have the value (a cell) have its evidence.
         let mut classes: Vec<String> = ids
             .iter()
-            .map(|id| evidence_of(manifest, &format!("strategies.{id}.{}", a.key)))
+            .zip(&a.values)
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(id, _)| evidence_of(manifest, &format!("strategies.{id}.{key}")))
             .collect();
+        classes.sort();
         classes.dedup();
         a.evidence = classes.join(" / ");
         if a.evidence.is_empty() {
@@ -138,34 +180,149 @@ fn risk_row(i: usize, risk: &Value) -> Assumption {
                 .join("; ")
         })
         .unwrap_or_default();
+    let key = format!("risks[{i}]");
     Assumption {
-        key: format!("risks[{i}]"),
-        name: format!("risk: {name}"),
+        name: format!("Risk: {name}"),
+        key,
         values: vec![effects],
         evidence: "unclassified".to_string(),
     }
 }
 
-fn row_of(key: &str, values: Vec<String>) -> Assumption {
+/// A peak event as one row: its week, traffic, outage and freeze.
+fn event_row(i: usize, event: &Value) -> Assumption {
+    let name = event.get("name").and_then(Value::as_str).unwrap_or("event");
+    let value = event
+        .as_object()
+        .map(|e| {
+            e.iter()
+                .filter(|(k, v)| *k != "name" && !v.is_null())
+                .map(|(k, v)| format!("{} {}", k.replace('_', " "), value_text(v)))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .unwrap_or_default();
+    let key = format!("events[{i}]");
     Assumption {
+        name: format!("Peak event: {}", crate::scenario::event_words(name)),
+        key,
+        values: vec![value],
+        evidence: "unclassified".to_string(),
+    }
+}
+
+/// The names key paths refer to, from the manifest's scenario.
+fn names_of(manifest: &Value) -> KeyNames {
+    let list = |key: &str, field: &str| -> Vec<String> {
+        manifest
+            .pointer(&format!("/scenario/{key}"))
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.get(field)?.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    KeyNames {
+        strategies: list("strategies", "id")
+            .into_iter()
+            .zip(list("strategies", "label"))
+            .collect(),
+        risks: list("risks", "name"),
+        events: list("events", "name"),
+    }
+}
+
+fn row_of(key: &str, values: Vec<String>, names: &KeyNames) -> Assumption {
+    let name = key_label(key, names);
+    Assumption {
+        name: if name == key {
+            key.replace('_', " ")
+        } else {
+            name
+        },
         key: key.to_string(),
-        name: plain_name(key).map_or_else(|| key.replace('_', " "), str::to_string),
         values,
         evidence: "unclassified".to_string(),
     }
 }
 
+/// A strategy's own key (`weekly_burn`), named by its label.
+fn own_row(key: &str, values: Vec<String>) -> Assumption {
+    let label = match key {
+        "practices" => Some("governance practices in place"),
+        _ => label_of_key("strategies.<id>", key),
+    };
+    let name = label.map_or_else(|| key.replace('_', " "), str::to_string);
+    let mut chars = name.chars();
+    Assumption {
+        key: key.to_string(),
+        name: chars
+            .next()
+            .map(|f| f.to_uppercase().chain(chars).collect())
+            .unwrap_or_default(),
+        values,
+        evidence: "unclassified".to_string(),
+    }
+}
+
+/// Support hours by their name (`business-hours`), or `hours of the week` with
+/// the count of covered hours for a custom calendar; a strategy without the key
+/// has round-the-clock support.
+fn support_text(v: &Value) -> String {
+    if let Some(name) = v.get("name").and_then(Value::as_str) {
+        return name.to_string();
+    }
+    let hours: f64 = v
+        .get("covered_hours")
+        .and_then(Value::as_array)
+        .map(|spans| {
+            spans
+                .iter()
+                .filter_map(|s| Some(s.get(1)?.as_f64()? - s.get(0)?.as_f64()?))
+                .sum()
+        })
+        .unwrap_or(f64::NAN);
+    format!("{} covered hours a week", num(hours))
+}
+
+/// The four governance practices as a reader says them: `RACI yes, API owner
+/// yes, OLAs no, integrator no`.
+fn practices_text(v: &Value) -> String {
+    let Some(map) = v.as_object() else {
+        return value_text(v);
+    };
+    [
+        ("raci", "RACI"),
+        ("api_owner", "API owner"),
+        ("olas", "OLAs"),
+        ("integrator", "integrator"),
+    ]
+    .iter()
+    .filter_map(|(k, words)| {
+        map.get(*k).map(|x| {
+            format!(
+                "{words} {}",
+                if x == &Value::Bool(true) { "yes" } else { "no" }
+            )
+        })
+    })
+    .collect::<Vec<_>>()
+    .join(", ")
+}
+
 /// A table becomes one row per leaf; a distribution or a governance curve is a
 /// leaf of its own.
-fn flatten(key: &str, value: &Value, out: &mut Vec<Assumption>) {
+fn flatten(key: &str, value: &Value, names: &KeyNames, out: &mut Vec<Assumption>) {
     match value {
         Value::Null => {}
         Value::Object(map) if !is_leaf(map) => {
             for (k, v) in map {
-                flatten(&format!("{key}.{k}"), v, out);
+                flatten(&format!("{key}.{k}"), v, names, out);
             }
         }
-        _ => out.push(row_of(key, vec![value_text(value)])),
+        _ => out.push(row_of(key, vec![value_text(value)], names)),
     }
 }
 
@@ -290,7 +447,7 @@ mod tests {
         let keys: Vec<&str> = shared.iter().map(|a| a.key.as_str()).collect();
         // Keys in the manifest's (alphabetical) order.
         assert_eq!(keys, ["cost.fix_effort_hours", "cost.hourly_rate"]);
-        assert_eq!(shared[1].name, "hourly rate");
+        assert_eq!(shared[1].name, "Hourly rate of responders and fixers");
         assert_eq!(shared[0].values, ["Triangular min 1, mode 2, max 3"]);
         assert_eq!(own.len(), 1);
         assert_eq!(own[0].values, ["0.5", "0.9"]);

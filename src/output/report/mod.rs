@@ -11,24 +11,25 @@
 
 mod assumptions;
 mod html;
+mod method;
 mod pages;
 
 use std::path::Path;
 
-use crate::output::chart::{self, ChartData, ChartError, ChartKind, render_to_svg_string};
+use crate::output::chart::{
+    self, ChartData, ChartError, ChartKind, decision_value, render_to_svg_string,
+};
 use crate::output::schema::{self, DecisionRow};
+use crate::scenario::DecisionStat;
 
 pub use assumptions::{Assumption, assumptions_of, evidence_of};
 
 /// The report file a run folder holds.
 pub const REPORT_HTML: &str = "report.html";
 
-/// The decision statistic: the quantile of total cost the recommendation is made on.
+/// The metric the recommendation is made on; its statistic is the scenario's
+/// `[decision] statistic` (P80 by default), which [`RunFacts::stat`] reads.
 pub const DECISION_METRIC: &str = "total_cost";
-/// The column of `summary.csv` the decision reads (`p80`).
-pub const DECISION_QUANTILE: &str = "p80";
-/// How the decision statistic reads in a sentence.
-pub const DECISION_LABEL: &str = "P80 total cost";
 
 /// What a run folder says, as the report reads it.
 pub struct RunFacts {
@@ -61,6 +62,11 @@ impl RunFacts {
         })
     }
 
+    /// The statistic of total cost the decision is made on (`[decision]`).
+    pub fn stat(&self) -> DecisionStat {
+        self.data.manifest.decision
+    }
+
     /// The decision statistic of each strategy, in manifest order; NaN where
     /// `summary.csv` lacks it.
     pub fn decision_values(&self) -> Vec<f64> {
@@ -72,9 +78,26 @@ impl RunFacts {
                 self.data
                     .summary
                     .get(&(DECISION_METRIC.to_string(), s.id.clone()))
-                    .map_or(f64::NAN, |r| r.p80)
+                    .map_or(f64::NAN, |r| decision_value(r, self.stat()))
             })
             .collect()
+    }
+
+    /// The report's title: `[report] title`, else the scenario's.
+    pub fn title(&self) -> &str {
+        let m = &self.data.manifest;
+        match &m.report_title {
+            Some(t) => t,
+            None if m.scenario_title.trim().is_empty() => &m.scenario_name,
+            None => &m.scenario_title,
+        }
+    }
+
+    /// `[report] subtitle`, when the scenario gives one.
+    pub fn subtitle(&self) -> Option<&str> {
+        self.manifest
+            .pointer("/scenario/report/subtitle")
+            .and_then(|v| v.as_str())
     }
 
     fn text(&self, key: &str) -> Option<&str> {
@@ -99,6 +122,8 @@ pub struct WhatIf {
     pub name: String,
     /// The overrides as written (`KEY=VALUE`).
     pub overrides: Vec<String>,
+    /// The statistic of total cost the values are.
+    pub statistic: DecisionStat,
     /// The decision statistic per strategy, in the base's strategy order.
     pub values: Vec<f64>,
 }
@@ -132,22 +157,54 @@ pub struct Flips {
     pub svg: Option<String>,
 }
 
-/// The Monte Carlo standard error of a gap between two strategies' P80s at
-/// `trials`, from the run's own quantiles: a P80's is sqrt(0.8 x 0.2 / n) / f,
-/// with the density f at the P80 read as 0.15 / (P90 - P75); the gap's adds the
-/// two in quadrature (common random numbers make it smaller, so this is an upper
-/// estimate).
+/// The Monte Carlo standard error of a gap between two strategies' decision
+/// statistics at `trials`, from the run's own summary. A quantile p's is
+/// sqrt(p (1 - p) / n) / f, with the density f at it read off the two quantiles
+/// around it (P80: 0.15 / (P90 - P75); P50: 0.5 / (P75 - P25); P90: 0.15 /
+/// (P95 - P80); P95: 0.09 / (P99 - P90)); a mean's is std_dev / sqrt(n). The
+/// gap's adds the two in quadrature (common random numbers make it smaller, so
+/// this is an upper estimate).
 pub fn gap_std_err(facts: &RunFacts, flips: &Flips) -> f64 {
+    let n = flips.trials.max(1) as f64;
+    let stat = facts.stat();
     let se = |id: &str| {
         facts
             .data
             .summary
             .get(&(DECISION_METRIC.to_string(), id.to_string()))
             .map_or(f64::NAN, |r| {
-                (0.8 * 0.2 / flips.trials.max(1) as f64).sqrt() * (r.p90 - r.p75) / 0.15
+                let (p, width, mass) = match stat {
+                    DecisionStat::Mean => return r.std_dev / n.sqrt(),
+                    DecisionStat::P50 => (0.5, r.p75 - r.p25, 0.5),
+                    DecisionStat::P80 => (0.8, r.p90 - r.p75, 0.15),
+                    DecisionStat::P90 => (0.9, r.p95 - r.p80, 0.15),
+                    DecisionStat::P95 => (0.95, r.p99 - r.p90, 0.09),
+                };
+                (p * (1.0 - p) / n).sqrt() * width / mass
             })
     };
     se(&flips.best).hypot(se(&flips.runner_up))
+}
+
+/// One claim of the scenario as `tradeoff-sim report` judged it.
+#[derive(Clone, Debug)]
+pub struct ClaimVerdict {
+    pub id: String,
+    pub text: String,
+    pub source: String,
+    /// The figure the run gives, as `check` writes it.
+    pub figure: String,
+    /// The bound the claim states (`<= 40`, `$1.2m to $1.5m`).
+    pub bound: String,
+    /// `holds`, `fails` or `undecided`.
+    pub verdict: String,
+}
+
+/// The scenario's claims, judged on `trials` trials per run.
+#[derive(Clone, Debug)]
+pub struct ClaimsChecked {
+    pub trials: u64,
+    pub claims: Vec<ClaimVerdict>,
 }
 
 /// What `tradeoff-sim report` adds to a run's report.
@@ -155,6 +212,7 @@ pub fn gap_std_err(facts: &RunFacts, flips: &Flips) -> f64 {
 pub struct Extras {
     pub what_ifs: Vec<WhatIf>,
     pub flips: Option<Flips>,
+    pub claims: Option<ClaimsChecked>,
 }
 
 /// The charts a report shows, in page order, with what each page says.

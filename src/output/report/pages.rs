@@ -6,24 +6,24 @@ use std::fmt::Write;
 
 use super::assumptions::Assumption;
 use super::html::{STYLE, Source, escape, inline_svg, number_cell};
-use super::{
-    DECISION_LABEL, DECISION_METRIC, DECISION_QUANTILE, Extras, RunFacts, assumptions_of, lowest,
-};
+use super::method::{claims_pages, method_page};
+use super::{DECISION_METRIC, Extras, RunFacts, assumptions_of, lowest};
 use crate::format;
 use crate::output::chart::ChartKind;
 use crate::output::schema;
+use crate::scenario::DecisionStat;
 
 /// Lines of assumptions a column holds (two columns a page): 14 rows of a name
 /// and its key.
-const ASSUMPTION_LINES: usize = 28;
-/// Rows of the per-option assumptions table on one page (its cells wrap more).
-const OPTION_ROWS: usize = 10;
+const ASSUMPTION_LINES: usize = 34;
+/// Lines of the per-option assumptions table on one page (its cells wrap more).
+const OPTION_LINES: usize = 32;
 /// Drivers in the table of what could flip the decision.
 const FLIP_ROWS: usize = 8;
 
 /// The whole page.
 pub fn document(facts: &RunFacts, charts: &[(ChartKind, String)], extras: &Extras) -> String {
-    let title = &facts.data.manifest.scenario_title;
+    let title = facts.title();
     let mut pages: Vec<String> = vec![decision_page(facts, extras)];
     if let Some(flips) = &extras.flips {
         pages.push(flip_page(facts, flips));
@@ -48,9 +48,7 @@ pub fn document(facts: &RunFacts, charts: &[(ChartKind, String)], extras: &Extra
         pages.push(chart_page(facts, *kind, svg));
     }
     pages.extend(assumption_pages(facts));
-    if let Some(claims) = claims_page(facts) {
-        pages.push(claims);
-    }
+    pages.extend(claims_pages(facts, extras));
     pages.push(method_page(facts, extras));
     let total = pages.len();
     let mut body = String::new();
@@ -72,7 +70,7 @@ pub fn document(facts: &RunFacts, charts: &[(ChartKind, String)], extras: &Extra
 }
 
 /// A page's opening: the section and its heading; the caller closes it.
-fn page(heading: &str, body: &str) -> String {
+pub(super) fn page(heading: &str, body: &str) -> String {
     format!(
         "<section class=\"page\">\n<h2>{}</h2>\n{body}\n",
         escape(heading)
@@ -89,7 +87,7 @@ fn label_of(facts: &RunFacts, id: &str) -> String {
         .map_or_else(|| id.to_string(), |s| s.label.clone())
 }
 
-fn money(facts: &RunFacts, v: f64) -> String {
+pub(super) fn money(facts: &RunFacts, v: f64) -> String {
     format::money(v, &facts.data.manifest.currency)
 }
 
@@ -103,19 +101,20 @@ fn summary_value(facts: &RunFacts, metric: &str, id: &str, stat: &str) -> Option
         "p05" => row.p05,
         "p50" => row.p50,
         "p80" => row.p80,
+        "p90" => row.p90,
         "p95" => row.p95,
         _ => return None,
     })
 }
 
-fn summary_source(metric: &str, id: &str, stat: &str) -> Source<'static> {
+pub(super) fn summary_source(metric: &str, id: &str, stat: &str) -> Source<'static> {
     Source {
         file: schema::SUMMARY,
         key: format!("{metric}/{id}/{stat}"),
     }
 }
 
-fn decision_source(id: &str, column: &str) -> Source<'static> {
+pub(super) fn decision_source(id: &str, column: &str) -> Source<'static> {
     Source {
         file: schema::DECISION,
         key: format!("{id}/{column}"),
@@ -148,15 +147,92 @@ fn on_time(facts: &RunFacts, id: &str) -> Option<(f64, bool)> {
     Some((below / h.n, false))
 }
 
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The peak events of the scenario (`[[events]]`), one pair of rows each: the
+/// chance of being live by the event and of an API or surge failure during it,
+/// per option (columns in the decision table's order); empty without events.
+fn event_table(facts: &RunFacts, order: &[usize]) -> String {
+    let m = &facts.data.manifest;
+    let events: Vec<String> = facts
+        .manifest
+        .pointer("/scenario/events")
+        .and_then(|e| e.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|e| e.get("name").and_then(|n| n.as_str()))
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    if events.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("<table class=\"events\">\n<thead><tr><th>Peak event</th>");
+    for &s in order {
+        let _ = write!(
+            out,
+            "<th class=\"num\">{}</th>",
+            escape(&m.strategies[s].label)
+        );
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for name in &events {
+        let words = crate::scenario::event_words(name);
+        for (metric, what) in [
+            (
+                format!("{}{name}", crate::metric::EVENT_LIVE_PREFIX),
+                format!("Live by {words}"),
+            ),
+            (
+                format!("{}{name}", crate::metric::EVENT_FAILURE_PREFIX),
+                format!("API or surge failure during {words}"),
+            ),
+        ] {
+            let _ = write!(out, "<tr><td>{}</td>", escape(&what));
+            for &s in order {
+                let id = &m.strategies[s].id;
+                match summary_value(facts, &metric, id, "mean") {
+                    Some(p) => number_cell(
+                        &mut out,
+                        &format::percent(p),
+                        p,
+                        &summary_source(&metric, id, "mean"),
+                        "share",
+                    ),
+                    None => out.push_str("<td></td>"),
+                }
+            }
+            out.push_str("</tr>\n");
+        }
+    }
+    out.push_str("</tbody>\n</table>\n");
+    out
+}
+
 fn decision_page(facts: &RunFacts, extras: &Extras) -> String {
     let m = &facts.data.manifest;
     let values = facts.decision_values();
+    let stat = facts.stat();
+    let stat_label = stat.label();
     let mut out = String::new();
+    let subtitle = match facts.subtitle() {
+        Some(s) => escape(s),
+        None => format!(
+            "{} simulated projects per option, on the same random numbers for every option",
+            format::thousands(m.trials)
+        ),
+    };
     let _ = writeln!(
         out,
-        "<section class=\"page\" id=\"decision\">\n<p class=\"kicker\">Board pack · the decision</p>\n<h1>{}</h1>\n<p class=\"subtitle\">{} simulated projects per option, on the same random numbers for every option</p>",
-        escape(&m.scenario_title),
-        format::thousands(m.trials)
+        "<section class=\"page\" id=\"decision\">\n<p class=\"kicker\">Board pack · the decision</p>\n<h1>{}</h1>\n<p class=\"subtitle\">{subtitle}</p>",
+        escape(facts.title()),
     );
     let order: Vec<usize> = {
         let mut o: Vec<usize> = (0..values.len()).collect();
@@ -174,8 +250,9 @@ fn decision_page(facts: &RunFacts, extras: &Extras) -> String {
                 .map(|d| d.p_lowest_total_cost)
         };
         let mut sentence = format!(
-            "Recommend <strong>{}</strong>: its {DECISION_LABEL} (the cost it stays under in 4 projects out of 5) is {}",
+            "Recommend <strong>{}</strong>: its {stat_label} ({}) is {}",
             escape(&m.strategies[b].label),
+            stat.meaning(),
             money(facts, values[b])
         );
         if let Some(&r) = order.get(1).filter(|&&r| values[r].is_finite()) {
@@ -214,10 +291,31 @@ fn decision_page(facts: &RunFacts, extras: &Extras) -> String {
     out.push_str("<table class=\"decision\">\n<thead><tr><th>Option</th>");
     let _ = write!(
         out,
-        "<th class=\"num\">{DECISION_LABEL}</th><th class=\"num\">P50 total cost</th><th class=\"num\">Chance cheapest</th><th class=\"num\">Expected regret</th><th class=\"num\">Build cost &gt; 1.2x budget</th><th class=\"num\">&gt; 1.5x budget</th>"
+        "<th class=\"num\">{}</th>{}<th class=\"num\">Chance cheapest</th><th class=\"num\">Expected regret</th><th class=\"num\">Build cost &gt; 1.2x budget</th><th class=\"num\">&gt; 1.5x budget</th>",
+        escape(&capitalised(&stat_label)),
+        if stat == DecisionStat::P50 {
+            ""
+        } else {
+            "<th class=\"num\">P50 total cost</th>"
+        }
     );
     if any_target {
-        out.push_str("<th class=\"num\">Launch by target</th>");
+        // One target week for every option, unless an option states its own.
+        let own_targets = facts
+            .manifest
+            .pointer("/scenario/strategies")
+            .and_then(|s| s.as_array())
+            .is_some_and(|list| list.iter().any(|s| s.get("target_weeks").is_some()));
+        match m.target_build_weeks.filter(|_| !own_targets) {
+            Some(t) => {
+                let _ = write!(
+                    out,
+                    "<th class=\"num\">Launch by week {}</th>",
+                    format::short(t, 1)
+                );
+            }
+            None => out.push_str("<th class=\"num\">Launch by target</th>"),
+        }
     }
     out.push_str("</tr></thead>\n<tbody>\n");
     for &s in &order {
@@ -232,13 +330,18 @@ fn decision_page(facts: &RunFacts, extras: &Extras) -> String {
             },
             escape(&st.label)
         );
-        for stat in [DECISION_QUANTILE, "p50"] {
-            let v = summary_value(facts, DECISION_METRIC, &st.id, stat).unwrap_or(f64::NAN);
+        let columns: &[&str] = if stat == DecisionStat::P50 {
+            &["p50"]
+        } else {
+            &[stat.column(), "p50"]
+        };
+        for &column in columns {
+            let v = summary_value(facts, DECISION_METRIC, &st.id, column).unwrap_or(f64::NAN);
             number_cell(
                 &mut out,
                 &money(facts, v),
                 v,
-                &summary_source(DECISION_METRIC, &st.id, stat),
+                &summary_source(DECISION_METRIC, &st.id, column),
                 "money",
             );
         }
@@ -291,6 +394,7 @@ fn decision_page(facts: &RunFacts, extras: &Extras) -> String {
         out.push_str("</tr>\n");
     }
     out.push_str("</tbody>\n</table>\n");
+    out.push_str(&event_table(facts, &order));
     if let Some(b) = best {
         let id = &m.strategies[b].id;
         if let (Some(lo), Some(hi)) = (
@@ -328,13 +432,32 @@ fn decision_page(facts: &RunFacts, extras: &Extras) -> String {
 fn flip_page(facts: &RunFacts, flips: &super::Flips) -> String {
     let best = label_of(facts, &flips.best);
     let runner = label_of(facts, &flips.runner_up);
+    let flipping = flips
+        .drivers
+        .iter()
+        .filter(|f| flip_share(flips.base_gap, f).is_some())
+        .count();
+    let verdict = match flipping {
+        0 => "No driver flips the decision on its own within its range.".to_string(),
+        1 => "One driver flips the decision on its own within its range.".to_string(),
+        n => format!("{n} drivers flip the decision on their own within their range."),
+    };
+    let (lower, higher) = if flips.base_gap <= 0.0 {
+        (&best, &runner)
+    } else {
+        (&runner, &best)
+    };
     let mut out = page(
         "What could flip it",
         &format!(
-            "<p>The gap in {DECISION_LABEL} between {} and {} is {} at the base. Each driver below is moved alone to a low and a high setting, everything else held, on the same simulated projects ({} per run; each bar end carries a Monte Carlo error of about ±{}). A driver flips the decision when the gap crosses zero.</p>",
+            "<p>At the base, {}'s {} is {} lower than {}'s. The gap is {} minus {}: negative while {} stays cheaper. Each driver below is moved alone to a low and a high setting, everything else held, on the same simulated projects ({} per run; each gap carries a Monte Carlo error of about ±{}). <strong>{verdict}</strong></p>",
+            escape(lower),
+            facts.stat().label(),
+            money(facts, flips.base_gap.abs()),
+            escape(higher),
             escape(&best),
             escape(&runner),
-            money(facts, flips.base_gap),
+            escape(&best),
             format::thousands(flips.trials),
             money(facts, super::gap_std_err(facts, flips))
         ),
@@ -345,9 +468,9 @@ fn flip_page(facts: &RunFacts, flips: &super::Flips) -> String {
             out,
             "<tr><td>{}</td><td>{} / {} / {}</td>",
             escape(&f.name),
-            escape(&f.low_setting),
-            escape(&f.base_setting),
-            escape(&f.high_setting)
+            escape(&setting_text(&f.low_setting)),
+            escape(&setting_text(&f.base_setting)),
+            escape(&setting_text(&f.high_setting))
         );
         for (v, column) in [(f.gap_at_low, "at_low"), (f.gap_at_high, "at_high")] {
             number_cell(
@@ -364,7 +487,7 @@ fn flip_page(facts: &RunFacts, flips: &super::Flips) -> String {
         let _ = writeln!(
             out,
             "<td>{}</td><td>{}</td></tr>",
-            escape(&flip_words(flips.base_gap, f, &best, &runner)),
+            escape(&flip_words(flips.base_gap, f)),
             escape(&super::evidence_of(&facts.manifest, &f.key))
         );
     }
@@ -382,7 +505,28 @@ fn flip_page(facts: &RunFacts, flips: &super::Flips) -> String {
 /// Whether the driver flips the decision within its range and, if it does, how
 /// far toward that setting it must move (by straight-line reading between the
 /// base and the setting).
-fn flip_words(base: f64, f: &super::Flip, best: &str, runner: &str) -> String {
+/// A driver's setting as a reader says it: a whole number of five digits or more
+/// with thousands separators (`48,000`); anything else as written.
+fn setting_text(setting: &str) -> String {
+    match setting.parse::<f64>() {
+        Ok(x) if x.fract() == 0.0 && x.abs() >= 10_000.0 && x.abs() < 1e15 => {
+            let text = format::thousands(x.abs() as u64);
+            if x < 0.0 { format!("-{text}") } else { text }
+        }
+        _ => setting.to_string(),
+    }
+}
+
+/// Whether the driver flips the decision within its range: `Some` with the
+/// share of the way to the setting that flips it (1 for a risk switched).
+fn flip_share(base: f64, f: &super::Flip) -> Option<f64> {
+    [f.gap_at_low, f.gap_at_high]
+        .into_iter()
+        .find(|end| base.signum() != end.signum() && *end != 0.0)
+        .map(|end| (base / (base - end)).clamp(0.0, 1.0))
+}
+
+fn flip_words(base: f64, f: &super::Flip) -> String {
     let crossing = |end: f64, setting: &str| -> Option<String> {
         (base.signum() != end.signum() && end != 0.0).then(|| {
             if setting == "on" || setting == "off" {
@@ -390,20 +534,15 @@ fn flip_words(base: f64, f: &super::Flip, best: &str, runner: &str) -> String {
             }
             let share = base / (base - end);
             format!(
-                "yes: {} of the way to {setting}",
-                format::percent(share.clamp(0.0, 1.0))
+                "yes: {} of the way to {}",
+                format::percent(share.clamp(0.0, 1.0)),
+                setting_text(setting)
             )
         })
     };
     crossing(f.gap_at_low, &f.low_setting)
         .or_else(|| crossing(f.gap_at_high, &f.high_setting))
-        .unwrap_or_else(|| {
-            if base < 0.0 {
-                format!("no: {best} stays ahead of {runner}")
-            } else {
-                format!("no: {runner} stays ahead")
-            }
-        })
+        .unwrap_or_else(|| "no".to_string())
 }
 
 fn what_if_page(facts: &RunFacts, extras: &Extras) -> String {
@@ -411,7 +550,8 @@ fn what_if_page(facts: &RunFacts, extras: &Extras) -> String {
     let mut out = page(
         "What if",
         &format!(
-            "<p>Each row changes the scenario as stated and runs again on the same random numbers as the base. Values: {DECISION_LABEL} per option; the lowest is the winner.</p>"
+            "<p>Each row changes the scenario as stated and runs again on the same random numbers as the base. Values: {} per option; the lowest is the winner.</p>",
+            facts.stat().label()
         ),
     );
     out.push_str("<table class=\"dense what-ifs\">\n<thead><tr><th>What if</th>");
@@ -422,6 +562,7 @@ fn what_if_page(facts: &RunFacts, extras: &Extras) -> String {
     let base = super::WhatIf {
         name: "Base".to_string(),
         overrides: Vec::new(),
+        statistic: facts.stat(),
         values: facts.decision_values(),
     };
     for (row, w) in std::iter::once(&base).chain(&extras.what_ifs).enumerate() {
@@ -432,7 +573,7 @@ fn what_if_page(facts: &RunFacts, extras: &Extras) -> String {
         out.push_str("</td>");
         for (s, v) in m.strategies.iter().zip(&w.values) {
             let source = if row == 0 {
-                summary_source(DECISION_METRIC, &s.id, DECISION_QUANTILE)
+                summary_source(DECISION_METRIC, &s.id, facts.stat().column())
             } else {
                 Source {
                     file: "what_ifs.csv",
@@ -454,7 +595,7 @@ fn chart_caption(kind: ChartKind) -> &'static str {
             "Each option's build time against its total cost: lower and further left is better; the spread shows how sure each is."
         }
         ChartKind::TotalCost => {
-            "How total cost is spread over the simulated projects, with the P50 and P80 marked."
+            "How total cost is spread over the simulated projects, with the P50 and the decision statistic marked."
         }
         ChartKind::BuildWeeksSCurve => {
             "The share of projects launched by each week: the further left the curve, the earlier the launch."
@@ -463,14 +604,35 @@ fn chart_caption(kind: ChartKind) -> &'static str {
             "How often each option is the best on each measure, on the same simulated projects."
         }
         ChartKind::CostBreakdown => "What total cost is made of, per option.",
-        ChartKind::ApiFailureProbability => "The chance of at least one post-launch API failure.",
-        ChartKind::DowntimeHours => "Hours of customer-facing downtime after launch.",
-        ChartKind::EmergencyFixes => "Emergency fixes after launch.",
+        ChartKind::ApiFailureProbability => {
+            "The chance of at least one API failure or traffic surge beyond capacity after launch."
+        }
+        ChartKind::DowntimeHours => {
+            "Hours of customer-facing downtime after launch, an hour at half of checkouts counting half."
+        }
+        ChartKind::EmergencyFixes => {
+            "Emergency fixes after launch: API failures, surge failures and other fixes together."
+        }
+    }
+}
+
+/// A chart page's heading: the topic in a few words, so that it does not repeat
+/// the chart's own title just beneath it.
+fn chart_topic(kind: ChartKind) -> &'static str {
+    match kind {
+        ChartKind::Tradeoff => "The charts: time against cost",
+        ChartKind::TotalCost => "The charts: total cost",
+        ChartKind::BuildWeeksSCurve => "The charts: launch date",
+        ChartKind::ProbabilityBest => "The charts: how often each option is best",
+        ChartKind::CostBreakdown => "The charts: where the money goes",
+        ChartKind::ApiFailureProbability => "The charts: failures after launch",
+        ChartKind::DowntimeHours => "The charts: downtime",
+        ChartKind::EmergencyFixes => "The charts: emergency fixes",
     }
 }
 
 fn chart_page(_facts: &RunFacts, kind: ChartKind, svg: &str) -> String {
-    chart_page_of(kind.title(), chart_caption(kind), svg)
+    chart_page_of(chart_topic(kind), chart_caption(kind), svg)
 }
 
 fn chart_page_of(title: &str, caption: &str, svg: &str) -> String {
@@ -494,7 +656,11 @@ fn assumption_lines(a: &Assumption) -> usize {
 
 /// Items cut into runs of at most `budget` lines, in order (an item taller than
 /// the budget has a run of its own).
-fn by_height<T>(items: &[T], budget: usize, lines: impl Fn(&T) -> usize) -> Vec<Vec<&T>> {
+pub(super) fn by_height<T>(
+    items: &[T],
+    budget: usize,
+    lines: impl Fn(&T) -> usize,
+) -> Vec<Vec<&T>> {
     let mut runs: Vec<Vec<&T>> = Vec::new();
     let mut used = 0;
     for item in items {
@@ -547,9 +713,26 @@ fn assumption_pages(facts: &RunFacts) -> Vec<String> {
         pages.push(out);
     }
     let strategies = &facts.data.manifest.strategies;
-    for (i, chunk) in own.chunks(OPTION_ROWS).enumerate() {
-        let heading = if own.len() > OPTION_ROWS {
-            format!("Assumptions per option ({})", i + 1)
+    // A per-option row: its name and key in a narrow column beside one value
+    // per option, each wrapping at about the width its cell holds.
+    let option_lines = |a: &Assumption| {
+        let wrapped = |text: &str, width: usize| text.chars().count().div_ceil(width).max(1);
+        let label = wrapped(&a.name, 24) + wrapped(&format!("strategies.*.{}", a.key), 24);
+        // The value columns share what the name and evidence columns leave.
+        let width = (110.0 / (strategies.len() as f64 + 1.5)) as usize;
+        let value = a
+            .values
+            .iter()
+            .map(|v| wrapped(v, width.max(12)))
+            .max()
+            .unwrap_or(1);
+        label.max(value)
+    };
+    let option_pages = by_height(&own, OPTION_LINES, option_lines);
+    let count = option_pages.len();
+    for (i, chunk) in option_pages.into_iter().enumerate() {
+        let heading = if count > 1 {
+            format!("Assumptions per option ({} of {count})", i + 1)
         } else {
             "Assumptions per option".to_string()
         };
@@ -577,178 +760,4 @@ fn assumption_pages(facts: &RunFacts) -> Vec<String> {
         pages.push(out);
     }
     pages
-}
-
-fn claims_page(facts: &RunFacts) -> Option<String> {
-    let claims = facts.manifest.pointer("/scenario/claims")?.as_array()?;
-    if claims.is_empty() {
-        return None;
-    }
-    let mut out = page(
-        "Claims the scenario makes",
-        "<p class=\"note\">Verdicts (holds, fails, undecided) come from <code>tradeoff-sim check</code>, which judges each claim with its own confidence interval; this report lists them.</p>",
-    );
-    out.push_str("<table class=\"dense claims\">\n<thead><tr><th>Claim</th><th>Says</th><th>Source</th></tr></thead>\n<tbody>\n");
-    let text = |c: &serde_json::Value, k: &str| {
-        c.get(k)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_string()
-    };
-    for c in claims.iter().take(24) {
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&text(c, "id")),
-            escape(&text(c, "text")),
-            escape(&text(c, "source"))
-        );
-    }
-    out.push_str("</tbody>\n</table>\n");
-    if claims.len() > 24 {
-        let _ = write!(
-            out,
-            "<p class=\"note\">{} more claims: see the scenario file.</p>",
-            claims.len() - 24
-        );
-    }
-    Some(out)
-}
-
-fn method_page(facts: &RunFacts, extras: &Extras) -> String {
-    let m = &facts.data.manifest;
-    let mut rows: Vec<(&str, String)> = vec![
-        (
-            "Tool",
-            format!(
-                "tradeoff-sim {} (build {})",
-                facts.text("version").unwrap_or("?"),
-                facts.text("build").unwrap_or("?")
-            ),
-        ),
-        (
-            "Command line",
-            facts
-                .manifest
-                .get("command_line")
-                .and_then(|c| c.as_array())
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|v| v.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                })
-                .unwrap_or_default(),
-        ),
-        (
-            "Scenario file",
-            facts.text("scenario_file").unwrap_or("").to_string(),
-        ),
-        (
-            "Scenario SHA-256",
-            facts.text("scenario_sha256").unwrap_or("").to_string(),
-        ),
-        ("Seed", m.seed.to_string()),
-        (
-            "Trials",
-            format!(
-                "{} simulated projects per option",
-                format::thousands(m.trials)
-            ),
-        ),
-    ];
-    let overrides = facts
-        .manifest
-        .get("overrides")
-        .and_then(|o| o.as_array())
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str())
-                .collect::<Vec<_>>()
-                .join("; ")
-        })
-        .unwrap_or_default();
-    if !overrides.is_empty() {
-        rows.push(("Changed for this run (--set)", overrides));
-    }
-    if let Some(capped) = facts
-        .manifest
-        .get("tail_capped_trials")
-        .and_then(|c| c.as_array())
-    {
-        let total: u64 = capped.iter().filter_map(|v| v.as_u64()).sum();
-        if total > 0 {
-            rows.push((
-                "Capped tails",
-                format!(
-                    "{} trials hit the cap on the fat-tail build multiplier (see MODEL.md)",
-                    format::thousands(total)
-                ),
-            ));
-        }
-    }
-    let mut out = page(
-        "Method",
-        "<p>Each option is simulated on the same random numbers (common random numbers), so differences between options are not noise between runs. The same seed, trials and scenario give the same numbers on any machine.</p>",
-    );
-    out.push_str("<div class=\"columns\">\n<div>\n<table class=\"dense method\">\n<tbody>\n");
-    for (k, v) in rows {
-        let _ = writeln!(
-            out,
-            "<tr><th>{}</th><td><code>{}</code></td></tr>",
-            escape(k),
-            escape(&v)
-        );
-    }
-    out.push_str("</tbody>\n</table>\n</div>\n<div>\n<table class=\"dense mc-error\">\n<thead><tr><th>Monte Carlo error</th><th class=\"num\">Mean total cost</th><th class=\"num\">± std. error</th><th class=\"num\">Regret ± std. error</th></tr></thead>\n<tbody>\n");
-    for s in &m.strategies {
-        let _ = write!(out, "<tr><td>{}</td>", escape(&s.label));
-        if let Some(row) = facts
-            .data
-            .summary
-            .get(&(DECISION_METRIC.to_string(), s.id.clone()))
-        {
-            number_cell(
-                &mut out,
-                &money(facts, row.mean),
-                row.mean,
-                &summary_source(DECISION_METRIC, &s.id, "mean"),
-                "money",
-            );
-            number_cell(
-                &mut out,
-                &money(facts, row.std_err),
-                row.std_err,
-                &Source {
-                    file: schema::SUMMARY,
-                    key: format!("{DECISION_METRIC}/{}/std_err", s.id),
-                },
-                "money",
-            );
-        } else {
-            out.push_str("<td></td><td></td>");
-        }
-        match facts.decision.iter().find(|d| d.strategy == s.id) {
-            Some(d) => number_cell(
-                &mut out,
-                &money(facts, d.expected_regret_std_err),
-                d.expected_regret_std_err,
-                &decision_source(&s.id, "expected_regret_std_err"),
-                "money",
-            ),
-            None => out.push_str("<td></td>"),
-        }
-        out.push_str("</tr>\n");
-    }
-    out.push_str("</tbody>\n</table>\n");
-    if let Some(f) = &extras.flips {
-        let _ = write!(
-            out,
-            "<p class=\"note\">The decision tornado ran {} trials per setting; a bar end's Monte Carlo error is about ±{}.</p>",
-            format::thousands(f.trials),
-            money(facts, super::gap_std_err(facts, f))
-        );
-    }
-    out.push_str("<p class=\"note\">Every number in this report is read from the CSV files beside it (summary.csv, decision.csv and, for a report, what_ifs.csv and tornado_decision.csv); each table cell names its file and row.</p>\n</div>\n</div>\n");
-    out
 }

@@ -434,4 +434,31 @@ const KEY_TABLES: &[KeyTable] = &[
             ),
         ],
     },
+    KeyTable {
+        header: "[report]",
+        keys: &[
+            Key::new("title", "string", "the scenario's `title`", "as `title`"),
+            Key::new(
+                "subtitle",
+                "string",
+                "none",
+                "as `title`, at most 160 characters",
+            ),
+            Key::new(
+                "audience",
+                "string",
+                "`\"analyst\"`",
+                "`\"analyst\"` or `\"board\"`",
+            ),
+        ],
+    },
+    KeyTable {
+        header: "[decision]",
+        keys: &[Key::new(
+            "statistic",
+            "string",
+            "`\"p80\"`",
+            "`\"p50\"`, `\"p80\"`, `\"p90\"`, `\"p95\"` or `\"mean\"`",
+        )],
+    },
 ];

@@ -60,6 +60,8 @@ impl Reader<'_> {
         let parameters = self.parameters();
         let sensitivity = self.sensitivity(&mut root, &parameters);
         let claims = self.claims(&mut root, &strategies);
+        let report = self.report_spec(&mut root);
+        let decision = self.decision_spec(&mut root);
         self.finish(root);
 
         Scenario {
@@ -85,6 +87,8 @@ impl Reader<'_> {
             parameters,
             sensitivity,
             claims,
+            report,
+            decision,
             source: None,
             bases: Vec::new(),
             evidence: Default::default(),

@@ -280,6 +280,28 @@ impl Reader<'_> {
             })
             .map(|p| (p.key.clone(), None))
             .collect();
+        // The model's values that are not numbers (flags, a target, practices,
+        // support hours) carry evidence too when a file writes them: the report's
+        // assumptions show it.
+        let mut other = vec!["surges.loss_scales_with_traffic".to_string()];
+        if scenario.build.target_weeks.is_some() {
+            other.push("build.target_weeks".to_string());
+        }
+        for s in &scenario.strategies {
+            for key in [
+                "governance",
+                "vendor_seam",
+                "responsibility_matrix",
+                "support",
+            ] {
+                other.push(format!("strategies.{}.{key}", s.id));
+            }
+        }
+        for key in other {
+            if value_at(doc, &key).is_some() && !keys.iter().any(|(k, _)| *k == key) {
+                keys.push((key, None));
+            }
+        }
         keys.extend(
             scenario
                 .risks

@@ -1,4 +1,4 @@
-//! The probability of at least one post-launch API failure, per strategy, with its Wilson
+//! The probability of at least one post-launch API or traffic-surge failure (`api_failure`), per strategy, with its Wilson
 //! 95% interval.
 
 use super::*;
@@ -34,9 +34,13 @@ pub(super) fn api_failure<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) ->
     } else {
         "n = each strategy's trial count".to_string()
     };
-    let notes = vec![format!(
-        "Bar: share of simulated projects with at least one API or traffic-surge failure after launch. Whisker: 95% interval (Wilson score, {n_text})."
-    )];
+    let notes = vec![if ctx.board {
+        "Bar: share of simulated projects with at least one API or traffic-surge failure after launch. Whisker: 95% interval.".to_string()
+    } else {
+        format!(
+            "Bar: share of simulated projects with at least one API or traffic-surge failure after launch. Whisker: 95% interval (Wilson score, {n_text})."
+        )
+    }];
     let layout = draw_page(
         canvas,
         &page(ctx, ChartKind::ApiFailureProbability, Vec::new(), notes),
@@ -53,7 +57,7 @@ pub(super) fn api_failure<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) ->
         canvas,
         &frame,
         "strategy",
-        "chance of ≥1 API failure after launch (%)",
+        "chance of ≥1 API or surge failure after launch (%)",
         Some(categories),
     )?;
     let slot = (frame.right - frame.left) as f64 / bars.len().max(1) as f64;

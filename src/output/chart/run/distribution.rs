@@ -20,7 +20,7 @@ pub(super) const TOTAL_COST: DistributionSpec = DistributionSpec {
     log: false,
     x_title: "total cost per project ({cur}): build, operations, downtime and churn losses",
     y_title: "share of simulated projects (%)",
-    explain: "Shaded areas: share of simulated projects in each cost band. Solid line: P50 (half of projects cost less); dashed line: P95 (one in twenty costs more).",
+    explain: "Shaded areas: share of simulated projects in each cost band. Solid line: P50 (half of projects cost less); dashed line: {decision}.",
 };
 
 pub(super) const DOWNTIME: DistributionSpec = DistributionSpec {
@@ -44,6 +44,36 @@ pub(super) fn hours(v: f64) -> String {
         "0 h".to_string()
     } else {
         format!("{} h", short(v, 2))
+    }
+}
+
+/// The dashed marker beside the P50: on total cost the decision statistic (the
+/// P95 where the decision is made on the P50), elsewhere the P95.
+fn second_mark(
+    ctx: &Ctx,
+    spec: &DistributionSpec,
+    marks: &super::super::data::Marks,
+) -> (&'static str, f64) {
+    if spec.money {
+        decision_mark(ctx, marks)
+    } else {
+        ("P95", marks.p95)
+    }
+}
+
+/// What the total-cost chart's dashed line is, in words.
+fn decision_words(ctx: &Ctx) -> String {
+    match ctx.decision {
+        DecisionStat::P50 => {
+            "P95 (one in twenty costs more); the decision is made on the P50".to_string()
+        }
+        DecisionStat::Mean => "the mean, which the decision is made on".to_string(),
+        d => format!(
+            "{} ({}), which the decision is made on",
+            d.short(),
+            d.meaning()
+                .replace("the cost it stays under", "the cost a project stays under")
+        ),
     }
 }
 
@@ -127,7 +157,8 @@ pub(super) fn distribution<DB: DrawingBackend>(
     // Marker lines, one per strategy and statistic; values off a log axis (<= 0) have no line.
     let mut lines = Vec::new();
     for (i, ((_, colour), h)) in ctx.strategies.iter().zip(&hists).enumerate() {
-        for (name, v, dashed) in [("P50", h.marks.p50, false), ("P95", h.marks.p95, true)] {
+        let (second, at) = second_mark(ctx, spec, &h.marks);
+        for (name, v, dashed) in [("P50", h.marks.p50, false), (second, at, true)] {
             if v.is_finite() && !(log && v <= 0.0) {
                 lines.push((name, v, dashed, *colour, i));
             }
@@ -183,17 +214,20 @@ pub(super) fn distribution<DB: DrawingBackend>(
         .strategies
         .iter()
         .zip(&hists)
-        .map(|((s, c), h)| LegendItem {
-            swatch: Swatch::Block(*c),
-            text: format!(
-                "{}: P50 {} · P95 {}",
-                s.label,
-                value_text(h.marks.p50),
-                value_text(h.marks.p95)
-            ),
+        .map(|((s, c), h)| {
+            let (second, at) = second_mark(ctx, spec, &h.marks);
+            LegendItem {
+                swatch: Swatch::Block(*c),
+                text: format!(
+                    "{}: P50 {} · {second} {}",
+                    s.label,
+                    value_text(h.marks.p50),
+                    value_text(at)
+                ),
+            }
         })
         .collect();
-    let mut notes = vec![spec.explain.to_string()];
+    let mut notes = vec![spec.explain.replace("{decision}", &decision_words(ctx))];
     notes.extend(identical_note(ctx, &hists));
     notes.extend(outside_note(
         ctx,

@@ -18,6 +18,7 @@ use crate::format::{
     count, currency_prefix, money_ticks, money_with_prefix, number, percent, plain_ticks,
     shared_decimals, short, thousands,
 };
+use crate::scenario::{Audience, DecisionStat};
 
 mod api_failure;
 mod cost_breakdown;
@@ -72,12 +73,16 @@ pub fn title(kind: ChartKind) -> &'static str {
     match kind {
         ChartKind::TotalCost => "Total cost: what each strategy may end up costing",
         ChartKind::BuildWeeksSCurve => "Build time: chance of launching by week x",
-        ChartKind::ApiFailureProbability => "Chance of at least one post-launch API failure",
-        ChartKind::EmergencyFixes => "Emergency fixes after launch",
-        ChartKind::DowntimeHours => "Customer-facing downtime after launch",
+        ChartKind::ApiFailureProbability => {
+            "Chance of at least one post-launch API or traffic-surge failure"
+        }
+        ChartKind::EmergencyFixes => "Emergency fixes after launch: API, surge and other fixes",
+        ChartKind::DowntimeHours => "Customer-facing downtime after launch, impact-weighted",
         ChartKind::Tradeoff => "Tradeoff: build time against total cost",
         ChartKind::CostBreakdown => "Where the money goes: mean cost per strategy",
-        ChartKind::ProbabilityBest => "Chance each strategy is best, per headline metric",
+        ChartKind::ProbabilityBest => {
+            "Chance each strategy is best on the same project, per measure"
+        }
     }
 }
 
@@ -109,6 +114,22 @@ struct Ctx<'a> {
     currency: String,
     strategies: Vec<(&'a StrategyRef, RGBColor)>,
     subtitle: String,
+    /// The statistic of total cost the decision is made on, marked beside the P50.
+    decision: DecisionStat,
+    /// A board audience: no seed, trial count or cap notes on the charts.
+    board: bool,
+}
+
+/// The decision statistic's name and value among a histogram's marks; where
+/// the decision is made on the P50 itself, the P95 beside it instead.
+fn decision_mark(ctx: &Ctx, marks: &super::data::Marks) -> (&'static str, f64) {
+    match ctx.decision {
+        DecisionStat::P50 => ("P95", marks.p95),
+        DecisionStat::P80 => ("P80", marks.p80),
+        DecisionStat::P90 => ("P90", marks.p90),
+        DecisionStat::P95 => ("P95", marks.p95),
+        DecisionStat::Mean => ("mean", marks.mean),
+    }
 }
 
 pub fn draw<DB: DrawingBackend>(
@@ -117,11 +138,14 @@ pub fn draw<DB: DrawingBackend>(
     kind: ChartKind,
 ) -> Result<(), ChartError> {
     let m = &data.manifest;
-    let scenario = if m.scenario_title.trim().is_empty() {
+    let scenario = if let Some(title) = &m.report_title {
+        title.clone()
+    } else if m.scenario_title.trim().is_empty() {
         m.scenario_name.clone()
     } else {
         m.scenario_title.clone()
     };
+    let board = m.audience == Audience::Board;
     let ctx = Ctx {
         data,
         prefix: currency_prefix(&m.currency),
@@ -132,12 +156,19 @@ pub fn draw<DB: DrawingBackend>(
             .enumerate()
             .map(|(i, s)| (s, strategy_colour(i)))
             .collect(),
-        subtitle: format!(
-            "{scenario} · {} simulated project{} per strategy · seed {}",
-            thousands(m.trials),
-            if m.trials == 1 { "" } else { "s" },
-            m.seed
-        ),
+        // A board's charts leave the run's settings to the report's method section.
+        subtitle: if board {
+            scenario
+        } else {
+            format!(
+                "{scenario} · {} simulated project{} per strategy · seed {}",
+                thousands(m.trials),
+                if m.trials == 1 { "" } else { "s" },
+                m.seed
+            )
+        },
+        decision: m.decision,
+        board,
     };
     let canvas = Canvas { root };
     let result = match kind {
@@ -173,6 +204,9 @@ fn window_text(ctx: &Ctx) -> String {
 /// indicator in summary.csv (its mean is the share of trials capped), because a capped
 /// sampler must say how often the cap was hit. Absent or never hit: no note.
 fn capped_note(ctx: &Ctx) -> Option<String> {
+    if ctx.board {
+        return None;
+    }
     let parts: Vec<String> = ctx
         .strategies
         .iter()

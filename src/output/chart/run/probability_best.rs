@@ -55,18 +55,22 @@ pub(super) fn probability_best<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ct
         canvas,
         &page(ctx, ChartKind::ProbabilityBest, legend, notes),
     )?;
-    let frame = plot_frame(&layout, x, y, 40, 20);
+    let mut frame = plot_frame(&layout, x, y, 40, 20);
     let labels: Vec<String> = groups.iter().map(|g| g.0.clone()).collect();
+    // Two lines a label, so that the longest ("API failures, not counting traffic
+    // surges") keeps every label at a readable size.
+    let categories = Categories {
+        labels: &labels,
+        colours: None,
+        max_lines: 2,
+    };
+    make_room_for_categories(&mut frame, &categories);
     draw_axes(
         canvas,
         &frame,
         "headline metric (lower is better)",
         "chance of being best (%)",
-        Some(Categories {
-            labels: &labels,
-            colours: None,
-            max_lines: 1,
-        }),
+        Some(categories),
     )?;
     let slot = (frame.right - frame.left) as f64 / groups.len() as f64;
     let k = ctx.strategies.len().max(1) as f64;

@@ -10,7 +10,13 @@ pub(super) fn tradeoff<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> Ch
     for (s, colour) in &ctx.strategies {
         let w = ctx.data.summary_row("build_weeks", &s.id)?;
         let c = ctx.data.summary_row("total_cost", &s.id)?;
-        points.push((s, *colour, (w.p10, w.p50, w.p90), (c.p10, c.p50, c.p90)));
+        points.push((
+            s,
+            *colour,
+            (w.p10, w.p50, w.p90),
+            (c.p10, c.p50, c.p90),
+            super::super::decision_value(c, ctx.decision),
+        ));
     }
     let finite = |v: f64| v.is_finite().then_some(v);
     let span = |values: Vec<f64>| {
@@ -51,19 +57,38 @@ pub(super) fn tradeoff<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> Ch
     let decimals = shared_decimals(&points.iter().map(|p| p.2.1).collect::<Vec<_>>(), 1);
     let legend = points
         .iter()
-        .map(|(s, c, w, m)| LegendItem {
+        .map(|(s, c, w, m, decided)| LegendItem {
             swatch: Swatch::Line(*c),
-            text: format!(
-                "{}: median {} wk, {}",
-                s.label,
-                number(w.1, decimals),
-                money_with_prefix(m.1, &ctx.prefix)
-            ),
+            text: if ctx.decision == DecisionStat::P50 {
+                format!(
+                    "{}: median {} wk, {}",
+                    s.label,
+                    number(w.1, decimals),
+                    money_with_prefix(m.1, &ctx.prefix)
+                )
+            } else {
+                format!(
+                    "{}: median {} wk, {} · {} cost {}",
+                    s.label,
+                    number(w.1, decimals),
+                    money_with_prefix(m.1, &ctx.prefix),
+                    ctx.decision.short(),
+                    money_with_prefix(*decided, &ctx.prefix)
+                )
+            },
         })
         .collect();
-    let notes = vec![
+    let mut notes = vec![
         "Dot: median (P50) build time and total cost. Whiskers: P10 to P90, the range of eight in ten simulated projects. Lower left is faster and cheaper.".to_string(),
     ];
+    if ctx.decision != DecisionStat::P50 {
+        notes.push(format!(
+            "{} cost in the legend: {} ({}), which the decision is made on.",
+            ctx.decision.short(),
+            ctx.decision.label(),
+            ctx.decision.meaning()
+        ));
+    }
     let layout = draw_page(canvas, &page(ctx, ChartKind::Tradeoff, legend, notes))?;
     let frame = plot_frame(&layout, x, y, 0, 40);
     draw_axes(
@@ -74,7 +99,7 @@ pub(super) fn tradeoff<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> Ch
         None,
     )?;
 
-    for (_, colour, w, c) in &points {
+    for (_, colour, w, c, _) in &points {
         let (Some(wm), Some(cm)) = (finite(w.1), finite(c.1)) else {
             continue;
         };
@@ -96,7 +121,7 @@ pub(super) fn tradeoff<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> Ch
     // Labels: of sixteen spots around each dot, take the one that covers the least of the
     // other dots, whiskers and labels, so a label never hides another strategy's data.
     let mut obstacles: Vec<(i32, i32, i32, i32, i64)> = Vec::new();
-    for (_, _, w, c) in &points {
+    for (_, _, w, c, _) in &points {
         let (Some(wm), Some(cm)) = (finite(w.1), finite(c.1)) else {
             continue;
         };
@@ -111,14 +136,14 @@ pub(super) fn tradeoff<DB: DrawingBackend>(canvas: &Canvas<DB>, ctx: &Ctx) -> Ch
     }
     let dots: Vec<(i32, i32)> = points
         .iter()
-        .filter_map(|(_, _, w, c)| Some(frame.pt(finite(w.1)?, finite(c.1)?)))
+        .filter_map(|(_, _, w, c, _)| Some(frame.pt(finite(w.1)?, finite(c.1)?)))
         .collect();
     // A label takes at most a third of the plot's width: past that it wraps onto a second
     // line (and only past two lines at the smallest size is it cut), so a long label still
     // finds a place beside its own dot.
     let max_label_w = ((frame.right - frame.left) / 3).clamp(200, 560);
     let mut drawn = Vec::new();
-    for (s, colour, w, c) in &points {
+    for (s, colour, w, c, _) in &points {
         let (Some(wm), Some(cm)) = (finite(w.1), finite(c.1)) else {
             continue;
         };
