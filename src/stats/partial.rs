@@ -350,37 +350,44 @@ impl Partial {
     /// The summary of stored samples, batch by batch, exactly as a streaming run
     /// of the same trials would build it (samples start at a batch boundary).
     pub fn of_samples(samples: &Samples) -> Partial {
+        #[cfg(feature = "parallel")]
         use rayon::prelude::*;
         let k = samples.strategies();
         let n = samples.trials();
         let metrics = samples.metrics();
         let blocks = n.div_ceil(SUMMARY_BLOCK);
-        (0..blocks)
+        let add = |mut p: Partial, b: usize| {
+            let range = b * SUMMARY_BLOCK..((b + 1) * SUMMARY_BLOCK).min(n);
+            let columns: Vec<&[f64]> = samples
+                .columns()
+                .iter()
+                .map(|c| &c[range.clone()])
+                .collect();
+            p.add_batch(&columns);
+            p
+        };
+        let settled = |mut p: Partial| {
+            p.settle();
+            p
+        };
+        let merged = |mut a: Partial, b: Partial| {
+            a.merge(&b);
+            a
+        };
+        #[cfg(feature = "parallel")]
+        let partial = (0..blocks)
             .into_par_iter()
-            .fold(
-                || Partial::with_metrics(k, metrics),
-                |mut p, b| {
-                    let range = b * SUMMARY_BLOCK..((b + 1) * SUMMARY_BLOCK).min(n);
-                    let columns: Vec<&[f64]> = samples
-                        .columns()
-                        .iter()
-                        .map(|c| &c[range.clone()])
-                        .collect();
-                    p.add_batch(&columns);
-                    p
-                },
-            )
-            .map(|mut p| {
-                p.settle();
-                p
-            })
-            .reduce(
-                || Partial::with_metrics(k, metrics),
-                |mut a, b| {
-                    a.merge(&b);
-                    a
-                },
-            )
+            .fold(|| Partial::with_metrics(k, metrics), add)
+            .map(settled)
+            .reduce(|| Partial::with_metrics(k, metrics), merged);
+        // One thread: one fold over every block, merged as the parallel reduction
+        // merges each thread's fold.
+        #[cfg(not(feature = "parallel"))]
+        let partial = merged(
+            Partial::with_metrics(k, metrics),
+            settled((0..blocks).fold(Partial::with_metrics(k, metrics), add)),
+        );
+        partial
     }
 
     pub fn strategies(&self) -> usize {
