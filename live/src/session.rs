@@ -297,7 +297,10 @@ fn result_json(
         .map(|h| {
             json!({
                 "strategy": h.strategy,
-                "bins": h.bins.iter().map(|b| json!([b.low, b.high, b.count])).collect::<Vec<_>>(),
+                // The bins, without the overflow bin past the cut (its width is
+                // the tail's, not a bin's); its trials still count in the shares.
+                "bins": h.bins.iter().filter(|b| b.kind == stats::BinKind::Bin).map(|b| json!([b.low, b.high, b.count])).collect::<Vec<_>>(),
+                "trials": h.bins.iter().map(|b| b.count).sum::<u64>(),
             })
         })
         .collect();

@@ -34,6 +34,7 @@ pub fn report(args: &ReportArgs, stop: &AtomicBool) -> Result<String, CliError> 
             .unwrap_or_else(|| default_folder(format!("{}-report", base.name))),
     );
     let mut board = Board::default();
+    board.extras.no_live = args.no_live;
 
     if !args.variants.is_empty() {
         let runs = compare::run_variants(

@@ -24,6 +24,7 @@ mod fuzz;
 mod generated;
 mod key_catalogue;
 mod layers;
+mod live_browser;
 mod out_folder;
 mod overrides;
 mod properties;

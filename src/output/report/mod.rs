@@ -11,6 +11,7 @@
 
 mod assumptions;
 mod html;
+pub mod live;
 mod pages;
 
 use std::path::Path;
@@ -155,6 +156,8 @@ pub fn gap_std_err(facts: &RunFacts, flips: &Flips) -> f64 {
 pub struct Extras {
     pub what_ifs: Vec<WhatIf>,
     pub flips: Option<Flips>,
+    /// Leave out the live what-if panel (`report --no-live`).
+    pub no_live: bool,
 }
 
 /// The charts a report shows, in page order, with what each page says.
@@ -180,5 +183,6 @@ pub fn run_report_html(dir: &Path, charts: bool, extras: &Extras) -> Result<Vec<
             svgs.push((kind, render_to_svg_string(&facts.data, kind)?));
         }
     }
-    Ok(pages::document(&facts, &svgs, extras).into_bytes())
+    let html = pages::document(&facts, &svgs, extras);
+    Ok(live::with_panel(html, dir, &facts, extras).into_bytes())
 }
