@@ -239,6 +239,7 @@
         statusLine.textContent = m.result.trials.toLocaleString("en-US") + " trials in " + m.runMs.toFixed(0) +
           " ms (values applied in " + m.setMs.toFixed(1) + " ms, drawn in " + drawMs.toFixed(0) + " ms" +
           (engine.inThread ? ", on the page's thread" : "") + "), seed " + m.result.seed + ".";
+        root.liveResult = m.result; // the engine's full answer, for a test to read
         root.dataset.liveState = "done";
         root.dataset.liveOverrides = JSON.stringify(r.overrides);
         root.dataset.liveTrials = String(r.trials);

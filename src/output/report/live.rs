@@ -428,7 +428,8 @@ mod tests {
 
     #[test]
     fn steps_are_round_and_ranges_hold_the_file_value() {
-        assert_eq!(nice_step(55_000.0), 500.0);
+        assert_eq!(nice_step(55_000.0), 1000.0);
+        assert_eq!(nice_step(30_000.0), 500.0);
         assert_eq!(nice_step(1.0), 0.01);
         assert_eq!(nice_step(5.0), 0.05);
         let (min, max, step) = around(2.5, 1.0, 7.5);
