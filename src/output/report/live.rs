@@ -19,6 +19,7 @@ use serde_json::{Value, json};
 use super::html::escape;
 use super::{Extras, RunFacts};
 use crate::dist::Dist;
+use crate::scenario::edit::{Editor, Source};
 use crate::scenario::{Override, Scenario, ScenarioSource};
 
 /// The panel's script, run in the page (and, as a Blob, in its worker).
@@ -65,7 +66,7 @@ pub fn with_engine(
         return html;
     }
     let section = match engine {
-        Ok(engine) => match inputs(dir, facts) {
+        Ok(engine) => match inputs(dir, facts, extras.scenario.as_ref()) {
             Ok(inputs) => panel(engine, &inputs, extras),
             Err(why) => note(&format!(
                 "The live what-if is left out of this report: {}.",
@@ -109,6 +110,15 @@ fn note(text: &str) -> String {
     )
 }
 
+/// A run's scenario file as the run read it: its name, bytes, and the files it
+/// extends.
+#[derive(Clone, Debug, Default)]
+pub struct ScenarioText {
+    pub file: String,
+    pub bytes: Vec<u8>,
+    pub bases: Vec<crate::scenario::origin::BaseFile>,
+}
+
 /// What the page needs of the run: the scenario as it was read, and the run's
 /// seed, trials and overrides.
 struct Inputs {
@@ -119,21 +129,40 @@ struct Inputs {
     trials: u64,
 }
 
-/// Reads the run's scenario file again and checks it is the one the run read
-/// (its SHA-256 in the manifest).
-fn inputs(dir: &Path, facts: &RunFacts) -> Result<Inputs, String> {
+/// The run's scenario: as the run handed it over, or (a report drawn again
+/// from a folder) read again from a regular file; either way checked against
+/// the SHA-256 in the manifest, and read with the run's overrides.
+fn inputs(dir: &Path, facts: &RunFacts, given: Option<&ScenarioText>) -> Result<Inputs, String> {
     let m = &facts.manifest;
-    let file = m["scenario_file"]
-        .as_str()
-        .ok_or("the run folder does not name its scenario file")?;
     let sha = m["scenario_sha256"].as_str().unwrap_or_default();
-    let path = Path::new(file);
-    let source = ScenarioSource::read(path).map_err(|_| {
-        format!(
-            "the scenario file {file} is not where the run read it (from {})",
-            dir.display()
-        )
-    })?;
+    let read_again;
+    let source = match given {
+        Some(s) => s,
+        None => {
+            let file = m["scenario_file"]
+                .as_str()
+                .ok_or("the run folder does not name its scenario file")?;
+            let path = Path::new(file);
+            // Only a regular file is read again: a pipe would wait for a writer.
+            let missing = || {
+                format!(
+                    "the scenario file {file} is not where the run read it (from {})",
+                    dir.display()
+                )
+            };
+            if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+                return Err(missing());
+            }
+            let s = ScenarioSource::read(path).map_err(|_| missing())?;
+            read_again = ScenarioText {
+                file: file.to_string(),
+                bytes: s.bytes,
+                bases: s.bases,
+            };
+            &read_again
+        }
+    };
+    let file = source.file.as_str();
     if crate::output::manifest::sha256_hex(&source.bytes) != sha {
         return Err(format!("the scenario file {file} changed since the run"));
     }
@@ -149,11 +178,15 @@ fn inputs(dir: &Path, facts: &RunFacts) -> Result<Inputs, String> {
         .iter()
         .filter_map(|o| Override::parse(o).ok())
         .collect();
-    let scenario = source
-        .parse(&parsed)
+    let text = std::str::from_utf8(&source.bytes).map_err(|_| "the scenario is not UTF-8")?;
+    let name = Path::new(file)
+        .file_stem()
+        .map_or("scenario".to_string(), |s| s.to_string_lossy().into_owned());
+    let edit = Source::new(file, &name, text, source.bases.clone());
+    let scenario = Editor::new(&edit)
+        .read_checking(&parsed, false)
         .map_err(|e| format!("the scenario no longer reads: {e}"))?;
-    let text = String::from_utf8(source.bytes.clone()).map_err(|_| "the scenario is not UTF-8")?;
-    let bases: Vec<Value> = scenario
+    let bases: Vec<Value> = source
         .bases
         .iter()
         .map(|b| json!({"file": b.file, "text": b.text, "builtin": b.builtin}))
@@ -161,7 +194,7 @@ fn inputs(dir: &Path, facts: &RunFacts) -> Result<Inputs, String> {
     Ok(Inputs {
         source: json!({
             "file": file,
-            "name": scenario.name,
+            "name": name,
             "text": text,
             "bases": bases,
         }),

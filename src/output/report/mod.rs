@@ -158,6 +158,8 @@ pub struct Extras {
     pub flips: Option<Flips>,
     /// Leave out the live what-if panel (`report --no-live`).
     pub no_live: bool,
+    /// The scenario as the run read it, for the live panel.
+    pub scenario: Option<live::ScenarioText>,
 }
 
 /// The charts a report shows, in page order, with what each page says.
