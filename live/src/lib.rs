@@ -155,26 +155,57 @@ mod tests {
         })
     }
 
-    #[test]
-    fn an_override_is_read_as_the_command_line_reads_it() {
-        let mut s = seed();
-        let text = include_str!("../../scenarios/seed.toml");
-        let set = ["strategies.hybrid.governance=0.7".to_string()];
-        s.set(&set).expect("a valid override");
-        let o = tradeoff_sim::scenario::Override::parse(&set[0]).expect("KEY=VALUE");
-        let expected = tradeoff_sim::scenario::from_str_with(text, "seed", &[o]).expect("valid");
-        let got = s
+    /// P80 total cost per strategy id of a run of `s`.
+    fn p80s(s: &Session) -> Vec<(String, f64)> {
+        let r = s
             .run(&RunRequest {
                 seed: 3,
                 trials: 5000,
             })
             .expect("runs");
-        assert_eq!(
-            got["strategies"].as_array().map(Vec::len),
-            Some(expected.strategies.len())
-        );
-        let hybrid = expected.strategies.iter().position(|x| x.id == "hybrid");
-        assert_eq!(expected.strategies[hybrid.unwrap_or(0)].governance, 0.7);
+        let ids: Vec<String> = r["strategies"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|x| x["id"].as_str().unwrap_or("").to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        r["p80_total_cost"]
+            .as_array()
+            .map(|rows| {
+                rows.iter()
+                    .map(|x| {
+                        let i = x["strategy"].as_u64().unwrap_or(0) as usize;
+                        (ids[i].clone(), x["value"].as_f64().unwrap_or(f64::NAN))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn an_override_changes_its_strategy_and_no_other_and_reset_gives_the_files_figures() {
+        let mut s = seed();
+        s.set(&[]).expect("the file reads");
+        let base = p80s(&s);
+        s.set(&["strategies.hybrid.governance=0.7".to_string()])
+            .expect("a valid override");
+        let moved = p80s(&s);
+        assert_eq!(base.len(), 5);
+        for ((id, before), (_, after)) in base.iter().zip(&moved) {
+            // Common random numbers: only the hybrid's own figures move.
+            if id == "hybrid" {
+                assert!(
+                    after < before,
+                    "better governance, lower P80: {before} -> {after}"
+                );
+            } else {
+                assert_eq!(before.to_bits(), after.to_bits(), "{id}");
+            }
+        }
+        s.set(&[]).expect("the file reads");
+        assert_eq!(p80s(&s), base, "back to the file's values");
     }
 
     #[test]

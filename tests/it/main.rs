@@ -25,6 +25,7 @@ mod generated;
 mod key_catalogue;
 mod layers;
 mod live_browser;
+mod live_edit;
 mod out_folder;
 mod overrides;
 mod properties;
