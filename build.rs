@@ -5,6 +5,13 @@
 //! into the binary (`scenarios/seed.toml`, `scenarios/reference.toml`), `Cargo.toml`
 //! and `Cargo.lock`, ignoring carriage returns (a checkout with CRLF line ends is the
 //! same build); it is FNV-1a, which tells builds apart and is no security measure.
+//!
+//! With feature `cli`, it also builds the live page's engine (`live/`) for
+//! `wasm32-unknown-unknown` into `target/live-wasm` and copies the module to
+//! `OUT_DIR/live.wasm`, setting `cfg(live_wasm)` so the report embeds it. When
+//! the target is not installed, or that build fails, the binary is built without
+//! it (`TRADEOFF_SIM_LIVE_MISSING` says why) and the report says how to enable
+//! the panel. `TRADEOFF_SIM_LIVE=off` skips it on purpose.
 
 use std::path::{Path, PathBuf};
 
@@ -40,8 +47,87 @@ fn main() {
         "Cargo.toml",
         "Cargo.lock",
         "build.rs",
+        "live/src",
+        "live/Cargo.toml",
     ] {
         println!("cargo:rerun-if-changed={watched}");
+    }
+    live_wasm(&root);
+}
+
+/// The live page's WebAssembly target.
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// Set in the nested build of `live/`, so that its own run of this script (the
+/// library is a dependency of `live/`) does not build it again.
+const NESTED: &str = "TRADEOFF_SIM_LIVE_NESTED";
+
+/// Builds `live/` for [`WASM_TARGET`] and hands the module to the crate, or says
+/// why not.
+fn live_wasm(root: &Path) {
+    println!("cargo::rustc-check-cfg=cfg(live_wasm)");
+    println!("cargo:rerun-if-env-changed=TRADEOFF_SIM_LIVE");
+    if std::env::var_os(NESTED).is_some() || std::env::var_os("CARGO_FEATURE_CLI").is_none() {
+        return;
+    }
+    let missing = |why: &str| {
+        println!("cargo:rustc-env=TRADEOFF_SIM_LIVE_MISSING={why}");
+    };
+    if std::env::var("TRADEOFF_SIM_LIVE").is_ok_and(|v| v == "off") {
+        missing("it was built with TRADEOFF_SIM_LIVE=off");
+        return;
+    }
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let libdir = std::process::Command::new(&rustc)
+        .args(["--print", "target-libdir", "--target", WASM_TARGET])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
+    if !libdir.is_some_and(|d| d.is_dir()) {
+        println!(
+            "cargo:warning=the report's live panel is left out: the {WASM_TARGET} target is not installed (rustup target add {WASM_TARGET}, then build again)"
+        );
+        missing("the wasm32-unknown-unknown target was not installed when it was built");
+        return;
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let target_dir = root.join("target").join("live-wasm");
+    let mut command = std::process::Command::new(cargo);
+    command
+        .args([
+            "build",
+            "--quiet",
+            "-p",
+            "tradeoff-sim-live",
+            "--profile",
+            "live",
+        ])
+        .args(["--target", WASM_TARGET, "--target-dir"])
+        .arg(&target_dir)
+        .arg("--manifest-path")
+        .arg(root.join("Cargo.toml"))
+        .env(NESTED, "1")
+        // The outer build's flags and wrappers (clippy's driver, coverage) are
+        // for the host, not for this build.
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("RUSTFLAGS")
+        .env_remove("RUSTC_WORKSPACE_WRAPPER")
+        .env_remove("RUSTC_WRAPPER")
+        .env_remove("CARGO_BUILD_TARGET")
+        .env_remove("CARGO_TARGET_DIR");
+    let built = command.status().is_ok_and(|s| s.success());
+    let wasm = target_dir
+        .join(WASM_TARGET)
+        .join("live")
+        .join("tradeoff_sim_live.wasm");
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default()).join("live.wasm");
+    if built && std::fs::copy(&wasm, &out).is_ok() {
+        println!("cargo:rustc-cfg=live_wasm");
+    } else {
+        println!(
+            "cargo:warning=the report's live panel is left out: building live/ for {WASM_TARGET} failed"
+        );
+        missing("building the engine for wasm32-unknown-unknown failed when it was built");
     }
 }
 

@@ -13,11 +13,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
-use rayon::prelude::*;
 
 use crate::metric::{METRIC_COUNT, Metric};
 use crate::model::{Drawn, Model, Outcome, Scratch, stream};
 use crate::stats::{self, Partial, Samples};
+use parallel::Pool;
+use parallel::prelude::*;
+
+mod parallel;
 
 /// Trials per batch: one generator each. Fixed, so it never depends on the threads.
 pub const BATCH_TRIALS: u64 = 4096;
@@ -379,7 +382,7 @@ fn summarise_with(
             if stop.load(Ordering::Relaxed) {
                 return Err(EngineError::Interrupted);
             }
-            let slot = &slots[rayon::current_thread_index().unwrap_or(0) % slots.len()];
+            let slot = &slots[parallel::current_thread_index().unwrap_or(0) % slots.len()];
             let mut guard = slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             let worker = guard.get_or_insert_with(|| Worker::new(model, empty(model)));
             let len = batch_len(b);
@@ -557,18 +560,15 @@ pub fn map_in_order<T: Sync, R: Send>(
     items: &[T],
     f: impl Fn(&T) -> R + Sync + Send,
 ) -> Result<Vec<R>, EngineError> {
-    on_threads(threads, || items.par_iter().map(f).collect())
+    on_threads(threads, || items.into_par_iter().map(f).collect())
 }
 
 /// A pool of `threads` workers (0: one per core).
-fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, EngineError> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| EngineError::Threads {
-            threads,
-            message: e.to_string(),
-        })
+fn thread_pool(threads: usize) -> Result<Pool, EngineError> {
+    Pool::new(threads).map_err(|e| EngineError::Threads {
+        threads,
+        message: e.0,
+    })
 }
 
 /// One batch: trial i of the batch writes `slices[strategy * metrics + metric][i]`

@@ -12,10 +12,17 @@
 //! - [`output`]: CSV, charts, manifest, run folder;
 //! - [`cli`]: the command line, parsed and typed;
 //! - [`commands`]: one file per subcommand, publishing through one step.
+//!
+//! Feature `cli` (default) adds `output`, `cli` and `commands` and what they
+//! need; feature `parallel` (default) runs batches on rayon's threads. Without
+//! them the library is the engine alone, on the calling thread, and builds for
+//! `wasm32-unknown-unknown` (the live page's engine, `live/`).
 
 pub mod analysis;
 
+#[cfg(feature = "cli")]
 pub mod cli;
+#[cfg(feature = "cli")]
 pub mod commands;
 pub mod dist;
 pub mod engine;
@@ -23,6 +30,7 @@ pub mod format;
 pub mod math;
 pub mod metric;
 pub mod model;
+#[cfg(feature = "cli")]
 pub mod output;
 pub mod scenario;
 pub mod stats;

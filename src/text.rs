@@ -7,17 +7,21 @@
 //! a label may hold, the chart layer takes the font bytes from it, and the console tables
 //! pad with it, so all three agree on one definition.
 
+#[cfg(feature = "cli")]
 use std::sync::OnceLock;
 
+#[cfg(feature = "cli")]
 use ab_glyph::{Font, FontRef};
 use unicode_width::UnicodeWidthChar;
 
 /// The chart font, regular weight (DejaVu Sans 2.37).
+#[cfg(feature = "cli")]
 pub fn font_regular() -> &'static [u8] {
     dejavu::sans::regular()
 }
 
 /// The chart font, bold weight (DejaVu Sans 2.37 Bold).
+#[cfg(feature = "cli")]
 pub fn font_bold() -> &'static [u8] {
     dejavu::sans::bold()
 }
@@ -33,11 +37,17 @@ pub fn is_drawable(c: char) -> bool {
     if c.is_control() || c.width() != Some(1) || is_right_to_left(c) {
         return false;
     }
-    match fonts() {
+    // Without `cli` there are no charts and no font (the live page's engine reads
+    // a scenario the command line has already read, and changes numbers only).
+    #[cfg(not(feature = "cli"))]
+    let drawable = true;
+    #[cfg(feature = "cli")]
+    let drawable = match fonts() {
         Some((regular, bold)) => regular.glyph_id(c).0 != 0 && bold.glyph_id(c).0 != 0,
         // The font is embedded, so this cannot happen; ASCII is then the safe answer.
         None => c.is_ascii_graphic() || c == ' ',
-    }
+    };
+    drawable
 }
 
 /// Whether `c` breaks a one-line name: a control character (tab, newline, ...) or the
@@ -73,6 +83,7 @@ pub fn describe_chars(chars: &[char]) -> String {
     parts.join(", ")
 }
 
+#[cfg(feature = "cli")]
 fn fonts() -> Option<&'static (FontRef<'static>, FontRef<'static>)> {
     static FONTS: OnceLock<Option<(FontRef<'static>, FontRef<'static>)>> = OnceLock::new();
     FONTS

@@ -285,6 +285,10 @@ pub struct ReportArgs {
     /// Leave out the decision tornado (faster).
     #[arg(long)]
     pub no_tornado: bool,
+    /// Leave out the live what-if panel (the engine and the scenario inside
+    /// report.html, about 1 MB); the printed pack is the same either way.
+    #[arg(long)]
+    pub no_live: bool,
     /// Chart files to write into <out>/charts/ (the report inlines its own).
     #[arg(long, value_enum)]
     pub charts: Option<Charts>,

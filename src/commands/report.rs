@@ -50,6 +50,7 @@ pub fn report(args: &ReportArgs, stop: &AtomicBool) -> Result<String, CliError> 
     // what-ifs have run it: the decision tornado then runs on the two best
     // options only.
     let mut base_values: Option<Vec<f64>> = None;
+    board.extras.no_live = args.no_live;
 
     if !args.variants.is_empty() {
         let runs = compare::run_variants(

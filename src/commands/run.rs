@@ -290,7 +290,7 @@ fn finish_run_with(
         kind: None,
         scenario_name: &scenario.name,
         scenario_title: &scenario.title,
-        scenario_file: Some(scenario_file),
+        scenario_file: Some(scenario_file.clone()),
         scenario_sha256: Some(sha256_hex(&bytes)),
         extends: Manifest::extends_of(&scenario),
         currency: &scenario.currency,
@@ -322,7 +322,16 @@ fn finish_run_with(
             crate::output::chart::render_tornado_charts(dir, &board.tornadoes, format)
         })?;
     }
-    publish.report(charts.format().is_some(), &board.extras)?;
+    // The live panel carries the scenario as this run read it (never read again).
+    let extras = report::Extras {
+        scenario: Some(report::live::ScenarioText {
+            file: scenario_file,
+            bytes: bytes.clone(),
+            bases: scenario.bases.clone(),
+        }),
+        ..board.extras.clone()
+    };
+    publish.report(charts.format().is_some(), &extras)?;
     let published = publish.commit()?;
 
     let mut report = console::headline_table(&scenario, &summaries);

@@ -7,6 +7,7 @@
 //! parameter again. This module must not sample or simulate.
 
 pub mod claim;
+pub mod edit;
 pub mod origin;
 
 mod calendar;

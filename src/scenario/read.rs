@@ -160,104 +160,190 @@ fn read_with(
     overrides: &[Override],
     claim_variants: bool,
 ) -> Result<Scenario, Vec<Problem>> {
-    let extra: usize = bases.iter().map(|b| b.text.len() + 1).sum();
-    let mut all = String::with_capacity(text.len() + extra + 64 * overrides.len());
-    all.push_str(text);
-    all.push('\n');
-    let mut files = Vec::with_capacity(bases.len());
-    for base in bases {
-        let start = all.len();
-        all.push_str(&base.text);
-        files.push(problems::FileRegion {
-            start,
-            end: all.len(),
-            file: base.file.clone(),
-        });
+    let prefix = Parsed::source_of(text, bases);
+    Parsed::new(&prefix, text.len(), bases, file).read(name, overrides, claim_variants)
+}
+
+/// A scenario's text and the files it extends, parsed and merged into one
+/// document before any override is applied. [`Parsed::read`] reads it under a
+/// list of overrides without parsing the text again: what `--set` on the command
+/// line, each claim's `set`, and a live what-if (`scenario::edit`) all go
+/// through, so a value set later is read exactly as one set on the command line.
+pub(crate) struct Parsed<'t> {
+    /// The file's text, then each base's, each followed by a newline
+    /// ([`Parsed::source_of`]): the start of every reading's source.
+    prefix: &'t str,
+    /// Length of the file's own text within `prefix`.
+    text_len: usize,
+    bases: &'t [BaseFile],
+    file: &'t str,
+    layers: Layers<'t>,
+}
+
+/// What parsing and merging the layers gave.
+enum Layers<'t> {
+    /// A byte-order mark or a syntax error: every reading fails with these.
+    Refused(Vec<Problem>),
+    Merged {
+        doc: toml::Spanned<DeTable<'t>>,
+        provenance: Vec<Option<toml::Spanned<toml::de::DeValue<'t>>>>,
+        /// Problems found while merging (a bad `extends` or `drop_*`), still to
+        /// be located: a reading reports them with its own.
+        problems: Vec<Problem>,
+        unlocated: Vec<(usize, usize)>,
+    },
+}
+
+impl<'t> Parsed<'t> {
+    /// The source every reading of `text` over `bases` starts with.
+    pub(crate) fn source_of(text: &str, bases: &[BaseFile]) -> String {
+        let extra: usize = bases.iter().map(|b| b.text.len() + 1).sum();
+        let mut all = String::with_capacity(text.len() + 1 + extra);
+        all.push_str(text);
         all.push('\n');
-    }
-    let mut regions = Vec::with_capacity(overrides.len());
-    for o in overrides {
-        let start = all.len();
-        all.push_str(&o.key);
-        all.push('=');
-        all.push_str(&o.value);
-        regions.push(OverrideRegion {
-            start,
-            end: all.len(),
-            spec: format!("--set {o}"),
-        });
-        all.push('\n');
-    }
-    let mut reader = Reader {
-        src: &all,
-        text_len: text.len(),
-        files,
-        file,
-        bases,
-        regions: &regions,
-        problems: Vec::new(),
-        unlocated: Vec::new(),
-        line_starts: Vec::new(),
-        warnings: Vec::new(),
-        catalogue: Vec::new(),
-        claim_overrides: Vec::new(),
-        reported: crate::metric::Metric::ALL.to_vec(),
-    };
-    if text.starts_with('\u{feff}') {
-        reader.problem(
-            0..0,
-            "",
-            "the file starts with a byte-order mark; save it as UTF-8 without BOM".to_string(),
-        );
-        reader.sort();
-        return Err(reader.problems);
-    }
-    let (doc, errors) = DeTable::parse_recoverable(&all[..text.len()]);
-    let mut syntax_errors = !errors.is_empty();
-    if syntax_errors {
-        reader.syntax(&errors);
-    }
-    let mut docs = vec![doc];
-    for i in 0..reader.files.len() {
-        let (start, end) = (reader.files[i].start, reader.files[i].end);
-        let (doc, errors) = DeTable::parse_recoverable(&all[start..end]);
-        if !errors.is_empty() {
-            reader.base_syntax(&errors, start);
-            syntax_errors = true;
+        for base in bases {
+            all.push_str(&base.text);
+            all.push('\n');
         }
-        docs.push(extends::shift_table(doc, start));
+        all
     }
-    if syntax_errors {
-        reader.sort();
-        return Err(reader.problems);
+
+    /// Where each base's text sits in the source, after the file's own text.
+    fn regions_of(text_len: usize, bases: &[BaseFile]) -> Vec<problems::FileRegion> {
+        let mut start = text_len + 1;
+        let mut files = Vec::with_capacity(bases.len());
+        for base in bases {
+            files.push(problems::FileRegion {
+                start,
+                end: start + base.text.len(),
+                file: base.file.clone(),
+            });
+            start += base.text.len() + 1;
+        }
+        files
     }
-    let (mut doc, provenance) = reader.merge_layers(docs);
-    reader.apply_overrides(&mut doc, &all, overrides, &regions);
-    if reader.refuse_over_limit_counts(doc.get_ref()) {
-        reader.sort();
-        return Err(reader.problems);
+
+    /// Parses `prefix` ([`Parsed::source_of`] of the file's `text_len` bytes of
+    /// text and `bases`) and merges its layers.
+    pub(crate) fn new(
+        prefix: &'t str,
+        text_len: usize,
+        bases: &'t [BaseFile],
+        file: &'t str,
+    ) -> Parsed<'t> {
+        let text = &prefix[..text_len];
+        let mut reader = Reader::over(prefix, text_len, bases, file, &[]);
+        let layers = 'layers: {
+            if text.starts_with('\u{feff}') {
+                reader.problem(
+                    0..0,
+                    "",
+                    "the file starts with a byte-order mark; save it as UTF-8 without BOM"
+                        .to_string(),
+                );
+                reader.sort();
+                break 'layers Layers::Refused(reader.problems);
+            }
+            let (doc, errors) = DeTable::parse_recoverable(text);
+            let mut syntax_errors = !errors.is_empty();
+            if syntax_errors {
+                reader.syntax(&errors);
+            }
+            let mut docs = vec![doc];
+            for i in 0..reader.files.len() {
+                let (start, end) = (reader.files[i].start, reader.files[i].end);
+                let (doc, errors) = DeTable::parse_recoverable(&prefix[start..end]);
+                if !errors.is_empty() {
+                    reader.base_syntax(&errors, start);
+                    syntax_errors = true;
+                }
+                docs.push(extends::shift_table(doc, start));
+            }
+            if syntax_errors {
+                reader.sort();
+                break 'layers Layers::Refused(reader.problems);
+            }
+            let (doc, provenance) = reader.merge_layers(docs);
+            Layers::Merged {
+                doc,
+                provenance,
+                problems: reader.problems,
+                unlocated: reader.unlocated,
+            }
+        };
+        Parsed {
+            prefix,
+            text_len,
+            bases,
+            file,
+            layers,
+        }
     }
-    reader.refuse_file_keys_set(doc.get_mut());
-    let root = Tbl::new(String::new(), Some(doc.get_ref()), doc.span());
-    let mut scenario = reader.scenario(root, name);
-    scenario.bases = bases.to_vec();
-    reader.governance_needed(doc.get_ref(), &scenario);
-    if reader.problems.is_empty() {
-        reader.bound_trial_work(doc.get_ref(), &scenario);
-    }
-    if reader.problems.is_empty() {
-        reader.evidence(doc.get_ref(), &provenance, &mut scenario);
-        reader.unused_inputs(doc.get_ref(), &scenario);
-    }
-    if claim_variants && reader.problems.is_empty() {
-        reader.claim_variants(text, name, overrides, &scenario);
-    }
-    if reader.problems.is_empty() {
-        scenario.warnings = std::mem::take(&mut reader.warnings);
-        Ok(scenario)
-    } else {
-        reader.sort();
-        Err(reader.problems)
+
+    /// Reads the scenario (named `name`) with `overrides` applied to the merged
+    /// document; with `claim_variants`, also reads it under each claim's
+    /// overrides and reports their problems at the claim.
+    pub(crate) fn read(
+        &self,
+        name: &str,
+        overrides: &[Override],
+        claim_variants: bool,
+    ) -> Result<Scenario, Vec<Problem>> {
+        let (doc, provenance, problems, unlocated) = match &self.layers {
+            Layers::Refused(problems) => return Err(problems.clone()),
+            Layers::Merged {
+                doc,
+                provenance,
+                problems,
+                unlocated,
+            } => (doc, provenance, problems, unlocated),
+        };
+        let mut all = String::with_capacity(self.prefix.len() + 64 * overrides.len());
+        all.push_str(self.prefix);
+        let mut regions = Vec::with_capacity(overrides.len());
+        for o in overrides {
+            let start = all.len();
+            all.push_str(&o.key);
+            all.push('=');
+            all.push_str(&o.value);
+            regions.push(OverrideRegion {
+                start,
+                end: all.len(),
+                spec: format!("--set {o}"),
+            });
+            all.push('\n');
+        }
+        let mut reader = Reader::over(&all, self.text_len, self.bases, self.file, &regions);
+        reader.problems = problems.clone();
+        reader.unlocated = unlocated.clone();
+        let mut doc = doc.clone();
+        reader.apply_overrides(&mut doc, &all, overrides, &regions);
+        if reader.refuse_over_limit_counts(doc.get_ref()) {
+            reader.sort();
+            return Err(reader.problems);
+        }
+        reader.refuse_file_keys_set(doc.get_mut());
+        let root = Tbl::new(String::new(), Some(doc.get_ref()), doc.span());
+        let mut scenario = reader.scenario(root, name);
+        scenario.bases = self.bases.to_vec();
+        reader.governance_needed(doc.get_ref(), &scenario);
+        if reader.problems.is_empty() {
+            reader.bound_trial_work(doc.get_ref(), &scenario);
+        }
+        if reader.problems.is_empty() {
+            reader.evidence(doc.get_ref(), provenance, &mut scenario);
+            reader.unused_inputs(doc.get_ref(), &scenario);
+        }
+        if claim_variants && reader.problems.is_empty() {
+            reader.claim_variants(self, name, overrides, &scenario);
+        }
+        if reader.problems.is_empty() {
+            scenario.warnings = std::mem::take(&mut reader.warnings);
+            Ok(scenario)
+        } else {
+            reader.sort();
+            Err(reader.problems)
+        }
     }
 }
 
@@ -273,8 +359,6 @@ struct Reader<'s> {
     files: Vec<problems::FileRegion>,
     /// The file being read, as problems and warnings name it.
     file: &'s str,
-    /// The scenarios the file extends, nearest first.
-    bases: &'s [BaseFile],
     regions: &'s [OverrideRegion],
     problems: Vec<Problem>,
     /// (index in `problems`, byte offset) of each problem whose line and column
@@ -292,4 +376,31 @@ struct Reader<'s> {
     /// The metrics a run of the scenario reports, once its strategies and events
     /// are read: what a claim may name.
     reported: Vec<crate::metric::Metric>,
+}
+
+impl<'s> Reader<'s> {
+    /// A reader of `src` (the file's `text_len` bytes of text, its bases', then
+    /// the overrides' at `regions`) that has found nothing yet.
+    fn over(
+        src: &'s str,
+        text_len: usize,
+        bases: &[BaseFile],
+        file: &'s str,
+        regions: &'s [OverrideRegion],
+    ) -> Reader<'s> {
+        Reader {
+            src,
+            text_len,
+            files: Parsed::regions_of(text_len, bases),
+            file,
+            regions,
+            problems: Vec::new(),
+            unlocated: Vec::new(),
+            line_starts: Vec::new(),
+            warnings: Vec::new(),
+            catalogue: Vec::new(),
+            claim_overrides: Vec::new(),
+            reported: crate::metric::Metric::ALL.to_vec(),
+        }
+    }
 }

@@ -326,6 +326,7 @@ pub(crate) fn histograms_from<'a>(
     samples: Option<&Samples>,
     stats_of: impl Fn(usize, Metric) -> &'a ColumnStats + Sync,
 ) -> Vec<Histogram> {
+    #[cfg(feature = "parallel")]
     use rayon::prelude::*;
     let k = partial.strategies();
     let edges: Vec<Edges> = HISTOGRAM_METRICS
@@ -335,8 +336,10 @@ pub(crate) fn histograms_from<'a>(
             edges_for(&columns, scale)
         })
         .collect();
-    (0..HISTOGRAM_METRICS.len() * k)
-        .into_par_iter()
+    let histograms = 0..HISTOGRAM_METRICS.len() * k;
+    #[cfg(feature = "parallel")]
+    let histograms = histograms.into_par_iter();
+    histograms
         .map(|i| {
             let (h, s) = (i / k, i % k);
             let metric = HISTOGRAM_METRICS[h].0;

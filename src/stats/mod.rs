@@ -486,10 +486,13 @@ pub fn summarize(values: &[f64], strategy: usize, metric: Metric) -> Summary {
 /// partial's sketch otherwise. Computed in parallel, one column per task; each
 /// column's arithmetic is fixed, so the thread count changes nothing.
 fn all_column_stats(partial: &Partial, samples: Option<&Samples>) -> Vec<ColumnStats> {
+    #[cfg(feature = "parallel")]
     use rayon::prelude::*;
     let metrics = partial.metrics();
-    (0..partial.strategies() * metrics.len())
-        .into_par_iter()
+    let columns = 0..partial.strategies() * metrics.len();
+    #[cfg(feature = "parallel")]
+    let columns = columns.into_par_iter();
+    columns
         .map(|i| {
             let (s, m) = (i / metrics.len(), metrics[i % metrics.len()]);
             column_stats_of(partial.column(s, m), samples.map(|x| x.column(s, m)))

@@ -381,6 +381,7 @@ impl Partial {
     }
 
     fn of_samples_with(samples: &Samples, cross: bool) -> Partial {
+        #[cfg(feature = "parallel")]
         use rayon::prelude::*;
         let k = samples.strategies();
         let n = samples.trials();
@@ -393,26 +394,35 @@ impl Partial {
             }
         };
         let blocks = n.div_ceil(SUMMARY_BLOCK);
-        (0..blocks)
+        let add = |mut p: Partial, b: usize| {
+            let range = b * SUMMARY_BLOCK..((b + 1) * SUMMARY_BLOCK).min(n);
+            let columns: Vec<&[f64]> = samples
+                .columns()
+                .iter()
+                .map(|c| &c[range.clone()])
+                .collect();
+            p.add_batch(&columns);
+            p
+        };
+        let settled = |mut p: Partial| {
+            p.settle();
+            p
+        };
+        let merged = |mut a: Partial, b: Partial| {
+            a.merge(&b);
+            a
+        };
+        #[cfg(feature = "parallel")]
+        let partial = (0..blocks)
             .into_par_iter()
-            .fold(empty, |mut p, b| {
-                let range = b * SUMMARY_BLOCK..((b + 1) * SUMMARY_BLOCK).min(n);
-                let columns: Vec<&[f64]> = samples
-                    .columns()
-                    .iter()
-                    .map(|c| &c[range.clone()])
-                    .collect();
-                p.add_batch(&columns);
-                p
-            })
-            .map(|mut p| {
-                p.settle();
-                p
-            })
-            .reduce(empty, |mut a, b| {
-                a.merge(&b);
-                a
-            })
+            .fold(empty, add)
+            .map(settled)
+            .reduce(empty, merged);
+        // One thread: one fold over every block, merged as the parallel reduction
+        // merges each thread's fold.
+        #[cfg(not(feature = "parallel"))]
+        let partial = merged(empty(), settled((0..blocks).fold(empty(), add)));
+        partial
     }
 
     pub fn strategies(&self) -> usize {

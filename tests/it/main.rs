@@ -25,6 +25,8 @@ mod fuzz;
 mod generated;
 mod key_catalogue;
 mod layers;
+mod live_browser;
+mod live_edit;
 mod out_folder;
 mod overrides;
 mod properties;

@@ -11,6 +11,7 @@
 
 mod assumptions;
 mod html;
+pub mod live;
 mod method;
 mod pages;
 
@@ -213,6 +214,10 @@ pub struct Extras {
     pub what_ifs: Vec<WhatIf>,
     pub flips: Option<Flips>,
     pub claims: Option<ClaimsChecked>,
+    /// Leave out the live what-if panel (`report --no-live`).
+    pub no_live: bool,
+    /// The scenario as the run read it, for the live panel.
+    pub scenario: Option<live::ScenarioText>,
 }
 
 /// The charts a report shows, in page order, with what each page says.
@@ -238,5 +243,6 @@ pub fn run_report_html(dir: &Path, charts: bool, extras: &Extras) -> Result<Vec<
             svgs.push((kind, render_to_svg_string(&facts.data, kind)?));
         }
     }
-    Ok(pages::document(&facts, &svgs, extras).into_bytes())
+    let html = pages::document(&facts, &svgs, extras);
+    Ok(live::with_panel(html, dir, &facts, extras).into_bytes())
 }

@@ -30,7 +30,7 @@ impl Reader<'_> {
     /// wrote them: `claims[3].set[0]: `KEY=VALUE`: key: message`.
     pub(super) fn claim_variants(
         &mut self,
-        text: &str,
+        parsed: &super::Parsed<'_>,
         name: &str,
         outer: &[Override],
         scenario: &Scenario,
@@ -44,9 +44,7 @@ impl Reader<'_> {
                 }
                 seen.push(list.clone());
                 let all: Vec<Override> = outer.iter().chain(&list).cloned().collect();
-                let Err(problems) =
-                    super::read_with(text, self.bases, self.file, name, &all, false)
-                else {
+                let Err(problems) = parsed.read(name, &all, false) else {
                     continue;
                 };
                 for p in problems {
