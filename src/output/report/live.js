@@ -98,7 +98,7 @@
   config.controls.forEach(function (c, i) {
     if (c.group !== group) {
       group = c.group;
-      const h = document.createElement("h2");
+      const h = document.createElement("h3");
       h.textContent = group;
       form.appendChild(h);
     }
@@ -381,7 +381,7 @@
       p.textContent = text;
       output.appendChild(p);
     }
-    output.appendChild(el("h2", {}, "Decision on total cost (" + result.currency + ")"));
+    output.appendChild(el("h3", {}, "Decision on total cost (" + result.currency + ")"));
     output.appendChild(table(
       ["option", "cheapest", "expected regret (\u00b1 95%)", "build > 1.2x", "build > 1.5x", "budget"],
       result.decision.map(function (d) {
@@ -393,7 +393,7 @@
     charts.appendChild(distributionChart(result));
     output.appendChild(charts);
     result.tables.forEach(function (t) {
-      output.appendChild(el("h2", {}, t.title));
+      output.appendChild(el("h3", {}, t.title));
       const head = t.chance ? ["option", "chance", "95% interval"] : ["option", "P50", "P80", "P95"];
       output.appendChild(table(head, t.rows.map(function (x) {
         return row(labels[x.strategy], x.cells, { "data-live-table": t.metric, "data-strategy": result.strategies[x.strategy].id });

@@ -408,7 +408,7 @@ fn panel(engine: &[u8], inputs: &Inputs, extras: &Extras) -> String {
     let _ = write!(
         out,
         "<section class=\"live\" id=\"live\" data-live-state=\"starting\">\n\
-<h1>Try it: a live what-if</h1>\n\
+<h2>Try it: a live what-if</h2>\n\
 <p class=\"live-lede\">Move a slider and the engine inside this file runs the scenario again, here, offline. The numbers equal <code>tradeoff-sim run</code> with the same <code>--set</code>, <code>--seed</code> and <code>--trials</code>, shown below.</p>\n\
 <div class=\"live-grid\"><form class=\"live-controls\" id=\"live-controls\" autocomplete=\"off\"></form>\n\
 <div class=\"live-results\"><p class=\"live-status\" id=\"live-status\" role=\"status\">Starting the engine…</p>\n\
