@@ -32,7 +32,9 @@ pub use lognormal::{Lognormal, Z95};
 pub use lomax::Lomax;
 pub use normal::{Normal, normal_cdf, normal_pdf, normal_quantile, standard_normal};
 pub use pert::Pert;
-pub use poisson::{POISSON_INVERSION_MAX_MEAN, poisson_count};
+pub use poisson::{
+    POISSON_INVERSION_MAX_MEAN, POISSON_LANES, poisson_count, poisson_count_sequential,
+};
 pub use triangular::{Triangular, TriangularInverse};
 pub use uniform::Uniform;
 
