@@ -83,7 +83,7 @@ fn lane_search(u: f64, mean: f64) -> u64 {
 /// smallest k with u < F(k) (exact up to the rounding of the running sum;
 /// multiplying by a table of 1 / k instead of dividing), its first steps without
 /// a branch. At and above it: `rand_distr::Poisson`, built per draw.
-#[inline]
+#[inline(always)]
 pub fn poisson_count<R: Rng + ?Sized>(rng: &mut R, mean: f64) -> u64 {
     if !mean.is_finite() || mean <= 0.0 {
         return 0;
@@ -108,7 +108,7 @@ pub fn poisson_count_sequential<R: Rng + ?Sized>(rng: &mut R, mean: f64) -> u64 
     large_mean(rng, mean)
 }
 
-#[inline]
+#[inline(never)]
 fn large_mean<R: Rng + ?Sized>(rng: &mut R, mean: f64) -> u64 {
     match rand_distr::Poisson::new(mean) {
         Ok(d) => {
