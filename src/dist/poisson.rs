@@ -151,9 +151,9 @@ mod tests {
             us.extend([0.0, f64::MIN_POSITIVE, largest_u, 1.0 - 1e-12, 0.5]);
             // Each CDF sum, and its neighbours, up to the tail.
             let (mut term, mut sum) = (math::exp(-mean), math::exp(-mean));
-            for k in 1..40 {
+            for reciprocal in &RECIPROCALS[1..40] {
                 us.extend([sum, sum.next_down(), sum.next_up()]);
-                term *= mean * RECIPROCALS[k];
+                term *= mean * reciprocal;
                 sum += term;
             }
             for u in us.into_iter().filter(|u| (0.0..1.0).contains(u)) {
