@@ -99,7 +99,7 @@ pub fn scenario_of(
     let mut overrides = base.to_vec();
     overrides.extend(variant.overrides.iter().cloned());
     overrides.extend(extra.iter().cloned());
-    source.parse(&overrides).map_err(|e| match e {
+    let mut scenario = source.parse(&overrides).map_err(|e| match e {
         ScenarioError::Invalid { path, problems } => {
             let problems = problems
                 .into_iter()
@@ -108,7 +108,35 @@ pub fn scenario_of(
             ScenarioError::Invalid { path, problems }
         }
         other => other,
-    })
+    })?;
+    // The reader names an override `--set KEY=VALUE` in its warnings too; one of
+    // the variant's own says which variant wrote it.
+    for warning in &mut scenario.warnings {
+        if let Some(o) = variant
+            .overrides
+            .iter()
+            .find(|o| warning.starts_with(&format!("--set {o}: ")))
+        {
+            let rest = &warning[format!("--set {o}").len()..];
+            *warning = if variant.named {
+                format!("--variant {:?}: {o}{rest}", variant.name)
+            } else {
+                format!("--variant {o}{rest}")
+            };
+        }
+    }
+    Ok(scenario)
+}
+
+/// The warnings of a variant's reading that its base's reading did not give: what
+/// the variant's own overrides write that changes nothing (MODEL.md §8.8).
+pub fn own_warnings<'a>(base: &Scenario, variant: &'a Scenario) -> Vec<&'a str> {
+    variant
+        .warnings
+        .iter()
+        .filter(|w| !base.warnings.contains(w))
+        .map(String::as_str)
+        .collect()
 }
 
 /// Names `variant` in a problem that lies in one of its overrides or in the file.

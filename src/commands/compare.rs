@@ -128,6 +128,9 @@ fn compare_variants(args: &CompareArgs, stop: &AtomicBool) -> Result<String, Cli
         threads_of(args.run.threads),
         stop,
     )?;
+    for r in runs.iter().skip(1) {
+        super::warn_variant(&runs[0].scenario, &r.scenario);
+    }
     let files = vec![file.display().to_string(); runs.len()];
     publish_compare(
         publish,

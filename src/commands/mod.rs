@@ -113,3 +113,11 @@ fn warn_inputs(scenario: &crate::scenario::Scenario) {
         eprintln!("warning: {warning}");
     }
 }
+
+/// Prints the warnings a `--variant` gave beyond its base's (its own overrides
+/// that change nothing), after [`warn_inputs`] printed the base's.
+fn warn_variant(base: &crate::scenario::Scenario, variant: &crate::scenario::Scenario) {
+    for warning in crate::analysis::variant::own_warnings(base, variant) {
+        eprintln!("warning: {warning}");
+    }
+}

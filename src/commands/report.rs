@@ -62,6 +62,9 @@ pub fn report(args: &ReportArgs, stop: &AtomicBool) -> Result<String, CliError> 
             threads,
             stop,
         )?;
+        for r in runs.iter().skip(1) {
+            super::warn_variant(&runs[0].scenario, &r.scenario);
+        }
         let what_ifs: Vec<WhatIf> = runs
             .iter()
             .zip(std::iter::once(None).chain(args.variants.iter().map(Some)))

@@ -51,7 +51,7 @@ pub fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
         .check_metric(metric)
         .map_err(|why| CliError::Usage(format!("--metric {}: {why}", metric.id())))?;
     super::warn_inputs(&parsed);
-    let name = parsed.name;
+    let name = parsed.name.clone();
     let destination = args
         .run
         .out
@@ -83,7 +83,7 @@ pub fn sweep(args: &SweepArgs, stop: &AtomicBool) -> Result<String, CliError> {
         }
     }
     for v in &args.variants {
-        variant::scenario_of(&source, base, v, &[])?;
+        super::warn_variant(&parsed, &variant::scenario_of(&source, base, v, &[])?);
     }
     let mut publish = Publish::stage(&destination, args.run.force, stop)?;
     let points: u64 = swept.iter().map(|p| p.values.len() as u64).product();

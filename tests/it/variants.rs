@@ -500,3 +500,62 @@ fn sweep_refuses_a_variant_of_what_it_sweeps_and_a_third_dimension() {
         "a sweep with --variant takes at most one --param",
     );
 }
+
+#[test]
+fn a_variant_whose_override_changes_nothing_is_warned_about_by_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = scenario("seed.toml");
+    let seed = seed.to_str().unwrap();
+    // The UX-led option has no vendor seam and no governance curve in seed.toml.
+    let idle = "Weak UX governance: strategies.ux_led.governance=0.3";
+    let said = "warning: --variant \"Weak UX governance\": strategies.ux_led.governance=0.3: \
+                strategies.ux_led.governance: changes nothing because";
+    for (command, extra) in [
+        ("compare", vec![]),
+        ("report", vec![]),
+        (
+            "sweep",
+            vec!["--param", "strategies.hybrid.governance=0.2,0.8"],
+        ),
+    ] {
+        let out = format!("out-{command}");
+        let mut args = vec![
+            command,
+            seed,
+            "--trials",
+            "2000",
+            "--charts",
+            "none",
+            "--out",
+            &out,
+            "--variant",
+            idle,
+        ];
+        if command == "report" {
+            args.retain(|a| *a != "--charts" && *a != "none");
+        }
+        args.extend(extra);
+        let o = run_in(dir.path(), &args);
+        assert_success(&o, command);
+        let err = stderr(&o);
+        assert_eq!(err.matches(said).count(), 1, "{command}: {err}");
+    }
+    // A variant that moves something is not warned about.
+    let o = run_in(
+        dir.path(),
+        &[
+            "compare",
+            seed,
+            "--trials",
+            "2000",
+            "--charts",
+            "none",
+            "--out",
+            "quiet",
+            "--variant",
+            "strategies.hybrid.governance=0.9",
+        ],
+    );
+    assert_success(&o, "compare");
+    assert!(!stderr(&o).contains("changes nothing"), "{}", stderr(&o));
+}
