@@ -96,12 +96,24 @@ pub fn with_engine(
     }
 }
 
-/// The note a report carries when the binary was built without the engine.
+/// The note a report carries when the binary was built without the engine, for
+/// the reason `build.rs` gave: `off` (`TRADEOFF_SIM_LIVE=off`), `target` (the
+/// WebAssembly target was not installed), `failed` (its build failed).
 pub fn engine_missing(why: Option<&str>) -> String {
-    note(&format!(
-        "This report has no live what-if panel: this copy of tradeoff-sim was built without its WebAssembly engine ({}). To enable it, run <code>rustup target add wasm32-unknown-unknown</code>, build tradeoff-sim again (<code>cargo build --release</code>), and write the report again.",
-        escape(why.unwrap_or("the wasm32-unknown-unknown target was not installed"))
-    ))
+    let again =
+        "build tradeoff-sim again (<code>cargo build --release</code>) and write the report again";
+    let text = match why {
+        Some("off") => format!(
+            "This report has no live what-if panel: this copy of tradeoff-sim was built with <code>TRADEOFF_SIM_LIVE=off</code>, which leaves its WebAssembly engine out. To enable it, {again} without that setting."
+        ),
+        Some("failed") => format!(
+            "This report has no live what-if panel: building its WebAssembly engine failed when this copy of tradeoff-sim was built (the build printed a warning). To enable it, {again}, and read the build's warnings if the panel is still missing."
+        ),
+        _ => format!(
+            "This report has no live what-if panel: this copy of tradeoff-sim was built without its WebAssembly engine, as the wasm32-unknown-unknown target was not installed. To enable it, run <code>rustup target add wasm32-unknown-unknown</code>, {again}."
+        ),
+    };
+    note(&text)
 }
 
 fn note(text: &str) -> String {
@@ -471,9 +483,31 @@ mod tests {
     }
 
     #[test]
-    fn the_missing_engine_note_says_how_to_enable_it() {
-        let n = engine_missing(None);
-        assert!(n.contains("rustup target add wasm32-unknown-unknown"));
-        assert!(n.contains("cargo build --release"));
+    fn the_missing_engine_note_says_why_in_each_case() {
+        for why in [None, Some("target")] {
+            let n = engine_missing(why);
+            assert!(n.contains("target was not installed"), "{n}");
+            assert!(
+                n.contains("rustup target add wasm32-unknown-unknown"),
+                "{n}"
+            );
+            assert!(n.contains("cargo build --release"), "{n}");
+        }
+        let off = engine_missing(Some("off"));
+        assert!(off.contains("TRADEOFF_SIM_LIVE=off"), "{off}");
+        assert!(
+            !off.contains("rustup"),
+            "the target may be installed: {off}"
+        );
+        let failed = engine_missing(Some("failed"));
+        assert!(failed.contains("failed"), "{failed}");
+        assert!(!failed.contains("rustup"), "{failed}");
+        // This build's own note (when it has no engine) is one of the three.
+        if ENGINE.is_none() {
+            assert!(
+                matches!(MISSING, Some("off" | "target" | "failed")),
+                "{MISSING:?}"
+            );
+        }
     }
 }
