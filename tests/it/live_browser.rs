@@ -364,7 +364,8 @@ fn a_slider_moved_in_the_page_gives_the_command_lines_numbers_and_no_request_lea
             let shown = if cells.len() == 2 && cells[1].contains(" to ") {
                 format!("{} (95% CI {})", cells[0], cells[1])
             } else {
-                cells.join(" ")
+                // The page writes an interval as the report does, "\u{b1}"; the console "+-".
+                cells.join(" ").replace(" \u{b1} ", " +- ")
             };
             assert_eq!(
                 &shown, line,

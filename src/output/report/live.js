@@ -320,7 +320,7 @@
   function distributionChart(result) {
     const w = 640, h = 300, left = 50, right = 20, top = 30, bottom = 40;
     const s = svg(w, h, "Distribution of total cost per option");
-    add(s, "text", { x: left, y: 16, class: "live-axis" }, "Total cost: share of trials per bin (the tail past the last bin is left out)");
+    add(s, "text", { x: left, y: 16, class: "live-axis" }, "Total cost: share of trials per bin (each option's costliest 5% lie past the right edge)");
     const hs = result.histograms;
     let lo = Infinity, hi = -Infinity, peak = 0;
     hs.forEach(function (hg) {
@@ -333,6 +333,18 @@
         }
       });
     });
+    // The right edge where 95% of every option's trials lie to its left: a
+    // long tail would squeeze the bulk of the distribution into a sliver.
+    let edge = -Infinity;
+    hs.forEach(function (hg) {
+      const n = hg.trials || 1;
+      let seen = 0;
+      for (const b of hg.bins) {
+        seen += b[2];
+        if (isFinite(b[1]) && seen >= 0.95 * n) { edge = Math.max(edge, b[1]); break; }
+      }
+    });
+    if (isFinite(edge) && edge > lo) hi = Math.min(hi, edge);
     if (!isFinite(lo) || !(hi > lo)) return s;
     const x = function (v) { return left + (w - left - right) * (v - lo) / (hi - lo); };
     const y = function (v) { return h - bottom - (h - top - bottom) * v / (peak || 1); };
@@ -344,9 +356,9 @@
       const n = hg.trials || 1;
       let d = "";
       hg.bins.forEach(function (b) {
-        if (!(isFinite(b[0]) && isFinite(b[1]) && b[1] > b[0])) return;
+        if (!(isFinite(b[0]) && isFinite(b[1]) && b[1] > b[0]) || b[0] >= hi) return;
         const yy = y(b[2] / n).toFixed(1);
-        d += (d ? " L" : "M") + x(b[0]).toFixed(1) + " " + yy + " L" + x(b[1]).toFixed(1) + " " + yy;
+        d += (d ? " L" : "M") + x(b[0]).toFixed(1) + " " + yy + " L" + x(Math.min(b[1], hi)).toFixed(1) + " " + yy;
       });
       add(s, "path", { d: d, fill: "none", stroke: COLOURS[hg.strategy % COLOURS.length], "stroke-width": 2 });
     });
@@ -405,7 +417,9 @@
       order.filter(function (i) { return decisionOf[i]; }).map(function (i, k) {
         const d = decisionOf[i];
         const own = byStrategy[i];
-        const tr = row(labels[i], d.cells, { "data-live-table": "decision", "data-strategy": result.strategies[i].id, class: k === 0 ? "best" : "" });
+        // The report writes an interval with "\u00b1" (the console, "+-").
+        const cells = d.cells.map(function (c) { return c.replace(" +- ", " \u00b1 "); });
+        const tr = row(labels[i], cells, { "data-live-table": "decision", "data-strategy": result.strategies[i].id, class: k === 0 ? "best" : "" });
         // The decision statistic (and the P50) before the console's columns.
         const first = tr.querySelector("td");
         const statCells = [own.text + " \u00b1 " + own.half_width_text];
