@@ -288,7 +288,7 @@ fn a_slider_moved_in_the_page_gives_the_command_lines_numbers_and_no_request_lea
     let moved: Vec<String> = serde_json::from_str(moved.as_str().unwrap_or("[]")).expect("JSON");
     assert_eq!(moved[0], key, "the moved control is marked");
     assert!(
-        moved[1].contains("governance g: 0.5 \u{2192} 0.7"),
+        moved[1].contains("governance strength: 0.5 \u{2192} 0.7"),
         "the page says what differs from the report: {}",
         moved[1]
     );

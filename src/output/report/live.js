@@ -87,6 +87,8 @@
     if (c.unit === "money") return prefix + Number(v).toLocaleString("en-US") + "/wk";
     if (c.unit === "weeks") return v + " wk";
     if (c.unit === "x") return v + "x";
+    // Thousands separated, as the report writes them (250,000).
+    if (Math.abs(v) >= 1000 && Number.isInteger(Number(v))) return Number(v).toLocaleString("en-US");
     return String(v);
   }
   function decimals(step) {

@@ -20,7 +20,7 @@ use super::html::escape;
 use super::{Extras, RunFacts};
 use crate::dist::Dist;
 use crate::scenario::edit::{Editor, Source};
-use crate::scenario::{Override, Scenario, ScenarioSource};
+use crate::scenario::{KeyNames, Override, Scenario, ScenarioSource, key_label};
 
 /// The panel's script, run in the page (and, as a Blob, in its worker).
 const SCRIPT: &str = include_str!("live.js");
@@ -271,18 +271,39 @@ fn around(value: f64, low: f64, high: f64) -> (f64, f64, f64) {
 
 /// The controls a board asks about, in page order.
 fn controls(scenario: &Scenario, extras: &Extras) -> Vec<Value> {
+    let names = KeyNames::of(scenario);
+    // A key's plain-language label, as the report's tables name it, without
+    // the group's name the panel heads it with ("Hybrid (g = 0.5): ").
+    let plain = |key: &str, group: &str| {
+        let label = key_label(key, &names);
+        let short = label
+            .strip_prefix(group)
+            .and_then(|rest| rest.strip_prefix(": "))
+            .unwrap_or(&label);
+        // A practice's switch sits among the others: "RACI matrix agreed".
+        let short = short.strip_prefix("governance strength: ").unwrap_or(short);
+        // "Weekly build cost" reads on as "weekly build cost"; "RACI" stays.
+        let mut chars = short.chars();
+        match (chars.next(), chars.next()) {
+            (Some(first), Some(second)) if second.is_lowercase() => {
+                first.to_lowercase().chain(short.chars().skip(1)).collect()
+            }
+            _ => short.to_string(),
+        }
+    };
     let mut out = Vec::new();
     for s in &scenario.strategies {
         let group = s.label.as_str();
         let base = format!("strategies.{}", s.id);
         if let Some(p) = s.practices {
-            for (name, label, held) in [
-                ("raci", "RACI matrix", p.raci),
-                ("api_owner", "API owner", p.api_owner),
-                ("olas", "OLAs", p.olas),
-                ("integrator", "integrator", p.integrator),
+            for (name, held) in [
+                ("raci", p.raci),
+                ("api_owner", p.api_owner),
+                ("olas", p.olas),
+                ("integrator", p.integrator),
             ] {
                 let key = format!("{base}.governance.{name}");
+                let label = plain(&key, group);
                 out.push(json!({
                     "group": group, "label": label, "key": key, "template": "{}",
                     "kind": "switch", "value": held,
@@ -292,7 +313,7 @@ fn controls(scenario: &Scenario, extras: &Extras) -> Vec<Value> {
             let key = format!("{base}.governance");
             out.push(slider(
                 group,
-                "governance g",
+                &plain(&key, group),
                 &key,
                 "{}",
                 (0.0, 1.0, 0.05),
@@ -304,7 +325,7 @@ fn controls(scenario: &Scenario, extras: &Extras) -> Vec<Value> {
         let key = format!("{base}.weekly_burn");
         out.push(slider(
             group,
-            "weekly burn",
+            &plain(&key, group),
             &key,
             "{}",
             around(burn, 0.5 * burn, 1.5 * burn),
@@ -315,7 +336,7 @@ fn controls(scenario: &Scenario, extras: &Extras) -> Vec<Value> {
             let key = format!("{base}.quote_weeks");
             out.push(slider(
                 group,
-                "quoted weeks",
+                &plain(&key, group),
                 &key,
                 "{}",
                 around(q, 0.5 * q, 2.0 * q),
@@ -329,7 +350,8 @@ fn controls(scenario: &Scenario, extras: &Extras) -> Vec<Value> {
     }
     for (i, e) in scenario.events.iter().enumerate() {
         let key = format!("events[{i}].multiple");
-        if let Some(c) = multiple(&e.multiple, &format!("Peak event {}", e.name), &key) {
+        let group = format!("Peak event: {}", crate::scenario::event_words(&e.name));
+        if let Some(c) = multiple(&e.multiple, &group, &key) {
             out.push(c);
         }
     }

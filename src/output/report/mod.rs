@@ -164,21 +164,23 @@ pub struct Flips {
 /// quadrature (common random numbers make it smaller, so this is an upper
 /// estimate).
 pub fn gap_std_err(facts: &RunFacts, flips: &Flips) -> f64 {
-    let se = |id: &str| {
-        facts
-            .data
-            .summary
-            .get(&(DECISION_METRIC.to_string(), id.to_string()))
-            .map_or(f64::NAN, |r| {
-                crate::stats::decision::decision_std_err(
-                    facts.stat(),
-                    flips.trials as f64,
-                    r.std_dev,
-                    |column| summary_quantile(r, column),
-                )
-            })
-    };
+    let se = |id: &str| decision_std_err(facts, id, flips.trials as f64);
     se(&flips.best).hypot(se(&flips.runner_up))
+}
+
+/// The Monte Carlo standard error of strategy `id`'s decision statistic at
+/// `trials`, from its row of `summary.csv` (as the live panel computes it in
+/// the page); NaN without the row.
+pub fn decision_std_err(facts: &RunFacts, id: &str, trials: f64) -> f64 {
+    facts
+        .data
+        .summary
+        .get(&(DECISION_METRIC.to_string(), id.to_string()))
+        .map_or(f64::NAN, |r| {
+            crate::stats::decision::decision_std_err(facts.stat(), trials, r.std_dev, |column| {
+                summary_quantile(r, column)
+            })
+        })
 }
 
 /// A quantile of a `summary.csv` row by its column name; NaN for another name.
