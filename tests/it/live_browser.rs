@@ -809,4 +809,7 @@ fn a_scenario_deciding_on_its_p90_gets_a_panel_deciding_on_the_p90_as_the_comman
         panel.contains("the cost it stays under in 9 projects out of 10"),
         "the statistic's meaning, as the report gives it: {panel}"
     );
+    // For a board, the lede speaks of projects, not of command-line flags.
+    assert!(panel.contains("for your analysts"), "{panel}");
+    assert!(!panel.contains("--seed and --trials"), "{panel}");
 }

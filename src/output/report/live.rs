@@ -20,7 +20,7 @@ use super::html::escape;
 use super::{Extras, RunFacts};
 use crate::dist::Dist;
 use crate::scenario::edit::{Editor, Source};
-use crate::scenario::{KeyNames, Override, Scenario, ScenarioSource, key_label};
+use crate::scenario::{Audience, KeyNames, Override, Scenario, ScenarioSource, key_label};
 
 /// The panel's script, run in the page (and, as a Blob, in its worker).
 const SCRIPT: &str = include_str!("live.js");
@@ -67,7 +67,7 @@ pub fn with_engine(
     }
     let section = match engine {
         Ok(engine) => match inputs(dir, facts, extras.scenario.as_ref()) {
-            Ok(inputs) => panel(engine, &inputs, extras),
+            Ok(inputs) => panel(engine, &inputs, extras, facts.data.manifest.audience),
             Err(why) => note(&format!(
                 "The live what-if is left out of this report: {}.",
                 escape(&why)
@@ -426,7 +426,16 @@ fn multiple(dist: &Dist, group: &str, key: &str) -> Option<Value> {
 }
 
 /// The panel: its markup, the configuration, the engine, the script.
-fn panel(engine: &[u8], inputs: &Inputs, extras: &Extras) -> String {
+fn panel(engine: &[u8], inputs: &Inputs, extras: &Extras, audience: Audience) -> String {
+    // A board reads what the panel does; an analyst also how to check it.
+    let lede = match audience {
+        Audience::Board => {
+            "Move a slider and the engine inside this file simulates the projects again, here, offline, on the same random numbers as the report. The command that gives the same numbers is at the end, for your analysts."
+        }
+        _ => {
+            "Move a slider and the engine inside this file runs the scenario again, here, offline. The numbers equal <code>tradeoff-sim run</code> with the same <code>--set</code>, <code>--seed</code> and <code>--trials</code>, shown below."
+        }
+    };
     let config = json!({
         "scenario": inputs.source,
         "base_overrides": inputs.overrides,
@@ -443,7 +452,7 @@ fn panel(engine: &[u8], inputs: &Inputs, extras: &Extras) -> String {
         out,
         "<section class=\"live\" id=\"live\" data-live-state=\"starting\">\n\
 <h2>Try it: a live what-if</h2>\n\
-<p class=\"live-lede\">Move a slider and the engine inside this file runs the scenario again, here, offline. The numbers equal <code>tradeoff-sim run</code> with the same <code>--set</code>, <code>--seed</code> and <code>--trials</code>, shown below.</p>\n\
+<p class=\"live-lede\">{lede}</p>\n\
 <div class=\"live-grid\"><form class=\"live-controls\" id=\"live-controls\" autocomplete=\"off\"></form>\n\
 <div class=\"live-results\"><p class=\"live-status\" id=\"live-status\" role=\"status\">Starting the engine…</p>\n\
 <p class=\"live-changed\" id=\"live-changed\"></p>\n\
