@@ -10,8 +10,9 @@
 //! `wasm32-unknown-unknown` into `target/live-wasm` and copies the module to
 //! `OUT_DIR/live.wasm`, setting `cfg(live_wasm)` so the report embeds it. When
 //! the target is not installed, or that build fails, the binary is built without
-//! it (`TRADEOFF_SIM_LIVE_MISSING` says why) and the report says how to enable
-//! the panel. `TRADEOFF_SIM_LIVE=off` skips it on purpose.
+//! it and the report says how to enable the panel; `TRADEOFF_SIM_LIVE=off`
+//! skips it on purpose. `TRADEOFF_SIM_LIVE_MISSING` says which of the three it
+//! was (`off`, `target`, `failed`), for the report's note.
 
 use std::path::{Path, PathBuf};
 
@@ -73,7 +74,7 @@ fn live_wasm(root: &Path) {
         println!("cargo:rustc-env=TRADEOFF_SIM_LIVE_MISSING={why}");
     };
     if std::env::var("TRADEOFF_SIM_LIVE").is_ok_and(|v| v == "off") {
-        missing("it was built with TRADEOFF_SIM_LIVE=off");
+        missing("off");
         return;
     }
     let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
@@ -87,7 +88,7 @@ fn live_wasm(root: &Path) {
         println!(
             "cargo:warning=the report's live panel is left out: the {WASM_TARGET} target is not installed (rustup target add {WASM_TARGET}, then build again)"
         );
-        missing("the wasm32-unknown-unknown target was not installed when it was built");
+        missing("target");
         return;
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
@@ -127,7 +128,7 @@ fn live_wasm(root: &Path) {
         println!(
             "cargo:warning=the report's live panel is left out: building live/ for {WASM_TARGET} failed"
         );
-        missing("building the engine for wasm32-unknown-unknown failed when it was built");
+        missing("failed");
     }
 }
 

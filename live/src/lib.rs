@@ -171,7 +171,7 @@ mod tests {
                     .collect()
             })
             .unwrap_or_default();
-        r["p80_total_cost"]
+        r["decision_total_cost"]
             .as_array()
             .map(|rows| {
                 rows.iter()

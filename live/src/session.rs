@@ -272,21 +272,27 @@ fn result_json(
             })
         })
         .collect();
-    let p80: Vec<Value> = summaries
+    // The scenario's decision statistic of total cost, with its Monte Carlo
+    // error as the report computes it, and the P50 beside it.
+    let stat = scenario.decision.statistic;
+    let decided: Vec<Value> = summaries
         .iter()
         .filter(|s| s.metric == Metric::TotalCost)
         .map(|s| {
-            // A P80's Monte Carlo standard error, sqrt(0.8 x 0.2 / n) / f, with the
-            // density f at the P80 read as 0.15 / (P90 - P75) (as the report's
-            // tornado page reads it).
-            let se =
-                (0.8 * 0.2 / s.n.max(1) as f64).sqrt() * (s.quantiles[6] - s.quantiles[4]) / 0.15;
+            let value = match stat.probability() {
+                None => s.mean,
+                Some(_) => s.quantile(stat.column()).unwrap_or(f64::NAN),
+            };
+            let quantile = |column: &str| s.quantile(column).unwrap_or(f64::NAN);
+            let se = stats::decision::decision_std_err(stat, s.n as f64, s.std_dev, quantile);
             json!({
                 "strategy": s.strategy,
-                "value": s.p80(),
-                "text": money(s.p80()),
+                "value": value,
+                "text": money(value),
                 "half_width": Z_975 * se,
                 "half_width_text": money(Z_975 * se),
+                "p50": s.p50(),
+                "p50_text": money(s.p50()),
             })
         })
         .collect();
@@ -313,7 +319,14 @@ fn result_json(
         "strategies": scenario.strategies.iter().map(|s| json!({"id": s.id, "label": s.label})).collect::<Vec<_>>(),
         "tables": tables,
         "decision": decision,
-        "p80_total_cost": p80,
+        "statistic": {
+            "column": stat.column(),
+            "label": stat.label(),
+            // As the report's table heads it: `P80 total cost`, `Mean total cost`.
+            "heading": format!("{} total cost", stat.short()),
+            "meaning": stat.meaning(),
+        },
+        "decision_total_cost": decided,
         "histograms": histograms,
     })
 }

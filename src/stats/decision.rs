@@ -17,10 +17,35 @@
 
 use super::Samples;
 use crate::metric::Metric;
+use crate::scenario::DecisionStat;
 
 use super::Partial;
 
 pub use super::partial::BUDGET_MULTIPLES;
+
+/// The Monte Carlo standard error of the decision statistic `stat` of total cost
+/// at `n` trials, from that distribution's standard deviation and quantiles
+/// (`quantile("p75")`). A quantile p's is sqrt(p (1 - p) / n) / f, with the
+/// density f at it read off the two quantiles around it (P80: 0.15 / (P90 -
+/// P75); P50: 0.5 / (P75 - P25); P90: 0.15 / (P95 - P80); P95: 0.09 / (P99 -
+/// P90)); a mean's is std_dev / sqrt(n). The report and the live panel both
+/// use this one.
+pub fn decision_std_err(
+    stat: DecisionStat,
+    n: f64,
+    std_dev: f64,
+    quantile: impl Fn(&str) -> f64,
+) -> f64 {
+    let n = n.max(1.0);
+    let (p, low, high, mass) = match stat {
+        DecisionStat::Mean => return std_dev / n.sqrt(),
+        DecisionStat::P50 => (0.5, "p25", "p75", 0.5),
+        DecisionStat::P80 => (0.8, "p75", "p90", 0.15),
+        DecisionStat::P90 => (0.9, "p80", "p95", 0.15),
+        DecisionStat::P95 => (0.95, "p90", "p99", 0.09),
+    };
+    (p * (1.0 - p) / n).sqrt() * (quantile(high) - quantile(low)) / mass
+}
 
 /// One strategy's decision metrics.
 #[derive(Clone, Debug, PartialEq)]

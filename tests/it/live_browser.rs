@@ -204,7 +204,7 @@ fn a_slider_moved_in_the_page_gives_the_command_lines_numbers_and_no_request_lea
     let html = std::fs::read_to_string(&report).expect("report.html");
     if !html.contains("id=\"live-wasm\"") {
         assert!(
-            html.contains("rustup target add wasm32-unknown-unknown"),
+            html.contains("has no live what-if panel") && html.contains("To enable it"),
             "a report without the engine says how to enable it"
         );
         if std::env::var("CI_REQUIRE_BROWSER").as_deref() == Ok("1") {
@@ -288,13 +288,13 @@ fn a_slider_moved_in_the_page_gives_the_command_lines_numbers_and_no_request_lea
     let moved: Vec<String> = serde_json::from_str(moved.as_str().unwrap_or("[]")).expect("JSON");
     assert_eq!(moved[0], key, "the moved control is marked");
     assert!(
-        moved[1].contains("governance g: 0.5 \u{2192} 0.7"),
+        moved[1].contains("governance strength: 0.5 \u{2192} 0.7"),
         "the page says what differs from the report: {}",
         moved[1]
     );
     let page_rows = browser.eval(
         &session,
-        "JSON.stringify([...document.querySelectorAll('#live-output tr[data-live-table]')].map(tr => [tr.dataset.liveTable, tr.querySelector('th').textContent, [...tr.querySelectorAll('td')].map(td => td.textContent)]).concat([...document.querySelectorAll('#live-output h3')].map(h => ['title', h.textContent, []])))",
+        "JSON.stringify([...document.querySelectorAll('#live-output tr[data-live-table]')].map(tr => [tr.dataset.liveTable, tr.querySelector('th').textContent, [...tr.querySelectorAll('td:not([data-live-stat])')].map(td => td.textContent)]).concat([...document.querySelectorAll('#live-output h3')].map(h => ['title', h.textContent, []])))",
     );
     let page_rows: Vec<(String, String, Vec<String>)> =
         serde_json::from_str(page_rows.as_str().unwrap_or("[]")).expect("JSON rows");
@@ -364,7 +364,8 @@ fn a_slider_moved_in_the_page_gives_the_command_lines_numbers_and_no_request_lea
             let shown = if cells.len() == 2 && cells[1].contains(" to ") {
                 format!("{} (95% CI {})", cells[0], cells[1])
             } else {
-                cells.join(" ")
+                // The page writes an interval as the report does, "\u{b1}"; the console "+-".
+                cells.join(" ").replace(" \u{b1} ", " +- ")
             };
             assert_eq!(
                 &shown, line,
@@ -386,6 +387,8 @@ fn a_slider_moved_in_the_page_gives_the_command_lines_numbers_and_no_request_lea
     let result: Value = serde_json::from_str(result.as_str().unwrap_or("null")).expect("JSON");
     let exact = same_as_csv(&result, &dir.path().join("cli"));
     assert!(exact >= 5 * 5 * 4, "compared only {exact} numbers");
+    let shown = decision_cells(&mut browser, &session);
+    decision_statistic_as_csv(&result, &shown, &dir.path().join("cli"), "p80");
 
     // The streaming path (more trials than are kept for exact quantiles): the
     // trials menu moved through the page, compared with a plain run.
@@ -575,12 +578,21 @@ fn without_the_engine_the_report_is_written_and_says_how_to_enable_the_panel() {
         &folder,
         &facts,
         &Extras::default(),
-        Err(Some(
-            "the wasm32-unknown-unknown target was not installed when it was built",
-        )),
+        Err(Some("target")),
     );
     assert!(page.contains("rustup target add wasm32-unknown-unknown"));
-    assert!(page.contains("was not installed when it was built"));
+    assert!(page.contains("target was not installed"));
+    // Built with TRADEOFF_SIM_LIVE=off, the target may well be installed: the
+    // note says so and does not send the reader to rustup.
+    let off = live::with_engine(
+        html.clone(),
+        &folder,
+        &facts,
+        &Extras::default(),
+        Err(Some("off")),
+    );
+    assert!(off.contains("TRADEOFF_SIM_LIVE=off"), "{off}");
+    assert!(!off.contains("rustup"), "{off}");
     assert!(!page.contains("<script"), "no engine, no script");
     assert!(
         page.find("live-note") > page.find("one") && page.find("live-note") < page.find("two"),
@@ -593,4 +605,211 @@ fn without_the_engine_the_report_is_written_and_says_how_to_enable_the_panel() {
     };
     let untouched = live::with_engine(html.clone(), &folder, &facts, &extras, Err(None));
     assert_eq!(untouched, html);
+}
+
+/// The page's decision table, by option: its heading cells and each row's
+/// decision-statistic cells (`data-live-stat`), and the decision sentence.
+fn decision_cells(browser: &mut Browser, session: &str) -> Value {
+    let text = browser.eval(
+        session,
+        "JSON.stringify({head: [...document.querySelectorAll('#live-output table')[0].querySelectorAll('thead th')].map(th => th.textContent), rows: [...document.querySelectorAll('#live-output tr[data-live-table=decision]')].map(tr => [tr.dataset.strategy, [...tr.querySelectorAll('td[data-live-stat]')].map(td => [td.dataset.liveStat, td.textContent])]), sentence: document.querySelector('[data-live=decision]').textContent})",
+    );
+    serde_json::from_str(text.as_str().unwrap_or("null")).expect("JSON")
+}
+
+/// The panel decides on the scenario's statistic (`column` of summary.csv):
+/// the engine's figures equal the command line's summary.csv, the table heads
+/// the statistic as the report does with the P50 beside it, each cell prints
+/// the figure and its 95% Monte Carlo interval (the report's standard error,
+/// from the same CSV row), and the sentence names the option with the lowest.
+fn decision_statistic_as_csv(result: &Value, shown: &Value, folder: &Path, column: &str) {
+    use tradeoff_sim::format::money;
+    use tradeoff_sim::scenario::DecisionStat;
+    let stat = DecisionStat::from_word(column).expect("a statistic");
+    assert_eq!(result["statistic"]["column"], column);
+    let heading = format!("{} total cost", stat.short());
+    let head: Vec<&str> = shown["head"]
+        .as_array()
+        .expect("a head")
+        .iter()
+        .filter_map(|h| h.as_str())
+        .collect();
+    assert_eq!(head[1], format!("{heading} (\u{b1} 95%)"), "{head:?}");
+    if stat != DecisionStat::P50 {
+        assert_eq!(head[2], "P50 total cost", "{head:?}");
+    }
+    let summary = csv_rows(folder, "summary.csv");
+    let ids: Vec<&str> = result["strategies"]
+        .as_array()
+        .expect("strategies")
+        .iter()
+        .map(|s| s["id"].as_str().expect("an id"))
+        .collect();
+    let mut lowest: Option<(f64, &str)> = None;
+    let rows = result["decision_total_cost"].as_array().expect("rows");
+    assert_eq!(rows.len(), ids.len());
+    for row in rows {
+        let id = ids[row["strategy"].as_u64().expect("an index") as usize];
+        let csv = summary
+            .iter()
+            .find(|r| r["metric"] == "total_cost" && r["strategy"] == id)
+            .unwrap_or_else(|| panic!("summary.csv has no total_cost of {id}"));
+        let number = |c: &str| -> f64 { csv[c].parse().expect("a number") };
+        let value = number(column);
+        let page = row["value"].as_f64().expect("a number");
+        let ulps = page.to_bits().abs_diff(value.to_bits());
+        assert!(ulps <= MAX_ULPS, "{id} {column}: {page} vs {value}");
+        let se = tradeoff_sim::stats::decision::decision_std_err(
+            stat,
+            number("n"),
+            number("std_dev"),
+            number,
+        );
+        let half = row["half_width"].as_f64().expect("a number");
+        assert!(
+            (half - tradeoff_sim::stats::Z_975 * se).abs() <= 1e-6 * se.max(1.0),
+            "{id}: the page's interval {half}, the report's standard error {se}"
+        );
+        let cells = shown["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .find(|r| r[0] == id)
+            .unwrap_or_else(|| panic!("the page's table has no {id}"));
+        let mut expected = vec![json!([
+            column,
+            format!("{} \u{b1} {}", money(value, "USD"), money(half, "USD"))
+        ])];
+        if stat != DecisionStat::P50 {
+            expected.push(json!([column, money(number("p50"), "USD")]));
+        }
+        assert_eq!(cells[1], json!(expected), "{id}");
+        if lowest.is_none_or(|(v, _)| value < v) {
+            lowest = Some((value, id));
+        }
+    }
+    let (_, best) = lowest.expect("options");
+    let label = result["strategies"]
+        .as_array()
+        .expect("strategies")
+        .iter()
+        .find(|s| s["id"] == best)
+        .and_then(|s| s["label"].as_str())
+        .expect("a label");
+    let sentence = shown["sentence"].as_str().expect("a sentence");
+    assert!(
+        sentence.starts_with(&format!(
+            "At these values, recommend {label}: its {}",
+            stat.label()
+        )),
+        "{sentence}"
+    );
+}
+
+/// Opens `url` in a fresh page of `browser` and returns the DevTools session.
+fn open_page(browser: &mut Browser, url: &str) -> String {
+    let targets = browser.call("Target.getTargets", json!({}), None);
+    let page = targets["targetInfos"]
+        .as_array()
+        .and_then(|t| t.iter().find(|t| t["type"] == "page"))
+        .map(|t| t["targetId"].clone())
+        .expect("a page target");
+    let attached = browser.call(
+        "Target.attachToTarget",
+        json!({ "targetId": page, "flatten": true }),
+        None,
+    );
+    let session = attached["sessionId"]
+        .as_str()
+        .expect("a session")
+        .to_string();
+    let s = Some(session.as_str());
+    browser.call("Runtime.enable", json!({}), s);
+    browser.call("Page.enable", json!({}), s);
+    browser.call("Page.navigate", json!({ "url": url }), s);
+    session
+}
+
+#[test]
+fn a_scenario_deciding_on_its_p90_gets_a_panel_deciding_on_the_p90_as_the_command_line() {
+    let Some(binary) = chromium() else {
+        assert!(
+            std::env::var("CI_REQUIRE_BROWSER").as_deref() != Ok("1"),
+            "CI_REQUIRE_BROWSER=1 but no chromium on PATH"
+        );
+        eprintln!("\n*** SKIPPED live browser test (p90): no chromium on PATH ***\n");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    // seed.toml deciding on the P90, for a board.
+    let mut text = std::fs::read_to_string(scenario("seed.toml")).expect("seed.toml");
+    text.push_str("\n[decision]\nstatistic = \"p90\"\n\n[report]\naudience = \"board\"\n");
+    let file = dir.path().join("seed-p90.toml");
+    std::fs::write(&file, text).expect("a scenario");
+    let file = file.to_str().expect("a UTF-8 path");
+    let (trials, run_seed) = ("20000", "7");
+    let out = run_in(
+        dir.path(),
+        &[
+            "run", file, "--trials", trials, "--seed", run_seed, "--charts", "none", "--out",
+            "pack",
+        ],
+    );
+    assert_success(&out, "run seed-p90.toml");
+    let report = dir.path().join("pack/report.html");
+    let html = std::fs::read_to_string(&report).expect("report.html");
+    if !html.contains("id=\"live-wasm\"") {
+        assert!(
+            std::env::var("CI_REQUIRE_BROWSER").as_deref() != Ok("1"),
+            "CI_REQUIRE_BROWSER=1 but this build has no live engine"
+        );
+        eprintln!("\n*** SKIPPED live browser test (p90): this build has no live engine ***\n");
+        return;
+    }
+    let (key, value) = ("strategies.hybrid.governance", "0.7");
+    let profile = tempfile::tempdir().expect("a profile folder");
+    let mut browser = Browser::launch(&binary, profile.path());
+    let url = format!("file://{}#live-test:{key}={value}", report.display());
+    let session = open_page(&mut browser, &url);
+    let expected_override = format!("{key}={value}");
+    wait_for(&mut browser, &session, &expected_override);
+    let result = browser.eval(
+        &session,
+        "JSON.stringify(document.getElementById('live').liveResult)",
+    );
+    let result: Value = serde_json::from_str(result.as_str().unwrap_or("null")).expect("JSON");
+    let shown = decision_cells(&mut browser, &session);
+    let cli = run_in(
+        dir.path(),
+        &[
+            "run",
+            file,
+            "--trials",
+            trials,
+            "--seed",
+            run_seed,
+            "--set",
+            &expected_override,
+            "--charts",
+            "none",
+            "--out",
+            "cli",
+        ],
+    );
+    assert_success(&cli, "run --set");
+    let exact = same_as_csv(&result, &dir.path().join("cli"));
+    assert!(exact >= 5 * 5 * 4, "compared only {exact} numbers");
+    decision_statistic_as_csv(&result, &shown, &dir.path().join("cli"), "p90");
+    // The panel speaks as the board pack does: no bare "P80" decision.
+    let panel = browser.eval(&session, "document.getElementById('live').innerText");
+    let panel = panel.as_str().unwrap_or_default();
+    assert!(panel.contains("P90 total cost"), "{panel}");
+    assert!(!panel.contains("P80 total cost"), "{panel}");
+    assert!(
+        panel.contains("the cost it stays under in 9 projects out of 10"),
+        "the statistic's meaning, as the report gives it: {panel}"
+    );
+    // For a board, the lede speaks of projects, not of command-line flags.
+    assert!(panel.contains("for your analysts"), "{panel}");
+    assert!(!panel.contains("--seed and --trials"), "{panel}");
 }

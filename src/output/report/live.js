@@ -87,6 +87,8 @@
     if (c.unit === "money") return prefix + Number(v).toLocaleString("en-US") + "/wk";
     if (c.unit === "weeks") return v + " wk";
     if (c.unit === "x") return v + "x";
+    // Thousands separated, as the report writes them (250,000).
+    if (Math.abs(v) >= 1000 && Number.isInteger(Number(v))) return Number(v).toLocaleString("en-US");
     return String(v);
   }
   function decimals(step) {
@@ -296,13 +298,16 @@
   }
   const COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"];
 
-  function p80Chart(result) {
-    const rows = result.p80_total_cost;
+  // The decision statistic per option (the scenario's [decision] statistic,
+  // P80 unless it says otherwise), with its Monte Carlo interval.
+  function decisionChart(result) {
+    const rows = result.decision_total_cost;
+    const heading = result.statistic.heading;
     const w = 640, h = 40 + 34 * rows.length, left = 210, right = 90;
-    const s = svg(w, h, "P80 total cost per option, with its 95% Monte Carlo interval");
+    const s = svg(w, h, heading + " per option, with its 95% Monte Carlo interval");
     const top = Math.max.apply(null, rows.map(function (r) { return r.value + r.half_width; }));
     const x = function (v) { return left + (w - left - right) * v / (top || 1); };
-    add(s, "text", { x: left, y: 16, class: "live-axis" }, "P80 total cost (bar) and its 95% Monte Carlo interval (whisker)");
+    add(s, "text", { x: left, y: 16, class: "live-axis" }, heading + " (bar) and its 95% Monte Carlo interval (whisker)");
     rows.forEach(function (r, i) {
       const y = 30 + 34 * i;
       const label = result.strategies[r.strategy].label;
@@ -317,7 +322,7 @@
   function distributionChart(result) {
     const w = 640, h = 300, left = 50, right = 20, top = 30, bottom = 40;
     const s = svg(w, h, "Distribution of total cost per option");
-    add(s, "text", { x: left, y: 16, class: "live-axis" }, "Total cost: share of trials per bin (the tail past the last bin is left out)");
+    add(s, "text", { x: left, y: 16, class: "live-axis" }, "Total cost: share of trials per bin (each option's costliest 5% lie past the right edge)");
     const hs = result.histograms;
     let lo = Infinity, hi = -Infinity, peak = 0;
     hs.forEach(function (hg) {
@@ -330,6 +335,18 @@
         }
       });
     });
+    // The right edge where 95% of every option's trials lie to its left: a
+    // long tail would squeeze the bulk of the distribution into a sliver.
+    let edge = -Infinity;
+    hs.forEach(function (hg) {
+      const n = hg.trials || 1;
+      let seen = 0;
+      for (const b of hg.bins) {
+        seen += b[2];
+        if (isFinite(b[1]) && seen >= 0.95 * n) { edge = Math.max(edge, b[1]); break; }
+      }
+    });
+    if (isFinite(edge) && edge > lo) hi = Math.min(hi, edge);
     if (!isFinite(lo) || !(hi > lo)) return s;
     const x = function (v) { return left + (w - left - right) * (v - lo) / (hi - lo); };
     const y = function (v) { return h - bottom - (h - top - bottom) * v / (peak || 1); };
@@ -341,9 +358,9 @@
       const n = hg.trials || 1;
       let d = "";
       hg.bins.forEach(function (b) {
-        if (!(isFinite(b[0]) && isFinite(b[1]) && b[1] > b[0])) return;
+        if (!(isFinite(b[0]) && isFinite(b[1]) && b[1] > b[0]) || b[0] >= hi) return;
         const yy = y(b[2] / n).toFixed(1);
-        d += (d ? " L" : "M") + x(b[0]).toFixed(1) + " " + yy + " L" + x(b[1]).toFixed(1) + " " + yy;
+        d += (d ? " L" : "M") + x(b[0]).toFixed(1) + " " + yy + " L" + x(Math.min(b[1], hi)).toFixed(1) + " " + yy;
       });
       add(s, "path", { d: d, fill: "none", stroke: COLOURS[hg.strategy % COLOURS.length], "stroke-width": 2 });
     });
@@ -366,35 +383,62 @@
     output.classList.remove("live-stale");
     output.textContent = "";
     const labels = result.strategies.map(function (s) { return s.label; });
-    const p80 = result.p80_total_cost.slice().sort(function (a, b) { return a.value - b.value; });
-    if (p80.length) {
-      const best = p80[0];
+    const stat = result.statistic;
+    const byStrategy = {};
+    result.decision_total_cost.forEach(function (r) { byStrategy[r.strategy] = r; });
+    // As the report: the lowest decision statistic first, the first of a tie.
+    const ranked = result.decision_total_cost.slice().sort(function (a, b) { return a.value - b.value || a.strategy - b.strategy; });
+    if (ranked.length) {
+      const best = ranked[0];
       const p = el("p", { class: "live-decision", "data-live": "decision" });
-      let text = "Lowest P80 total cost: " + labels[best.strategy] + ", " + best.text + " (\u00b1 " + best.half_width_text + ", 95% Monte Carlo)";
-      if (p80.length > 1) {
-        const second = p80[1];
-        text += "; runner-up " + labels[second.strategy] + ", " + second.text + ".";
+      p.appendChild(document.createTextNode("At these values, recommend "));
+      p.appendChild(el("strong", {}, labels[best.strategy]));
+      let text = ": its " + stat.label + " (" + stat.meaning + ") is " + best.text +
+        " (\u00b1 " + best.half_width_text + ", 95% Monte Carlo interval)";
+      if (ranked.length > 1) {
+        const second = ranked[1];
+        text += ", against " + second.text + " for " + labels[second.strategy] + ".";
         if (second.value - best.value < best.half_width + second.half_width) {
           text += " The two are within Monte Carlo error of each other at these trials: raise the trial count before reading the order.";
         }
+      } else {
+        text += ".";
       }
-      p.textContent = text;
+      p.appendChild(document.createTextNode(text));
       output.appendChild(p);
     }
     output.appendChild(el("h3", {}, "Decision on total cost (" + result.currency + ")"));
+    const withP50 = stat.column !== "p50";
+    const head = ["Option", stat.heading + " (\u00b1 95%)"];
+    if (withP50) head.push("P50 total cost");
+    const order = ranked.map(function (r) { return r.strategy; });
+    const decisionOf = {};
+    result.decision.forEach(function (d) { decisionOf[d.strategy] = d; });
     output.appendChild(table(
-      ["option", "cheapest", "expected regret (\u00b1 95%)", "build > 1.2x", "build > 1.5x", "budget"],
-      result.decision.map(function (d) {
-        return row(labels[d.strategy], d.cells, { "data-live-table": "decision", "data-strategy": result.strategies[d.strategy].id });
+      head.concat(["Chance cheapest", "Expected regret (\u00b1 95%)", "Build cost > 1.2x budget", "> 1.5x budget", "Budget"]),
+      order.filter(function (i) { return decisionOf[i]; }).map(function (i, k) {
+        const d = decisionOf[i];
+        const own = byStrategy[i];
+        // The report writes an interval with "\u00b1" (the console, "+-").
+        const cells = d.cells.map(function (c) { return c.replace(" +- ", " \u00b1 "); });
+        const tr = row(labels[i], cells, { "data-live-table": "decision", "data-strategy": result.strategies[i].id, class: k === 0 ? "best" : "" });
+        // The decision statistic (and the P50) before the console's columns.
+        const first = tr.querySelector("td");
+        const statCells = [own.text + " \u00b1 " + own.half_width_text];
+        if (withP50) statCells.push(own.p50_text);
+        statCells.forEach(function (c) {
+          tr.insertBefore(el("td", { class: "num", "data-live-stat": stat.column }, c), first);
+        });
+        return tr;
       })
     ));
     const charts = el("div", { class: "live-charts" });
-    charts.appendChild(p80Chart(result));
+    charts.appendChild(decisionChart(result));
     charts.appendChild(distributionChart(result));
     output.appendChild(charts);
     result.tables.forEach(function (t) {
       output.appendChild(el("h3", {}, t.title));
-      const head = t.chance ? ["option", "chance", "95% interval"] : ["option", "P50", "P80", "P95"];
+      const head = t.chance ? ["Option", "Chance", "95% interval"] : ["Option", "P50", "P80", "P95"];
       output.appendChild(table(head, t.rows.map(function (x) {
         return row(labels[x.strategy], x.cells, { "data-live-table": t.metric, "data-strategy": result.strategies[x.strategy].id });
       })));

@@ -20,7 +20,7 @@ use super::html::escape;
 use super::{Extras, RunFacts};
 use crate::dist::Dist;
 use crate::scenario::edit::{Editor, Source};
-use crate::scenario::{Override, Scenario, ScenarioSource};
+use crate::scenario::{Audience, KeyNames, Override, Scenario, ScenarioSource, key_label};
 
 /// The panel's script, run in the page (and, as a Blob, in its worker).
 const SCRIPT: &str = include_str!("live.js");
@@ -67,7 +67,7 @@ pub fn with_engine(
     }
     let section = match engine {
         Ok(engine) => match inputs(dir, facts, extras.scenario.as_ref()) {
-            Ok(inputs) => panel(engine, &inputs, extras),
+            Ok(inputs) => panel(engine, &inputs, extras, facts.data.manifest.audience),
             Err(why) => note(&format!(
                 "The live what-if is left out of this report: {}.",
                 escape(&why)
@@ -96,12 +96,24 @@ pub fn with_engine(
     }
 }
 
-/// The note a report carries when the binary was built without the engine.
+/// The note a report carries when the binary was built without the engine, for
+/// the reason `build.rs` gave: `off` (`TRADEOFF_SIM_LIVE=off`), `target` (the
+/// WebAssembly target was not installed), `failed` (its build failed).
 pub fn engine_missing(why: Option<&str>) -> String {
-    note(&format!(
-        "This report has no live what-if panel: this copy of tradeoff-sim was built without its WebAssembly engine ({}). To enable it, run <code>rustup target add wasm32-unknown-unknown</code>, build tradeoff-sim again (<code>cargo build --release</code>), and write the report again.",
-        escape(why.unwrap_or("the wasm32-unknown-unknown target was not installed"))
-    ))
+    let again =
+        "build tradeoff-sim again (<code>cargo build --release</code>) and write the report again";
+    let text = match why {
+        Some("off") => format!(
+            "This report has no live what-if panel: this copy of tradeoff-sim was built with <code>TRADEOFF_SIM_LIVE=off</code>, which leaves its WebAssembly engine out. To enable it, {again} without that setting."
+        ),
+        Some("failed") => format!(
+            "This report has no live what-if panel: building its WebAssembly engine failed when this copy of tradeoff-sim was built (the build printed a warning). To enable it, {again}, and read the build's warnings if the panel is still missing."
+        ),
+        _ => format!(
+            "This report has no live what-if panel: this copy of tradeoff-sim was built without its WebAssembly engine, as the wasm32-unknown-unknown target was not installed. To enable it, run <code>rustup target add wasm32-unknown-unknown</code>, {again}."
+        ),
+    };
+    note(&text)
 }
 
 fn note(text: &str) -> String {
@@ -259,18 +271,39 @@ fn around(value: f64, low: f64, high: f64) -> (f64, f64, f64) {
 
 /// The controls a board asks about, in page order.
 fn controls(scenario: &Scenario, extras: &Extras) -> Vec<Value> {
+    let names = KeyNames::of(scenario);
+    // A key's plain-language label, as the report's tables name it, without
+    // the group's name the panel heads it with ("Hybrid (g = 0.5): ").
+    let plain = |key: &str, group: &str| {
+        let label = key_label(key, &names);
+        let short = label
+            .strip_prefix(group)
+            .and_then(|rest| rest.strip_prefix(": "))
+            .unwrap_or(&label);
+        // A practice's switch sits among the others: "RACI matrix agreed".
+        let short = short.strip_prefix("governance strength: ").unwrap_or(short);
+        // "Weekly build cost" reads on as "weekly build cost"; "RACI" stays.
+        let mut chars = short.chars();
+        match (chars.next(), chars.next()) {
+            (Some(first), Some(second)) if second.is_lowercase() => {
+                first.to_lowercase().chain(short.chars().skip(1)).collect()
+            }
+            _ => short.to_string(),
+        }
+    };
     let mut out = Vec::new();
     for s in &scenario.strategies {
         let group = s.label.as_str();
         let base = format!("strategies.{}", s.id);
         if let Some(p) = s.practices {
-            for (name, label, held) in [
-                ("raci", "RACI matrix", p.raci),
-                ("api_owner", "API owner", p.api_owner),
-                ("olas", "OLAs", p.olas),
-                ("integrator", "integrator", p.integrator),
+            for (name, held) in [
+                ("raci", p.raci),
+                ("api_owner", p.api_owner),
+                ("olas", p.olas),
+                ("integrator", p.integrator),
             ] {
                 let key = format!("{base}.governance.{name}");
+                let label = plain(&key, group);
                 out.push(json!({
                     "group": group, "label": label, "key": key, "template": "{}",
                     "kind": "switch", "value": held,
@@ -280,7 +313,7 @@ fn controls(scenario: &Scenario, extras: &Extras) -> Vec<Value> {
             let key = format!("{base}.governance");
             out.push(slider(
                 group,
-                "governance g",
+                &plain(&key, group),
                 &key,
                 "{}",
                 (0.0, 1.0, 0.05),
@@ -292,7 +325,7 @@ fn controls(scenario: &Scenario, extras: &Extras) -> Vec<Value> {
         let key = format!("{base}.weekly_burn");
         out.push(slider(
             group,
-            "weekly burn",
+            &plain(&key, group),
             &key,
             "{}",
             around(burn, 0.5 * burn, 1.5 * burn),
@@ -303,7 +336,7 @@ fn controls(scenario: &Scenario, extras: &Extras) -> Vec<Value> {
             let key = format!("{base}.quote_weeks");
             out.push(slider(
                 group,
-                "quoted weeks",
+                &plain(&key, group),
                 &key,
                 "{}",
                 around(q, 0.5 * q, 2.0 * q),
@@ -317,7 +350,8 @@ fn controls(scenario: &Scenario, extras: &Extras) -> Vec<Value> {
     }
     for (i, e) in scenario.events.iter().enumerate() {
         let key = format!("events[{i}].multiple");
-        if let Some(c) = multiple(&e.multiple, &format!("Peak event {}", e.name), &key) {
+        let group = format!("Peak event: {}", crate::scenario::event_words(&e.name));
+        if let Some(c) = multiple(&e.multiple, &group, &key) {
             out.push(c);
         }
     }
@@ -392,7 +426,16 @@ fn multiple(dist: &Dist, group: &str, key: &str) -> Option<Value> {
 }
 
 /// The panel: its markup, the configuration, the engine, the script.
-fn panel(engine: &[u8], inputs: &Inputs, extras: &Extras) -> String {
+fn panel(engine: &[u8], inputs: &Inputs, extras: &Extras, audience: Audience) -> String {
+    // A board reads what the panel does; an analyst also how to check it.
+    let lede = match audience {
+        Audience::Board => {
+            "Move a slider and the engine inside this file simulates the projects again, here, offline, on the same random numbers as the report. The command that gives the same numbers is at the end, for your analysts."
+        }
+        _ => {
+            "Move a slider and the engine inside this file runs the scenario again, here, offline. The numbers equal <code>tradeoff-sim run</code> with the same <code>--set</code>, <code>--seed</code> and <code>--trials</code>, shown below."
+        }
+    };
     let config = json!({
         "scenario": inputs.source,
         "base_overrides": inputs.overrides,
@@ -409,7 +452,7 @@ fn panel(engine: &[u8], inputs: &Inputs, extras: &Extras) -> String {
         out,
         "<section class=\"live\" id=\"live\" data-live-state=\"starting\">\n\
 <h2>Try it: a live what-if</h2>\n\
-<p class=\"live-lede\">Move a slider and the engine inside this file runs the scenario again, here, offline. The numbers equal <code>tradeoff-sim run</code> with the same <code>--set</code>, <code>--seed</code> and <code>--trials</code>, shown below.</p>\n\
+<p class=\"live-lede\">{lede}</p>\n\
 <div class=\"live-grid\"><form class=\"live-controls\" id=\"live-controls\" autocomplete=\"off\"></form>\n\
 <div class=\"live-results\"><p class=\"live-status\" id=\"live-status\" role=\"status\">Starting the engine…</p>\n\
 <p class=\"live-changed\" id=\"live-changed\"></p>\n\
@@ -471,9 +514,31 @@ mod tests {
     }
 
     #[test]
-    fn the_missing_engine_note_says_how_to_enable_it() {
-        let n = engine_missing(None);
-        assert!(n.contains("rustup target add wasm32-unknown-unknown"));
-        assert!(n.contains("cargo build --release"));
+    fn the_missing_engine_note_says_why_in_each_case() {
+        for why in [None, Some("target")] {
+            let n = engine_missing(why);
+            assert!(n.contains("target was not installed"), "{n}");
+            assert!(
+                n.contains("rustup target add wasm32-unknown-unknown"),
+                "{n}"
+            );
+            assert!(n.contains("cargo build --release"), "{n}");
+        }
+        let off = engine_missing(Some("off"));
+        assert!(off.contains("TRADEOFF_SIM_LIVE=off"), "{off}");
+        assert!(
+            !off.contains("rustup"),
+            "the target may be installed: {off}"
+        );
+        let failed = engine_missing(Some("failed"));
+        assert!(failed.contains("failed"), "{failed}");
+        assert!(!failed.contains("rustup"), "{failed}");
+        // This build's own note (when it has no engine) is one of the three.
+        if ENGINE.is_none() {
+            assert!(
+                matches!(MISSING, Some("off" | "target" | "failed")),
+                "{MISSING:?}"
+            );
+        }
     }
 }

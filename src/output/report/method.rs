@@ -224,7 +224,26 @@ pub(super) fn method_page(facts: &RunFacts, extras: &Extras) -> String {
         "Seed",
     ];
     for (k, v) in rows {
-        if CODE.contains(&k) || k.starts_with("Changed") {
+        if k == "Command line" {
+            // An option (`--out`) stays whole: a line never breaks after its
+            // first hyphen, which would read as `- -out`.
+            let words: Vec<String> = v
+                .split(' ')
+                .map(|w| {
+                    if w.starts_with('-') {
+                        format!("<span class=\"nobreak\">{}</span>", escape(w))
+                    } else {
+                        escape(w)
+                    }
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "<tr><th>{}</th><td><code>{}</code></td></tr>",
+                escape(k),
+                words.join(" ")
+            );
+        } else if CODE.contains(&k) || k.starts_with("Changed") {
             let _ = writeln!(
                 out,
                 "<tr><th>{}</th><td><code>{}</code></td></tr>",
@@ -281,6 +300,27 @@ pub(super) fn method_page(facts: &RunFacts, extras: &Extras) -> String {
         out.push_str("</tr>\n");
     }
     out.push_str("</tbody>\n</table>\n");
+    if facts.stat() != crate::scenario::DecisionStat::Mean {
+        // The interval the live what-if gives each option's decision statistic.
+        let intervals: Vec<String> = m
+            .strategies
+            .iter()
+            .map(|s| {
+                let se = super::decision_std_err(facts, &s.id, m.trials as f64);
+                format!(
+                    "{} ±{}",
+                    escape(&s.label),
+                    money(facts, crate::stats::Z_975 * se)
+                )
+            })
+            .collect();
+        let _ = write!(
+            out,
+            "<p class=\"note\">The 95% Monte Carlo interval of each option's {}, read off the quantiles around it: {}.</p>",
+            facts.stat().label(),
+            intervals.join(" · ")
+        );
+    }
     if let Some(f) = &extras.flips {
         let _ = write!(
             out,

@@ -159,32 +159,44 @@ pub struct Flips {
 }
 
 /// The Monte Carlo standard error of a gap between two strategies' decision
-/// statistics at `trials`, from the run's own summary. A quantile p's is
-/// sqrt(p (1 - p) / n) / f, with the density f at it read off the two quantiles
-/// around it (P80: 0.15 / (P90 - P75); P50: 0.5 / (P75 - P25); P90: 0.15 /
-/// (P95 - P80); P95: 0.09 / (P99 - P90)); a mean's is std_dev / sqrt(n). The
-/// gap's adds the two in quadrature (common random numbers make it smaller, so
-/// this is an upper estimate).
+/// statistics at `trials`, from the run's own summary: each one's is
+/// [`crate::stats::decision::decision_std_err`]; the gap's adds the two in
+/// quadrature (common random numbers make it smaller, so this is an upper
+/// estimate).
 pub fn gap_std_err(facts: &RunFacts, flips: &Flips) -> f64 {
-    let n = flips.trials.max(1) as f64;
-    let stat = facts.stat();
-    let se = |id: &str| {
-        facts
-            .data
-            .summary
-            .get(&(DECISION_METRIC.to_string(), id.to_string()))
-            .map_or(f64::NAN, |r| {
-                let (p, width, mass) = match stat {
-                    DecisionStat::Mean => return r.std_dev / n.sqrt(),
-                    DecisionStat::P50 => (0.5, r.p75 - r.p25, 0.5),
-                    DecisionStat::P80 => (0.8, r.p90 - r.p75, 0.15),
-                    DecisionStat::P90 => (0.9, r.p95 - r.p80, 0.15),
-                    DecisionStat::P95 => (0.95, r.p99 - r.p90, 0.09),
-                };
-                (p * (1.0 - p) / n).sqrt() * width / mass
-            })
-    };
+    let se = |id: &str| decision_std_err(facts, id, flips.trials as f64);
     se(&flips.best).hypot(se(&flips.runner_up))
+}
+
+/// The Monte Carlo standard error of strategy `id`'s decision statistic at
+/// `trials`, from its row of `summary.csv` (as the live panel computes it in
+/// the page); NaN without the row.
+pub fn decision_std_err(facts: &RunFacts, id: &str, trials: f64) -> f64 {
+    facts
+        .data
+        .summary
+        .get(&(DECISION_METRIC.to_string(), id.to_string()))
+        .map_or(f64::NAN, |r| {
+            crate::stats::decision::decision_std_err(facts.stat(), trials, r.std_dev, |column| {
+                summary_quantile(r, column)
+            })
+        })
+}
+
+/// A quantile of a `summary.csv` row by its column name; NaN for another name.
+fn summary_quantile(r: &schema::SummaryRow, column: &str) -> f64 {
+    match column {
+        "p05" => r.p05,
+        "p10" => r.p10,
+        "p25" => r.p25,
+        "p50" => r.p50,
+        "p75" => r.p75,
+        "p80" => r.p80,
+        "p90" => r.p90,
+        "p95" => r.p95,
+        "p99" => r.p99,
+        _ => f64::NAN,
+    }
 }
 
 /// One claim of the scenario as `tradeoff-sim report` judged it.
