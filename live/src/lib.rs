@@ -209,6 +209,47 @@ mod tests {
     }
 
     #[test]
+    fn headline_tables_are_headed_in_words_and_keep_the_console_title_beside() {
+        let mut s = Session::load(Loaded {
+            file: "peak.toml".into(),
+            name: "peak".into(),
+            text: format!(
+                "{}\n[[events]]\nname = \"black_friday\"\nweek = 40\nmultiple = 8\n",
+                include_str!("../../scenarios/seed.toml")
+            ),
+            bases: Vec::new(),
+        });
+        s.set(&[]).expect("the file reads");
+        let r = s
+            .run(&RunRequest {
+                seed: 3,
+                trials: 2000,
+            })
+            .expect("runs");
+        let tables = r["tables"].as_array().expect("headline tables");
+        let pairs: Vec<(&str, &str)> = tables
+            .iter()
+            .map(|t| {
+                (
+                    t["heading"].as_str().unwrap_or(""),
+                    t["title"].as_str().unwrap_or(""),
+                )
+            })
+            .collect();
+        assert!(pairs.contains(&("Build time (weeks)", "build_weeks (weeks)")));
+        assert!(pairs.contains(&(
+            "Chance of being live by Black Friday",
+            "P(live for black_friday)"
+        )));
+        for (heading, _) in &pairs {
+            assert!(
+                !heading.is_empty() && !heading.contains('_'),
+                "a heading in words: {heading:?}"
+            );
+        }
+    }
+
+    #[test]
     fn a_bad_override_gets_the_command_lines_message() {
         let mut s = seed();
         let err = s

@@ -18,7 +18,7 @@ use tradeoff_sim::metric::{HEADLINE, Metric, Unit};
 use tradeoff_sim::model::Model;
 use tradeoff_sim::scenario::edit::{Editor, Source};
 use tradeoff_sim::scenario::origin::BaseFile;
-use tradeoff_sim::scenario::{Override, Scenario};
+use tradeoff_sim::scenario::{Override, Scenario, event_words};
 use tradeoff_sim::stats::{self, Summary, Z_975};
 
 /// A scenario's text as the page carries it: the file, its name, the files it
@@ -171,6 +171,38 @@ fn chance_cells(s: &Summary) -> Value {
     ])
 }
 
+/// A headline table's heading in the board pack's words: what the metric counts,
+/// with its unit (the console's title, which the page keeps beside it for the
+/// comparison with `run`, names the metric by its id).
+fn heading(scenario: &Scenario, metric: Metric) -> String {
+    let event = || metric.event().map(event_words).unwrap_or_default();
+    match metric {
+        Metric::BuildWeeks => "Build time (weeks)".to_string(),
+        Metric::ApiFailure => format!(
+            "Chance of at least one post-launch API or traffic-surge failure in {} weeks",
+            scenario.horizon.weeks
+        ),
+        Metric::EmergencyFixes => "Emergency fixes after launch: API, surge and other".to_string(),
+        Metric::DowntimeHours => "Customer-facing downtime, impact-weighted (hours)".to_string(),
+        Metric::TotalCost => format!("Total cost ({})", scenario.currency),
+        Metric::OnTime => "Chance of launching by the target".to_string(),
+        Metric::FreezeWaitWeeks => "Weeks a launch waited for a code freeze".to_string(),
+        Metric::EventLive(_) => format!("Chance of being live by {}", event()),
+        Metric::EventFailure(_) => format!("Chance of an API or surge failure during {}", event()),
+        other => {
+            let text = other.description();
+            let mut chars = text.chars();
+            let first = chars.next().map(|c| c.to_uppercase().to_string());
+            format!(
+                "{}{} ({})",
+                first.unwrap_or_default(),
+                chars.as_str(),
+                other.unit_label(&scenario.currency)
+            )
+        }
+    }
+}
+
 /// One table of the headline block: a metric's P50, P80, P95 (or a chance and
 /// its interval) for each strategy, printed as the console prints them, and the
 /// Monte Carlo error of the mean.
@@ -196,6 +228,7 @@ fn metric_table(scenario: &Scenario, summaries: &[Summary], metric: Metric) -> V
             metric.unit_label(&scenario.currency)
         ),
     };
+    let heading = heading(scenario, metric);
     let rows: Vec<Value> = summaries
         .iter()
         .filter(|s| s.metric == metric)
@@ -226,6 +259,7 @@ fn metric_table(scenario: &Scenario, summaries: &[Summary], metric: Metric) -> V
     json!({
         "metric": metric.id(),
         "title": title,
+        "heading": heading,
         "chance": chance,
         "money": matches!(metric.unit(), Unit::Money),
         "rows": rows,

@@ -294,7 +294,7 @@ fn a_slider_moved_in_the_page_gives_the_command_lines_numbers_and_no_request_lea
     );
     let page_rows = browser.eval(
         &session,
-        "JSON.stringify([...document.querySelectorAll('#live-output tr[data-live-table]')].map(tr => [tr.dataset.liveTable, tr.querySelector('th').textContent, [...tr.querySelectorAll('td:not([data-live-stat])')].map(td => td.textContent)]).concat([...document.querySelectorAll('#live-output h3')].map(h => ['title', h.textContent, []])))",
+        "JSON.stringify([...document.querySelectorAll('#live-output tr[data-live-table]')].map(tr => [tr.dataset.liveTable, tr.querySelector('th').textContent, [...tr.querySelectorAll('td:not([data-live-stat])')].map(td => td.textContent)]).concat([...document.querySelectorAll('#live-output h3')].map(h => ['title', h.dataset.consoleTitle || h.textContent, []])))",
     );
     let page_rows: Vec<(String, String, Vec<String>)> =
         serde_json::from_str(page_rows.as_str().unwrap_or("[]")).expect("JSON rows");

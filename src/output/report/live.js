@@ -437,7 +437,7 @@
     charts.appendChild(distributionChart(result));
     output.appendChild(charts);
     result.tables.forEach(function (t) {
-      output.appendChild(el("h3", {}, t.title));
+      output.appendChild(el("h3", { "data-console-title": t.title }, t.heading));
       const head = t.chance ? ["Option", "Chance", "95% interval"] : ["Option", "P50", "P80", "P95"];
       output.appendChild(table(head, t.rows.map(function (x) {
         return row(labels[x.strategy], x.cells, { "data-live-table": t.metric, "data-strategy": result.strategies[x.strategy].id });
