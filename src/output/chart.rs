@@ -30,6 +30,13 @@ mod tornado;
 pub use compare::{COMPARE_METRICS, render_compare_charts};
 pub use sweep::render_sweep_charts;
 
+/// The hex colour (`#0072b2`) of the strategy at `index`, as every chart draws it,
+/// for pages that draw their own charts (the report's live panel).
+pub fn strategy_colour_hex(index: usize) -> String {
+    let plotters::style::RGBColor(r, g, b) = run::strategy_colour(index);
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -813,3 +813,54 @@ fn a_scenario_deciding_on_its_p90_gets_a_panel_deciding_on_the_p90_as_the_comman
     assert!(panel.contains("for your analysts"), "{panel}");
     assert!(!panel.contains("--seed and --trials"), "{panel}");
 }
+
+#[test]
+fn the_panel_draws_each_option_in_the_colour_the_pack_s_charts_give_it() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let seed = scenario("seed.toml");
+    let o = run_in(
+        dir.path(),
+        &[
+            "run",
+            seed.to_str().expect("a UTF-8 path"),
+            "--trials",
+            "2000",
+            "--charts",
+            "svg",
+            "--out",
+            "r",
+        ],
+    );
+    assert_success(&o, "run");
+    let html = std::fs::read_to_string(dir.path().join("r/report.html")).expect("report.html");
+    let Some(config) = html
+        .split_once("<script type=\"application/json\" id=\"live-config\">")
+        .and_then(|(_, rest)| rest.split_once("</script>"))
+        .map(|(json, _)| json.replace("<\\/", "</"))
+    else {
+        assert!(
+            std::env::var_os("CI_REQUIRE_BROWSER").is_none(),
+            "CI builds the live panel, and this report has none"
+        );
+        eprintln!("SKIPPED: this build has no live panel (the wasm32 target is missing)");
+        return;
+    };
+    let config: Value = serde_json::from_str(&config).expect("the panel's configuration");
+    let colours: Vec<String> = config["colours"]
+        .as_array()
+        .expect("one colour per option")
+        .iter()
+        .map(|c| c.as_str().unwrap_or("").to_ascii_uppercase())
+        .collect();
+    assert_eq!(colours.len(), 5, "{colours:?}");
+    let tradeoff =
+        std::fs::read_to_string(dir.path().join("r/charts/tradeoff.svg")).expect("the chart");
+    for (i, c) in colours.iter().enumerate() {
+        assert!(
+            tradeoff.contains(c.as_str()),
+            "option {i}'s {c} is not the chart's"
+        );
+    }
+    let distinct: std::collections::HashSet<&String> = colours.iter().collect();
+    assert_eq!(distinct.len(), colours.len(), "{colours:?}");
+}

@@ -296,7 +296,8 @@
     parent.appendChild(e);
     return e;
   }
-  const COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"];
+  // The pack's charts' colours, one per option (the report writes them).
+  const COLOURS = config.colours && config.colours.length ? config.colours : ["#0072b2"];
 
   // The decision statistic per option (the scenario's [decision] statistic,
   // P80 unless it says otherwise), with its Monte Carlo interval.

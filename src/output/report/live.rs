@@ -444,6 +444,10 @@ fn panel(engine: &[u8], inputs: &Inputs, extras: &Extras, audience: Audience) ->
         "start_trials": inputs.trials.min(START_TRIALS),
         "currency_prefix": crate::format::currency_prefix(&inputs.scenario.currency),
         "controls": controls(&inputs.scenario, extras),
+        // The charts' colour for each option, so the panel's charts match the pack's.
+        "colours": (0..inputs.scenario.strategies.len())
+            .map(crate::output::chart::strategy_colour_hex)
+            .collect::<Vec<_>>(),
     });
     // `</` never appears inside the script elements' text.
     let config = config.to_string().replace("</", "<\\/");
