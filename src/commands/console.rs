@@ -14,7 +14,7 @@ use crate::analysis::sensitivity::{self, Bar, DriverKind, Sensitivity};
 use crate::analysis::sweep::{self as sweeping, Crossover, Sweep, SweepParam};
 use crate::format;
 use crate::metric::{HEADLINE, Metric};
-use crate::scenario::Scenario;
+use crate::scenario::{DecisionStat, Scenario};
 use crate::stats::{self, Summary};
 use crate::text::{display_width, pad_left, pad_right, truncate};
 
@@ -91,18 +91,36 @@ pub fn headline_table(scenario: &Scenario, summaries: &[Summary]) -> String {
             }
             continue;
         }
+        // A decision on a statistic these columns do not show (`[decision]`
+        // statistic P90 or mean) gets its own column in the total-cost table.
+        let decided = scenario.decision.statistic;
+        let extra = (metric == Metric::TotalCost
+            && matches!(decided, DecisionStat::P90 | DecisionStat::Mean))
+        .then_some(decided);
         out.push_str(&format!(
-            "\n{} ({unit})\n  {:<width$}  {:>10}  {:>10}  {:>10}\n",
+            "\n{} ({unit}){}\n  {:<width$}  {:>10}  {:>10}  {:>10}{}\n",
             metric.id(),
+            extra.map_or(String::new(), |d| match d {
+                DecisionStat::Mean => "; the decision is on the mean".to_string(),
+                other => format!("; the decision is on the {}", other.short()),
+            }),
             "strategy",
             "P50",
             "P80",
-            "P95"
+            "P95",
+            extra.map_or(String::new(), |d| format!("  {:>10}", d.short()))
         ));
         for s in summaries.iter().filter(|s| s.metric == metric) {
             let f = |x: f64| format_value(metric, x, &scenario.currency);
+            let decided_value = extra.map_or(String::new(), |d| {
+                let value = match d {
+                    DecisionStat::Mean => Some(s.mean),
+                    other => s.quantile(other.column()),
+                };
+                format!("  {:>10}", value.map_or("-".to_string(), f))
+            });
             out.push_str(&format!(
-                "  {}  {:>10}  {:>10}  {:>10}\n",
+                "  {}  {:>10}  {:>10}  {:>10}{decided_value}\n",
                 pad_right(&scenario.strategies[s.strategy].label, width),
                 f(s.p50()),
                 f(s.p80()),

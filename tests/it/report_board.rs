@@ -419,3 +419,57 @@ fn the_workbook_decides_on_the_same_statistic() {
         assert_eq!(*v, rows[&("total_cost".into(), id.clone())]["p90"], "{id}");
     }
 }
+
+#[test]
+fn run_prints_a_decision_statistic_its_columns_do_not_show_beside_them() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let console = |file: &Path, out: &str| {
+        let o = run_in(
+            dir.path(),
+            &[
+                "run",
+                file.to_str().expect("a UTF-8 path"),
+                "--trials",
+                "4096",
+                "--charts",
+                "none",
+                "--out",
+                out,
+            ],
+        );
+        assert_success(&o, "run");
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let p90 = extend(
+        dir.path(),
+        "p90.toml",
+        "seed.toml",
+        "[decision]\nstatistic = \"p90\"\n",
+    );
+    let text = console(&p90, "p90");
+    assert!(
+        text.contains("total_cost (USD); the decision is on the P90\n"),
+        "{text}"
+    );
+    // Each strategy's P90 column is summary.csv's p90, as the console writes money.
+    let rows = summary(&dir.path().join("p90"));
+    let block = text
+        .split("total_cost (USD); the decision is on the P90\n")
+        .nth(1)
+        .expect("the total-cost table");
+    let backend = block
+        .lines()
+        .find(|l| l.trim_start().starts_with("Backend-led"))
+        .expect("the backend row");
+    let p90_value = rows[&("total_cost".to_string(), "backend_led".to_string())]["p90"];
+    let expected = format!("${:.1}m", p90_value / 1e6);
+    assert!(
+        backend.trim_end().ends_with(&expected),
+        "{backend:?} ends with {expected}"
+    );
+    // The default statistic, P80, is among the columns: no extra column.
+    let seed = scenario("seed.toml");
+    let plain = console(&seed, "plain");
+    assert!(plain.contains("total_cost (USD)\n"), "{plain}");
+    assert!(!plain.contains("the decision is on"), "{plain}");
+}
