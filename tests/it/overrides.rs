@@ -147,3 +147,32 @@ fn override_of_a_strategy_that_does_not_exist_suggests_the_nearest_instead_of_li
         "one problem, not a list of missing keys:\n{err}"
     );
 }
+
+#[test]
+fn an_override_of_a_value_to_what_the_scenario_already_says_is_warned_about() {
+    let path = scenario("seed.toml");
+    let warnings = |sets: &[&str]| {
+        let overrides: Vec<Override> = sets.iter().map(|s| set(s)).collect();
+        from_path_with(&path, &overrides)
+            .expect("a valid scenario")
+            .warnings
+    };
+    // seed.toml's hybrid has governance 0.5; 0.50 is the same number.
+    let same = warnings(&["strategies.hybrid.governance=0.50"]);
+    assert_eq!(
+        same,
+        [
+            "--set strategies.hybrid.governance=0.50: strategies.hybrid.governance: changes nothing because the scenario already sets it to that value"
+        ]
+    );
+    // Another value, and a key the file leaves to its default, are not warned about.
+    assert!(warnings(&["strategies.hybrid.governance=0.6"]).is_empty());
+    let title = tradeoff_sim::scenario::from_path(&path)
+        .expect("seed")
+        .title;
+    assert_eq!(
+        warnings(&[&format!("title={title:?}")]).len(),
+        1,
+        "a string equal to the file's"
+    );
+}

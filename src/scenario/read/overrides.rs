@@ -83,8 +83,14 @@ impl Reader<'_> {
                 ),
             };
             let key_span = region.start..region.start + o.key.len();
-            if let Err(message) = apply_override(doc.get_mut(), &o.key, value, key_span) {
-                self.problem(region.start..region.end, &o.key, message);
+            match apply_override(doc.get_mut(), &o.key, value, key_span) {
+                Err(message) => self.problem(region.start..region.end, &o.key, message),
+                Ok(Replaced::TheSameValue) => self.changes_nothing(
+                    region.start..region.end,
+                    &o.key,
+                    "the scenario already sets it to that value",
+                ),
+                Ok(Replaced::Other) => {}
             }
         }
     }
@@ -139,8 +145,35 @@ pub(super) fn parse_segment(segment: &str) -> Result<(&str, Option<usize>), Stri
     }
 }
 
+/// What an override replaced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Replaced {
+    /// A value equal to its own: a number (`12` and `12.0` alike), string or
+    /// boolean the scenario already had there.
+    TheSameValue,
+    /// Anything else: another value, a table, or nothing (a key the file left out).
+    Other,
+}
+
+/// Whether two scalar values are the same setting.
+fn same_scalar(old: &DeValue<'_>, new: &DeValue<'_>) -> bool {
+    let number = |v: &DeValue<'_>| match v {
+        DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
+            .ok()
+            .map(|n| n as f64),
+        DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
+        _ => None,
+    };
+    match (old, new) {
+        (DeValue::String(a), DeValue::String(b)) => a == b,
+        (DeValue::Boolean(a), DeValue::Boolean(b)) => a == b,
+        _ => matches!((number(old), number(new)), (Some(a), Some(b)) if a == b),
+    }
+}
+
 /// Sets `path` in `table` to `value`, creating missing tables on the way (the
-/// reader then reports any key that is not allowed there).
+/// reader then reports any key that is not allowed there), and says whether the
+/// value was already there.
 ///
 /// The error is reported after the override's key path, so it never states the
 /// path again (`risks[4]: index 4 is out of range`); it names a step only when the
@@ -150,7 +183,7 @@ pub(super) fn apply_override<'i>(
     path: &str,
     value: Spanned<DeValue<'i>>,
     key_span: Range<usize>,
-) -> Result<(), String> {
+) -> Result<Replaced, String> {
     let steps: Vec<&str> = path.split('.').collect();
     let mut table = table;
     for (i, step) in steps.iter().enumerate() {
@@ -184,7 +217,7 @@ pub(super) fn apply_override<'i>(
                 fresh,
             );
             if last {
-                return Ok(());
+                return Ok(Replaced::Other);
             }
         }
         let slot = table
@@ -210,8 +243,13 @@ pub(super) fn apply_override<'i>(
             },
         };
         if last {
+            let same = same_scalar(slot.get_ref(), value.get_ref());
             *slot = value;
-            return Ok(());
+            return Ok(if same {
+                Replaced::TheSameValue
+            } else {
+                Replaced::Other
+            });
         }
         table = match slot.get_mut() {
             DeValue::Table(t) => t,
@@ -223,5 +261,5 @@ pub(super) fn apply_override<'i>(
             }
         };
     }
-    Ok(())
+    Ok(Replaced::Other)
 }
