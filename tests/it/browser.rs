@@ -3,32 +3,15 @@
 //! text running out of its box. Without Chromium the test says loudly that it
 //! skipped, unless `CI_REQUIRE_BROWSER=1`, where it fails.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use crate::common::{assert_success, run_in, scenario};
+use crate::common::{assert_success, chromium_for, headless_chromium, run_in, scenario};
 
-fn chromium() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .flat_map(|dir| ["chromium", "chromium-browser"].map(|name| dir.join(name)))
-        .find(|p| p.is_file())
-}
-
-/// Chromium with the flags that keep it off the network and out of the user's profile.
+/// Chromium with the shared flags, scrollbars hidden for the screenshot.
 fn headless(browser: &Path, profile: &Path) -> Command {
-    let mut c = Command::new(browser);
-    c.args([
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--hide-scrollbars",
-    ])
-    .arg(format!("--user-data-dir={}", profile.display()));
+    let mut c = headless_chromium(browser, profile);
+    c.arg("--hide-scrollbars");
     c
 }
 
@@ -45,15 +28,7 @@ document.body.setAttribute('data-checked', 'yes');
 
 #[test]
 fn the_report_prints_one_page_per_section_and_no_text_overflows() {
-    let Some(browser) = chromium() else {
-        if std::env::var("CI_REQUIRE_BROWSER").as_deref() == Ok("1") {
-            panic!(
-                "CI_REQUIRE_BROWSER=1 but no chromium on PATH: install the Debian package `chromium`"
-            );
-        }
-        eprintln!(
-            "\n*** SKIPPED browser test: no chromium on PATH (apt-get install chromium); CI sets CI_REQUIRE_BROWSER=1 and never skips it ***\n"
-        );
+    let Some(browser) = chromium_for("browser test") else {
         return;
     };
     let dir = tempfile::tempdir().expect("a temporary folder");

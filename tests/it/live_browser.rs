@@ -14,21 +14,16 @@
 use std::io::{BufRead, BufReader, Write};
 use std::os::fd::AsRawFd;
 use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::common::{assert_success, run_in, scenario, stdout};
-
-fn chromium() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .flat_map(|dir| ["chromium", "chromium-browser"].map(|name| dir.join(name)))
-        .find(|p| p.is_file())
-}
+use crate::common::{
+    assert_success, chromium_for, headless_chromium, run_in, scenario, skip_browser_test, stdout,
+};
 
 /// Chromium driven over the DevTools protocol on a pipe: commands on its fd 3,
 /// answers and events on its fd 4, each message JSON ended by a NUL byte.
@@ -46,19 +41,9 @@ impl Browser {
         let (their_commands, commands) = std::io::pipe().expect("a pipe");
         let (answers, their_answers) = std::io::pipe().expect("a pipe");
         let (read_fd, write_fd) = (their_commands.as_raw_fd(), their_answers.as_raw_fd());
-        let mut command = Command::new(binary);
+        let mut command = headless_chromium(binary, profile);
         command
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--remote-debugging-pipe",
-            ])
-            .arg(format!("--user-data-dir={}", profile.display()))
+            .arg("--remote-debugging-pipe")
             .arg("about:blank")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -177,15 +162,7 @@ fn console_rows(console: &str, title: &str, labels: &[String]) -> Vec<(String, S
 
 #[test]
 fn a_slider_moved_in_the_page_gives_the_command_lines_numbers_and_no_request_leaves_the_page() {
-    let Some(binary) = chromium() else {
-        if std::env::var("CI_REQUIRE_BROWSER").as_deref() == Ok("1") {
-            panic!(
-                "CI_REQUIRE_BROWSER=1 but no chromium on PATH: install the Debian package `chromium`"
-            );
-        }
-        eprintln!(
-            "\n*** SKIPPED live browser test: no chromium on PATH (apt-get install chromium); CI sets CI_REQUIRE_BROWSER=1 and never skips it ***\n"
-        );
+    let Some(binary) = chromium_for("live browser test") else {
         return;
     };
     let dir = tempfile::tempdir().expect("a temporary folder");
@@ -207,12 +184,10 @@ fn a_slider_moved_in_the_page_gives_the_command_lines_numbers_and_no_request_lea
             html.contains("has no live what-if panel") && html.contains("To enable it"),
             "a report without the engine says how to enable it"
         );
-        if std::env::var("CI_REQUIRE_BROWSER").as_deref() == Ok("1") {
-            panic!(
-                "CI_REQUIRE_BROWSER=1 but this build has no live engine (wasm32 target missing)"
-            );
-        }
-        eprintln!("\n*** SKIPPED live browser test: this build has no live engine ***\n");
+        skip_browser_test(
+            "live browser test",
+            "this build has no live engine (wasm32 target missing)",
+        );
         return;
     }
     assert!(
@@ -732,12 +707,7 @@ fn open_page(browser: &mut Browser, url: &str) -> String {
 
 #[test]
 fn a_scenario_deciding_on_its_p90_gets_a_panel_deciding_on_the_p90_as_the_command_line() {
-    let Some(binary) = chromium() else {
-        assert!(
-            std::env::var("CI_REQUIRE_BROWSER").as_deref() != Ok("1"),
-            "CI_REQUIRE_BROWSER=1 but no chromium on PATH"
-        );
-        eprintln!("\n*** SKIPPED live browser test (p90): no chromium on PATH ***\n");
+    let Some(binary) = chromium_for("live browser test (p90)") else {
         return;
     };
     let dir = tempfile::tempdir().expect("a temporary folder");
@@ -759,11 +729,7 @@ fn a_scenario_deciding_on_its_p90_gets_a_panel_deciding_on_the_p90_as_the_comman
     let report = dir.path().join("pack/report.html");
     let html = std::fs::read_to_string(&report).expect("report.html");
     if !html.contains("id=\"live-wasm\"") {
-        assert!(
-            std::env::var("CI_REQUIRE_BROWSER").as_deref() != Ok("1"),
-            "CI_REQUIRE_BROWSER=1 but this build has no live engine"
-        );
-        eprintln!("\n*** SKIPPED live browser test (p90): this build has no live engine ***\n");
+        skip_browser_test("live browser test (p90)", "this build has no live engine");
         return;
     }
     let (key, value) = ("strategies.hybrid.governance", "0.7");
@@ -838,11 +804,10 @@ fn the_panel_draws_each_option_in_the_colour_the_pack_s_charts_give_it() {
         .and_then(|(_, rest)| rest.split_once("</script>"))
         .map(|(json, _)| json.replace("<\\/", "</"))
     else {
-        assert!(
-            std::env::var_os("CI_REQUIRE_BROWSER").is_none(),
-            "CI builds the live panel, and this report has none"
+        skip_browser_test(
+            "live panel colour test",
+            "this build has no live panel (the wasm32 target is missing)",
         );
-        eprintln!("SKIPPED: this build has no live panel (the wasm32 target is missing)");
         return;
     };
     let config: Value = serde_json::from_str(&config).expect("the panel's configuration");
