@@ -12,7 +12,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::Reader;
 use super::problems::closest;
-use super::values::type_name;
+use super::values::{plain_number, type_name};
 
 /// A `--set KEY.PATH=VALUE` override, applied to the file before validation, so
 /// it is checked exactly like a line of the file.
@@ -157,17 +157,10 @@ pub(super) enum Replaced {
 
 /// Whether two scalar values are the same setting.
 fn same_scalar(old: &DeValue<'_>, new: &DeValue<'_>) -> bool {
-    let number = |v: &DeValue<'_>| match v {
-        DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
-            .ok()
-            .map(|n| n as f64),
-        DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
-        _ => None,
-    };
     match (old, new) {
         (DeValue::String(a), DeValue::String(b)) => a == b,
         (DeValue::Boolean(a), DeValue::Boolean(b)) => a == b,
-        _ => matches!((number(old), number(new)), (Some(a), Some(b)) if a == b),
+        _ => matches!((plain_number(old), plain_number(new)), (Some(a), Some(b)) if a == b),
     }
 }
 

@@ -21,6 +21,7 @@ use toml::de::{DeTable, DeValue};
 use super::Reader;
 use super::extends::find;
 use super::provenance::value_at;
+use super::values::plain_number;
 use crate::scenario::{GovernanceCurve, Scenario};
 
 /// The governance of a strategy that does not give it because nothing of it
@@ -181,11 +182,7 @@ impl Reader<'_> {
             };
             match v.get_ref() {
                 DeValue::Table(t) => {
-                    let end = |name: &str| match find(t, name).map(|e| e.get_ref()) {
-                        Some(DeValue::Integer(i)) => i.as_str().parse::<f64>().ok(),
-                        Some(DeValue::Float(f)) => f.as_str().replace('_', "").parse::<f64>().ok(),
-                        _ => None,
-                    };
+                    let end = |name: &str| find(t, name).and_then(|e| plain_number(e.get_ref()));
                     if let (Some(g0), Some(g1), Some(shape)) = (end("g0"), end("g1"), find(t, "k"))
                         && g0 == g1
                     {

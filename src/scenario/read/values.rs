@@ -443,6 +443,18 @@ impl Reader<'_> {
     }
 }
 
+/// A TOML integer or float as a number, unchecked (`None` for anything else or
+/// an integer out of range): for comparing values the reader checks elsewhere.
+pub(super) fn plain_number(v: &DeValue<'_>) -> Option<f64> {
+    match v {
+        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+            .ok()
+            .map(|n| n as f64),
+        DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
+        _ => None,
+    }
+}
+
 pub(super) fn type_name(v: &DeValue<'_>) -> &'static str {
     match v {
         DeValue::String(_) => "a string",
