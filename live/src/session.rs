@@ -313,10 +313,7 @@ fn result_json(
         .iter()
         .filter(|s| s.metric == Metric::TotalCost)
         .map(|s| {
-            let value = match stat.probability() {
-                None => s.mean,
-                Some(_) => s.quantile(stat.column()).unwrap_or(f64::NAN),
-            };
+            let value = s.decision_value(stat);
             let quantile = |column: &str| s.quantile(column).unwrap_or(f64::NAN);
             let se = stats::decision::decision_std_err(stat, s.n as f64, s.std_dev, quantile);
             json!({

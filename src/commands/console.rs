@@ -113,11 +113,7 @@ pub fn headline_table(scenario: &Scenario, summaries: &[Summary]) -> String {
         for s in summaries.iter().filter(|s| s.metric == metric) {
             let f = |x: f64| format_value(metric, x, &scenario.currency);
             let decided_value = extra.map_or(String::new(), |d| {
-                let value = match d {
-                    DecisionStat::Mean => Some(s.mean),
-                    other => s.quantile(other.column()),
-                };
-                format!("  {:>10}", value.map_or("-".to_string(), f))
+                format!("  {:>10}", f(s.decision_value(d)))
             });
             out.push_str(&format!(
                 "  {}  {:>10}  {:>10}  {:>10}{decided_value}\n",

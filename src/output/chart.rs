@@ -120,11 +120,6 @@ impl ChartKind {
     }
 }
 
-/// The stems of the charts a folder of `kind` has (`charts/<stem>.png` and `.svg`), as
-/// its manifest lists them under [`crate::output::CHARTS_KEY`]: only those files are
-/// tradeoff-sim's. A sensitivity folder's tornadoes are named by its strategies, so
-/// `sensitivity` lists them itself ([`TornadoChart::name`]); check and shard folders
-/// have none.
 /// The decision statistic `stat` of a row of `summary.csv` (its P80, ..., mean).
 pub fn decision_value(row: &SummaryRow, stat: crate::scenario::DecisionStat) -> f64 {
     use crate::scenario::DecisionStat;
@@ -137,6 +132,11 @@ pub fn decision_value(row: &SummaryRow, stat: crate::scenario::DecisionStat) -> 
     }
 }
 
+/// The stems of the charts a folder of `kind` has (`charts/<stem>.png` and `.svg`), as
+/// its manifest lists them under [`crate::output::CHARTS_KEY`]: only those files are
+/// tradeoff-sim's. A sensitivity folder's tornadoes are named by its strategies, so
+/// `sensitivity` lists them itself ([`TornadoChart::name`]); check and shard folders
+/// have none.
 pub fn chart_stems(kind: ManifestKind) -> Vec<&'static str> {
     match kind {
         ManifestKind::Run => ChartKind::ALL.iter().map(|k| k.name()).collect(),

@@ -78,6 +78,14 @@ impl Summary {
             .map(|i| self.quantiles[i])
     }
 
+    /// The decision statistic `stat` (`[decision]`): its quantile, or the mean.
+    pub fn decision_value(&self, stat: crate::scenario::DecisionStat) -> f64 {
+        match stat.probability() {
+            None => self.mean,
+            Some(_) => self.quantile(stat.column()).unwrap_or(f64::NAN),
+        }
+    }
+
     pub fn p50(&self) -> f64 {
         self.quantiles[3]
     }
