@@ -487,16 +487,13 @@ pub const COLUMN_STRIDE: usize = stats::SUMMARY_BLOCK + 8;
 /// block's columns: eight values of a column are one 64-byte cache line.
 const TILE_TRIALS: usize = 8;
 
-/// Whether every value of a trial's outcomes (and of the metrics the scenario
-/// adds, `extras`) is finite: one test per trial, over its values in a row (a
-/// loop the compiler vectorises), rather than one per value.
+/// Whether every value of some trials' outcomes (and of the metrics the scenario
+/// adds, `extras`) is finite: one test per tile of trials, over its values in a
+/// row (two loops the compiler vectorises), rather than one per value or trial.
 #[inline(always)]
 fn all_finite(outcomes: &[Outcome], extras: &[f64]) -> bool {
-    outcomes
-        .iter()
-        .flatten()
-        .chain(extras)
-        .fold(true, |all, value| all & value.is_finite())
+    let finite = |all: bool, value: &f64| all & value.is_finite();
+    outcomes.as_flattened().iter().fold(true, finite) & extras.iter().fold(true, finite)
 }
 
 /// A worker thread's state in a streaming run.
@@ -561,6 +558,15 @@ pub fn map_in_order<T: Sync, R: Send>(
     f: impl Fn(&T) -> R + Sync + Send,
 ) -> Result<Vec<R>, EngineError> {
     on_threads(threads, || items.into_par_iter().map(f).collect())
+}
+
+/// `f` of every item on the workers of the pool the caller runs in (outside
+/// one, a pool of one worker per core), the results in the items' order.
+pub fn map_in_order_here<T: Sync, R: Send>(
+    items: &[T],
+    f: impl Fn(&T) -> R + Sync + Send,
+) -> Vec<R> {
+    items.into_par_iter().map(f).collect()
 }
 
 /// A pool of `threads` workers (0: one per core).
@@ -702,15 +708,28 @@ impl<'m> BatchRun<'m> {
             let n = (rows - start).min(TILE_TRIALS);
             for (t, out) in self.tile.chunks_exact_mut(strategies).take(n).enumerate() {
                 self.model.trial(&mut self.rng, &mut self.scratch, out);
-                let extras = self.scratch.extras();
                 if extra > 0 {
+                    let extras = self.scratch.extras();
                     self.extras_tile[t * extras.len()..(t + 1) * extras.len()]
                         .copy_from_slice(extras);
                 }
-                if !all_finite(out, extras) {
-                    self.out.copy_from_slice(out);
-                    return Err(self.not_finite(start + t));
-                }
+            }
+            let per_trial = strategies * extra;
+            let tile_extras = &self.extras_tile[..n * per_trial];
+            if !all_finite(&self.tile[..n * strategies], tile_extras) {
+                // The first trial of the tile with a value that is not finite.
+                let t = (0..n)
+                    .find(|&t| {
+                        !all_finite(
+                            &self.tile[t * strategies..(t + 1) * strategies],
+                            &tile_extras[t * per_trial..(t + 1) * per_trial],
+                        )
+                    })
+                    .expect("a trial of the tile with a value that is not finite");
+                self.out
+                    .copy_from_slice(&self.tile[t * strategies..(t + 1) * strategies]);
+                let extras = &tile_extras[t * per_trial..(t + 1) * per_trial];
+                return Err(self.not_finite(start + t, extras));
             }
             let values = self.tile.as_flattened();
             if extra == 0 {
@@ -724,7 +743,6 @@ impl<'m> BatchRun<'m> {
                     }
                 }
             } else {
-                let per_trial = strategies * extra;
                 for (c, column) in block
                     .chunks_exact_mut(COLUMN_STRIDE)
                     .take(columns)
@@ -760,9 +778,10 @@ impl<'m> BatchRun<'m> {
             }
             self.model
                 .trial(&mut self.rng, &mut self.scratch, &mut self.out);
-            write(i, &self.out, self.scratch.extras());
-            if !all_finite(&self.out, self.scratch.extras()) {
-                return Err(self.not_finite(i));
+            let extras = self.scratch.extras();
+            write(i, &self.out, extras);
+            if !all_finite(&self.out, extras) {
+                return Err(self.not_finite(i, extras));
             }
         }
         self.done += rows;
@@ -772,10 +791,9 @@ impl<'m> BatchRun<'m> {
     /// The error for the first value of trial `i` (of this fill) that is not
     /// finite, in strategy and metric order.
     #[cold]
-    fn not_finite(&self, i: usize) -> EngineError {
+    fn not_finite(&self, i: usize, extras: &[f64]) -> EngineError {
         let metrics = self.model.metrics();
         let extra = metrics.len() - METRIC_COUNT;
-        let extras = self.scratch.extras();
         let (s, m, value) = self
             .out
             .iter()

@@ -313,7 +313,12 @@ fn finish_run_with(
         scenario: &scenario,
     };
     publish.manifest(&manifest.to_json())?;
-    publish.charts(charts.format(), render_run_charts)?;
+    // Drawn on the run's own threads; should that pool fail to start now (the
+    // simulation's did not), on the caller's.
+    publish.charts(charts.format(), |dir, format| {
+        engine::on_threads(threads, || render_run_charts(dir, format))
+            .unwrap_or_else(|_| render_run_charts(dir, format))
+    })?;
     for (name, bytes) in &board.files {
         publish.file(name, bytes)?;
     }

@@ -191,7 +191,14 @@ impl ColumnPartial {
             .hi
             .into_iter()
             .fold(f64::NEG_INFINITY, |a, b| if b > a { b } else { a });
-        let has = |bits: u64| values.iter().any(|x| x.to_bits() == bits);
+        // A fold without an early exit: it runs in vector lanes, where `any`
+        // stepped through the whole block one value at a time (a block with a
+        // zero extreme rarely holds the other zero, so it rarely stopped early).
+        let has = |bits: u64| {
+            values
+                .iter()
+                .fold(false, |found, x| found | (x.to_bits() == bits))
+        };
         if low == 0.0 {
             low = if has((-0.0f64).to_bits()) { -0.0 } else { 0.0 };
         }

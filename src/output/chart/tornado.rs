@@ -15,7 +15,7 @@ use super::canvas::{
 };
 use super::layout::start_within;
 use super::ticks::linear_ticks;
-use super::{ChartError, ChartFormat, ensure_font, write_atomic};
+use super::{ChartError, ChartFormat, ensure_font};
 use crate::format::{money_ticks, money_with_prefix, plain_ticks, short};
 
 /// Colour of a bar's low side (a key at its low setting, a risk switched off).
@@ -71,25 +71,15 @@ pub fn render_tornado_charts(
     charts: &[TornadoChart],
     format: ChartFormat,
 ) -> Result<Vec<std::path::PathBuf>, ChartError> {
-    let out = dir.join("charts");
-    std::fs::create_dir_all(&out).map_err(|source| ChartError::Write {
-        path: out.clone(),
-        source,
-    })?;
-    let mut written = Vec::new();
-    for chart in charts {
-        if format.png() {
-            let path = out.join(format!("{}.png", chart.name));
-            write_atomic(&path, &tornado_png(chart)?)?;
-            written.push(path);
-        }
-        if format.svg() {
-            let path = out.join(format!("{}.svg", chart.name));
-            write_atomic(&path, tornado_svg(chart)?.as_bytes())?;
-            written.push(path);
-        }
-    }
-    Ok(written)
+    super::draw_files(
+        dir,
+        charts,
+        format,
+        |chart| chart.name.clone(),
+        tornado_png,
+        tornado_svg,
+        &std::sync::atomic::AtomicBool::new(false),
+    )
 }
 
 fn fail(e: String) -> ChartError {
