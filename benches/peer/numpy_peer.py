@@ -1,0 +1,498 @@
+#!/usr/bin/env python3
+"""Independent vectorised NumPy peer of the tradeoff-sim model (MODEL.md §3-4).
+
+Written from the specification (MODEL.md, scenarios/README.md), not from the Rust
+source: it is a benchmark baseline for the single run (issue 19) and a cross-check of
+the simulator's results. It is not part of the product or of CI.
+
+It reads a scenario (resolving `extends` and `drop_strategies`), simulates every trial
+of every strategy vectorised over trials, with the trial's shared draws (complexity Z,
+frailty G, estimate, risk uniforms and effect draws, surges, walk-away) common to all
+strategies, and writes summary.csv and comparison.csv in the simulator's layout.
+Trials are split in halves over worker processes (independent seeds); the metric
+arrays live in shared memory, and the statistics are computed in the same workers,
+split by metric. Only the keys the seed scenarios use are supported: no `[[events]]`,
+no quotes, no support calendars.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import multiprocessing as mp
+import os
+import sys
+import time
+import tomllib
+from multiprocessing import shared_memory
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[2]
+
+METRICS = [
+    ("build_weeks", "weeks"),
+    ("schedule_slip", "ratio"),
+    ("api_failure", "indicator"),
+    ("api_failures", "count"),
+    ("surge_failures", "count"),
+    ("emergency_fixes", "count"),
+    ("incidents", "count"),
+    ("incident_hours", "hours"),
+    ("downtime_hours", "hours"),
+    ("churn_share", "share"),
+    ("churn_uplift", "ratio"),
+    ("war_room_weeks", "weeks"),
+    ("build_cost", "USD"),
+    ("ops_cost", "USD"),
+    ("downtime_loss", "USD"),
+    ("churn_loss", "USD"),
+    ("total_cost", "USD"),
+    ("budget_overrun", "ratio"),
+    ("tail_capped", "indicator"),
+]
+METRIC_INDEX = {name: i for i, (name, _) in enumerate(METRICS)}
+CHUNK_TRIALS = 1 << 14
+QUANTILES = [0.05, 0.10, 0.25, 0.50, 0.75, 0.80, 0.90, 0.95, 0.99]
+
+DEFAULTS = {
+    "drivers": {"complexity_on_build": 0.10, "complexity_on_frailty": 0.35, "frailty_shape": 1.5},
+    "horizon": {"weeks": 26, "rate_window_weeks": 26},
+    "build": {
+        "estimate": {"pert": [0.90, 1.00, 1.35]},
+        "seam_share": 0.25,
+        "seam_slowdown": 2.5,
+        "matrix_onboarding_weeks": {"triangular": [1, 2, 4]},
+    },
+    "api": {"decay_per_week": 0.10, "fix_probability": 0.9},
+    "surges": {
+        "events_per_window": 1.0,
+        "multiple": {"lognormal": {"median": 2.5, "sigma": 0.6}},
+        "failure_hours": {"triangular": [2, 6, 12]},
+        "impact_fraction": {"uniform": [0.2, 0.6]},
+        "loss_scales_with_traffic": True,
+    },
+    "incidents": {
+        "customer_facing_share": 0.3,
+        "ttr_sigma": 1.2,
+        "impact_fraction": {"uniform": [0.3, 1.0]},
+        "seam_crossing_probability": 0.5,
+        "seam_ttr_factor": {"g0": 2.5, "g1": 1.0},
+        "matrix_ttr_factor": 0.67,
+    },
+    "walk_away": {"at_week": {"uniform": [4, 22]}, "degraded_fraction": {"uniform": [0.2, 0.5]}},
+    "churn": {"failed_checkouts_per_week": 0.15, "loss_probability": 0.25, "baseline_share": 0.20},
+    "cost": {
+        "recaptured_share": 0.4,
+        "fix_effort_hours": {"triangular": [16, 40, 80]},
+        "war_room_weeks": {"g0": 52, "g1": 0},
+        "war_room_spread": {"triangular": [0.7, 1.0, 1.3]},
+        "overrun_staffing_factor": 1.0,
+    },
+}
+STRATEGY_DEFAULTS = {"plan_multiplier": 1.0, "vendor_seam": False, "responsibility_matrix": False,
+                     "responders": 5}
+
+
+# ---------------------------------------------------------------- scenario
+
+def merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def load_scenario(path: Path) -> dict:
+    with open(path, "rb") as f:
+        doc = tomllib.load(f)
+    base_name = doc.pop("extends", None)
+    if base_name is not None:
+        shipped = REPO / "scenarios" / f"{base_name}.toml"
+        base_path = shipped if shipped.exists() and "/" not in base_name else path.parent / base_name
+        base = load_scenario(base_path)
+        risks = base.get("risks", []) + doc.pop("risks", [])
+        drop_s = set(doc.pop("drop_strategies", []))
+        drop_r = set(doc.pop("drop_risks", []))
+        doc = merge(base, doc)
+        doc["strategies"] = {k: v for k, v in doc["strategies"].items() if k not in drop_s}
+        doc["risks"] = [r for r in risks if r["name"] not in drop_r]
+        for risk in doc["risks"]:
+            prob = risk["probability"]
+            if isinstance(prob, dict) and not {"g0", "g1"} <= prob.keys():
+                risk["probability"] = {k: v for k, v in prob.items() if k not in drop_s}
+    doc.setdefault("_name", path.stem)
+    return doc
+
+
+def curve(value, g):
+    """value(g) = v1 + (v0 - v1)(1 - g)^k, or a plain number."""
+    if isinstance(value, dict):
+        if g is None:
+            raise SystemExit(f"a governance curve {value} needs the strategy's governance")
+        k = value.get("k", 1.0)
+        return value["g1"] + (value["g0"] - value["g1"]) * (1.0 - g) ** k
+    return float(value)
+
+
+def sample(rng: np.random.Generator, dist, size):
+    """Draws of a scenario distribution (a number is a constant)."""
+    if not isinstance(dist, dict):
+        return np.full(size, float(dist))
+    (family, p), = dist.items()
+    if family == "uniform":
+        return rng.uniform(p[0], p[1], size)
+    if family == "triangular":
+        return rng.triangular(p[0], p[1], p[2], size)
+    if family == "pert":
+        a, m, b = p
+        alpha = 1 + 4 * (m - a) / (b - a)
+        beta = 1 + 4 * (b - m) / (b - a)
+        return a + (b - a) * rng.beta(alpha, beta, size)
+    if family == "lognormal":
+        return p["median"] * np.exp(p["sigma"] * rng.standard_normal(size))
+    if family == "lomax":
+        return p["scale"] * rng.pareto(p["shape"], size)
+    raise SystemExit(f"distribution {family} is not supported by the peer")
+
+
+def dist_mean(dist) -> float:
+    if not isinstance(dist, dict):
+        return float(dist)
+    (family, p), = dist.items()
+    if family == "triangular":
+        return sum(p) / 3
+    if family == "uniform":
+        return (p[0] + p[1]) / 2
+    raise SystemExit(f"mean of {family} not needed")
+
+
+def prepare(doc: dict) -> dict:
+    sc = {sec: merge(DEFAULTS.get(sec, {}), doc.get(sec, {})) for sec in
+          ["drivers", "horizon", "build", "api", "surges", "incidents", "walk_away", "churn", "cost"]}
+    sc["name"] = doc["_name"]
+    sc["seed"] = int(doc.get("seed", 1))
+    sc["risks"] = doc.get("risks", [])
+    sc["shared_open_issue"] = True
+    sc["strategies"] = []
+    for sid, s in doc["strategies"].items():
+        s = merge(STRATEGY_DEFAULTS, s)
+        s["id"] = sid
+        s["g"] = s.get("governance")
+        if "quote_weeks" in s or "estimate" in s or "support" in s:
+            raise SystemExit(f"strategy {sid}: quote_weeks, estimate and support are not supported by the peer")
+        sc["strategies"].append(s)
+    if doc.get("events"):
+        raise SystemExit("[[events]] are not supported by the peer")
+    return sc
+
+
+# ---------------------------------------------------------------- model
+
+def simulate(sc: dict, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Metric arrays of n trials: shape (strategies, metrics, n)."""
+    dr, hz, bd, api, su = sc["drivers"], sc["horizon"], sc["build"], sc["api"], sc["surges"]
+    inc, wa, ch, co = sc["incidents"], sc["walk_away"], sc["churn"], sc["cost"]
+    strategies = sc["strategies"]
+    out = np.empty((len(strategies), len(METRICS), n))
+
+    # Shared drivers of the trial.
+    z = rng.standard_normal(n)
+    a_b, a_f = dr["complexity_on_build"], dr["complexity_on_frailty"]
+    shape = dr["frailty_shape"]
+    frailty = rng.gamma(shape, 1.0 / shape, n) * np.exp(a_f * z - a_f * a_f / 2)
+    build_base = sample(rng, bd["estimate"], n) * np.exp(a_b * z - a_b * a_b / 2)
+    onboarding = sample(rng, bd["matrix_onboarding_weeks"], n)
+
+    # Horizon scaling of rates (Goel-Okumoto arrivals) and of surge events.
+    b = api["decay_per_week"]
+    weeks, window = hz["weeks"], hz["rate_window_weeks"]
+    rate_scale = 1.0 if weeks == window else (
+        (1 - math.exp(-b * weeks)) / (1 - math.exp(-b * window)) if b > 0 else weeks / window)
+
+    # Risks: one uniform per trial and risk, shared; effect draws shared too.
+    risk_draws = []
+    for risk in sc["risks"]:
+        d = {"u": rng.random(n)}
+        for key in ("build_extra_share", "delay_weeks", "tail_extra_share"):
+            if key in risk:
+                d[key] = sample(rng, risk[key], n)
+        risk_draws.append(d)
+
+    # Surges: events per trial and their multiples, lengths and impacts, shared.
+    n_events = rng.poisson(su["events_per_window"] * weeks / window, n)
+    event_trial = np.repeat(np.arange(n), n_events)
+    multiple = sample(rng, su["multiple"], event_trial.size)
+    surge_hours_imp = sample(rng, su["failure_hours"], event_trial.size) * sample(
+        rng, su["impact_fraction"], event_trial.size)
+    surge_loss_weight = surge_hours_imp * (multiple if su["loss_scales_with_traffic"] else 1.0)
+
+    # Walk-away: when, and how much checkout it degrades, shared.
+    walk_at = sample(rng, wa["at_week"], n)
+    walk_fraction = sample(rng, wa["degraded_fraction"], n)
+    walk_u = rng.random(n)
+
+    loss_per_hour = co["downtime_loss_per_hour"] * (1 - co["recaptured_share"])
+    rate = co["hourly_rate"]
+    churn_k = ch["loss_probability"] * ch["failed_checkouts_per_week"] / 168.0
+
+    for si, s in enumerate(strategies):
+        g = s["g"]
+        plan = bd["plan_weeks"] * s["plan_multiplier"]
+        seam = bool(s["vendor_seam"])
+        matrix = bool(s["responsibility_matrix"])
+
+        mult = np.ones(n)
+        delay = np.zeros(n)
+        tail = np.ones(n)
+        capped = np.zeros(n, dtype=bool)
+        api_mult = np.ones(n)
+        walks = np.zeros(n, dtype=bool)
+        for risk, d in zip(sc["risks"], risk_draws):
+            prob = risk["probability"]
+            if isinstance(prob, dict) and s["id"] in prob:
+                prob = prob[s["id"]]
+            hit = d["u"] < curve(prob, g)
+            if "build_extra_share" in d:
+                mult *= np.where(hit, 1 + d["build_extra_share"], 1.0)
+            if "delay_weeks" in d:
+                delay += np.where(hit, d["delay_weeks"], 0.0)
+            if "tail_extra_share" in d:
+                cap = risk.get("tail_multiplier_cap", 10.0)
+                raw = 1 + d["tail_extra_share"]
+                capped |= hit & (raw > cap)
+                tail *= np.where(hit, np.minimum(raw, cap), 1.0)
+            if "api_failure_multiplier" in risk:
+                api_mult *= np.where(hit, risk["api_failure_multiplier"], 1.0)
+            if risk.get("walk_away"):
+                walks |= hit
+
+        # Computed as the slip first, so that two strategies whose builds are equal
+        # relative to their plans (no risk tells them apart) tie exactly, not to 1 ulp.
+        coordination = 1 + bd["seam_share"] * (bd["seam_slowdown"] - 1) * (1 - g) if seam else 1.0
+        slip = build_base * mult
+        if seam:
+            slip = slip * coordination
+        if matrix:
+            delay = delay + onboarding
+        slip = (slip + delay / plan) * tail
+        build = slip * plan
+
+        # Post-launch failures.
+        n_api = rng.poisson(frailty * curve(s["api_failure_rate"], g) * rate_scale * api_mult)
+        n_other = rng.poisson(frailty * curve(s["other_fix_rate"], g) * rate_scale)
+        headroom = curve(s["headroom_median"], g) * np.exp(
+            curve(s["headroom_sigma"], g) * rng.standard_normal(n))
+        failed = multiple > headroom[event_trial]
+        n_surge = np.bincount(event_trial[failed], minlength=n)
+        surge_down = np.bincount(event_trial, weights=surge_hours_imp * failed, minlength=n)
+        surge_loss = np.bincount(event_trial, weights=surge_loss_weight * failed, minlength=n)
+
+        fixes = rng.binomial(n_api + n_surge, api["fix_probability"]) + n_other
+        incidents = n_api + rng.binomial(n_other, inc["customer_facing_share"])
+
+        # Incidents: one TTR and impact per incident, summed per trial.
+        inc_trial = np.repeat(np.arange(n), incidents)
+        m = inc_trial.size
+        ttr = curve(s["ttr_median_hours"], g) * np.exp(inc["ttr_sigma"] * rng.standard_normal(m))
+        if seam:
+            crosses = rng.random(m) < inc["seam_crossing_probability"]
+            ttr *= np.where(crosses, curve(inc["seam_ttr_factor"], g), 1.0)
+        if matrix:
+            ttr *= inc["matrix_ttr_factor"]
+        impact = sample(rng, inc["impact_fraction"], m)
+        incident_hours = np.bincount(inc_trial, weights=ttr, minlength=n)
+        incident_down = np.bincount(inc_trial, weights=ttr * impact, minlength=n)
+
+        # Walk-away degradation, cut at the horizon.
+        issue_u = walk_u if sc["shared_open_issue"] else rng.random(n)
+        open_issue = walks & (issue_u < curve(s["walk_away_unresolved_probability"], g))
+        degraded_weeks = np.minimum(sample(rng, s["walk_away_degraded_weeks"], n),
+                                    np.maximum(weeks - walk_at, 0.0))
+        walk_down = np.where(open_issue, degraded_weeks * 168.0 * walk_fraction, 0.0)
+
+        downtime = incident_down + surge_down + walk_down
+        churn = -np.expm1(-churn_k * downtime)
+
+        # Costs.
+        burn = s["weekly_burn"]
+        overrun = slip * (1 + co["overrun_staffing_factor"] * np.maximum(slip - 1, 0.0))
+        build_cost = burn * plan * overrun
+        effort = sample(rng, co["fix_effort_hours"], n)
+        war = (curve(co["war_room_weeks"], g) * sample(rng, co["war_room_spread"], n)
+               if seam else np.zeros(n))
+        ops = s["responders"] * incident_hours * rate + fixes * effort * rate + war * co["war_room_week_cost"]
+        downtime_loss = (incident_down + walk_down + surge_loss) * loss_per_hour
+        churn_loss = churn * ch["customers"] * ch["lifetime_value"]
+
+        o = out[si]
+        o[0] = build
+        o[1] = slip
+        o[2] = (n_api + n_surge) > 0
+        o[3] = n_api
+        o[4] = n_surge
+        o[5] = fixes
+        o[6] = incidents
+        o[7] = incident_hours
+        o[8] = downtime
+        o[9] = churn
+        o[10] = churn / ch["baseline_share"]
+        o[11] = war
+        o[12] = build_cost
+        o[13] = ops
+        o[14] = downtime_loss
+        o[15] = churn_loss
+        o[16] = build_cost + ops + downtime_loss + churn_loss
+        o[17] = overrun
+        o[18] = capped
+    return out
+
+
+# ---------------------------------------------------------------- workers
+
+_SC = None
+
+
+def _attach(name, shape):
+    shm = shared_memory.SharedMemory(name=name)
+    return shm, np.ndarray(shape, dtype=np.float64, buffer=shm.buf)
+
+
+def _simulate_part(args):
+    name, shape, lo, hi, seed_seq = args
+    shm, arr = _attach(name, shape)
+    rng = np.random.Generator(np.random.PCG64(seed_seq))
+    # Blocks of trials keep the temporaries small: cache-resident, and reused by the
+    # allocator instead of page-faulted afresh (with 500,000-trial arrays the kernel's
+    # page zeroing took more time than the arithmetic).
+    for start in range(lo, hi, CHUNK_TRIALS):
+        stop = min(start + CHUNK_TRIALS, hi)
+        arr[:, :, start:stop] = simulate(_SC, stop - start, rng)
+    del arr
+    shm.close()
+    return hi - lo
+
+
+def summary_rows(x: np.ndarray):
+    """n, mean, std, std_err, min, quantiles (linear interpolation, as np.quantile), max."""
+    n = x.size
+    mean = x.mean()
+    std = x.std(ddof=1) if n > 1 else 0.0
+    xs = np.sort(x)  # one sort is faster than np.quantile's multi-kth partition
+    h = (n - 1) * np.asarray(QUANTILES)
+    lo = np.floor(h).astype(np.int64)
+    hi = np.minimum(lo + 1, n - 1)
+    q = xs[lo] + (h - lo) * (xs[hi] - xs[lo])
+    return [n, mean, std, std / math.sqrt(n), xs[0], *q, xs[-1]]
+
+
+def _stats_part(args):
+    name, shape, metric_ids = args
+    shm, arr = _attach(name, shape)
+    ids = [s["id"] for s in _SC["strategies"]]
+    n = shape[2]
+    summaries, comparisons = [], []
+    for mi in metric_ids:
+        data = arr[:, mi, :]
+        for si in range(len(ids)):
+            summaries.append((si, mi, summary_rows(data[si])))
+        # P(best): lowest value of the trial, ties shared equally.
+        lowest = data.min(axis=0)
+        is_low = data == lowest
+        p_best = (is_low / is_low.sum(axis=0)).mean(axis=1)
+        for a in range(len(ids)):
+            for b in range(a + 1, len(ids)):
+                diff = data[a] - data[b]
+                md = diff.mean()
+                se = diff.std(ddof=1) / math.sqrt(n)
+                better = np.count_nonzero(diff < 0) / n
+                tie = np.count_nonzero(diff == 0) / n
+                worse = np.count_nonzero(diff > 0) / n
+                comparisons.append((mi, a, b, [n, better, tie, worse, md,
+                                               md - 1.96 * se, md + 1.96 * se, p_best[a], p_best[b]]))
+    del data, arr
+    shm.close()
+    return summaries, comparisons
+
+
+def fmt(v) -> str:
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
+    return repr(float(v))
+
+
+def main(argv=None) -> int:
+    global _SC
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("scenario", type=Path)
+    ap.add_argument("--trials", type=int, default=1_000_000)
+    ap.add_argument("--processes", type=int, default=2)
+    ap.add_argument("--seed", type=int, help="default: the scenario's seed")
+    ap.add_argument("--out", type=Path, default=Path("peer-out"))
+    ap.add_argument("--open-issue", choices=["shared", "per-strategy"], default="shared",
+                    help="whether the draw 'a backend issue is open when the partner walks away' is "
+                         "shared by the strategies of a trial (default) or drawn per strategy")
+    args = ap.parse_args(argv)
+
+    t0 = time.perf_counter()
+    _SC = prepare(load_scenario(args.scenario))
+    _SC["shared_open_issue"] = args.open_issue == "shared"
+    seed = args.seed if args.seed is not None else _SC["seed"]
+    strategies = _SC["strategies"]
+    n = args.trials
+    parts = max(1, args.processes)
+    bounds = [n * i // parts for i in range(parts + 1)]
+    seeds = np.random.SeedSequence(seed).spawn(parts)
+    shape = (len(strategies), len(METRICS), n)
+    shm = shared_memory.SharedMemory(create=True, size=int(np.prod(shape)) * 8)
+    try:
+        ctx = mp.get_context("fork")
+        with ctx.Pool(parts) as pool:
+            pool.map(_simulate_part, [(shm.name, shape, bounds[i], bounds[i + 1], seeds[i])
+                                      for i in range(parts)])
+            t1 = time.perf_counter()
+            groups = [list(range(len(METRICS)))[i::parts] for i in range(parts)]
+            results = pool.map(_stats_part, [(shm.name, shape, g) for g in groups])
+    finally:
+        shm.close()
+        shm.unlink()
+    t2 = time.perf_counter()
+
+    summaries = sorted((r for res in results for r in res[0]), key=lambda r: (r[0], r[1]))
+    comparisons = sorted((r for res in results for r in res[1]), key=lambda r: (r[0], r[1], r[2]))
+    args.out.mkdir(parents=True, exist_ok=True)
+    name = _SC["name"]
+    tmp = args.out / "summary.csv.tmp"
+    with open(tmp, "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["scenario", "strategy", "metric", "unit", "n", "mean", "std_dev", "std_err", "min",
+                    *[f"p{round(q * 100):02d}" for q in QUANTILES], "max"])
+        for si, mi, row in summaries:
+            n_, mean, std, se, mn, *rest = row
+            w.writerow([name, strategies[si]["id"], METRICS[mi][0], METRICS[mi][1],
+                        *map(fmt, [n_, mean, std, se, mn, *rest])])
+    os.replace(tmp, args.out / "summary.csv")
+    tmp = args.out / "comparison.csv.tmp"
+    with open(tmp, "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["scenario", "metric", "unit", "strategy_a", "strategy_b", "n", "p_a_better", "p_tie",
+                    "p_b_better", "mean_diff", "mean_diff_ci95_low", "mean_diff_ci95_high", "p_best_a",
+                    "p_best_b"])
+        for mi, a, b, row in comparisons:
+            w.writerow([name, METRICS[mi][0], METRICS[mi][1], strategies[a]["id"], strategies[b]["id"],
+                        *map(fmt, row)])
+    os.replace(tmp, args.out / "comparison.csv")
+    t3 = time.perf_counter()
+    print(f"{n:,} trials x {len(strategies)} strategies, {parts} processes: simulate {t1 - t0:.2f} s, "
+          f"statistics {t2 - t1:.2f} s, write {t3 - t2:.2f} s; wrote {args.out}/summary.csv, comparison.csv",
+          file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
