@@ -201,6 +201,15 @@ fn finish_unless_stopped<T: Send + 'static>(
     }
 }
 
+/// Runs `draw` (charts drawn at once on the pool it runs in) on at most two of
+/// the run's `threads` (0: one per core): each drawing holds a 6 MiB canvas, and
+/// two at a time keep a run's peak memory under 64 MiB on a machine of any size.
+/// Should that pool fail to start now (the simulation's did not), on the caller's.
+fn on_chart_threads<T: Send>(threads: usize, draw: impl Fn() -> T + Send + Sync) -> T {
+    let workers = if threads == 0 { 2 } else { threads.min(2) };
+    engine::on_threads(workers, &draw).unwrap_or_else(|_| draw())
+}
+
 /// Statistics, CSV files, manifest and charts of a finished simulation, written
 /// into the staged folder and swapped into place; returns the console report.
 pub fn finish_run(
@@ -230,7 +239,7 @@ fn finish_run_with(
         origin,
         reached,
     } = run;
-    let simulated = Arc::new(simulated);
+    let mut simulated = Arc::new(simulated);
     let exact = engine::keeps_samples(scenario.trials, scenario.strategies.len());
     let (
         stats::Analysis {
@@ -274,6 +283,12 @@ fn finish_run_with(
         "decision.csv",
         &csv_out::decision_csv(&scenario, &decisions)?,
     )?;
+    // The kept trials have served (statistics, trials.csv): the charts, the page
+    // and the workbook read the files, so the trials are let go before them, and
+    // a run's peak memory is the statistics', not the statistics' plus a canvas.
+    if let Some(only) = Arc::get_mut(&mut simulated) {
+        only.samples = None;
+    }
     let tail_capped_trials = (0..simulated.partial.strategies())
         .map(|s| {
             simulated
@@ -313,18 +328,17 @@ fn finish_run_with(
         scenario: &scenario,
     };
     publish.manifest(&manifest.to_json())?;
-    // Drawn on the run's own threads; should that pool fail to start now (the
-    // simulation's did not), on the caller's.
     publish.charts(charts.format(), |dir, format| {
-        engine::on_threads(threads, || render_run_charts(dir, format))
-            .unwrap_or_else(|_| render_run_charts(dir, format))
+        on_chart_threads(threads, || render_run_charts(dir, format))
     })?;
     for (name, bytes) in &board.files {
         publish.file(name, bytes)?;
     }
     if !board.tornadoes.is_empty() {
         publish.charts(charts.format(), |dir, format| {
-            crate::output::chart::render_tornado_charts(dir, &board.tornadoes, format)
+            on_chart_threads(threads, || {
+                crate::output::chart::render_tornado_charts(dir, &board.tornadoes, format)
+            })
         })?;
     }
     // The live panel carries the scenario as this run read it (never read again).

@@ -17,8 +17,9 @@ use crate::scenario::{Scenario, SupportCalendar};
 pub(super) struct StrategyParams {
     /// The strategy's plan: the vendor's quote, or the reference plan x multiplier.
     pub(super) plan_weeks: f64,
-    /// plan x coordination.
-    pub(super) build_base_weeks: f64,
+    /// The vendor seam's slowdown of the build (1 without a seam): the build's
+    /// base is plan x coordination.
+    pub(super) coordination: f64,
     pub(super) matrix: bool,
     pub(super) seam: bool,
     pub(super) weekly_burn: f64,
@@ -167,7 +168,7 @@ impl Model {
                 };
                 StrategyParams {
                     plan_weeks,
-                    build_base_weeks: plan_weeks * coordination,
+                    coordination,
                     matrix: st.responsibility_matrix,
                     seam: st.vendor_seam,
                     weekly_burn: st.weekly_burn,

@@ -145,14 +145,14 @@ impl Model {
 
 /// Takes the numbers only [`Model::settle`] reads out of `p` (setting them to 0,
 /// or the war-room weeks to whether there is a war room), and returns them as text.
-/// The build's base weeks stay in `p` when `events`: a known event's freeze moves
-/// the launch, and the launch decides what the event draws.
+/// The plan and the coordination stay in `p` when `events`: they set the build
+/// weeks, a known event's freeze moves the launch, and the launch decides what
+/// the event draws.
 fn neutral_sums(p: &mut StrategyParams, events: bool) -> String {
     let sums = format!(
         "{:?}",
         (
-            p.plan_weeks,
-            (!events).then_some(p.build_base_weeks),
+            (!events).then_some((p.plan_weeks, p.coordination)),
             p.weekly_burn,
             p.responders,
             p.planned_budget,
@@ -160,9 +160,9 @@ fn neutral_sums(p: &mut StrategyParams, events: bool) -> String {
             p.war_room_weeks,
         )
     );
-    p.plan_weeks = 0.0;
     if !events {
-        p.build_base_weeks = 0.0;
+        p.plan_weeks = 0.0;
+        p.coordination = 0.0;
     }
     p.weekly_burn = 0.0;
     p.responders = 0.0;

@@ -42,10 +42,22 @@ pub struct Drawn {
 }
 
 impl Model {
-    /// Build weeks from the drawn factors.
+    /// The schedule slip, build weeks over the plan, from the drawn factors:
+    /// (plan x coordination x the factors + delays) x tail / plan, with the plan
+    /// cancelled before any rounding. Two strategies whose builds differ only in
+    /// their plans then slip by exactly the same ratio, and comparison.csv counts
+    /// a tie, not a difference in the last bit (computed as build / plan, half of
+    /// such ties came out one bit apart).
+    #[inline(always)]
+    pub(super) fn slip(p: &StrategyParams, d: &Drawn) -> f64 {
+        (p.coordination * d.estimate * d.complexity * d.multiplier + d.delay_weeks / p.plan_weeks)
+            * d.tail
+    }
+
+    /// Build weeks from the drawn factors: the plan times the [`Model::slip`].
     #[inline(always)]
     pub(super) fn build_weeks(p: &StrategyParams, d: &Drawn) -> f64 {
-        (p.build_base_weeks * d.estimate * d.complexity * d.multiplier + d.delay_weeks) * d.tail
+        Model::slip(p, d) * p.plan_weeks
     }
 
     /// Fills `outcome` (and the on-time and freeze-wait values of `extra`) from a
@@ -63,7 +75,7 @@ impl Model {
     ) {
         let s = &self.scenario;
         let k = &self.constants;
-        let slip = build_weeks / p.plan_weeks;
+        let slip = Model::slip(p, d);
         let downtime_hours = d.downtime_hours;
         // 7. Churn: failed checkouts per customer ~ Poisson(rate x outage weeks).
         // (No downtime, the common case for a strategy with few incidents, is
@@ -79,9 +91,9 @@ impl Model {
         } else {
             0.0
         };
-        let build_cost = p.weekly_burn
-            * build_weeks
-            * (1.0 + s.cost.overrun_staffing_factor * (slip - 1.0).max(0.0));
+        // Late projects add staff.
+        let staffing = 1.0 + s.cost.overrun_staffing_factor * (slip - 1.0).max(0.0);
+        let build_cost = p.weekly_burn * build_weeks * staffing;
         let ops_cost = p.responders * d.incident_hours * s.cost.hourly_rate
             + d.emergency_fixes as f64 * d.fix_effort_hours * s.cost.hourly_rate
             + war_room_weeks * s.cost.war_room_week_cost;
@@ -106,8 +118,11 @@ impl Model {
         outcome[M::DowntimeLoss.slot()] = downtime_loss;
         outcome[M::ChurnLoss.slot()] = churn_loss;
         outcome[M::TotalCost.slot()] = build_cost + ops_cost + downtime_loss + churn_loss;
+        // The build's cost over its planned budget (weekly burn x plan weeks):
+        // slip x staffing, with burn and plan cancelled, so that it ties where
+        // the slips tie.
         outcome[M::BudgetOverrun.slot()] = if p.planned_budget > 0.0 {
-            build_cost / p.planned_budget
+            slip * staffing
         } else {
             slip
         };

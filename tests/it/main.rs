@@ -39,4 +39,5 @@ mod sensitivity;
 mod shards;
 mod streaming;
 mod sweep_charts;
+mod ties;
 mod variants;
