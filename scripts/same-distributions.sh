@@ -32,7 +32,7 @@ for file in "$root"/scenarios/*.toml "$root"/scenarios/examples/*.toml; do
         }
         {
             key = $col["strategy"] "," $col["metric"]
-            if (!(key in mean)) { print name ": " key " is missing from the old build"; bad++; continue }
+            if (!(key in mean)) { print name ": " key " is missing from the old build"; bad++; next }
             d = $col["mean"] - mean[key]; s = sqrt(se[key]^2 + $col["std_err"]^2)
             z = (s > 0) ? d / s : (d == 0 ? 0 : 1e9)
             if (z < 0) z = -z
@@ -40,7 +40,7 @@ for file in "$root"/scenarios/*.toml "$root"/scenarios/examples/*.toml; do
             if (z > limit) { printf "%s: %s: mean %s (old) against %s (new): %.1f standard errors\n", name, key, mean[key], $col["mean"], z; bad++ }
         }
         END {
-            printf "%-40s %4d means, worst |z| %.2f (%s)\n", name, n, worst, at
+            printf "%-40s %4d means, worst |z| %.2f%s\n", name, n, worst, (at == "" ? " (every mean identical)" : " (" at ")")
             exit (bad > 0)
         }' "$work/old-$name/summary.csv" "$work/new-$name/summary.csv" || status=1
 done
