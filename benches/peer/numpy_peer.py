@@ -98,10 +98,20 @@ STRATEGY_DEFAULTS = {"plan_multiplier": 1.0, "vendor_seam": False, "responsibili
 
 # ---------------------------------------------------------------- scenario
 
+DIST_FAMILIES = {"uniform", "triangular", "pert", "lognormal", "lomax", "normal", "beta"}
+
+
+def is_dist(value) -> bool:
+    """A distribution's inline table (`{ pert = [...] }`): a value, replaced whole."""
+    return isinstance(value, dict) and len(value) > 0 and set(value) <= DIST_FAMILIES
+
+
 def merge(base: dict, over: dict) -> dict:
     out = dict(base)
     for key, value in over.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
+        if is_dist(value) or is_dist(out.get(key)):
+            out[key] = value
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
             out[key] = merge(out[key], value)
         else:
             out[key] = value
@@ -155,7 +165,13 @@ def sample(rng: np.random.Generator, dist, size):
         beta = 1 + 4 * (b - m) / (b - a)
         return a + (b - a) * rng.beta(alpha, beta, size)
     if family == "lognormal":
-        return p["median"] * np.exp(p["sigma"] * rng.standard_normal(size))
+        if "p05" in p:
+            # 5% below p05 and 5% above p95: median sqrt(p05 p95), sigma from the 90% interval.
+            median = (p["p05"] * p["p95"]) ** 0.5
+            sigma = np.log(p["p95"] / p["p05"]) / (2 * 1.6448536269514722)
+        else:
+            median, sigma = p["median"], p["sigma"]
+        return median * np.exp(sigma * rng.standard_normal(size))
     if family == "lomax":
         return p["scale"] * rng.pareto(p["shape"], size)
     raise SystemExit(f"distribution {family} is not supported by the peer")
