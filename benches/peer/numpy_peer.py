@@ -195,6 +195,7 @@ def prepare(doc: dict) -> dict:
     sc["seed"] = int(doc.get("seed", 1))
     sc["risks"] = doc.get("risks", [])
     sc["shared_open_issue"] = True
+    sc["shared_surge_outage"] = True
     sc["strategies"] = []
     for sid, s in doc["strategies"].items():
         s = merge(STRATEGY_DEFAULTS, s)
@@ -306,6 +307,12 @@ def simulate(sc: dict, n: int, rng: np.random.Generator) -> np.ndarray:
             curve(s["headroom_sigma"], g) * rng.standard_normal(n))
         failed = multiple > headroom[event_trial]
         n_surge = np.bincount(event_trial[failed], minlength=n)
+        if not sc["shared_surge_outage"]:
+            # Each strategy's own outage length and impact for every surge it fails in.
+            surge_hours_imp = sample(rng, su["failure_hours"], event_trial.size) * sample(
+                rng, su["impact_fraction"], event_trial.size)
+            surge_loss_weight = surge_hours_imp * (
+                multiple if su["loss_scales_with_traffic"] else 1.0)
         surge_down = np.bincount(event_trial, weights=surge_hours_imp * failed, minlength=n)
         surge_loss = np.bincount(event_trial, weights=surge_loss_weight * failed, minlength=n)
 
@@ -453,11 +460,15 @@ def main(argv=None) -> int:
     ap.add_argument("--open-issue", choices=["shared", "per-strategy"], default="shared",
                     help="whether the draw 'a backend issue is open when the partner walks away' is "
                          "shared by the strategies of a trial (default) or drawn per strategy")
+    ap.add_argument("--surge-outage", choices=["shared", "per-strategy"], default="shared",
+                    help="a surge failure's length and impact: the surge's, shared by the strategies "
+                         "that fail in it (default), or drawn by each failing strategy")
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
     _SC = prepare(load_scenario(args.scenario))
     _SC["shared_open_issue"] = args.open_issue == "shared"
+    _SC["shared_surge_outage"] = args.surge_outage == "shared"
     seed = args.seed if args.seed is not None else _SC["seed"]
     strategies = _SC["strategies"]
     n = args.trials
