@@ -15,7 +15,10 @@ pub fn chart(args: &ChartArgs, stop: &AtomicBool) -> Result<String, CliError> {
     };
     // A folder that is not one tradeoff-sim wrote, or whose files do not hold what
     // it wrote, is bad usage: exit 2, and nothing is drawn.
-    let paths = render_folder_charts_until(&args.run_folder, format, stop).map_err(|e| {
+    let paths = super::on_drawing_threads(0, || {
+        render_folder_charts_until(&args.run_folder, format, stop)
+    })
+    .map_err(|e| {
         if matches!(e, ChartError::Interrupted) {
             CliError::Engine(EngineError::Interrupted)
         } else if e.is_bad_input() {

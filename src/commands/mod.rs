@@ -100,6 +100,15 @@ fn threads_of(requested: usize) -> usize {
     }
 }
 
+/// Runs `draw` (charts drawn at once on the pool it runs in) on at most two of
+/// `threads` (0: one per core): each drawing holds a 6 MiB canvas, and two at a
+/// time keep a run's peak memory under 64 MiB on a machine of any size. Should
+/// that pool fail to start, on the caller's thread.
+fn on_drawing_threads<T: Send>(threads: usize, draw: impl Fn() -> T + Send + Sync) -> T {
+    let workers = if threads == 0 { 2 } else { threads.min(2) };
+    crate::engine::on_threads(workers, &draw).unwrap_or_else(|_| draw())
+}
+
 /// The default result folder: `output/<name>`.
 fn default_folder(name: impl AsRef<Path>) -> std::path::PathBuf {
     Path::new("output").join(name)

@@ -9,7 +9,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::publish::Publish;
-use super::{CliError, check_stop, command_line, console, default_folder, precision, progress};
+use super::{
+    CliError, check_stop, command_line, console, default_folder, on_drawing_threads, precision,
+    progress,
+};
 use crate::cli::{Charts, RunArgs};
 use crate::engine::{self, BATCH_TRIALS, EngineError, RunPlan};
 use crate::metric::Metric;
@@ -201,15 +204,6 @@ fn finish_unless_stopped<T: Send + 'static>(
     }
 }
 
-/// Runs `draw` (charts drawn at once on the pool it runs in) on at most two of
-/// the run's `threads` (0: one per core): each drawing holds a 6 MiB canvas, and
-/// two at a time keep a run's peak memory under 64 MiB on a machine of any size.
-/// Should that pool fail to start now (the simulation's did not), on the caller's.
-fn on_chart_threads<T: Send>(threads: usize, draw: impl Fn() -> T + Send + Sync) -> T {
-    let workers = if threads == 0 { 2 } else { threads.min(2) };
-    engine::on_threads(workers, &draw).unwrap_or_else(|_| draw())
-}
-
 /// Statistics, CSV files, manifest and charts of a finished simulation, written
 /// into the staged folder and swapped into place; returns the console report.
 pub fn finish_run(
@@ -329,14 +323,14 @@ fn finish_run_with(
     };
     publish.manifest(&manifest.to_json())?;
     publish.charts(charts.format(), |dir, format| {
-        on_chart_threads(threads, || render_run_charts(dir, format))
+        on_drawing_threads(threads, || render_run_charts(dir, format))
     })?;
     for (name, bytes) in &board.files {
         publish.file(name, bytes)?;
     }
     if !board.tornadoes.is_empty() {
         publish.charts(charts.format(), |dir, format| {
-            on_chart_threads(threads, || {
+            on_drawing_threads(threads, || {
                 crate::output::chart::render_tornado_charts(dir, &board.tornadoes, format)
             })
         })?;
