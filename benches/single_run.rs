@@ -4,12 +4,18 @@
 //! that changed, each against the path it replaced in the same process:
 //! Poisson counts by the branch-free inversion against the step-by-step search,
 //! at means as a trial has them (a rate times a mean-one gamma frailty, different
-//! at every draw and hidden from the optimiser). Run with
-//! `cargo bench --bench single_run`; docs/performance.md quotes the ratios.
+//! at every draw and hidden from the optimiser). And, where Python 3.11 with
+//! NumPy is installed, the whole command against the NumPy peer
+//! (`benches/peer/numpy_peer.py`) on the same work, both started from this
+//! process, alternating, with the ratio of their medians printed at the end.
+//! Run with `cargo bench --bench single_run`; docs/performance.md quotes the
+//! ratios.
 
 use std::hint::black_box;
 use std::path::Path;
+use std::process::Command;
 use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rand::SeedableRng;
@@ -98,5 +104,96 @@ fn single_run(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, poisson, single_run);
+/// `tradeoff-sim run` of the three-option cut at 10^6 trials, two threads, no
+/// charts, as a user starts it.
+fn ours(scenario: &Path, out: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tradeoff-sim"));
+    command.arg("run").arg(scenario).args([
+        "--trials",
+        "1000000",
+        "--threads",
+        "2",
+        "--charts",
+        "none",
+        "--force",
+        "--out",
+    ]);
+    command.arg(out);
+    command
+}
+
+/// The NumPy peer on the same scenario and trials, on two processes, reading the
+/// two draws the model leaves open as the simulator does.
+fn peer(scenario: &Path, out: &Path) -> Command {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut command = Command::new("python3");
+    command
+        .arg(root.join("benches/peer/numpy_peer.py"))
+        .arg(scenario)
+        .args(["--trials", "1000000", "--processes", "2"])
+        .args([
+            "--open-issue",
+            "per-strategy",
+            "--surge-outage",
+            "per-strategy",
+        ])
+        .arg("--out")
+        .arg(out);
+    command
+}
+
+fn timed(mut command: Command) -> Duration {
+    let start = Instant::now();
+    let status = command
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("the command starts");
+    assert!(status.success(), "{command:?} failed");
+    start.elapsed()
+}
+
+fn against_peer(c: &mut Criterion) {
+    let numpy = Command::new("python3")
+        .args(["-c", "import numpy"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !numpy {
+        println!("equal work against the NumPy peer: skipped (needs python3 with numpy)");
+        return;
+    }
+    let scenario =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/data/seed-three-options.toml");
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let (ours_dir, peer_dir) = (tmp.path().join("ours"), tmp.path().join("peer"));
+    let mut group = c.benchmark_group("equal_work_against_numpy_peer");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(20));
+    group.bench_function("tradeoff_sim_run", |b| {
+        b.iter(|| timed(ours(&scenario, &ours_dir)))
+    });
+    group.bench_function("numpy_peer", |b| {
+        b.iter(|| timed(peer(&scenario, &peer_dir)))
+    });
+    group.finish();
+
+    // The ratio, from alternating runs (A, B, A, B, ...): the medians, so that one
+    // slow minute of a shared machine weighs on both alike.
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for _ in 0..7 {
+        a.push(timed(ours(&scenario, &ours_dir)).as_secs_f64());
+        b.push(timed(peer(&scenario, &peer_dir)).as_secs_f64());
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (a, b) = (median(&mut a), median(&mut b));
+    println!(
+        "equal work (three options, 10^6 trials, two threads / two processes), medians of 7 alternating: tradeoff-sim {a:.2} s, NumPy peer {b:.2} s: peer / tradeoff-sim = {:.1}x (target >= 2.5x)",
+        b / a
+    );
+}
+
+criterion_group!(benches, poisson, single_run, against_peer);
 criterion_main!(benches);
