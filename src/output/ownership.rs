@@ -9,9 +9,14 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use super::chart::chart_stems;
+use super::manifest::read_header;
 use super::{CHARTS, CHARTS_KEY, MANIFEST, OUTPUT_FILES, own_in_place_staging};
 
-/// The chart stems `dir`'s manifest lists ([`CHARTS_KEY`]); none without one.
+/// The chart stems `dir`'s manifest lists ([`CHARTS_KEY`]); none without a
+/// manifest. A manifest written before the list existed (tradeoff-sim 0.1.0)
+/// names none: its folder holds the charts of its kind, whose names have not
+/// changed, so that an upgraded tool can replace the folder with `--force`.
 pub(super) fn listed_charts(dir: &Path) -> Vec<String> {
     let Ok(bytes) = fs::read(dir.join(MANIFEST)) else {
         return Vec::new();
@@ -19,9 +24,15 @@ pub(super) fn listed_charts(dir: &Path) -> Vec<String> {
     let Ok(value) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
         return Vec::new();
     };
-    value
-        .get(CHARTS_KEY)
-        .and_then(|c| c.as_array())
+    let Some(listed) = value.get(CHARTS_KEY) else {
+        return read_header(&bytes)
+            .ok()
+            .and_then(|header| header.kind.ok())
+            .map(|kind| chart_stems(kind).into_iter().map(String::from).collect())
+            .unwrap_or_default();
+    };
+    listed
+        .as_array()
         .map(|stems| {
             stems
                 .iter()

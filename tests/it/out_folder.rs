@@ -656,6 +656,53 @@ fn force_refuses_a_run_folder_whose_charts_folder_holds_the_users_own_pictures_a
     );
 }
 
+/// A folder written by tradeoff-sim 0.1.0, whose manifest has no list of charts:
+/// an upgraded tool replaces it with --force (its charts are the run charts, by
+/// their names), and still refuses for a picture of the user's beside them.
+#[test]
+fn force_replaces_a_run_folder_whose_manifest_predates_the_list_of_charts() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let out = tmp.path().join("run");
+    assert_success(&run_seed(tmp.path(), "run", &["--seed", "1"]), "first run");
+    assert_success(
+        &run_in(tmp.path(), &["chart", "run", "--charts", "both"]),
+        "chart",
+    );
+    let mut old = manifest(&out);
+    old.as_object_mut()
+        .expect("an object")
+        .remove("charts")
+        .expect("a list of charts");
+    std::fs::write(out.join("manifest.json"), old.to_string()).expect("the older manifest");
+    let charts = out.join("charts");
+    assert!(charts.join("total_cost.svg").exists());
+    std::fs::write(charts.join("team-photo.svg"), "<svg/>").expect("a picture of the user's");
+    let before = snapshot(&out);
+    let o = run_seed(tmp.path(), "run", &["--seed", "2", "--force"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "refused: {err}");
+    assert!(
+        err.contains("charts/team-photo.svg"),
+        "names the picture: {err}"
+    );
+    assert!(
+        !err.contains("total_cost.svg"),
+        "the run's own charts are its: {err}"
+    );
+    assert!(snapshot(&out) == before, "nothing in the folder changed");
+
+    std::fs::remove_file(charts.join("team-photo.svg")).expect("removed");
+    assert_success(
+        &run_seed(tmp.path(), "run", &["--seed", "2", "--force"]),
+        "run --force",
+    );
+    assert_eq!(manifest(&out)["seed"], 2, "the new result is in place");
+    assert!(
+        !charts.exists(),
+        "--charts none: the earlier charts are gone"
+    );
+}
+
 #[test]
 fn a_run_folder_named_like_a_result_file_inside_the_destination_is_refused_not_deleted() {
     // `--out X/summary.csv` makes a run folder where `run --out X` would write its
