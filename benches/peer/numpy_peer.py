@@ -1,18 +1,21 @@
 #!/usr/bin/env python3
-"""Independent vectorised NumPy peer of the tradeoff-sim model (MODEL.md §3-4).
+"""Independent vectorised NumPy peer of the tradeoff-sim model (MODEL.md §3-4 and §8).
 
 Written from the specification (MODEL.md, scenarios/README.md), not from the Rust
 source: it is a benchmark baseline for the single run (issue 19) and a cross-check of
 the simulator's results. It is not part of the product or of CI.
 
-It reads a scenario (resolving `extends` and `drop_strategies`), simulates every trial
+It reads a scenario (resolving `extends` chains: tables merge key by key, `[[risks]]` and
+`[[events]]` by name, `drop_strategies`/`drop_risks`/`drop_events`), simulates every trial
 of every strategy vectorised over trials, with the trial's shared draws (complexity Z,
-frailty G, estimate, risk uniforms and effect draws, surges, walk-away) common to all
-strategies, and writes summary.csv and comparison.csv in the simulator's layout.
+frailty G, estimates, risk uniforms and effect draws, surges, walk-away, event multiples)
+common to all strategies, and writes summary.csv and comparison.csv in the simulator's
+layout. §8: vendor quotes, per-strategy estimates, targets (`on_time`), support
+calendars, governance as practices, known peak events with code freezes
+(`freeze_wait_weeks`, `event_live.*`, `event_failure.*`), the peak-aware surge loss.
 Trials are split in halves over worker processes (independent seeds); the metric
 arrays live in shared memory, and the statistics are computed in the same workers,
-split by metric. Only the keys the seed scenarios use are supported: no `[[events]]`,
-no quotes, no support calendars.
+split by metric. Not read: `[provenance]`, `[[claims]]`, `[sensitivity]` (no effect on a run).
 """
 
 from __future__ import annotations
@@ -304,14 +307,23 @@ def prepare(doc: dict) -> dict:
 
 # ---------------------------------------------------------------- model
 
+def canonical(value):
+    """A distribution as a comparable value: 1 and 1.0 are the same number."""
+    if isinstance(value, dict):
+        return tuple(sorted((k, canonical(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return tuple(canonical(v) for v in value)
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+
+
 def estimate_key(sc: dict, s: dict) -> str:
     """Which estimate draw a strategy uses: the scenario's, or the one of the distribution
     it states (shared by every strategy stating it). With --stated-estimate shared, a
     strategy stating the scenario's own distribution shares the scenario's draw."""
     if "estimate" not in s:
         return "scenario"
-    key = repr(sorted(s["estimate"].items())) if isinstance(s["estimate"], dict) else repr(s["estimate"])
-    if sc.get("stated_estimate_shared") and s["estimate"] == sc["build"]["estimate"]:
+    key = repr(canonical(s["estimate"]))
+    if sc.get("stated_estimate_shared") and canonical(s["estimate"]) == canonical(sc["build"]["estimate"]):
         return "scenario"
     return key
 
@@ -438,7 +450,7 @@ def simulate(sc: dict, n: int, rng: np.random.Generator) -> np.ndarray:
 
         # Launch: a launch inside an event's freeze [week - freeze, week) waits until
         # week + 1, in week order (a wait can land in a later event's freeze).
-        launch = build.copy()
+        launch = build  # np.where below makes new arrays; build is not changed
         for e in events:
             frozen = (launch >= e["week"] - e["freeze_weeks"]) & (launch < e["week"])
             launch = np.where(frozen, e["week"] + 1.0, launch)
