@@ -1,18 +1,21 @@
 #!/usr/bin/env python3
-"""Independent vectorised NumPy peer of the tradeoff-sim model (MODEL.md §3-4).
+"""Independent vectorised NumPy peer of the tradeoff-sim model (MODEL.md §3-4 and §8).
 
 Written from the specification (MODEL.md, scenarios/README.md), not from the Rust
 source: it is a benchmark baseline for the single run (issue 19) and a cross-check of
 the simulator's results. It is not part of the product or of CI.
 
-It reads a scenario (resolving `extends` and `drop_strategies`), simulates every trial
+It reads a scenario (resolving `extends` chains: tables merge key by key, `[[risks]]` and
+`[[events]]` by name, `drop_strategies`/`drop_risks`/`drop_events`), simulates every trial
 of every strategy vectorised over trials, with the trial's shared draws (complexity Z,
-frailty G, estimate, risk uniforms and effect draws, surges, walk-away) common to all
-strategies, and writes summary.csv and comparison.csv in the simulator's layout.
+frailty G, estimates, risk uniforms and effect draws, surges, walk-away, event multiples)
+common to all strategies, and writes summary.csv and comparison.csv in the simulator's
+layout. §8: vendor quotes, per-strategy estimates, targets (`on_time`), support
+calendars, governance as practices, known peak events with code freezes
+(`freeze_wait_weeks`, `event_live.*`, `event_failure.*`), the peak-aware surge loss.
 Trials are split in halves over worker processes (independent seeds); the metric
 arrays live in shared memory, and the statistics are computed in the same workers,
-split by metric. Only the keys the seed scenarios use are supported: no `[[events]]`,
-no quotes, no support calendars.
+split by metric. Not read: `[provenance]`, `[[claims]]`, `[sensitivity]` (no effect on a run).
 """
 
 from __future__ import annotations
@@ -106,10 +109,15 @@ def is_dist(value) -> bool:
     return isinstance(value, dict) and len(value) > 0 and set(value) <= DIST_FAMILIES
 
 
+def is_value(value) -> bool:
+    """A distribution or a governance curve (`{ g0 = .., g1 = .. }`): replaced whole."""
+    return is_dist(value) or (isinstance(value, dict) and {"g0", "g1"} <= value.keys())
+
+
 def merge(base: dict, over: dict) -> dict:
     out = dict(base)
     for key, value in over.items():
-        if is_dist(value) or is_dist(out.get(key)):
+        if is_value(value) or is_value(out.get(key)):
             out[key] = value
         elif isinstance(value, dict) and isinstance(out.get(key), dict):
             out[key] = merge(out[key], value)
@@ -118,20 +126,41 @@ def merge(base: dict, over: dict) -> dict:
     return out
 
 
-def load_scenario(path: Path) -> dict:
+def merge_named(base: list, over: list) -> list:
+    """[[risks]] and [[events]] merge by name: a known name changes only the keys it
+    writes (a risk's per-strategy probability table merges by strategy); a new one is
+    appended."""
+    out = [dict(e) for e in base]
+    index = {e["name"]: i for i, e in enumerate(out)}
+    for e in over:
+        if e["name"] in index:
+            out[index[e["name"]]] = merge(out[index[e["name"]]], e)
+        else:
+            index[e["name"]] = len(out)
+            out.append(dict(e))
+    return out
+
+
+def load_scenario(path: Path, depth: int = 0) -> dict:
+    if depth > 8:
+        raise SystemExit(f"{path}: extends chain deeper than 8 files (a cycle?)")
     with open(path, "rb") as f:
         doc = tomllib.load(f)
     base_name = doc.pop("extends", None)
     if base_name is not None:
         shipped = REPO / "scenarios" / f"{base_name}.toml"
-        base_path = shipped if shipped.exists() and "/" not in base_name else path.parent / base_name
-        base = load_scenario(base_path)
-        risks = base.get("risks", []) + doc.pop("risks", [])
+        base_path = shipped if base_name in ("seed", "reference") else path.parent / base_name
+        base = load_scenario(base_path, depth + 1)
+        base.pop("_name", None)
+        risks = merge_named(base.pop("risks", []), doc.pop("risks", []))
+        events = merge_named(base.pop("events", []), doc.pop("events", []))
         drop_s = set(doc.pop("drop_strategies", []))
         drop_r = set(doc.pop("drop_risks", []))
+        drop_e = set(doc.pop("drop_events", []))
         doc = merge(base, doc)
         doc["strategies"] = {k: v for k, v in doc["strategies"].items() if k not in drop_s}
         doc["risks"] = [r for r in risks if r["name"] not in drop_r]
+        doc["events"] = [e for e in events if e["name"] not in drop_e]
         for risk in doc["risks"]:
             prob = risk["probability"]
             if isinstance(prob, dict) and not {"g0", "g1"} <= prob.keys():
@@ -188,6 +217,55 @@ def dist_mean(dist) -> float:
     raise SystemExit(f"mean of {family} not needed")
 
 
+DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+SUPPORT_PRESETS = {
+    "24x7": [{"days": "mon-sun", "from": "00:00", "to": "24:00"}],
+    "extended": [{"days": "mon-sat", "from": "07:00", "to": "23:00"}],
+    "business-hours": [{"days": "mon-fri", "from": "09:00", "to": "17:00"}],
+}
+
+
+def parse_days(text: str) -> list[int]:
+    days = []
+    for part in text.split(","):
+        if "-" in part:
+            a, b = (DAYS.index(x.strip()) for x in part.split("-"))
+            days += [(a + i) % 7 for i in range((b - a) % 7 + 1)]  # "fri-mon" wraps the weekend
+        else:
+            days.append(DAYS.index(part.strip()))
+    return days
+
+
+def support_intervals(support):
+    """Covered hours of the week as sorted, merged [start, end) in hours from Monday 00:00;
+    None for 24x7 (nothing is drawn)."""
+    entries = SUPPORT_PRESETS[support] if isinstance(support, str) else support
+    spans = []
+    for e in entries:
+        h = lambda t: int(t[:2]) + int(t[3:5]) / 60
+        for d in parse_days(e["days"]):
+            spans.append((24 * d + h(e["from"]), 24 * d + h(e["to"])))
+    spans.sort()
+    merged = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    if len(merged) == 1 and merged[0] == [0, 168]:
+        return None
+    return np.array(merged, dtype=float)
+
+
+def support_wait(intervals: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Hours from a start t in [0, 168) to the next covered hour (0 when covered)."""
+    starts, ends = intervals[:, 0], intervals[:, 1]
+    i = np.searchsorted(starts, t, side="right") - 1
+    covered = (i >= 0) & (t < ends[np.maximum(i, 0)])
+    nxt = np.where(i + 1 < len(starts), starts[np.minimum(i + 1, len(starts) - 1)], starts[0] + 168.0)
+    return np.where(covered, 0.0, nxt - t)
+
+
 def prepare(doc: dict) -> dict:
     sc = {sec: merge(DEFAULTS.get(sec, {}), doc.get(sec, {})) for sec in
           ["drivers", "horizon", "build", "api", "surges", "incidents", "walk_away", "churn", "cost"]}
@@ -197,33 +275,79 @@ def prepare(doc: dict) -> dict:
     sc["shared_open_issue"] = True
     sc["shared_surge_outage"] = True
     sc["strategies"] = []
+    report_on_time = "target_weeks" in sc["build"]
     for sid, s in doc["strategies"].items():
         s = merge(STRATEGY_DEFAULTS, s)
         s["id"] = sid
-        s["g"] = s.get("governance")
-        if "quote_weeks" in s or "estimate" in s or "support" in s:
-            raise SystemExit(f"strategy {sid}: quote_weeks, estimate and support are not supported by the peer")
+        gov = s.get("governance")
+        if isinstance(gov, dict):  # the four practices of §2: g = the share in place
+            s["g"] = sum(bool(gov[k]) for k in ("raci", "api_owner", "olas", "integrator")) / 4
+            if "responsibility_matrix" not in doc["strategies"][sid]:
+                s["responsibility_matrix"] = bool(gov["raci"])
+        else:
+            s["g"] = gov
+        s["plan"] = (float(s["quote_weeks"]) if "quote_weeks" in s
+                     else sc["build"]["plan_weeks"] * s["plan_multiplier"])
+        s["target"] = float(s.get("target_weeks", sc["build"].get("target_weeks", s["plan"])))
+        report_on_time |= "quote_weeks" in s or "target_weeks" in s
+        s["support_intervals"] = support_intervals(s.get("support", "24x7"))
         sc["strategies"].append(s)
-    if doc.get("events"):
-        raise SystemExit("[[events]] are not supported by the peer")
+    sc["events"] = [dict(e) for e in doc.get("events", [])]
+    for e in sc["events"]:
+        e.setdefault("freeze_weeks", 0.0)
+        e.setdefault("outage_hours", sc["surges"]["failure_hours"])
+    extra = [("on_time", "indicator")] if report_on_time else []
+    if sc["events"]:
+        extra.append(("freeze_wait_weeks", "weeks"))
+        for e in sc["events"]:
+            extra += [(f"event_live.{e['name']}", "indicator"), (f"event_failure.{e['name']}", "indicator")]
+    sc["metrics"] = METRICS + extra
     return sc
 
 
 # ---------------------------------------------------------------- model
+
+def canonical(value):
+    """A distribution as a comparable value: 1 and 1.0 are the same number."""
+    if isinstance(value, dict):
+        return tuple(sorted((k, canonical(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return tuple(canonical(v) for v in value)
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+
+
+def estimate_key(sc: dict, s: dict) -> str:
+    """Which estimate draw a strategy uses: the scenario's, or the one of the distribution
+    it states (shared by every strategy stating it). With --stated-estimate shared, a
+    strategy stating the scenario's own distribution shares the scenario's draw."""
+    if "estimate" not in s:
+        return "scenario"
+    key = repr(canonical(s["estimate"]))
+    if sc.get("stated_estimate_shared") and canonical(s["estimate"]) == canonical(sc["build"]["estimate"]):
+        return "scenario"
+    return key
+
 
 def simulate(sc: dict, n: int, rng: np.random.Generator) -> np.ndarray:
     """Metric arrays of n trials: shape (strategies, metrics, n)."""
     dr, hz, bd, api, su = sc["drivers"], sc["horizon"], sc["build"], sc["api"], sc["surges"]
     inc, wa, ch, co = sc["incidents"], sc["walk_away"], sc["churn"], sc["cost"]
     strategies = sc["strategies"]
-    out = np.empty((len(strategies), len(METRICS), n))
+    out = np.empty((len(strategies), len(sc["metrics"]), n))
 
     # Shared drivers of the trial.
     z = rng.standard_normal(n)
     a_b, a_f = dr["complexity_on_build"], dr["complexity_on_frailty"]
     shape = dr["frailty_shape"]
     frailty = rng.gamma(shape, 1.0 / shape, n) * np.exp(a_f * z - a_f * a_f / 2)
-    build_base = sample(rng, bd["estimate"], n) * np.exp(a_b * z - a_b * a_b / 2)
+    loading = np.exp(a_b * z - a_b * a_b / 2)
+    # Estimation error: one draw per trial and distinct distribution, shared by the
+    # strategies that state it (§8.1); "scenario" is the scenario's estimate.
+    estimates = {"scenario": sample(rng, bd["estimate"], n) * loading}
+    for s in strategies:
+        key = estimate_key(sc, s)
+        if key not in estimates:
+            estimates[key] = sample(rng, s["estimate"], n) * loading
     onboarding = sample(rng, bd["matrix_onboarding_weeks"], n)
 
     # Horizon scaling of rates (Goel-Okumoto arrivals) and of surge events.
@@ -254,13 +378,21 @@ def simulate(sc: dict, n: int, rng: np.random.Generator) -> np.ndarray:
     walk_fraction = sample(rng, wa["degraded_fraction"], n)
     walk_u = rng.random(n)
 
+    # Known peak events (§8.4): the multiple is the trial's, shared by every strategy.
+    events = sorted(sc["events"], key=lambda e: e["week"])  # stable: declaration order on ties
+    event_multiple = {e["name"]: sample(rng, e["multiple"], n) for e in events}
+    event_outage = {e["name"]: sample(rng, e["outage_hours"], n) * sample(rng, su["impact_fraction"], n)
+                    for e in events}
+    metric_index = {name: i for i, (name, _) in enumerate(sc["metrics"])}
+
     loss_per_hour = co["downtime_loss_per_hour"] * (1 - co["recaptured_share"])
     rate = co["hourly_rate"]
     churn_k = ch["loss_probability"] * ch["failed_checkouts_per_week"] / 168.0
 
     for si, s in enumerate(strategies):
         g = s["g"]
-        plan = bd["plan_weeks"] * s["plan_multiplier"]
+        plan = s["plan"]
+        build_base = estimates[estimate_key(sc, s)]
         seam = bool(s["vendor_seam"])
         matrix = bool(s["responsibility_matrix"])
 
@@ -316,6 +448,24 @@ def simulate(sc: dict, n: int, rng: np.random.Generator) -> np.ndarray:
         surge_down = np.bincount(event_trial, weights=surge_hours_imp * failed, minlength=n)
         surge_loss = np.bincount(event_trial, weights=surge_loss_weight * failed, minlength=n)
 
+        # Launch: a launch inside an event's freeze [week - freeze, week) waits until
+        # week + 1, in week order (a wait can land in a later event's freeze).
+        launch = build  # np.where below makes new arrays; build is not changed
+        for e in events:
+            frozen = (launch >= e["week"] - e["freeze_weeks"]) & (launch < e["week"])
+            launch = np.where(frozen, e["week"] + 1.0, launch)
+        event_cols = {}
+        for e in sc["events"]:
+            live = (launch <= e["week"]) & (e["week"] < launch + weeks)
+            fail = live & (event_multiple[e["name"]] > headroom)
+            hours_imp = (event_outage[e["name"]] if sc["shared_surge_outage"] else
+                         sample(rng, e["outage_hours"], n) * sample(rng, su["impact_fraction"], n))
+            n_surge = n_surge + fail
+            surge_down = surge_down + np.where(fail, hours_imp, 0.0)
+            weight = hours_imp * (event_multiple[e["name"]] if su["loss_scales_with_traffic"] else 1.0)
+            surge_loss = surge_loss + np.where(fail, weight, 0.0)
+            event_cols[e["name"]] = (live, fail)
+
         fixes = rng.binomial(n_api + n_surge, api["fix_probability"]) + n_other
         incidents = n_api + rng.binomial(n_other, inc["customer_facing_share"])
 
@@ -330,7 +480,13 @@ def simulate(sc: dict, n: int, rng: np.random.Generator) -> np.ndarray:
             ttr *= inc["matrix_ttr_factor"]
         impact = sample(rng, inc["impact_fraction"], m)
         incident_hours = np.bincount(inc_trial, weights=ttr, minlength=n)
-        incident_down = np.bincount(inc_trial, weights=ttr * impact, minlength=n)
+        if s["support_intervals"] is not None:
+            # An incident starting outside the covered hours waits for the next one; the
+            # wait is downtime (impact-weighted), not responders' hours.
+            wait = support_wait(s["support_intervals"], rng.uniform(0.0, 168.0, m))
+            incident_down = np.bincount(inc_trial, weights=(wait + ttr) * impact, minlength=n)
+        else:
+            incident_down = np.bincount(inc_trial, weights=ttr * impact, minlength=n)
 
         # Walk-away degradation, cut at the horizon.
         issue_u = walk_u if sc["shared_open_issue"] else rng.random(n)
@@ -373,6 +529,13 @@ def simulate(sc: dict, n: int, rng: np.random.Generator) -> np.ndarray:
         o[16] = build_cost + ops + downtime_loss + churn_loss
         o[17] = overrun
         o[18] = capped
+        if "on_time" in metric_index:
+            o[metric_index["on_time"]] = launch <= s["target"]
+        if sc["events"]:
+            o[metric_index["freeze_wait_weeks"]] = launch - build
+            for name, (live, fail) in event_cols.items():
+                o[metric_index[f"event_live.{name}"]] = live
+                o[metric_index[f"event_failure.{name}"]] = fail
     return out
 
 
@@ -424,6 +587,8 @@ def _stats_part(args):
         data = arr[:, mi, :]
         for si in range(len(ids)):
             summaries.append((si, mi, summary_rows(data[si])))
+        if mi >= len(METRICS):
+            continue  # the pairwise comparisons cover the metrics of §4 only (§8.1)
         # P(best): lowest value of the trial, ties shared equally.
         lowest = data.min(axis=0)
         is_low = data == lowest
@@ -463,19 +628,24 @@ def main(argv=None) -> int:
     ap.add_argument("--surge-outage", choices=["shared", "per-strategy"], default="shared",
                     help="a surge failure's length and impact: the surge's, shared by the strategies "
                          "that fail in it (default), or drawn by each failing strategy")
+    ap.add_argument("--stated-estimate", choices=["shared", "own"], default="shared",
+                    help="a strategy that states the scenario's own estimate distribution: shares "
+                         "the draw of the strategies on the scenario's estimate (default), or draws "
+                         "from that distribution's own substream")
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
     _SC = prepare(load_scenario(args.scenario))
     _SC["shared_open_issue"] = args.open_issue == "shared"
     _SC["shared_surge_outage"] = args.surge_outage == "shared"
+    _SC["stated_estimate_shared"] = args.stated_estimate == "shared"
     seed = args.seed if args.seed is not None else _SC["seed"]
     strategies = _SC["strategies"]
     n = args.trials
     parts = max(1, args.processes)
     bounds = [n * i // parts for i in range(parts + 1)]
     seeds = np.random.SeedSequence(seed).spawn(parts)
-    shape = (len(strategies), len(METRICS), n)
+    shape = (len(strategies), len(_SC["metrics"]), n)
     shm = shared_memory.SharedMemory(create=True, size=int(np.prod(shape)) * 8)
     try:
         ctx = mp.get_context("fork")
@@ -483,7 +653,7 @@ def main(argv=None) -> int:
             pool.map(_simulate_part, [(shm.name, shape, bounds[i], bounds[i + 1], seeds[i])
                                       for i in range(parts)])
             t1 = time.perf_counter()
-            groups = [list(range(len(METRICS)))[i::parts] for i in range(parts)]
+            groups = [list(range(len(_SC["metrics"])))[i::parts] for i in range(parts)]
             results = pool.map(_stats_part, [(shm.name, shape, g) for g in groups])
     finally:
         shm.close()
@@ -501,7 +671,7 @@ def main(argv=None) -> int:
                     *[f"p{round(q * 100):02d}" for q in QUANTILES], "max"])
         for si, mi, row in summaries:
             n_, mean, std, se, mn, *rest = row
-            w.writerow([name, strategies[si]["id"], METRICS[mi][0], METRICS[mi][1],
+            w.writerow([name, strategies[si]["id"], _SC["metrics"][mi][0], _SC["metrics"][mi][1],
                         *map(fmt, [n_, mean, std, se, mn, *rest])])
     os.replace(tmp, args.out / "summary.csv")
     tmp = args.out / "comparison.csv.tmp"
