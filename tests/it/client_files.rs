@@ -915,3 +915,38 @@ fn without_declared_evidence_no_output_shows_classes() {
     assert!(!stdout(&o).contains("evidence"));
     assert!(!stderr(&o).contains("the choice can flip"));
 }
+
+/// MODEL.md §8.3 under `extends`: a child's `raci = false` does not switch off the
+/// matrix a base's strategy sets itself; the reader says so, naming the line, and
+/// says nothing where the practice and the switch agree.
+#[test]
+fn a_raci_practice_overruled_by_the_strategys_own_matrix_switch_is_named() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let practices = |raci: bool| {
+        format!(
+            "extends = \"seed\"\n\n[strategies.hybrid_ironclad]\ngovernance = {{ raci = {raci}, api_owner = true, olas = true, integrator = true }}\n"
+        )
+    };
+    let off = write(dir.path(), "off.toml", &practices(false));
+    let s = read(&off);
+    let ironclad = s
+        .strategies
+        .iter()
+        .find(|st| st.id == "hybrid_ironclad")
+        .expect("kept");
+    assert!(ironclad.responsibility_matrix, "the base's switch wins");
+    assert_eq!(ironclad.governance, 0.75);
+    let expected = "off.toml:4: strategies.hybrid_ironclad.governance.raci: does not switch the responsibility matrix off: this strategy's responsibility_matrix = true (here or in a file this one extends) keeps it on; set responsibility_matrix = false to follow the practice";
+    assert!(
+        s.warnings.iter().any(|w| w.ends_with(expected)),
+        "{:?}",
+        s.warnings
+    );
+    let on = write(dir.path(), "on.toml", &practices(true));
+    let s = read(&on);
+    assert!(
+        !s.warnings.iter().any(|w| w.contains("governance.raci")),
+        "{:?}",
+        s.warnings
+    );
+}

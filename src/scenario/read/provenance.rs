@@ -124,6 +124,12 @@ impl Reader<'_> {
     /// output: a warning `file:line: key: changes nothing because why`. Values of
     /// a base file are the base's business and are not reported.
     pub(super) fn changes_nothing(&mut self, span: Range<usize>, key: &str, why: &str) {
+        self.warn(span, key, &format!("changes nothing because {why}"));
+    }
+
+    /// A warning `file:line: key: message` about a value written by the file being
+    /// read, or by `--set`; values of a base file are not reported.
+    pub(super) fn warn(&mut self, span: Range<usize>, key: &str, message: &str) {
         let place = match self.writer_of(Some(span.start)) {
             Writer::Layer(0) => {
                 let (line, _) = line_column(&self.src[..self.text_len], span.start);
@@ -136,7 +142,7 @@ impl Reader<'_> {
                 .map_or("--set".to_string(), |r| r.spec.clone()),
             _ => return,
         };
-        let warning = format!("{place}: {key}: changes nothing because {why}");
+        let warning = format!("{place}: {key}: {message}");
         if !self.warnings.contains(&warning) {
             self.warnings.push(warning);
         }

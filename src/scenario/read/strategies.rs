@@ -76,6 +76,11 @@ impl Reader<'_> {
             // strategy sets the switch itself.
             let responsibility_matrix = match (t.get("responsibility_matrix"), practices) {
                 (None, Some(p)) => p.raci,
+                (Some(_), Some(p)) => {
+                    let set = self.boolean(&mut t, "responsibility_matrix", false);
+                    self.warn_raci_overruled(&mut t, p.raci, set);
+                    set
+                }
                 _ => self.boolean(&mut t, "responsibility_matrix", false),
             };
             let s = Strategy {
@@ -157,6 +162,34 @@ impl Reader<'_> {
 }
 
 impl Reader<'_> {
+    /// Warns when a stated `raci` practice would switch the responsibility matrix
+    /// one way and the strategy's `responsibility_matrix` (in this file or in one
+    /// it extends) holds it the other: the switch wins, and a user who wrote
+    /// `raci = false` under a base's matrix would otherwise not learn it stays on.
+    fn warn_raci_overruled(&mut self, t: &mut Tbl<'_, '_>, raci: bool, matrix: bool) {
+        if raci == matrix {
+            return;
+        }
+        let Some(DeValue::Table(governance)) = t.get("governance").map(|v| v.get_ref()) else {
+            return;
+        };
+        let Some(span) = governance
+            .iter()
+            .find(|(k, _)| k.get_ref().as_ref() == "raci")
+            .map(|(_, v)| v.span())
+        else {
+            return;
+        };
+        let (raci_word, matrix_word) = if raci { ("on", "off") } else { ("off", "on") };
+        self.warn(
+            span,
+            &format!("{}.governance.raci", t.path),
+            &format!(
+                "does not switch the responsibility matrix {raci_word}: this strategy's responsibility_matrix = {matrix} (here or in a file this one extends) keeps it {matrix_word}; set responsibility_matrix = {raci} to follow the practice"
+            ),
+        );
+    }
+
     /// `governance`: a number in [0, 1], or the four practices
     /// `{ raci = true, api_owner = true, olas = false, integrator = false }`,
     /// giving g = the share in place. Only the number is a swingable parameter:
