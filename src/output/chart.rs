@@ -255,9 +255,9 @@ fn render_run_charts_until(
 /// before SVG for each.
 ///
 /// The drawings are pure functions of their data, each written to its own file,
-/// so they are drawn and written at once on the pool's workers (a run's fourteen
-/// files took a fifth of its time on one core): the files and the order of the
-/// paths returned are the same whatever the thread count. Each file is written
+/// so they are drawn and written at once on the pool's workers (drawn one by one,
+/// a run's fourteen files were a fifth of the README's command): the files and
+/// the order of the paths returned are the same whatever the thread count. Each file is written
 /// as soon as it is drawn, so that no more than one drawing per worker is held.
 pub(crate) fn draw_files<T: Sync>(
     dir: &Path,
