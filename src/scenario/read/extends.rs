@@ -456,10 +456,14 @@ impl<'s> Reader<'s> {
             }
         }
         if let Some(v) = &risks {
-            let mut dropped = false;
+            // The first place of the register that a drop renumbers.
+            let mut first_moved: Option<usize> = None;
             for (name, span) in self.drop_names("drop_risks", v) {
+                let at = position_of(base, "risks", "name", &name);
                 if remove_element(base, "risks", "name", &name) {
-                    dropped = true;
+                    if let Some(at) = at {
+                        first_moved = Some(first_moved.map_or(at, |k| k.min(at)));
+                    }
                 } else {
                     self.problem(
                         span,
@@ -468,8 +472,8 @@ impl<'s> Reader<'s> {
                     );
                 }
             }
-            let numbered = claims_setting_risks(base);
-            if dropped && !numbered.is_empty() {
+            let numbered = first_moved.map_or_else(Vec::new, |k| claims_setting_risks(base, k));
+            if !numbered.is_empty() {
                 let quoted: Vec<String> = numbered.iter().map(|c| format!("{c:?}")).collect();
                 self.problem(
                     v.span(),
@@ -490,6 +494,16 @@ fn ids_of(doc: &DeTable<'_>) -> Vec<String> {
     match find(doc, "strategies").map(|s| s.get_ref()) {
         Some(DeValue::Table(t)) => t.iter().map(|(k, _)| k.get_ref().to_string()).collect(),
         _ => Vec::new(),
+    }
+}
+
+/// The place of the element named `name` in the array of tables `array`.
+fn position_of(doc: &DeTable<'_>, array: &str, key: &str, name: &str) -> Option<usize> {
+    match find(doc, array).map(|a| a.get_ref()) {
+        Some(DeValue::Array(items)) => items
+            .iter()
+            .position(|i| element_name(i, key) == Some(name)),
+        _ => None,
     }
 }
 
@@ -579,12 +593,20 @@ fn strings_of(claim: &Spanned<DeValue<'_>>) -> Vec<String> {
     out
 }
 
-/// Ids of the claims whose overrides set a risk by its number.
-fn claims_setting_risks(doc: &DeTable<'_>) -> Vec<String> {
+/// Ids of the claims whose overrides set a risk by a number at or after `from`:
+/// a drop at `from` moves those risks (the ones before it keep their numbers).
+fn claims_setting_risks(doc: &DeTable<'_>, from: usize) -> Vec<String> {
+    // risks[i] with i at or after `from`: an unparsable index counts as moved.
+    let moved = |s: &str| {
+        s.strip_prefix("risks[").is_some_and(|rest| {
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse::<usize>().map_or(true, |i| i >= from)
+        })
+    };
     match find(doc, "claims").map(|c| c.get_ref()) {
         Some(DeValue::Array(claims)) => claims
             .iter()
-            .filter(|c| strings_of(c).iter().any(|s| s.starts_with("risks[")))
+            .filter(|c| strings_of(c).iter().any(|s| moved(s)))
             .filter_map(|c| element_name(c, "id").map(str::to_string))
             .collect(),
         _ => Vec::new(),
