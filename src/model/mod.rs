@@ -507,9 +507,9 @@ impl Model {
                 tail_capped,
                 ..Drawn::default()
             };
-            let build_weeks = Model::build_weeks(p, &drawn);
+            let build = Model::build(p, &drawn);
             // §8.4: a launch due in a code freeze waits until the week after the event.
-            let launch_weeks = client::launch_weeks(&self.events, build_weeks);
+            let launch_weeks = client::launch_weeks(&self.events, build.weeks);
 
             // 4. Traffic surges against this strategy's capacity headroom, in logs:
             // ln H = ln(median) + sigma x N(0, 1), so no exp is needed on either side.
@@ -637,7 +637,7 @@ impl Model {
             drawn.downtime_hours = downtime_hours;
             drawn.surge_excess_hours = surge_excess_hours;
             // 7-8. Churn, cost and the outcome: arithmetic only (`settle`).
-            self.settle(p, &drawn, build_weeks, launch_weeks, outcome, extra);
+            self.settle(p, &drawn, build, launch_weeks, outcome, extra);
             if let Some(log) = drawn_log.as_mut() {
                 log.push(drawn);
             }

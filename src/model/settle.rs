@@ -41,41 +41,52 @@ pub struct Drawn {
     pub(super) fix_effort_hours: f64,
 }
 
-impl Model {
-    /// The schedule slip, build weeks over the plan, from the drawn factors:
-    /// (plan x coordination x the factors + delays) x tail / plan, with the plan
-    /// cancelled before any rounding. Two strategies whose builds differ only in
-    /// their plans then slip by exactly the same ratio, and comparison.csv counts
-    /// a tie, not a difference in the last bit (computed as build / plan, half of
-    /// such ties came out one bit apart).
-    #[inline(always)]
-    pub(super) fn slip(p: &StrategyParams, d: &Drawn) -> f64 {
-        (p.coordination * d.estimate * d.complexity * d.multiplier + d.delay_weeks / p.plan_weeks)
-            * d.tail
-    }
+/// A strategy's build in one trial, from its drawn factors.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Build {
+    /// Build weeks over the plan.
+    pub(super) slip: f64,
+    /// The plan times the slip.
+    pub(super) weeks: f64,
+}
 
-    /// Build weeks from the drawn factors: the plan times the [`Model::slip`].
+impl Model {
+    /// The build from the drawn factors. The slip is (plan x coordination x the
+    /// factors + delays) x tail / plan with the plan cancelled before any
+    /// rounding, and the weeks are the plan times the slip: two strategies whose
+    /// builds differ only in their plans then slip by exactly the same ratio, and
+    /// comparison.csv counts a tie, not a difference in the last bit (computed as
+    /// build / plan, half of such ties came out one bit apart).
     #[inline(always)]
-    pub(super) fn build_weeks(p: &StrategyParams, d: &Drawn) -> f64 {
-        Model::slip(p, d) * p.plan_weeks
+    pub(super) fn build(p: &StrategyParams, d: &Drawn) -> Build {
+        let slip = (p.coordination * d.estimate * d.complexity * d.multiplier
+            + d.delay_weeks / p.plan_weeks)
+            * d.tail;
+        Build {
+            slip,
+            weeks: slip * p.plan_weeks,
+        }
     }
 
     /// Fills `outcome` (and the on-time and freeze-wait values of `extra`) from a
-    /// strategy's draws; `build_weeks` is [`Model::build_weeks`] and
-    /// `launch_weeks` the launch it gives.
+    /// strategy's draws; `build` is [`Model::build`] of them and `launch_weeks`
+    /// the launch it gives.
     #[inline(always)]
     pub(super) fn settle(
         &self,
         p: &StrategyParams,
         d: &Drawn,
-        build_weeks: f64,
+        build: Build,
         launch_weeks: f64,
         outcome: &mut Outcome,
         extra: &mut [f64],
     ) {
         let s = &self.scenario;
         let k = &self.constants;
-        let slip = Model::slip(p, d);
+        let Build {
+            slip,
+            weeks: build_weeks,
+        } = build;
         let downtime_hours = d.downtime_hours;
         // 7. Churn: failed checkouts per customer ~ Poisson(rate x outage weeks).
         // (No downtime, the common case for a strategy with few incidents, is
@@ -165,9 +176,9 @@ impl Model {
         let mut extra = vec![0.0; self.extras.count];
         drawn
             .map(|d| {
-                let build_weeks = Model::build_weeks(p, d);
-                let launch_weeks = client::launch_weeks(&self.events, build_weeks);
-                self.settle(p, d, build_weeks, launch_weeks, &mut outcome, &mut extra);
+                let build = Model::build(p, d);
+                let launch_weeks = client::launch_weeks(&self.events, build.weeks);
+                self.settle(p, d, build, launch_weeks, &mut outcome, &mut extra);
                 if slot < count {
                     outcome[slot]
                 } else {
