@@ -199,27 +199,8 @@ fn a_slider_moved_in_the_page_gives_the_command_lines_numbers_and_no_request_lea
     let (key, value) = ("strategies.hybrid.governance", "0.7");
     let profile = tempfile::tempdir().expect("a profile folder");
     let mut browser = Browser::launch(&binary, profile.path());
-    let targets = browser.call("Target.getTargets", json!({}), None);
-    let page = targets["targetInfos"]
-        .as_array()
-        .and_then(|t| t.iter().find(|t| t["type"] == "page"))
-        .map(|t| t["targetId"].clone())
-        .expect("a page target");
-    let attached = browser.call(
-        "Target.attachToTarget",
-        json!({ "targetId": page, "flatten": true }),
-        None,
-    );
-    let session = attached["sessionId"]
-        .as_str()
-        .expect("a session")
-        .to_string();
-    let s = Some(session.as_str());
-    browser.call("Network.enable", json!({}), s);
-    browser.call("Runtime.enable", json!({}), s);
-    browser.call("Page.enable", json!({}), s);
     let url = format!("file://{}#live-test:{key}={value}", report.display());
-    browser.call("Page.navigate", json!({ "url": url }), s);
+    let session = open_page(&mut browser, &url, Watch::Network);
     let expected_override = format!("{key}={value}");
     let deadline = Instant::now() + Duration::from_secs(120);
     let state = loop {
@@ -368,6 +349,7 @@ fn a_slider_moved_in_the_page_gives_the_command_lines_numbers_and_no_request_lea
     // The streaming path (more trials than are kept for exact quantiles): the
     // trials menu moved through the page, compared with a plain run.
     // (A new document: a change of fragment alone would not load the page again.)
+    let s = Some(session.as_str());
     browser.call("Page.navigate", json!({ "url": "about:blank" }), s);
     let url = format!("file://{}#live-test:trials=50000", report.display());
     browser.call("Page.navigate", json!({ "url": url }), s);
@@ -681,8 +663,16 @@ fn decision_statistic_as_csv(result: &Value, shown: &Value, folder: &Path, colum
     );
 }
 
+/// What a page's DevTools session reports besides the page and its scripts.
+#[derive(PartialEq)]
+enum Watch {
+    /// Every request the page makes, from before it loads.
+    Network,
+    Nothing,
+}
+
 /// Opens `url` in a fresh page of `browser` and returns the DevTools session.
-fn open_page(browser: &mut Browser, url: &str) -> String {
+fn open_page(browser: &mut Browser, url: &str, watch: Watch) -> String {
     let targets = browser.call("Target.getTargets", json!({}), None);
     let page = targets["targetInfos"]
         .as_array()
@@ -699,6 +689,9 @@ fn open_page(browser: &mut Browser, url: &str) -> String {
         .expect("a session")
         .to_string();
     let s = Some(session.as_str());
+    if watch == Watch::Network {
+        browser.call("Network.enable", json!({}), s);
+    }
     browser.call("Runtime.enable", json!({}), s);
     browser.call("Page.enable", json!({}), s);
     browser.call("Page.navigate", json!({ "url": url }), s);
@@ -736,7 +729,7 @@ fn a_scenario_deciding_on_its_p90_gets_a_panel_deciding_on_the_p90_as_the_comman
     let profile = tempfile::tempdir().expect("a profile folder");
     let mut browser = Browser::launch(&binary, profile.path());
     let url = format!("file://{}#live-test:{key}={value}", report.display());
-    let session = open_page(&mut browser, &url);
+    let session = open_page(&mut browser, &url, Watch::Nothing);
     let expected_override = format!("{key}={value}");
     wait_for(&mut browser, &session, &expected_override);
     let result = browser.eval(

@@ -38,6 +38,14 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     files
 }
 
+/// A run of the seed (seed 1) in `dir/run`, its charts drawn in both formats;
+/// returns the run folder.
+fn run_with_charts(dir: &Path) -> PathBuf {
+    assert_success(&run_seed(dir, "run", &["--seed", "1"]), "first run");
+    assert_success(&run_in(dir, &["chart", "run", "--charts", "both"]), "chart");
+    dir.join("run")
+}
+
 fn manifest(dir: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).expect("manifest.json"))
         .expect("manifest.json is JSON")
@@ -613,12 +621,7 @@ fn an_earlier_result_moved_aside_beside_a_folder_that_is_not_a_run_folder_is_kep
 #[test]
 fn force_refuses_a_run_folder_whose_charts_folder_holds_the_users_own_pictures_and_deletes_none() {
     let tmp = tempfile::tempdir().expect("a temporary folder");
-    let out = tmp.path().join("run");
-    assert_success(&run_seed(tmp.path(), "run", &["--seed", "1"]), "first run");
-    assert_success(
-        &run_in(tmp.path(), &["chart", "run", "--charts", "both"]),
-        "chart",
-    );
+    let out = run_with_charts(tmp.path());
     let listed = manifest(&out)["charts"].clone();
     assert!(
         listed
@@ -662,12 +665,7 @@ fn force_refuses_a_run_folder_whose_charts_folder_holds_the_users_own_pictures_a
 #[test]
 fn force_replaces_a_run_folder_whose_manifest_predates_the_list_of_charts() {
     let tmp = tempfile::tempdir().expect("a temporary folder");
-    let out = tmp.path().join("run");
-    assert_success(&run_seed(tmp.path(), "run", &["--seed", "1"]), "first run");
-    assert_success(
-        &run_in(tmp.path(), &["chart", "run", "--charts", "both"]),
-        "chart",
-    );
+    let out = run_with_charts(tmp.path());
     let mut old = manifest(&out);
     old.as_object_mut()
         .expect("an object")
